@@ -1,0 +1,306 @@
+//! Credentials, the security schemes a spec declares, and how a credential is put on a request.
+
+use std::fmt;
+
+use reqwest::header::{HeaderName, HeaderValue};
+
+use crate::request::header_name;
+
+use crate::error::EncodeError;
+
+/// A string that must never be printed: its `Debug` and `Display` show `<redacted>`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The secret itself, for the one place that has to send it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Secret(value)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Secret(value.to_owned())
+    }
+}
+
+/// A credential the client presents to operations whose security asks for one.
+///
+/// Which credential satisfies which scheme:
+/// - [`Auth::bearer`] satisfies HTTP bearer schemes, and API-key schemes carried in the
+///   `Authorization` header (sent as `Bearer <token>`, the convention such specs describe).
+/// - [`Auth::basic`] satisfies HTTP basic schemes.
+/// - [`Auth::api_key`] satisfies API-key schemes (header, query or cookie), sent verbatim.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Auth {
+    /// A bearer token.
+    Bearer(Secret),
+    /// A user name and password for HTTP basic authentication.
+    Basic {
+        /// The user name.
+        username: String,
+        /// The password.
+        password: Secret,
+    },
+    /// An API key, sent as the scheme says (header, query parameter or cookie).
+    ApiKey(Secret),
+}
+
+impl Auth {
+    /// A bearer token.
+    pub fn bearer(token: impl Into<String>) -> Self {
+        Auth::Bearer(Secret::new(token))
+    }
+
+    /// HTTP basic credentials.
+    pub fn basic(username: impl Into<String>, password: impl Into<String>) -> Self {
+        Auth::Basic {
+            username: username.into(),
+            password: Secret::new(password),
+        }
+    }
+
+    /// An API key.
+    pub fn api_key(key: impl Into<String>) -> Self {
+        Auth::ApiKey(Secret::new(key))
+    }
+}
+
+/// Where an API-key scheme carries its key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ApiKeyLocation {
+    /// In a request header.
+    Header,
+    /// In a query parameter.
+    Query,
+    /// In a cookie.
+    Cookie,
+}
+
+/// The kind of a security scheme, with what the runtime needs to apply it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// `type: http, scheme: bearer`.
+    HttpBearer,
+    /// `type: http, scheme: basic`.
+    HttpBasic,
+    /// `type: apiKey`: the key goes in the named header, query parameter or cookie.
+    ApiKey {
+        /// Where the key goes.
+        location: ApiKeyLocation,
+        /// The header, query parameter or cookie name.
+        name: &'static str,
+    },
+}
+
+/// A security scheme declared by a spec, as generated code describes it to the runtime.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SecurityScheme {
+    /// The scheme's name in the spec (`components.securitySchemes`).
+    pub name: &'static str,
+    /// How the scheme carries its credential.
+    pub kind: SchemeKind,
+}
+
+/// One way to satisfy an operation's security: every scheme listed must be applied.
+///
+/// An operation lists its alternatives as `&[SecurityRequirement]`; an empty list, or an
+/// empty requirement among them, means the operation can be called without credentials.
+pub type SecurityRequirement = &'static [&'static SecurityScheme];
+
+/// The credentials a client holds: one default, and overrides per scheme name.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Credentials {
+    pub(crate) default: Option<Auth>,
+    pub(crate) per_scheme: Vec<(String, Auth)>,
+}
+
+/// A credential, placed where one scheme wants it.
+pub(crate) enum Placement {
+    Header(HeaderName, HeaderValue),
+    Query(&'static str, String),
+    Cookie(&'static str, String),
+}
+
+impl Credentials {
+    /// The credential for `scheme`: its own override first, else the default if it fits.
+    fn for_scheme(&self, scheme: &SecurityScheme) -> Option<&Auth> {
+        let own = self
+            .per_scheme
+            .iter()
+            .find(|(name, _)| name == scheme.name)
+            .map(|(_, auth)| auth);
+        own.or(self.default.as_ref())
+            .filter(|auth| placement_value(scheme, auth).is_some())
+    }
+
+    /// What to add to a request for the first of `alternatives` whose schemes all have a
+    /// credential; nothing when none does (the server then answers as it sees fit).
+    pub(crate) fn placements(
+        &self,
+        alternatives: &[SecurityRequirement],
+    ) -> Result<Vec<Placement>, EncodeError> {
+        for requirement in alternatives.iter().filter(|r| !r.is_empty()) {
+            let found: Option<Vec<(&SecurityScheme, &Auth)>> = requirement
+                .iter()
+                .map(|scheme| self.for_scheme(scheme).map(|auth| (*scheme, auth)))
+                .collect();
+            if let Some(found) = found {
+                return found
+                    .into_iter()
+                    .filter_map(|(scheme, auth)| placement(scheme, auth).transpose())
+                    .collect();
+            }
+        }
+        Ok(Vec::new())
+    }
+}
+
+/// The text a credential contributes to a scheme, or `None` when it does not fit the scheme.
+fn placement_value(scheme: &SecurityScheme, auth: &Auth) -> Option<String> {
+    match (scheme.kind, auth) {
+        (SchemeKind::HttpBearer, Auth::Bearer(token)) => {
+            Some(format!("Bearer {}", token.expose()))
+        }
+        (SchemeKind::HttpBasic, Auth::Basic { username, password }) => {
+            Some(basic_header(username, password.expose()))
+        }
+        (SchemeKind::ApiKey { location: ApiKeyLocation::Header, name }, Auth::Bearer(token))
+            if name.eq_ignore_ascii_case("authorization") =>
+        {
+            Some(format!("Bearer {}", token.expose()))
+        }
+        (SchemeKind::ApiKey { .. }, Auth::ApiKey(key)) => Some(key.expose().to_owned()),
+        _ => None,
+    }
+}
+
+fn placement(scheme: &SecurityScheme, auth: &Auth) -> Result<Option<Placement>, EncodeError> {
+    let Some(value) = placement_value(scheme, auth) else {
+        return Ok(None);
+    };
+    let header = |name: &str| -> Result<Placement, EncodeError> {
+        let name = header_name(name)?;
+        let mut value = HeaderValue::from_str(&value).map_err(|_| {
+            EncodeError::new(format!(
+                "the credential for security scheme `{}` is not a valid header value",
+                scheme.name
+            ))
+        })?;
+        value.set_sensitive(true);
+        Ok(Placement::Header(name, value))
+    };
+    Ok(Some(match scheme.kind {
+        SchemeKind::HttpBearer | SchemeKind::HttpBasic => header("authorization")?,
+        SchemeKind::ApiKey { location, name } => match location {
+            ApiKeyLocation::Header => header(name)?,
+            ApiKeyLocation::Query => Placement::Query(name, value),
+            ApiKeyLocation::Cookie => Placement::Cookie(name, value),
+        },
+    }))
+}
+
+fn basic_header(username: &str, password: &str) -> String {
+    format!("Basic {}", base64(format!("{username}:{password}").as_bytes()))
+}
+
+/// Standard base64 with padding; small enough that a dependency is not worth it.
+fn base64(input: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+    for chunk in input.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> shift) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc_4648_vectors() {
+        let cases = [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(base64(input.as_bytes()), expected, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn secrets_are_redacted_in_debug() {
+        let auth = Auth::basic("alice", "hunter2");
+        let printed = format!("{auth:?} {:?}", Auth::bearer("tok-123"));
+        assert!(printed.contains("alice"), "{printed}");
+        assert!(!printed.contains("hunter2"), "{printed}");
+        assert!(!printed.contains("tok-123"), "{printed}");
+    }
+
+    static BEARER: SecurityScheme = SecurityScheme {
+        name: "bearerAuth",
+        kind: SchemeKind::HttpBearer,
+    };
+    static KEY: SecurityScheme = SecurityScheme {
+        name: "key",
+        kind: SchemeKind::ApiKey {
+            location: ApiKeyLocation::Query,
+            name: "api_key",
+        },
+    };
+
+    #[test]
+    fn first_satisfiable_alternative_wins_and_empty_means_none() {
+        let creds = Credentials {
+            default: Some(Auth::api_key("k1")),
+            per_scheme: Vec::new(),
+        };
+        const EITHER: &[SecurityRequirement] = &[&[&BEARER], &[&KEY]];
+        const NONE: &[SecurityRequirement] = &[&[]];
+        const BEARER_ONLY: &[SecurityRequirement] = &[&[&BEARER]];
+        let placed = creds.placements(EITHER).unwrap();
+        assert!(matches!(placed.as_slice(), [Placement::Query("api_key", v)] if v == "k1"));
+        let none = creds.placements(NONE).unwrap();
+        assert!(none.is_empty());
+        let unsatisfied = Credentials::default().placements(BEARER_ONLY).unwrap();
+        assert!(unsatisfied.is_empty());
+    }
+}

@@ -1,0 +1,205 @@
+//! Turning parameter values into the text OpenAPI's serialization styles put on the wire.
+//!
+//! Every value goes through `serde`: a generated enum sends its wire name, a date-time its
+//! RFC 3339 text, an `Option` that is `None` nothing at all.
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::EncodeError;
+
+/// How a query parameter is serialized (OpenAPI `style` and `explode`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `style: form`. With `explode`, arrays repeat the name and objects spread their fields.
+    Form {
+        /// The OpenAPI `explode` flag.
+        explode: bool,
+    },
+    /// `style: spaceDelimited`: array items joined with spaces.
+    SpaceDelimited,
+    /// `style: pipeDelimited`: array items joined with `|`.
+    PipeDelimited,
+    /// `style: deepObject`: `name[field]=value`, nested as deep as the value goes.
+    DeepObject,
+}
+
+/// Everything outside RFC 3986 `unreserved` is escaped, so a value is always one path segment.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Encodes a path parameter as exactly one path segment: `a/b?c#d` becomes `a%2Fb%3Fc%23d`.
+///
+/// `.` and `..` are escaped as well, so a value can never walk up the path.
+pub fn encode_path_segment<T: Serialize + ?Sized>(
+    name: &str,
+    value: &T,
+) -> Result<String, EncodeError> {
+    let text = simple_text(name, value)?
+        .ok_or_else(|| EncodeError::new(format!("path parameter `{name}` has no value")))?;
+    Ok(match text.as_str() {
+        "." => "%2E".to_owned(),
+        ".." => "%2E%2E".to_owned(),
+        _ => utf8_percent_encode(&text, PATH_SEGMENT).to_string(),
+    })
+}
+
+/// The `simple` style text of a value (path and header parameters): scalars as text, arrays
+/// joined with commas, objects as `key,value` pairs. `None` for null.
+pub(crate) fn simple_text<T: Serialize + ?Sized>(
+    name: &str,
+    value: &T,
+) -> Result<Option<String>, EncodeError> {
+    match to_value(name, value)? {
+        Value::Null => Ok(None),
+        Value::Array(items) => {
+            let parts: Result<Vec<String>, EncodeError> =
+                items.iter().map(|item| scalar_text(name, item)).collect();
+            Ok(Some(parts?.join(",")))
+        }
+        Value::Object(fields) => {
+            let mut parts = Vec::with_capacity(fields.len() * 2);
+            for (key, field) in &fields {
+                parts.push(key.clone());
+                parts.push(scalar_text(name, field)?);
+            }
+            Ok(Some(parts.join(",")))
+        }
+        scalar => scalar_text(name, &scalar).map(Some),
+    }
+}
+
+/// The query pairs a parameter contributes, in order.
+pub(crate) fn query_pairs<T: Serialize + ?Sized>(
+    name: &str,
+    value: &T,
+    style: QueryStyle,
+) -> Result<Vec<(String, String)>, EncodeError> {
+    let value = to_value(name, value)?;
+    let mut pairs = Vec::new();
+    match (value, style) {
+        (Value::Null, _) => {}
+        (Value::Array(items), QueryStyle::Form { explode: true } | QueryStyle::DeepObject) => {
+            for item in &items {
+                pairs.push((name.to_owned(), scalar_text(name, item)?));
+            }
+        }
+        (Value::Array(items), _) => {
+            let separator = match style {
+                QueryStyle::SpaceDelimited => " ",
+                QueryStyle::PipeDelimited => "|",
+                _ => ",",
+            };
+            let parts: Result<Vec<String>, EncodeError> =
+                items.iter().map(|item| scalar_text(name, item)).collect();
+            pairs.push((name.to_owned(), parts?.join(separator)));
+        }
+        (Value::Object(fields), QueryStyle::DeepObject) => {
+            deep_object(name, &Value::Object(fields), &mut pairs)?;
+        }
+        (Value::Object(fields), QueryStyle::Form { explode: true }) => {
+            for (key, field) in &fields {
+                if !field.is_null() {
+                    pairs.push((key.clone(), scalar_text(name, field)?));
+                }
+            }
+        }
+        (Value::Object(fields), _) => {
+            let mut parts = Vec::with_capacity(fields.len() * 2);
+            for (key, field) in &fields {
+                parts.push(key.clone());
+                parts.push(scalar_text(name, field)?);
+            }
+            pairs.push((name.to_owned(), parts.join(",")));
+        }
+        (scalar, _) => pairs.push((name.to_owned(), scalar_text(name, &scalar)?)),
+    }
+    Ok(pairs)
+}
+
+fn deep_object(
+    prefix: &str,
+    value: &Value,
+    pairs: &mut Vec<(String, String)>,
+) -> Result<(), EncodeError> {
+    match value {
+        Value::Null => {}
+        Value::Object(fields) => {
+            for (key, field) in fields {
+                deep_object(&format!("{prefix}[{key}]"), field, pairs)?;
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                deep_object(&format!("{prefix}[{index}]"), item, pairs)?;
+            }
+        }
+        scalar => pairs.push((prefix.to_owned(), scalar_text(prefix, scalar)?)),
+    }
+    Ok(())
+}
+
+pub(crate) fn to_value<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Value, EncodeError> {
+    serde_json::to_value(value)
+        .map_err(|error| EncodeError::new(format!("cannot encode `{name}`: {error}")))
+}
+
+/// The text of one scalar; nested arrays and objects have no agreed text form.
+pub(crate) fn scalar_text(name: &str, value: &Value) -> Result<String, EncodeError> {
+    match value {
+        Value::String(text) => Ok(text.clone()),
+        Value::Number(number) => Ok(number.to_string()),
+        Value::Bool(flag) => Ok(flag.to_string()),
+        Value::Null => Ok(String::new()),
+        Value::Array(_) | Value::Object(_) => Err(EncodeError::new(format!(
+            "`{name}` nests an array or object where this style allows only a scalar"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_segments_never_split_or_climb() {
+        assert_eq!(encode_path_segment("jti", "a/b?c#d").unwrap(), "a%2Fb%3Fc%23d");
+        assert_eq!(encode_path_segment("x", "..").unwrap(), "%2E%2E");
+        assert_eq!(encode_path_segment("x", "user@domain").unwrap(), "user%40domain");
+        assert_eq!(encode_path_segment("x", &42).unwrap(), "42");
+        assert!(encode_path_segment("x", &None::<String>).is_err());
+    }
+
+    #[test]
+    fn query_styles_follow_the_openapi_table() {
+        let items = vec!["blue", "black"];
+        let form = QueryStyle::Form { explode: true };
+        let flat = QueryStyle::Form { explode: false };
+        let pairs = |value: &serde_json::Value, style| query_pairs("color", value, style).unwrap();
+        let array = serde_json::json!(items);
+        assert_eq!(
+            pairs(&array, form),
+            [("color".into(), "blue".into()), ("color".into(), "black".into())]
+        );
+        assert_eq!(pairs(&array, flat), [("color".into(), "blue,black".into())]);
+        assert_eq!(
+            pairs(&array, QueryStyle::SpaceDelimited),
+            [("color".into(), "blue black".into())]
+        );
+        assert_eq!(
+            pairs(&array, QueryStyle::PipeDelimited),
+            [("color".into(), "blue|black".into())]
+        );
+        let object = serde_json::json!({"R": 100, "G": 200});
+        assert_eq!(
+            pairs(&object, QueryStyle::DeepObject),
+            [("color[G]".into(), "200".into()), ("color[R]".into(), "100".into())]
+        );
+        assert_eq!(pairs(&object, flat), [("color".into(), "G,200,R,100".into())]);
+        assert!(pairs(&serde_json::Value::Null, form).is_empty());
+    }
+}

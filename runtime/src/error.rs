@@ -1,0 +1,188 @@
+//! The errors a generated operation can return, each keeping what the caller needs to act.
+
+use std::convert::Infallible;
+use std::fmt;
+
+use bytes::Bytes;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+
+use crate::response::RawResponse;
+
+/// Why an operation failed.
+///
+/// `E` is the operation's typed error: one variant per error status the spec declares. Every
+/// variant that comes from a response keeps its status, headers and raw body.
+pub enum Error<E = Infallible> {
+    /// The request could not be encoded (a header value with a newline, say); nothing was sent.
+    InvalidRequest(EncodeError),
+    /// The request did not complete: connection, TLS, timeout or body transfer failure.
+    Transport(reqwest::Error),
+    /// The server answered with an error status the spec declares, decoded into `E`.
+    Api(Box<ApiError<E>>),
+    /// The server answered with a status the spec does not declare for this operation.
+    UnexpectedResponse(Box<RawResponse>),
+    /// The status was expected but the body did not decode as the spec says it would.
+    Decode(Box<DecodeError>),
+}
+
+impl<E> Error<E> {
+    /// The response status, when there was a response.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.response().map(RawResponse::status)
+    }
+
+    /// The raw response (status, headers and body), when there was one.
+    pub fn response(&self) -> Option<&RawResponse> {
+        match self {
+            Error::InvalidRequest(_) | Error::Transport(_) => None,
+            Error::Api(error) => Some(&error.response),
+            Error::UnexpectedResponse(response) => Some(response),
+            Error::Decode(error) => Some(&error.response),
+        }
+    }
+
+    /// The typed error body, when the server sent a declared error status.
+    pub fn api_error(&self) -> Option<&E> {
+        match self {
+            Error::Api(error) => Some(&error.body),
+            _ => None,
+        }
+    }
+}
+
+impl<E: fmt::Debug> fmt::Debug for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidRequest(error) => f.debug_tuple("InvalidRequest").field(error).finish(),
+            Error::Transport(error) => f.debug_tuple("Transport").field(error).finish(),
+            Error::Api(error) => f.debug_tuple("Api").field(error).finish(),
+            Error::UnexpectedResponse(response) => {
+                f.debug_tuple("UnexpectedResponse").field(response).finish()
+            }
+            Error::Decode(error) => f.debug_tuple("Decode").field(error).finish(),
+        }
+    }
+}
+
+impl<E> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidRequest(error) => write!(f, "invalid request: {error}"),
+            Error::Transport(error) => write!(f, "request failed: {error}"),
+            Error::Api(error) => write!(f, "the server answered {}", error.response.status()),
+            Error::UnexpectedResponse(response) => {
+                write!(f, "unexpected response status {}", response.status())
+            }
+            Error::Decode(error) => write!(f, "{error}"),
+        }
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::InvalidRequest(error) => Some(error),
+            Error::Transport(error) => Some(error),
+            Error::Decode(error) => Some(&error.source),
+            Error::Api(_) | Error::UnexpectedResponse(_) => None,
+        }
+    }
+}
+
+impl<E> From<EncodeError> for Error<E> {
+    fn from(error: EncodeError) -> Self {
+        Error::InvalidRequest(error)
+    }
+}
+
+impl<E> From<reqwest::Error> for Error<E> {
+    fn from(error: reqwest::Error) -> Self {
+        Error::Transport(error)
+    }
+}
+
+/// A declared error status with its decoded body and the raw response it came from.
+#[derive(Debug)]
+pub struct ApiError<E> {
+    /// The decoded error body.
+    pub body: E,
+    /// The response: status, headers and raw body.
+    pub response: RawResponse,
+}
+
+impl<E> ApiError<E> {
+    /// The response status.
+    pub fn status(&self) -> StatusCode {
+        self.response.status()
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        self.response.headers()
+    }
+
+    /// The undecoded response body.
+    pub fn raw_body(&self) -> &Bytes {
+        self.response.body()
+    }
+}
+
+/// A response body that did not decode as the spec says it would.
+#[derive(Debug)]
+pub struct DecodeError {
+    /// What the decoder said.
+    pub source: serde_json::Error,
+    /// The response: status, headers and raw body.
+    pub response: RawResponse,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "cannot decode the {} response body: {}",
+            self.response.status(),
+            self.source
+        )
+    }
+}
+
+/// A value that cannot be put on the wire as the spec asks.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct EncodeError {
+    message: String,
+}
+
+impl EncodeError {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        EncodeError {
+            message: message.into(),
+        }
+    }
+}
+
+/// A client that cannot be built as configured.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The spec's first server is relative (or there is none) and no base URL was given.
+    #[error(
+        "no base URL: the spec gives no absolute server URL, so call `.base_url(...)` on the builder"
+    )]
+    MissingBaseUrl,
+    /// The base URL does not parse, or is not `http`/`https`.
+    #[error("invalid base URL `{url}`: {reason}")]
+    InvalidBaseUrl {
+        /// The URL as given.
+        url: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// The user agent is not a valid header value.
+    #[error("invalid user agent: {0}")]
+    InvalidUserAgent(String),
+    /// The HTTP client could not be set up (TLS backend).
+    #[error("cannot set up the HTTP client: {0}")]
+    Http(#[from] reqwest::Error),
+}

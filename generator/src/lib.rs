@@ -1,1 +1,47 @@
-//! placeholder
+//! apiforge's generator: an OpenAPI document in, the files of a typed Rust client crate out.
+//!
+//! Three stages, data flowing one way (see `ARCHITECTURE.md`):
+//!
+//! 1. [`load`]: bytes to the canonical `openapiv3::OpenAPI` model.
+//! 2. [`lower`]: that model to the [`ir`], where every decision is made.
+//! 3. [`emit`]: the IR to formatted files.
+//!
+//! The generator does no I/O: [`generate`] takes the document's bytes and returns the files.
+
+pub mod diagnostic;
+pub mod emit;
+pub mod ir;
+pub mod load;
+pub mod lower;
+pub mod naming;
+
+pub use diagnostic::{Diagnostic, Diagnostics, Pointer, Severity};
+pub use emit::{GeneratedFile, Packaging};
+pub use lower::Target;
+
+/// What to generate: the crate's identity and how it is packaged.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Crate name and version.
+    pub target: Target,
+    /// Runtime path and workspace placement.
+    pub packaging: Packaging,
+}
+
+/// A generated crate and the warnings met on the way.
+#[derive(Clone, Debug)]
+pub struct Generated {
+    /// Every file of the crate, sorted by path.
+    pub files: Vec<GeneratedFile>,
+    /// Constructs that were ignored or given a fallback.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Generates the crate for the document `contents`, named `file` in diagnostics.
+pub fn generate(file: &str, contents: &[u8], settings: &Settings) -> Result<Generated, Diagnostics> {
+    let document = load::load(file, contents)?;
+    let (api, warnings) = lower::lower(file, &document, &settings.target)?;
+    let files = emit::emit(&api, &settings.packaging)
+        .map_err(|message| Diagnostic::error(file, None, message))?;
+    Ok(Generated { files, warnings })
+}

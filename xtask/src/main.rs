@@ -1,1 +1,61 @@
-fn main() {}
+//! `cargo xtask`: the project's build step (see `README.md`).
+//!
+//! - `cargo xtask gen` regenerates every crate in `generated/` from `specs/`.
+//! - `cargo xtask gen --check` fails, naming the stale files, when `generated/` is not fresh.
+//! - `cargo xtask gen --spec FILE --out DIR` turns one document into one crate in `DIR`.
+//! - `cargo xtask test` runs everything CI runs.
+
+mod codegen;
+mod fsx;
+mod test;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "apiforge's build step")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate client crates from OpenAPI documents.
+    Gen {
+        /// Compare instead of writing; fail when anything is stale.
+        #[arg(long, conflicts_with_all = ["spec", "out"])]
+        check: bool,
+        /// One document to generate (with --out), instead of everything in specs/.
+        #[arg(long, requires = "out")]
+        spec: Option<PathBuf>,
+        /// Where to put the crate generated from --spec.
+        #[arg(long, requires = "spec")]
+        out: Option<PathBuf>,
+    },
+    /// Run everything CI runs: fmt, clippy, gen --check, tests, docs, Prism conformance.
+    Test,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Gen { check: true, .. } => codegen::check_all(&codegen::project_root()),
+        Command::Gen {
+            spec: Some(spec),
+            out: Some(out),
+            ..
+        } => codegen::generate_one(&spec, &out),
+        Command::Gen { .. } => codegen::generate_all(&codegen::project_root()),
+        Command::Test => test::run(&codegen::project_root()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,411 @@
+//! `src/operations/`: one module per tag with its `Client` methods, request builders and
+//! response enums.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{doc_attrs, ident, type_tokens};
+use crate::ir::{
+    Api, EncodingKind, Operation, OperationModule, Outcome, Param, ParamLocation, PathPart,
+    QueryStyle, ResponseBody, ResponseCase, ResponseEnum, StatusMatch, TypeRef,
+};
+
+/// Methods with more arguments than this (counting `&self`) trip `clippy::too_many_arguments`.
+const CLIPPY_MAX_ARGUMENTS: usize = 7;
+
+/// `src/operations/mod.rs`.
+pub(super) fn operations_mod(api: &Api) -> TokenStream {
+    let modules = api.modules.iter().map(|module| {
+        let name = ident(&module.ident);
+        let doc = format!(" Operations tagged `{}`.", module.tag);
+        quote! {
+            #[doc = #doc]
+            pub mod #name;
+        }
+    });
+    quote! {
+        #![doc = " The API's operations, one module per tag; each adds methods to [`Client`](crate::Client)."]
+        #(#modules)*
+    }
+}
+
+/// `src/operations/<tag>.rs`.
+pub(super) fn module_file(api: &Api, module: &OperationModule) -> TokenStream {
+    let mut docs = vec![format!("Operations tagged `{}`.", module.tag)];
+    if !module.docs.is_empty() {
+        docs.push(String::new());
+        docs.extend(module.docs.iter().cloned());
+    }
+    let docs = docs.iter().map(|line| {
+        let text = if line.is_empty() { String::new() } else { format!(" {line}") };
+        quote! { #![doc = #text] }
+    });
+    let methods = module.operations.iter().map(|op| client_method(api, op));
+    let builders = module.operations.iter().map(|op| builder(api, op));
+    let enums = module.operations.iter().flat_map(|op| {
+        [&op.success_enum, &op.error_enum]
+            .into_iter()
+            .flatten()
+            .map(|response_enum| response_enum_tokens(api, response_enum))
+    });
+    quote! {
+        #(#docs)*
+
+        impl crate::Client {
+            #(#methods)*
+        }
+
+        #(#builders)*
+
+        #(#enums)*
+    }
+}
+
+/// `Client::<operation>(required...) -> Builder`.
+fn client_method(api: &Api, op: &Operation) -> TokenStream {
+    let method = ident(&op.method_ident);
+    let builder = ident(&op.builder_ident);
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    let mut arg_docs = Vec::new();
+    for param in &op.params {
+        let name = ident(&param.ident);
+        if param.required {
+            let ty = type_tokens(api, &param.ty);
+            args.push(quote! { #name: impl Into<#ty> });
+            inits.push(quote! { #name: #name.into() });
+            arg_docs.push(argument_doc(&param.ident, &param.docs));
+        } else {
+            inits.push(quote! { #name: None });
+        }
+    }
+    if let Some(body) = &op.body {
+        if body.required {
+            let ty = type_tokens(api, &body.ty);
+            args.push(quote! { body: impl Into<#ty> });
+            inits.push(quote! { body: body.into() });
+            arg_docs.push(argument_doc("body", &body.docs));
+        } else {
+            inits.push(quote! { body: None });
+        }
+    }
+    if op.encodings.len() > 1 {
+        let default = encoding_tokens(op.encodings[0].kind);
+        inits.push(quote! { encoding: #default });
+    }
+    let mut docs = op.docs.clone();
+    if !arg_docs.is_empty() {
+        docs.extend([String::new(), "# Arguments".to_owned(), String::new()]);
+        docs.extend(arg_docs);
+    }
+    let optional: Vec<&Param> = op.params.iter().filter(|p| !p.required).collect();
+    if !optional.is_empty() || op.body.as_ref().is_some_and(|b| !b.required) {
+        docs.push(String::new());
+        let mut names: Vec<String> = optional.iter().map(|p| format!("[`{0}`]({1}::{0})", p.ident, op.builder_ident)).collect();
+        if op.body.as_ref().is_some_and(|b| !b.required) {
+            names.push(format!("[`body`]({}::body)", op.builder_ident));
+        }
+        docs.push(format!("Optional: {}.", names.join(", ")));
+    }
+    let docs = doc_attrs(&docs);
+    let allow = (args.len() + 1 > CLIPPY_MAX_ARGUMENTS).then(|| {
+        quote! { #[allow(clippy::too_many_arguments, reason = "one argument per required parameter of the operation")] }
+    });
+    quote! {
+        #docs
+        #allow
+        pub fn #method(&self, #(#args),*) -> #builder<'_> {
+            #builder {
+                client: self,
+                #(#inits,)*
+            }
+        }
+    }
+}
+
+fn argument_doc(name: &str, docs: &[String]) -> String {
+    match docs.first().filter(|line| !line.is_empty()) {
+        Some(first) => format!("- `{name}`: {first}"),
+        None => format!("- `{name}`"),
+    }
+}
+
+/// The request builder: struct, optional-parameter setters, `send` and `send_with_info`.
+fn builder(api: &Api, op: &Operation) -> TokenStream {
+    let builder = ident(&op.builder_ident);
+    let fields = op.params.iter().map(|param| {
+        let name = ident(&param.ident);
+        let ty = type_tokens(api, &param.ty);
+        if param.required {
+            quote! { #name: #ty }
+        } else {
+            quote! { #name: Option<#ty> }
+        }
+    });
+    let body_field = op.body.as_ref().map(|body| {
+        let ty = type_tokens(api, &body.ty);
+        if body.required {
+            quote! { body: #ty, }
+        } else {
+            quote! { body: Option<#ty>, }
+        }
+    });
+    let encoding_field = (op.encodings.len() > 1).then(|| quote! { encoding: ::apiforge_runtime::BodyEncoding, });
+    let setters = op.params.iter().filter(|p| !p.required).map(|param| {
+        let name = ident(&param.ident);
+        let ty = type_tokens(api, &param.ty);
+        let docs = doc_attrs(&param.docs);
+        quote! {
+            #docs
+            pub fn #name(mut self, value: impl Into<#ty>) -> Self {
+                self.#name = Some(value.into());
+                self
+            }
+        }
+    });
+    let body_setter = op.body.as_ref().filter(|b| !b.required).map(|body| {
+        let ty = type_tokens(api, &body.ty);
+        let mut docs = vec!["The request body.".to_owned()];
+        if !body.docs.is_empty() {
+            docs.push(String::new());
+            docs.extend(body.docs.iter().cloned());
+        }
+        let docs = doc_attrs(&docs);
+        quote! {
+            #docs
+            pub fn body(mut self, value: impl Into<#ty>) -> Self {
+                self.body = Some(value.into());
+                self
+            }
+        }
+    });
+    let default_media = op.encodings.first().map(|e| e.media_type.clone()).unwrap_or_default();
+    let encoding_setters = op.encodings.iter().filter_map(|encoding| {
+        let name = ident(encoding.method_ident.as_deref()?);
+        let value = encoding_tokens(encoding.kind);
+        let doc = format!(" Sends the body as `{}` (the default is `{default_media}`).", encoding.media_type);
+        Some(quote! {
+            #[doc = #doc]
+            pub fn #name(mut self) -> Self {
+                self.encoding = #value;
+                self
+            }
+        })
+    });
+    let success = type_tokens(api, &op.success);
+    let success = match &op.success_enum {
+        Some(response_enum) => {
+            let name = ident(&response_enum.ident);
+            quote! { #name }
+        }
+        None => success,
+    };
+    let error = match &op.error_enum {
+        Some(response_enum) => {
+            let name = ident(&response_enum.ident);
+            quote! { ::apiforge_runtime::Error<#name> }
+        }
+        None => quote! { ::apiforge_runtime::Error },
+    };
+    let struct_doc = format!(
+        " A `{} {}` request; built by [`Client::{}`](crate::Client::{}), sent by [`send`](Self::send).",
+        op.http_method.as_str(),
+        op.path_template,
+        op.method_ident,
+        op.method_ident
+    );
+    let send_body = send_with_info_body(api, op);
+    quote! {
+        #[doc = #struct_doc]
+        #[must_use = "a request does nothing until it is sent"]
+        pub struct #builder<'a> {
+            client: &'a crate::Client,
+            #(#fields,)*
+            #body_field
+            #encoding_field
+        }
+
+        impl #builder<'_> {
+            #(#setters)*
+            #body_setter
+            #(#encoding_setters)*
+
+            /// Sends the request and returns the decoded body.
+            pub async fn send(self) -> Result<#success, #error> {
+                self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
+            }
+
+            /// Sends the request and returns the status, the headers and the decoded body.
+            pub async fn send_with_info(self) -> Result<::apiforge_runtime::Response<#success>, #error> {
+                #send_body
+            }
+        }
+    }
+}
+
+fn encoding_tokens(kind: EncodingKind) -> TokenStream {
+    match kind {
+        EncodingKind::Json => quote! { ::apiforge_runtime::BodyEncoding::Json },
+        EncodingKind::FormUrlEncoded => quote! { ::apiforge_runtime::BodyEncoding::FormUrlEncoded },
+        EncodingKind::Multipart => quote! { ::apiforge_runtime::BodyEncoding::Multipart },
+    }
+}
+
+fn send_with_info_body(api: &Api, op: &Operation) -> TokenStream {
+    let mut template = String::new();
+    let mut path_args = Vec::new();
+    for part in &op.path {
+        match part {
+            PathPart::Literal(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            PathPart::Param(index) => {
+                let param = &op.params[*index];
+                let name = ident(&param.ident);
+                let wire = &param.wire_name;
+                template.push_str("{}");
+                path_args.push(quote! { ::apiforge_runtime::encode_path_segment(#wire, &self.#name)? });
+            }
+        }
+    }
+    let path = if path_args.is_empty() {
+        quote! { String::from(#template) }
+    } else {
+        quote! { format!(#template, #(#path_args),*) }
+    };
+    let method = ident(op.http_method.as_str());
+    let security = op.security.iter().map(|alternative| {
+        let schemes = alternative.iter().map(|&index| {
+            let name = ident(&api.security_schemes[index].const_ident);
+            quote! { &crate::security::#name }
+        });
+        quote! { &[#(#schemes),*] }
+    });
+
+    let mut statements = Vec::new();
+    for param in &op.params {
+        let name = ident(&param.ident);
+        let wire = &param.wire_name;
+        match param.location {
+            ParamLocation::Path | ParamLocation::FormField => {}
+            ParamLocation::Query(style) => {
+                let style = match style {
+                    QueryStyle::Form { explode } => quote! { ::apiforge_runtime::QueryStyle::Form { explode: #explode } },
+                    QueryStyle::SpaceDelimited => quote! { ::apiforge_runtime::QueryStyle::SpaceDelimited },
+                    QueryStyle::PipeDelimited => quote! { ::apiforge_runtime::QueryStyle::PipeDelimited },
+                    QueryStyle::DeepObject => quote! { ::apiforge_runtime::QueryStyle::DeepObject },
+                };
+                statements.push(quote! { request.query(#wire, &self.#name, #style)?; });
+            }
+            ParamLocation::Header => statements.push(quote! { request.header(#wire, &self.#name)?; }),
+            ParamLocation::Cookie => statements.push(quote! { request.cookie(#wire, &self.#name)?; }),
+        }
+    }
+    if let Some(accept) = &op.accept {
+        statements.push(quote! { request.accept(#accept); });
+    }
+    let encoding = if op.encodings.len() > 1 {
+        quote! { self.encoding }
+    } else {
+        op.encodings.first().map(|e| encoding_tokens(e.kind)).unwrap_or_else(|| encoding_tokens(EncodingKind::Json))
+    };
+    let form_fields: Vec<&Param> = op.params.iter().filter(|p| p.location == ParamLocation::FormField).collect();
+    if !form_fields.is_empty() {
+        let adds = form_fields.iter().map(|param| {
+            let name = ident(&param.ident);
+            let wire = &param.wire_name;
+            quote! { form.field(#wire, &self.#name)?; }
+        });
+        statements.push(quote! {
+            let mut form = ::apiforge_runtime::Form::new();
+            #(#adds)*
+            request.form(form, #encoding);
+        });
+    } else if op.body.is_some() {
+        statements.push(quote! { request.body(&self.body, #encoding)?; });
+    }
+    let request_binding = if statements.is_empty() { quote! { let request } } else { quote! { let mut request } };
+
+    let arms = op.responses.iter().map(|case| response_arm(op, case));
+    let has_default = op.responses.iter().any(|c| c.status == StatusMatch::Default);
+    let fallback = (!has_default).then(|| quote! { _ => Err(response.unexpected()), });
+    quote! {
+        let path = #path;
+        #request_binding = ::apiforge_runtime::Request::new(::apiforge_runtime::Method::#method, path, &[#(#security),*]);
+        #(#statements)*
+        let response = self.client.runtime.execute(request).await?;
+        match response.status().as_u16() {
+            #(#arms)*
+            #fallback
+        }
+    }
+}
+
+fn response_arm(op: &Operation, case: &ResponseCase) -> TokenStream {
+    let pattern = match case.status {
+        StatusMatch::Code(code) => {
+            let code = proc_macro2::Literal::u16_unsuffixed(code);
+            quote! { #code }
+        }
+        StatusMatch::Range(range) => {
+            let low = proc_macro2::Literal::u16_unsuffixed(range * 100);
+            let high = proc_macro2::Literal::u16_unsuffixed(range * 100 + 99);
+            quote! { #low..=#high }
+        }
+        StatusMatch::Default => quote! { _ },
+    };
+    let decode = match &case.body {
+        ResponseBody::Empty => quote! { empty },
+        ResponseBody::Json(_) => quote! { json },
+        ResponseBody::Text => quote! { text },
+        ResponseBody::Bytes => quote! { bytes },
+    };
+    let result = match &case.outcome {
+        Outcome::Success(None) => quote! { response.#decode() },
+        Outcome::Success(Some(variant)) => {
+            let enum_name = op.success_enum.as_ref().map(|e| ident(&e.ident));
+            let variant = ident(variant);
+            if case.body == ResponseBody::Empty {
+                quote! { response.empty().map(|response| response.map(|()| #enum_name::#variant)) }
+            } else {
+                quote! { response.#decode().map(|response| response.map(#enum_name::#variant)) }
+            }
+        }
+        Outcome::Error(variant) => {
+            let enum_name = op.error_enum.as_ref().map(|e| ident(&e.ident));
+            let variant = ident(variant);
+            match &case.body {
+                ResponseBody::Empty => quote! { Err(response.error_empty(#enum_name::#variant)) },
+                ResponseBody::Json(_) => quote! { Err(response.error_json(#enum_name::#variant)) },
+                ResponseBody::Text => quote! { Err(response.error_text(#enum_name::#variant)) },
+                ResponseBody::Bytes => quote! { Err(response.error_bytes(#enum_name::#variant)) },
+            }
+        }
+    };
+    quote! { #pattern => #result, }
+}
+
+fn response_enum_tokens(api: &Api, response_enum: &ResponseEnum) -> TokenStream {
+    let name = ident(&response_enum.ident);
+    let docs = doc_attrs(&response_enum.docs);
+    let variants = response_enum.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.ident);
+        let docs = doc_attrs(&variant.docs);
+        if variant.ty == TypeRef::Unit {
+            quote! { #docs #variant_name, }
+        } else {
+            let ty = type_tokens(api, &variant.ty);
+            quote! { #docs #variant_name(#ty), }
+        }
+    });
+    let carries_structs = response_enum.variants.iter().any(|v| matches!(v.ty, TypeRef::Named(_)));
+    let allow = (carries_structs && response_enum.variants.len() > 1).then(|| {
+        quote! { #[allow(clippy::large_enum_variant, reason = "built once per response and moved out at once; boxing would only cost an allocation")] }
+    });
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq)]
+        #allow
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}

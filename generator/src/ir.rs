@@ -1,0 +1,554 @@
+//! The intermediate representation: a client crate, fully decided, before any tokens exist.
+//!
+//! Lowering (`crate::lower`) builds it from an OpenAPI document and makes every decision:
+//! names (legal, unique), Rust types, serde attributes, docs, how each parameter and body is
+//! encoded and each response decoded. Emitting (`crate::emit`) translates it to files and
+//! decides nothing. Lists are in output order.
+
+/// A whole client crate.
+#[derive(Clone, Debug)]
+pub struct Api {
+    /// The crate name (`netsapiens`), as used in `Cargo.toml`.
+    pub crate_name: String,
+    /// The crate's library name (`netsapiens`), as used in Rust paths.
+    pub lib_name: String,
+    /// The crate version.
+    pub crate_version: String,
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub api_version: String,
+    /// `info.description`, as doc lines.
+    pub docs: Vec<String>,
+    /// The file the crate was generated from, for headers and docs.
+    pub source: String,
+    /// The base URL `Client::new` uses: the first server, absolute, variables at their defaults.
+    pub default_base_url: Option<String>,
+    /// Every server the spec lists.
+    pub servers: Vec<Server>,
+    /// Security schemes, in spec order.
+    pub security_schemes: Vec<SecurityScheme>,
+    /// Operation modules, one per tag, sorted by module name.
+    pub modules: Vec<OperationModule>,
+    /// Named types, sorted by name; [`TypeId`] indexes this list.
+    pub types: Vec<TypeDef>,
+    /// The crates the generated code needs beyond the runtime and serde.
+    pub dependencies: Dependencies,
+}
+
+/// Optional dependencies of a generated crate, each needed only when a type uses it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Dependencies {
+    /// `chrono`, for date-times and dates.
+    pub chrono: bool,
+    /// `uuid`, for UUIDs.
+    pub uuid: bool,
+    /// `serde_json`, for free-form values.
+    pub serde_json: bool,
+}
+
+impl Api {
+    /// The type `id` refers to.
+    pub fn type_def(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+
+    /// Every operation, module by module.
+    pub fn operations(&self) -> impl Iterator<Item = &Operation> {
+        self.modules.iter().flat_map(|module| &module.operations)
+    }
+
+    /// Calls `visit` on every type reference in the crate, nested ones included.
+    pub(crate) fn visit_type_refs_mut(&mut self, visit: &mut impl FnMut(&mut TypeRef)) {
+        for def in &mut self.types {
+            match &mut def.kind {
+                TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| f.ty.visit_mut(visit)),
+                TypeKind::Alias(ty) => ty.visit_mut(visit),
+                TypeKind::Enum(_) => {}
+            }
+        }
+        for module in &mut self.modules {
+            for op in &mut module.operations {
+                op.params.iter_mut().for_each(|p| p.ty.visit_mut(visit));
+                if let Some(body) = &mut op.body {
+                    body.ty.visit_mut(visit);
+                }
+                for case in &mut op.responses {
+                    if let ResponseBody::Json(ty) = &mut case.body {
+                        ty.visit_mut(visit);
+                    }
+                }
+                op.success.visit_mut(visit);
+                for response_enum in [&mut op.success_enum, &mut op.error_enum].into_iter().flatten() {
+                    response_enum.variants.iter_mut().for_each(|v| v.ty.visit_mut(visit));
+                }
+            }
+        }
+    }
+}
+
+/// A server URL, possibly templated.
+#[derive(Clone, Debug)]
+pub struct Server {
+    /// The URL as written, such as `https://{server}/ns-api/v2`.
+    pub url: String,
+    /// `description`.
+    pub description: Option<String>,
+    /// Template variables, in the order they appear in the URL.
+    pub variables: Vec<ServerVariable>,
+    /// The name of the generated function that fills in the template, when there are variables.
+    pub function: Option<String>,
+}
+
+/// One `{variable}` of a server URL.
+#[derive(Clone, Debug)]
+pub struct ServerVariable {
+    /// The name in the template.
+    pub name: String,
+    /// The Rust parameter name.
+    pub ident: String,
+    /// The default value.
+    pub default: String,
+    /// The values the spec allows, if it lists them.
+    pub allowed: Vec<String>,
+    /// `description`.
+    pub description: Option<String>,
+}
+
+/// A security scheme, as the runtime will apply it.
+#[derive(Clone, Debug)]
+pub struct SecurityScheme {
+    /// The name in `components.securitySchemes`.
+    pub name: String,
+    /// The generated constant's name (`BEARER_AUTH`).
+    pub const_ident: String,
+    /// What kind of scheme.
+    pub kind: SchemeKind,
+    /// Doc lines.
+    pub docs: Vec<String>,
+}
+
+/// How a scheme carries its credential.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// HTTP bearer.
+    HttpBearer,
+    /// HTTP basic.
+    HttpBasic,
+    /// An API key in a header, query parameter or cookie.
+    ApiKey {
+        /// Where.
+        location: ApiKeyLocation,
+        /// The header, parameter or cookie name.
+        name: String,
+    },
+}
+
+/// Where an API key goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ApiKeyLocation {
+    /// A header.
+    Header,
+    /// A query parameter.
+    Query,
+    /// A cookie.
+    Cookie,
+}
+
+/// The operations of one tag.
+#[derive(Clone, Debug)]
+pub struct OperationModule {
+    /// The module (and file) name.
+    pub ident: String,
+    /// The tag as written in the spec.
+    pub tag: String,
+    /// The tag's description, as doc lines.
+    pub docs: Vec<String>,
+    /// Operations in spec order.
+    pub operations: Vec<Operation>,
+}
+
+/// One operation: a `Client` method, its request builder, and its error type.
+#[derive(Clone, Debug)]
+pub struct Operation {
+    /// The `Client` method name (`post_jwt_auth`).
+    pub method_ident: String,
+    /// The request builder type (`PostJwtAuth`).
+    pub builder_ident: String,
+    /// `operationId` as written, or the one made up from method and path.
+    pub operation_id: String,
+    /// The HTTP method.
+    pub http_method: HttpMethod,
+    /// The path key as written in the spec (`/jwt/{jti}#1`).
+    pub path_template: String,
+    /// The path actually requested, in parts: the `#...` suffix is gone.
+    pub path: Vec<PathPart>,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// Doc lines: summary and description.
+    pub docs: Vec<String>,
+    /// Whether the operation is deprecated.
+    pub deprecated: bool,
+    /// Parameters (path, query, header, cookie, and form fields of a flattened form body),
+    /// required ones first, each group in spec order.
+    pub params: Vec<Param>,
+    /// The request body, unless it is flattened into form-field parameters or absent.
+    pub body: Option<Body>,
+    /// How the body may be encoded; the first is the default. Empty without a body.
+    pub encodings: Vec<Encoding>,
+    /// The `Accept` header to send.
+    pub accept: Option<String>,
+    /// What each status means, in match order (codes, then ranges, then default).
+    pub responses: Vec<ResponseCase>,
+    /// What `send` returns on success.
+    pub success: TypeRef,
+    /// The success enum, when successes of different statuses carry different types.
+    pub success_enum: Option<ResponseEnum>,
+    /// The error enum, when the spec declares error statuses.
+    pub error_enum: Option<ResponseEnum>,
+    /// Security alternatives: each is a list of indexes into [`Api::security_schemes`].
+    /// Empty means no credentials are sent.
+    pub security: Vec<Vec<usize>>,
+}
+
+/// An HTTP method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HttpMethod {
+    /// GET
+    Get,
+    /// PUT
+    Put,
+    /// POST
+    Post,
+    /// DELETE
+    Delete,
+    /// OPTIONS
+    Options,
+    /// HEAD
+    Head,
+    /// PATCH
+    Patch,
+    /// TRACE
+    Trace,
+}
+
+impl HttpMethod {
+    /// The method in upper case, as sent.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+}
+
+/// A piece of a request path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathPart {
+    /// Literal text, sent as written.
+    Literal(String),
+    /// A path parameter, by index into [`Operation::params`].
+    Param(usize),
+}
+
+/// A parameter of an operation: an argument of the `Client` method when required, a builder
+/// method when optional.
+#[derive(Clone, Debug)]
+pub struct Param {
+    /// The Rust name of the argument, field and builder method.
+    pub ident: String,
+    /// The name on the wire.
+    pub wire_name: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Its type, without the `Option` an optional parameter is stored in.
+    pub ty: TypeRef,
+    /// Whether the caller must give it.
+    pub required: bool,
+    /// Doc lines.
+    pub docs: Vec<String>,
+    /// Whether its value is a secret (kept out of `Debug`).
+    pub secret: bool,
+}
+
+/// Where a parameter goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// A path segment.
+    Path,
+    /// A query parameter, in a style.
+    Query(QueryStyle),
+    /// A header.
+    Header,
+    /// A cookie.
+    Cookie,
+    /// A field of a form body (url-encoded or multipart).
+    FormField,
+}
+
+/// How a query parameter is serialized.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `form`, with `explode`.
+    Form {
+        /// `explode`.
+        explode: bool,
+    },
+    /// `spaceDelimited`.
+    SpaceDelimited,
+    /// `pipeDelimited`.
+    PipeDelimited,
+    /// `deepObject`.
+    DeepObject,
+}
+
+/// A request body passed as one value.
+#[derive(Clone, Debug)]
+pub struct Body {
+    /// Its type.
+    pub ty: TypeRef,
+    /// Whether the caller must give it (a `Client` method argument) or may (a builder method).
+    pub required: bool,
+    /// Doc lines.
+    pub docs: Vec<String>,
+}
+
+/// One way to encode a request body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Encoding {
+    /// The media type as the spec names it.
+    pub media_type: String,
+    /// The encoder.
+    pub kind: EncodingKind,
+    /// The builder method that picks this encoding, when there is more than one.
+    pub method_ident: Option<String>,
+}
+
+/// An encoder of request bodies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EncodingKind {
+    /// JSON.
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    FormUrlEncoded,
+    /// `multipart/form-data`.
+    Multipart,
+}
+
+/// Which statuses a response case covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusMatch {
+    /// One status code.
+    Code(u16),
+    /// A range such as `4XX`, by its first digit.
+    Range(u16),
+    /// `default`: any status not matched otherwise.
+    Default,
+}
+
+/// What one response status means and how its body decodes.
+#[derive(Clone, Debug)]
+pub struct ResponseCase {
+    /// The statuses covered.
+    pub status: StatusMatch,
+    /// How the body decodes.
+    pub body: ResponseBody,
+    /// Success or error, and the enum variant that wraps the body if any.
+    pub outcome: Outcome,
+    /// The response's description.
+    pub description: String,
+}
+
+/// How a response body decodes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ResponseBody {
+    /// No body the spec describes.
+    Empty,
+    /// JSON into a type.
+    Json(TypeRef),
+    /// Text.
+    Text,
+    /// Raw bytes.
+    Bytes,
+}
+
+impl ResponseBody {
+    /// The Rust type the body decodes into.
+    pub fn ty(&self) -> TypeRef {
+        match self {
+            ResponseBody::Empty => TypeRef::Unit,
+            ResponseBody::Json(ty) => ty.clone(),
+            ResponseBody::Text => TypeRef::String,
+            ResponseBody::Bytes => TypeRef::Bytes,
+        }
+    }
+}
+
+/// Whether a response is a success or an error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// A success; the variant of the success enum when there is one.
+    Success(Option<String>),
+    /// An error: the variant of the error enum.
+    Error(String),
+}
+
+/// An enum over an operation's responses (its successes, or its errors).
+#[derive(Clone, Debug)]
+pub struct ResponseEnum {
+    /// The enum's name.
+    pub ident: String,
+    /// Doc lines.
+    pub docs: Vec<String>,
+    /// One variant per response case, in match order.
+    pub variants: Vec<ResponseVariant>,
+}
+
+/// A variant of a [`ResponseEnum`].
+#[derive(Clone, Debug)]
+pub struct ResponseVariant {
+    /// The variant's name.
+    pub ident: String,
+    /// Its payload; `Unit` for a unit variant.
+    pub ty: TypeRef,
+    /// Doc lines.
+    pub docs: Vec<String>,
+}
+
+/// An index into [`Api::types`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+/// A Rust type as generated code spells it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TypeRef {
+    /// `()`.
+    Unit,
+    /// `bool`.
+    Bool,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `f32`.
+    F32,
+    /// `f64`.
+    F64,
+    /// `String`.
+    String,
+    /// `chrono::DateTime<chrono::Utc>`.
+    DateTime,
+    /// `chrono::NaiveDate`.
+    Date,
+    /// `uuid::Uuid`.
+    Uuid,
+    /// Raw bytes.
+    Bytes,
+    /// `serde_json::Value`: anything.
+    Json,
+    /// A generated type.
+    Named(TypeId),
+    /// `Vec<T>`.
+    Vec(Box<TypeRef>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<TypeRef>),
+    /// `Option<T>`.
+    Option(Box<TypeRef>),
+    /// `Box<T>`, to break a recursive type.
+    Boxed(Box<TypeRef>),
+}
+
+impl TypeRef {
+    /// Calls `visit` on this reference and every one nested in it, outermost first.
+    pub(crate) fn visit_mut(&mut self, visit: &mut impl FnMut(&mut TypeRef)) {
+        visit(self);
+        match self {
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Boxed(inner) => {
+                inner.visit_mut(visit);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A named, generated type.
+#[derive(Clone, Debug)]
+pub struct TypeDef {
+    /// The type's name.
+    pub ident: String,
+    /// The file (module) it lives in, under `types/`.
+    pub module: String,
+    /// Where in the spec it comes from, for docs.
+    pub origin: String,
+    /// Doc lines.
+    pub docs: Vec<String>,
+    /// What kind of type.
+    pub kind: TypeKind,
+}
+
+/// The shape of a generated type.
+#[derive(Clone, Debug)]
+pub enum TypeKind {
+    /// A struct with named fields.
+    Struct(StructDef),
+    /// A string enum; unknown values decode into an `Unknown(String)` variant.
+    Enum(EnumDef),
+    /// `pub type Name = T;`.
+    Alias(TypeRef),
+}
+
+/// A struct.
+#[derive(Clone, Debug)]
+pub struct StructDef {
+    /// Fields in spec order.
+    pub fields: Vec<Field>,
+    /// Whether `Debug` is written by hand to hide secret fields.
+    pub redacted_debug: bool,
+    /// Whether every field can be defaulted, so the struct derives `Default`.
+    pub derive_default: bool,
+}
+
+/// A struct field.
+#[derive(Clone, Debug)]
+pub struct Field {
+    /// The Rust name.
+    pub ident: String,
+    /// The JSON name.
+    pub wire_name: String,
+    /// The full type, `Option` included where the field may be absent or null.
+    pub ty: TypeRef,
+    /// `#[serde(rename = ...)]` is needed.
+    pub rename: bool,
+    /// Absent when `None`: `#[serde(default, skip_serializing_if = "Option::is_none")]`.
+    pub skip_if_none: bool,
+    /// Doc lines.
+    pub docs: Vec<String>,
+    /// Hidden from `Debug`.
+    pub secret: bool,
+}
+
+/// A string enum.
+#[derive(Clone, Debug)]
+pub struct EnumDef {
+    /// Variants in spec order.
+    pub variants: Vec<EnumVariant>,
+    /// The variant `Default` returns, by index.
+    pub default: Option<usize>,
+    /// The name of the catch-all variant for values the spec does not list.
+    pub unknown_ident: String,
+}
+
+/// A variant of a string enum.
+#[derive(Clone, Debug)]
+pub struct EnumVariant {
+    /// The Rust name.
+    pub ident: String,
+    /// The value on the wire.
+    pub wire_name: String,
+}

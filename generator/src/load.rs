@@ -1,0 +1,192 @@
+//! Stage 1: bytes in, the canonical `openapiv3::OpenAPI` model out.
+//!
+//! YAML and JSON are both accepted. Parse errors carry the line and column; errors in the
+//! document's shape carry the JSON pointer of the offending node.
+
+use serde_json::Value;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Pointer};
+
+/// The spec versions this loader accepts, for messages.
+const SUPPORTED: &str = "OpenAPI 3.0.x";
+
+/// Parses `contents` (named `file` in messages) into an OpenAPI 3.0 document.
+pub fn load(file: &str, contents: &[u8]) -> Result<openapiv3::OpenAPI, Diagnostics> {
+    let value = parse(file, contents)?;
+    check_version(file, &value)?;
+    match typed::<openapiv3::OpenAPI>(&value, &Pointer::root()) {
+        Ok(document) => Ok(document),
+        Err((pointer, message)) => {
+            let (pointer, message) = refine(&value, pointer, message);
+            Err(Diagnostic::error(
+                file,
+                Some(&pointer),
+                format!("not a valid {SUPPORTED} document: {message}"),
+            )
+            .into())
+        }
+    }
+}
+
+/// Where deserializing `value` as `T` fails, if it does: the pointer and serde's message.
+fn failure<T: serde::de::DeserializeOwned>(value: &Value, at: &Pointer) -> Option<(Pointer, String)> {
+    typed::<T>(value, at).err()
+}
+
+/// `value` as `T`, or where that fails and why.
+fn typed<T: serde::de::DeserializeOwned>(value: &Value, at: &Pointer) -> Result<T, (Pointer, String)> {
+    let error = match serde_path_to_error::deserialize::<_, T>(value) {
+        Ok(typed) => return Ok(typed),
+        Err(error) => error,
+    };
+    let pointer = error
+        .path()
+        .iter()
+        .fold(at.clone(), |pointer, segment| match segment {
+            serde_path_to_error::Segment::Seq { index } => pointer.push(index),
+            serde_path_to_error::Segment::Map { key } => pointer.push(key),
+            serde_path_to_error::Segment::Enum { variant } => pointer.push(variant),
+            serde_path_to_error::Segment::Unknown => pointer,
+        });
+    Err((pointer, error.into_inner().to_string()))
+}
+
+/// Narrows a failure inside `paths`, which the model reads through `#[serde(flatten)]` maps
+/// that hide where inside them an error is: path item, then operation, then response.
+fn refine(document: &Value, pointer: Pointer, message: String) -> (Pointer, String) {
+    let paths = Pointer::root().push("paths");
+    if pointer != paths {
+        return (pointer, message);
+    }
+    let Some(items) = document.get("paths").and_then(Value::as_object) else {
+        return (pointer, message);
+    };
+    for (key, item) in items {
+        let item_at = paths.push(key);
+        let Some(found) = failure::<openapiv3::ReferenceOr<openapiv3::PathItem>>(item, &item_at) else {
+            continue;
+        };
+        for (method, operation) in item.as_object().into_iter().flatten() {
+            let op_at = item_at.push(method);
+            if !matches!(method.as_str(), "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace") {
+                continue;
+            }
+            let Some(found) = failure::<openapiv3::Operation>(operation, &op_at) else {
+                continue;
+            };
+            if let Some(responses) = operation.get("responses") {
+                if let Some(found) = failure::<openapiv3::Responses>(responses, &op_at.push("responses")) {
+                    for (status, response) in responses.as_object().into_iter().flatten() {
+                        let at = op_at.push("responses").push(status);
+                        if let Some(deeper) = failure::<openapiv3::ReferenceOr<openapiv3::Response>>(response, &at) {
+                            return deeper;
+                        }
+                    }
+                    return found;
+                }
+            }
+            return found;
+        }
+        return found;
+    }
+    (pointer, message)
+}
+
+/// Parses YAML or JSON (JSON when the first non-blank character is `{`).
+fn parse(file: &str, contents: &[u8]) -> Result<Value, Diagnostics> {
+    let text = std::str::from_utf8(contents).map_err(|error| {
+        Diagnostics::from(Diagnostic::error(file, None, format!("not UTF-8 text: {error}")))
+    })?;
+    if text.trim_start().starts_with('{') {
+        serde_json::from_str(text).map_err(|error| {
+            Diagnostic::error(file, None, format!("invalid JSON: {error}"))
+                .at(error.line(), error.column())
+                .into()
+        })
+    } else {
+        serde_yaml::from_str(text).map_err(|error| {
+            let message = format!("invalid YAML: {error}");
+            let diagnostic = Diagnostic::error(file, None, message);
+            match error.location() {
+                Some(location) => diagnostic.at(location.line(), location.column()).into(),
+                None => diagnostic.into(),
+            }
+        })
+    }
+}
+
+/// Refuses documents that are not OpenAPI, or of a version this loader does not take.
+fn check_version(file: &str, value: &Value) -> Result<(), Diagnostics> {
+    let root = Pointer::root();
+    let Some(object) = value.as_object() else {
+        return Err(Diagnostic::error(
+            file,
+            Some(&root),
+            "not an OpenAPI document: the top level is not a mapping",
+        )
+        .into());
+    };
+    let version = |key: &str| object.get(key).map(|v| v.as_str().unwrap_or_default());
+    let outcome = match (version("openapi"), version("swagger")) {
+        (Some(v), _) if v.starts_with("3.0.") || v == "3.0" => Ok(()),
+        (Some(v), _) => Err(Diagnostic::error(
+            file,
+            Some(&root.push("openapi")),
+            format!("unsupported OpenAPI version `{v}`"),
+        )
+        .note(format!("supported: {SUPPORTED}"))),
+        (None, Some(v)) => Err(Diagnostic::error(
+            file,
+            Some(&root.push("swagger")),
+            format!("unsupported Swagger version `{v}`"),
+        )
+        .note(format!("supported: {SUPPORTED}"))),
+        (None, None) => Err(Diagnostic::error(
+            file,
+            Some(&root),
+            "not an OpenAPI document: there is no top-level `openapi` field",
+        )
+        .note(format!("supported: {SUPPORTED}"))),
+    };
+    outcome.map_err(Diagnostics::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_error(file: &str, contents: &[u8]) -> Diagnostic {
+        let mut diagnostics = load(file, contents).unwrap_err().0;
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        diagnostics.remove(0)
+    }
+
+    #[test]
+    fn yaml_errors_carry_line_and_column() {
+        let error = load_error("bad.yaml", b"openapi: 3.0.3\ninfo: [unclosed\n");
+        assert_eq!(error.file, "bad.yaml");
+        assert!(error.message.starts_with("invalid YAML"), "{error}");
+        assert!(error.position.is_some(), "{error}");
+    }
+
+    #[test]
+    fn json_errors_carry_line_and_column() {
+        let error = load_error("bad.json", b"{\n  \"openapi\": \"3.0.3\",\n  oops\n}");
+        assert_eq!(error.position, Some((3, 3)), "{error}");
+    }
+
+    #[test]
+    fn shape_errors_carry_the_pointer() {
+        let doc = b"openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 7\n";
+        let error = load_error("shape.yaml", doc);
+        assert_eq!(error.pointer.as_deref(), Some("#/paths/~1a/get/responses"), "{error}");
+    }
+
+    #[test]
+    fn non_openapi_documents_are_named_as_such() {
+        let error = load_error("x.yaml", b"name: not a spec\n");
+        assert!(error.message.contains("no top-level `openapi`"), "{error}");
+        let error = load_error("x.yaml", b"- a\n- b\n");
+        assert!(error.message.contains("not a mapping"), "{error}");
+    }
+}

@@ -1,0 +1,150 @@
+//! Spec text to doc lines that rustdoc renders as meant and never mistakes for code.
+
+/// Turns a spec `description`/`summary` into doc lines (without the leading space).
+///
+/// Rustdoc would otherwise compile indented or unlabelled code blocks as doctests, read
+/// `[x]` as intra-doc links, warn on bare URLs and unknown HTML tags; all are defused here.
+pub fn doc_lines(text: &str) -> Vec<String> {
+    let text = text
+        .replace("\r\n", "\n")
+        .replace("<br>", "\n")
+        .replace("<br/>", "\n")
+        .replace("<br />", "\n");
+    let mut lines = Vec::new();
+    let mut in_fence = false;
+    for raw in text.lines() {
+        let line = raw.trim_end();
+        let trimmed = line.trim_start();
+        if let Some(info) = trimmed.strip_prefix("```") {
+            if in_fence {
+                lines.push("```".to_owned());
+            } else {
+                let info = info.trim();
+                let label = if info.is_empty() || info == "rust" { "text" } else { info };
+                lines.push(format!("```{label}"));
+            }
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            lines.push(line.to_owned());
+        } else {
+            lines.push(escape_markdown(trimmed));
+        }
+    }
+    if in_fence {
+        lines.push("```".to_owned());
+    }
+    while lines.last().is_some_and(String::is_empty) {
+        lines.pop();
+    }
+    let first = lines.iter().position(|line| !line.is_empty()).unwrap_or(lines.len());
+    lines.drain(..first);
+    lines
+}
+
+/// Escapes one line of prose, leaving `code spans` alone.
+fn escape_markdown(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    for (index, part) in line.split('`').enumerate() {
+        if index > 0 {
+            out.push('`');
+        }
+        if index % 2 == 1 {
+            out.push_str(part);
+        } else {
+            out.push_str(&escape_prose(part));
+        }
+    }
+    out
+}
+
+fn escape_prose(text: &str) -> String {
+    let text = text
+        .replace("<code>", "`")
+        .replace("</code>", "`")
+        .replace("<b>", "**")
+        .replace("</b>", "**")
+        .replace("<strong>", "**")
+        .replace("</strong>", "**")
+        .replace("<i>", "*")
+        .replace("</i>", "*")
+        .replace("<em>", "*")
+        .replace("</em>", "*")
+        .replace("<p>", "")
+        .replace("</p>", "");
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while !rest.is_empty() {
+        let url_start = ["https://", "http://"]
+            .iter()
+            .filter_map(|scheme| rest.find(scheme))
+            .min();
+        let (before, url, after) = match url_start {
+            Some(start) => {
+                let tail = &rest[start..];
+                let len = tail
+                    .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`'))
+                    .unwrap_or(tail.len());
+                let url = tail[..len].trim_end_matches(['.', ',', ';', ':', ')', ']', '\'']);
+                (&rest[..start], url, &rest[start + url.len()..])
+            }
+            None => (rest, "", ""),
+        };
+        for c in before.chars() {
+            if needs_escape(c) {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        if !url.is_empty() {
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+        }
+        rest = after;
+    }
+    out
+}
+
+/// Brackets would be links, angle brackets HTML, backslashes escapes; emphasis stays markdown.
+fn needs_escape(c: char) -> bool {
+    matches!(c, '[' | ']' | '<' | '>' | '\\')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_becomes_markdown_and_urls_are_wrapped() {
+        let lines = doc_lines(
+            "Use the key.<br><br>Send <code>Authorization: Bearer &#10094;JWT&#10095;</code> see https://x.example/a.",
+        );
+        assert_eq!(
+            lines,
+            [
+                "Use the key.",
+                "",
+                "Send `Authorization: Bearer &#10094;JWT&#10095;` see <https://x.example/a>."
+            ]
+        );
+    }
+
+    #[test]
+    fn code_blocks_never_become_doctests_and_links_are_escaped() {
+        let lines = doc_lines("\n  Example:\n\n    indented\n```\nraw [x]\n```\nsee [RFC] List<String> `a[0]`\n\n");
+        assert_eq!(
+            lines,
+            [
+                "Example:",
+                "",
+                "indented",
+                "```text",
+                "raw [x]",
+                "```",
+                "see \\[RFC\\] List\\<String\\> `a[0]`"
+            ]
+        );
+    }
+}

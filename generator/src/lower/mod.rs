@@ -1,0 +1,400 @@
+//! Stage 2: the OpenAPI model to the IR, with every decision made.
+//!
+//! `schema` turns schemas into types, `operation` turns operations into methods, `docs` turns
+//! spec text into doc lines. This module holds the shared context, lowers what belongs to the
+//! whole API (servers, security schemes, tags), and finishes with the crate-wide passes:
+//! settling type names, boxing recursive fields, and sorting.
+
+mod docs;
+mod operation;
+mod schema;
+
+use std::collections::BTreeMap;
+
+use openapiv3::{OpenAPI, ReferenceOr};
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Pointer, Severity};
+use crate::ir::{
+    Api, ApiKeyLocation, Dependencies, OperationModule, SchemeKind, SecurityScheme, Server, ServerVariable,
+    TypeDef, TypeId, TypeKind, TypeRef,
+};
+use crate::naming::{self, Case, Scope};
+
+pub(crate) use docs::doc_lines;
+
+/// What lowering needs to know beyond the document.
+#[derive(Clone, Debug)]
+pub struct Target {
+    /// The crate name.
+    pub crate_name: String,
+    /// The crate version.
+    pub crate_version: String,
+}
+
+/// Lowers `doc` (read from `file`) into a crate; warnings come back beside it.
+pub fn lower(file: &str, doc: &OpenAPI, target: &Target) -> Result<(Api, Vec<Diagnostic>), Diagnostics> {
+    let mut lowerer = Lowerer {
+        file,
+        doc,
+        diagnostics: Vec::new(),
+        types: Vec::new(),
+        components: BTreeMap::new(),
+    };
+    let api = lowerer.api(target);
+    let mut diagnostics = lowerer.diagnostics;
+    diagnostics.sort_by_key(|d| std::cmp::Reverse(d.severity));
+    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        return Err(Diagnostics(diagnostics));
+    }
+    Ok((api, diagnostics))
+}
+
+/// The context of one lowering run.
+pub(crate) struct Lowerer<'a> {
+    pub(crate) file: &'a str,
+    pub(crate) doc: &'a OpenAPI,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    /// Every named type so far; names are wishes until [`Lowerer::settle_types`].
+    pub(crate) types: Vec<PendingType>,
+    /// Component schema name to its type.
+    pub(crate) components: BTreeMap<String, TypeId>,
+}
+
+/// A named type whose final name is not settled yet.
+pub(crate) struct PendingType {
+    pub(crate) wanted: String,
+    pub(crate) origin: Pointer,
+    /// 0 for component schemas, 1 for inline ones: components get first pick of names.
+    pub(crate) rank: u8,
+    pub(crate) docs: Vec<String>,
+    pub(crate) kind: Option<TypeKind>,
+}
+
+/// Type names the generated code itself uses unqualified.
+const RESERVED_TYPE_NAMES: &[&str] = &["Option", "Result", "Vec", "String", "Box", "Some", "None", "Ok", "Err"];
+
+impl<'a> Lowerer<'a> {
+    fn api(&mut self, target: &Target) -> Api {
+        self.register_components();
+        let security_schemes = self.security_schemes();
+        let modules = self.operation_modules(&security_schemes);
+        let servers = self.servers();
+        let default_base_url = servers.first().and_then(|server| {
+            let url = server
+                .variables
+                .iter()
+                .fold(server.url.clone(), |url, var| url.replace(&format!("{{{}}}", var.name), &var.default));
+            (url.starts_with("https://") || url.starts_with("http://")).then_some(url)
+        });
+        let info = &self.doc.info;
+        let mut api = Api {
+            crate_name: target.crate_name.clone(),
+            lib_name: target.crate_name.replace('-', "_"),
+            crate_version: target.crate_version.clone(),
+            title: info.title.trim().to_owned(),
+            api_version: info.version.clone(),
+            docs: info.description.as_deref().map(doc_lines).unwrap_or_default(),
+            source: self.file.to_owned(),
+            default_base_url,
+            servers,
+            security_schemes,
+            modules,
+            types: Vec::new(),
+            dependencies: Dependencies::default(),
+        };
+        self.finish_types(&mut api);
+        let mut dependencies = Dependencies::default();
+        api.visit_type_refs_mut(&mut |ty| match ty {
+            TypeRef::DateTime | TypeRef::Date => dependencies.chrono = true,
+            TypeRef::Uuid => dependencies.uuid = true,
+            TypeRef::Json => dependencies.serde_json = true,
+            _ => {}
+        });
+        api.dependencies = dependencies;
+        api
+    }
+
+    /// Gives every component schema its type id first, so references (even cyclic) resolve.
+    fn register_components(&mut self) {
+        let Some(components) = &self.doc.components else {
+            return;
+        };
+        let base = Pointer::root().push("components").push("schemas");
+        for name in components.schemas.keys() {
+            let id = self.add_pending(name, base.push(name), 0, Vec::new(), None);
+            self.components.insert(name.clone(), id);
+        }
+        for (name, schema) in &components.schemas {
+            let id = self.components[name];
+            self.lower_component(id, schema, &base.push(name));
+        }
+    }
+
+    pub(crate) fn add_type(&mut self, wanted: &str, origin: Pointer, rank: u8, docs: Vec<String>, kind: TypeKind) -> TypeId {
+        self.add_pending(wanted, origin, rank, docs, Some(kind))
+    }
+
+    fn add_pending(&mut self, wanted: &str, origin: Pointer, rank: u8, docs: Vec<String>, kind: Option<TypeKind>) -> TypeId {
+        self.types.push(PendingType {
+            wanted: wanted.to_owned(),
+            origin,
+            rank,
+            docs,
+            kind,
+        });
+        TypeId(self.types.len() - 1)
+    }
+
+    fn servers(&mut self) -> Vec<Server> {
+        let mut functions = Scope::new(Case::Snake);
+        let mut servers: Vec<Server> = self
+            .doc
+            .servers
+            .iter()
+            .map(|server| {
+                let variables: Vec<ServerVariable> = server
+                    .variables
+                    .iter()
+                    .flatten()
+                    .map(|(name, variable)| ServerVariable {
+                        name: name.clone(),
+                        ident: naming::snake(name),
+                        default: variable.default.clone(),
+                        allowed: variable.enumeration.clone(),
+                        description: variable.description.clone(),
+                    })
+                    .collect();
+                Server {
+                    url: server.url.clone(),
+                    description: server.description.clone(),
+                    variables,
+                    function: None,
+                }
+            })
+            .collect();
+        let templated: Vec<usize> = (0..servers.len()).filter(|&i| !servers[i].variables.is_empty()).collect();
+        for _ in &templated {
+            functions.add("server_url");
+        }
+        for (index, name) in templated.into_iter().zip(functions.settle()) {
+            servers[index].function = Some(name);
+        }
+        servers
+    }
+
+    fn security_schemes(&mut self) -> Vec<SecurityScheme> {
+        let Some(components) = &self.doc.components else {
+            return Vec::new();
+        };
+        let base = Pointer::root().push("components").push("securitySchemes");
+        let mut consts = Scope::new(Case::Snake);
+        let mut schemes = Vec::new();
+        for (name, scheme) in &components.security_schemes {
+            let pointer = base.push(name);
+            let ReferenceOr::Item(scheme) = scheme else {
+                self.warning(&pointer, "a $ref security scheme is not supported; operations that need it are sent without it");
+                continue;
+            };
+            let (kind, description) = match scheme {
+                openapiv3::SecurityScheme::APIKey { location, name, description, .. } => (
+                    SchemeKind::ApiKey {
+                        location: match location {
+                            openapiv3::APIKeyLocation::Header => ApiKeyLocation::Header,
+                            openapiv3::APIKeyLocation::Query => ApiKeyLocation::Query,
+                            openapiv3::APIKeyLocation::Cookie => ApiKeyLocation::Cookie,
+                        },
+                        name: name.clone(),
+                    },
+                    description,
+                ),
+                openapiv3::SecurityScheme::HTTP { scheme, description, .. } => {
+                    match scheme.to_ascii_lowercase().as_str() {
+                        "bearer" => (SchemeKind::HttpBearer, description),
+                        "basic" => (SchemeKind::HttpBasic, description),
+                        other => {
+                            self.warning(&pointer, format!("HTTP auth scheme `{other}` is not supported; operations that need it are sent without it"));
+                            continue;
+                        }
+                    }
+                }
+                // Both end in an access token that is sent as a bearer token.
+                openapiv3::SecurityScheme::OAuth2 { description, .. }
+                | openapiv3::SecurityScheme::OpenIDConnect { description, .. } => {
+                    (SchemeKind::HttpBearer, description)
+                }
+            };
+            consts.add(name);
+            schemes.push(SecurityScheme {
+                name: name.clone(),
+                const_ident: String::new(),
+                kind,
+                docs: description.as_deref().map(doc_lines).unwrap_or_default(),
+            });
+        }
+        for (scheme, ident) in schemes.iter_mut().zip(consts.settle()) {
+            scheme.const_ident = ident.to_uppercase();
+        }
+        schemes
+    }
+
+    /// Groups operations into one module per tag (the operation's first tag).
+    fn operation_modules(&mut self, schemes: &[SecurityScheme]) -> Vec<OperationModule> {
+        let operations = self.operations(schemes);
+        let mut by_tag: BTreeMap<String, Vec<_>> = BTreeMap::new();
+        for (tag, operation) in operations {
+            by_tag.entry(tag).or_default().push(operation);
+        }
+        let mut scope = Scope::new(Case::Snake).reserve(["types", "client", "servers", "security"]);
+        let tags: Vec<String> = by_tag.keys().cloned().collect();
+        for tag in &tags {
+            scope.add(tag);
+        }
+        let mut modules: Vec<OperationModule> = by_tag
+            .into_iter()
+            .zip(scope.settle())
+            .map(|((tag, operations), ident)| {
+                let docs = self
+                    .doc
+                    .tags
+                    .iter()
+                    .find(|t| t.name == tag)
+                    .and_then(|t| t.description.as_deref())
+                    .map(doc_lines)
+                    .unwrap_or_default();
+                OperationModule { ident, tag, docs, operations }
+            })
+            .collect();
+        modules.sort_by(|a, b| a.ident.cmp(&b.ident));
+        modules
+    }
+
+    /// Settles type names, boxes recursive fields, sorts types by name, and rewrites every
+    /// type reference in `api` to the sorted order.
+    fn finish_types(&mut self, api: &mut Api) {
+        let mut order: Vec<usize> = (0..self.types.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (a, b) = (&self.types[a], &self.types[b]);
+            (a.rank, &a.origin).cmp(&(b.rank, &b.origin))
+        });
+        let mut scope = Scope::new(Case::Pascal).reserve(RESERVED_TYPE_NAMES.iter().copied());
+        for &index in &order {
+            scope.add(&self.types[index].wanted);
+        }
+        let mut names = vec![String::new(); self.types.len()];
+        for (&index, name) in order.iter().zip(scope.settle()) {
+            names[index] = name;
+        }
+
+        let mut types: Vec<TypeDef> = self
+            .types
+            .drain(..)
+            .zip(names)
+            .map(|(pending, ident)| TypeDef {
+                module: String::new(),
+                ident,
+                origin: pending.origin.to_string(),
+                docs: pending.docs,
+                kind: pending.kind.unwrap_or(TypeKind::Alias(TypeRef::Json)),
+            })
+            .collect();
+        box_recursive_fields(&mut types);
+        let mut modules = Scope::new(Case::Snake).reserve(["mod"]);
+        for def in &types {
+            modules.add(&def.ident);
+        }
+        for (def, module) in types.iter_mut().zip(modules.settle()) {
+            def.module = module;
+        }
+
+        let mut sorted: Vec<usize> = (0..types.len()).collect();
+        sorted.sort_by(|&a, &b| types[a].ident.cmp(&types[b].ident));
+        let mut new_id = vec![0; types.len()];
+        for (new, &old) in sorted.iter().enumerate() {
+            new_id[old] = new;
+        }
+        let mut slots: Vec<Option<TypeDef>> = types.into_iter().map(Some).collect();
+        api.types = sorted.iter().filter_map(|&old| slots[old].take()).collect();
+        api.visit_type_refs_mut(&mut |ty| {
+            if let TypeRef::Named(id) = ty {
+                *id = TypeId(new_id[id.0]);
+            }
+        });
+    }
+
+    pub(crate) fn error(&mut self, pointer: &Pointer, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::error(self.file, Some(pointer), message));
+    }
+
+    pub(crate) fn warning(&mut self, pointer: &Pointer, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::warning(self.file, pointer, message));
+    }
+}
+
+/// Wraps in `Box` every field through which a struct contains itself without indirection
+/// (directly, through `Option`, or through other structs and aliases).
+fn box_recursive_fields(types: &mut [TypeDef]) {
+    let contains: Vec<Vec<usize>> = types
+        .iter()
+        .map(|def| {
+            let mut direct = Vec::new();
+            match &def.kind {
+                TypeKind::Struct(s) => s.fields.iter().for_each(|f| direct_named(&f.ty, &mut direct)),
+                TypeKind::Alias(ty) => direct_named(ty, &mut direct),
+                TypeKind::Enum(_) => {}
+            }
+            direct
+        })
+        .collect();
+    let reaches = |from: usize, to: usize| -> bool {
+        let mut seen = vec![false; contains.len()];
+        let mut stack = vec![from];
+        while let Some(at) = stack.pop() {
+            if at == to {
+                return true;
+            }
+            if !std::mem::replace(&mut seen[at], true) {
+                stack.extend(&contains[at]);
+            }
+        }
+        false
+    };
+    let recursive: Vec<Vec<bool>> = types
+        .iter()
+        .enumerate()
+        .map(|(owner, def)| match &def.kind {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .map(|f| {
+                    let mut direct = Vec::new();
+                    direct_named(&f.ty, &mut direct);
+                    direct.iter().any(|&target| reaches(target, owner))
+                })
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    for (def, recursive) in types.iter_mut().zip(recursive) {
+        if let TypeKind::Struct(s) = &mut def.kind {
+            for (field, _) in s.fields.iter_mut().zip(recursive).filter(|(_, r)| *r) {
+                field.ty = boxed_type(std::mem::replace(&mut field.ty, TypeRef::Unit));
+            }
+        }
+    }
+}
+
+/// The named types `ty` holds inline (not behind a `Vec`, map or `Box`).
+fn direct_named(ty: &TypeRef, out: &mut Vec<usize>) {
+    match ty {
+        TypeRef::Named(id) => out.push(id.0),
+        TypeRef::Option(inner) => direct_named(inner, out),
+        _ => {}
+    }
+}
+
+fn boxed_type(ty: TypeRef) -> TypeRef {
+    match ty {
+        TypeRef::Option(inner) => TypeRef::Option(Box::new(boxed_type(*inner))),
+        ty => TypeRef::Boxed(Box::new(ty)),
+    }
+}

@@ -1,0 +1,339 @@
+//! Every identifier the generator emits is made here: words, case, keywords, uniqueness.
+//!
+//! # The collision rule
+//!
+//! Names are settled per scope (the crate's types, one struct's fields, one operation's
+//! builder methods, ...) only after every name in that scope is known, by [`Scope::settle`]:
+//!
+//! 1. Names the scope reserves (such as `send` on an operation builder) are taken first.
+//! 2. Among the candidates that want the same identifier, one whose source spelling *is* that
+//!    identifier keeps it (a property `foo_bar` beats `foo-bar` to `foo_bar`).
+//! 3. Otherwise candidates keep their canonical order, which callers give by position in the
+//!    spec (JSON pointer order), never by the order lowering happened to visit them.
+//!    The first keeps the name; the others get the smallest free suffix `2`, `3`, ...
+//!    (`foo_bar_2` in snake case, `FooBar2` in Pascal case).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Words of an identifier-ish string: `revokeJWTbyJti` is `revoke JWT by Jti`.
+///
+/// Only ASCII letters and digits survive, so every identifier made from them is valid Rust.
+pub fn words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    for chunk in text.split(|c: char| !c.is_ascii_alphanumeric()) {
+        split_case(chunk, &mut words);
+    }
+    words.retain(|word| !word.is_empty());
+    words
+}
+
+/// Lowercase words that commonly follow an acronym with no case change: `JWTby`, `IDsFor`.
+const CONNECTORS: &[&str] = &[
+    "and", "at", "by", "for", "from", "in", "of", "on", "or", "per", "to", "via", "with",
+];
+
+fn split_case(chunk: &str, words: &mut Vec<String>) {
+    let chars: Vec<char> = chunk.chars().collect();
+    let mut start = 0;
+    for i in 1..chars.len() {
+        let (prev, cur) = (chars[i - 1], chars[i]);
+        let next = chars.get(i + 1).copied();
+        // `JWTby`: an acronym followed by a connector word, not `JW` + `Tby`.
+        let connector_at = |at: usize| {
+            let tail: String = chars[at..].iter().take_while(|c| c.is_lowercase()).collect();
+            CONNECTORS.contains(&tail.as_str())
+        };
+        let boundary = if cur.is_uppercase() {
+            // `jwtPost`, `jwt1Post`; and `JWTToken` splits before the last capital.
+            !prev.is_uppercase() || (next.is_some_and(char::is_lowercase) && !connector_at(i + 1))
+        } else if cur.is_lowercase() && prev.is_uppercase() && i >= 2 && chars[i - 2].is_uppercase() {
+            connector_at(i)
+        } else {
+            false
+        };
+        if boundary {
+            words.push(chars[start..i].iter().collect());
+            start = i;
+        }
+    }
+    words.push(chars[start..].iter().collect());
+}
+
+const DIGIT_NAMES: [&str; 10] = [
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+];
+
+/// Makes the first word start with a letter: `2FA` becomes `two FA`, `404` becomes `n404`.
+fn lead_with_letter(mut words: Vec<String>, prefix: &str) -> Vec<String> {
+    let Some(first) = words.first() else {
+        return vec![prefix.to_owned()];
+    };
+    let digits: String = first.chars().take_while(char::is_ascii_digit).collect();
+    if digits.is_empty() {
+        return words;
+    }
+    let rest = first[digits.len()..].to_owned();
+    let more_words = !rest.is_empty() || words.len() > 1;
+    if digits.len() == 1 && more_words {
+        let digit = usize::from(digits.as_bytes()[0] - b'0');
+        let spelled = DIGIT_NAMES[digit].to_owned();
+        if rest.is_empty() {
+            words[0] = spelled;
+        } else {
+            words.splice(0..1, [spelled, rest]);
+        }
+    } else {
+        words[0] = format!("{prefix}{first}");
+    }
+    words
+}
+
+/// Strict and reserved keywords of Rust 2024, which cannot be plain identifiers.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
+    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// A `snake_case` identifier (fields, parameters, methods, modules), never a keyword.
+pub fn snake(text: &str) -> String {
+    let words = lead_with_letter(words(text), "n");
+    let joined = words
+        .iter()
+        .map(|word| word.to_lowercase())
+        .collect::<Vec<_>>()
+        .join("_");
+    if KEYWORDS.contains(&joined.as_str()) {
+        format!("{joined}_")
+    } else {
+        joined
+    }
+}
+
+/// A `PascalCase` identifier (types, variants), never `Self`.
+pub fn pascal(text: &str) -> String {
+    let words = lead_with_letter(words(text), "V");
+    let joined: String = words.iter().map(|word| capitalize(word)).collect();
+    if joined == "Self" {
+        "Self_".to_owned()
+    } else {
+        joined
+    }
+}
+
+/// A `SCREAMING_SNAKE_CASE` identifier (constants).
+pub fn screaming(text: &str) -> String {
+    snake(text).trim_end_matches('_').to_uppercase()
+}
+
+fn capitalize(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars.flat_map(char::to_lowercase)).collect(),
+        None => String::new(),
+    }
+}
+
+/// The case a scope's identifiers are written in; it decides how suffixes attach.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Case {
+    /// `foo_bar`, suffixed `foo_bar_2`.
+    Snake,
+    /// `FooBar`, suffixed `FooBar2`.
+    Pascal,
+}
+
+/// One namespace whose names must be distinct; see the module docs for the rule.
+#[derive(Debug)]
+pub struct Scope {
+    case: Case,
+    reserved: BTreeSet<String>,
+    candidates: Vec<Candidate>,
+}
+
+#[derive(Debug)]
+struct Candidate {
+    wanted: String,
+    exact: bool,
+}
+
+impl Scope {
+    /// An empty scope.
+    pub fn new(case: Case) -> Self {
+        Scope {
+            case,
+            reserved: BTreeSet::new(),
+            candidates: Vec::new(),
+        }
+    }
+
+    /// Names nobody in this scope may take.
+    pub fn reserve<'a>(mut self, names: impl IntoIterator<Item = &'a str>) -> Self {
+        self.reserved.extend(names.into_iter().map(str::to_owned));
+        self
+    }
+
+    /// Adds a candidate spelled `source` in the spec; returns its index for [`Scope::settle`].
+    /// Call in canonical (spec) order.
+    pub fn add(&mut self, source: &str) -> usize {
+        let wanted = match self.case {
+            Case::Snake => snake(source),
+            Case::Pascal => pascal(source),
+        };
+        self.add_wanted(source, wanted)
+    }
+
+    /// Adds a candidate whose identifier was already made (`wanted` in this scope's case).
+    pub fn add_wanted(&mut self, source: &str, wanted: String) -> usize {
+        let exact = wanted == source;
+        self.candidates.push(Candidate { wanted, exact });
+        self.candidates.len() - 1
+    }
+
+    /// The final identifiers, indexed like the candidates.
+    pub fn settle(self) -> Vec<String> {
+        let mut taken: BTreeSet<String> = self.reserved.clone();
+        let mut by_name: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (index, candidate) in self.candidates.iter().enumerate() {
+            by_name.entry(&candidate.wanted).or_default().push(index);
+        }
+        let mut settled = vec![String::new(); self.candidates.len()];
+        let mut losers = Vec::new();
+        for (name, mut indices) in by_name {
+            // Stable sort: exact spellings first, then canonical order.
+            indices.sort_by_key(|&index| !self.candidates[index].exact);
+            let mut rest = indices.into_iter();
+            if self.reserved.contains(name) {
+                losers.extend(rest);
+                continue;
+            }
+            if let Some(winner) = rest.next() {
+                settled[winner] = name.to_owned();
+                taken.insert(name.to_owned());
+            }
+            losers.extend(rest);
+        }
+        losers.sort_unstable();
+        for index in losers {
+            let wanted = &self.candidates[index].wanted;
+            let name = (2..)
+                .map(|n| self.suffixed(wanted, n))
+                .find(|name| !taken.contains(name))
+                .unwrap_or_default();
+            taken.insert(name.clone());
+            settled[index] = name;
+        }
+        settled
+    }
+
+    fn suffixed(&self, name: &str, n: usize) -> String {
+        match self.case {
+            Case::Snake => format!("{}_{n}", name.trim_end_matches('_')),
+            Case::Pascal => format!("{name}{n}"),
+        }
+    }
+}
+
+/// Whether a field or parameter holds a secret that `Debug` must not print.
+pub fn is_secret(name: &str, format: Option<&str>) -> bool {
+    if format == Some("password") {
+        return true;
+    }
+    let words: Vec<String> = words(name).iter().map(|w| w.to_lowercase()).collect();
+    let last = words.last().map(String::as_str);
+    let previous = words.len().checked_sub(2).map(|i| words[i].as_str());
+    words.iter().any(|word| {
+        matches!(
+            word.as_str(),
+            "password" | "passwd" | "secret" | "passcode" | "apikey" | "authorization"
+                | "credential" | "credentials"
+        )
+    }) || matches!(last, Some("token"))
+        || (matches!(last, Some("key")) && matches!(previous, Some("api" | "private" | "secret" | "access")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_case_handles_acronyms_digits_and_symbols() {
+        let cases = [
+            ("post_jwt_auth", "post_jwt_auth"),
+            ("revokeJWTbyJti", "revoke_jwt_by_jti"),
+            ("RevokeMyJWT", "revoke_my_jwt"),
+            ("jwt1Post", "jwt1_post"),
+            ("auth2faPost", "auth2fa_post"),
+            ("2FA-token", "two_fa_token"),
+            ("g-recaptcha-response", "g_recaptcha_response"),
+            ("displayName", "display_name"),
+            ("X-Tracing-ID", "x_tracing_id"),
+            ("JWTToken", "jwt_token"),
+            ("type", "type_"),
+            ("gen", "gen_"),
+            ("404", "n404"),
+            ("$ref", "ref_"),
+            ("", "n"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(snake(input), expected, "snake({input:?})");
+        }
+    }
+
+    #[test]
+    fn pascal_case_handles_acronyms_digits_and_symbols() {
+        let cases = [
+            ("JavascriptWebToken", "JavascriptWebToken"),
+            ("AuthRequestMFA", "AuthRequestMfa"),
+            ("confirm_2fa", "Confirm2fa"),
+            ("role_product", "RoleProduct"),
+            ("1", "V1"),
+            ("2xx", "TwoXx"),
+            ("Self", "Self_"),
+            ("level1", "Level1"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(pascal(input), expected, "pascal({input:?})");
+        }
+        assert_eq!(screaming("bearerAuth"), "BEARER_AUTH");
+        assert_eq!(screaming("type"), "TYPE");
+    }
+
+    #[test]
+    fn collisions_prefer_exact_spelling_then_spec_order() {
+        let mut scope = Scope::new(Case::Snake).reserve(["send"]);
+        let a = scope.add("foo-bar");
+        let b = scope.add("foo_bar");
+        let c = scope.add("fooBar");
+        let d = scope.add("send");
+        let e = scope.add("foo_bar_2");
+        let names = scope.settle();
+        assert_eq!(names[b], "foo_bar");
+        assert_eq!(names[e], "foo_bar_2");
+        assert_eq!(names[a], "foo_bar_3");
+        assert_eq!(names[c], "foo_bar_4");
+        assert_eq!(names[d], "send_2");
+    }
+
+    #[test]
+    fn pascal_collisions_take_numeric_suffixes() {
+        let mut scope = Scope::new(Case::Pascal);
+        let a = scope.add("pet");
+        let b = scope.add("Pet");
+        let names = scope.settle();
+        assert_eq!((names[a].as_str(), names[b].as_str()), ("Pet2", "Pet"));
+    }
+
+    #[test]
+    fn secrets_are_recognised_by_name_and_format() {
+        for secret in ["password", "client_secret", "access_token", "2FA-token", "api_key", "apiKey", "passcode"] {
+            assert!(is_secret(secret, None), "{secret}");
+        }
+        for plain in ["username", "token_type", "user_scope", "jti", "keyboard", "mfa_type"] {
+            assert!(!is_secret(plain, None), "{plain}");
+        }
+        assert!(is_secret("pin", Some("password")));
+    }
+}

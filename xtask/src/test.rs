@@ -1,0 +1,64 @@
+//! `cargo xtask test`: every check CI runs, in order, stopping at the first failure.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::codegen;
+
+/// The pinned Prism release the conformance run validates requests with.
+const PRISM_PACKAGE: &str = "@stoplight/prism-cli@5.16.0";
+
+pub fn run(root: &Path) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    step(root, "cargo fmt --check", Command::new(&cargo).args(["fmt", "--all", "--", "--check"]))?;
+    eprintln!("==> cargo xtask gen --check");
+    codegen::check_all(root)?;
+    step(
+        root,
+        "cargo clippy",
+        Command::new(&cargo).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
+    )?;
+    step(root, "cargo test", Command::new(&cargo).args(["test", "--workspace"]))?;
+    let mut doc = Command::new(&cargo);
+    doc.args(["doc", "--workspace", "--no-deps"]).env("RUSTDOCFLAGS", "-D warnings");
+    step(root, "cargo doc", &mut doc)?;
+    let prism = install_prism(root)?;
+    let mut conformance = Command::new(&cargo);
+    conformance
+        .args(["test", "-p", "apiforge-tests", "--test", "conformance", "--", "--ignored"])
+        .env("APIFORGE_PRISM", &prism);
+    step(root, "Prism conformance", &mut conformance)?;
+    eprintln!("==> all checks passed");
+    Ok(())
+}
+
+fn step(root: &Path, name: &str, command: &mut Command) -> Result<(), String> {
+    eprintln!("==> {name}");
+    let status = command
+        .current_dir(root)
+        .status()
+        .map_err(|error| format!("error: cannot run {name}: {error}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("error: {name} failed ({status})"))
+    }
+}
+
+/// Installs the pinned Prism into `.cache/prism` (git-ignored) unless it is already there.
+fn install_prism(root: &Path) -> Result<String, String> {
+    let prefix = root.join(".cache").join("prism");
+    let bin = prefix.join("node_modules").join(".bin").join("prism");
+    let marker = prefix.join("installed-version");
+    let installed = std::fs::read_to_string(&marker).unwrap_or_default();
+    if !(bin.exists() && installed == PRISM_PACKAGE) {
+        std::fs::create_dir_all(&prefix).map_err(|e| crate::fsx::io_error(&prefix, &e))?;
+        step(
+            root,
+            "npm install Prism",
+            Command::new("npm").args(["install", "--no-audit", "--no-fund", "--silent", "--prefix"]).arg(&prefix).arg(PRISM_PACKAGE),
+        )?;
+        std::fs::write(&marker, PRISM_PACKAGE).map_err(|e| crate::fsx::io_error(&marker, &e))?;
+    }
+    Ok(bin.to_string_lossy().into_owned())
+}

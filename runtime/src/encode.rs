@@ -197,9 +197,9 @@ mod tests {
         let object = serde_json::json!({"R": 100, "G": 200});
         assert_eq!(
             pairs(&object, QueryStyle::DeepObject),
-            [("color[G]".into(), "200".into()), ("color[R]".into(), "100".into())]
+            [("color[R]".into(), "100".into()), ("color[G]".into(), "200".into())]
         );
-        assert_eq!(pairs(&object, flat), [("color".into(), "G,200,R,100".into())]);
+        assert_eq!(pairs(&object, flat), [("color".into(), "R,100,G,200".into())]);
         assert!(pairs(&serde_json::Value::Null, form).is_empty());
     }
 }

@@ -448,8 +448,10 @@ impl<'a> Lowerer<'a> {
             docs.extend(doc_lines(text));
         }
         let mut notes = Vec::new();
-        if let Some(default) = &data.default {
-            notes.push(format!("Defaults to `{default}`."));
+        match &data.default {
+            Some(serde_json::Value::String(default)) => notes.push(format!("Defaults to `{default}`.")),
+            Some(default) => notes.push(format!("Defaults to `{default}`.")),
+            None => {}
         }
         if let SchemaKind::Type(Type::String(string)) = &schema.schema_kind {
             if let Some(min) = string.min_length {

@@ -12,22 +12,22 @@ impl crate::Client {
     ///
     /// # Arguments
     ///
+    /// - `username`: The email for a Client, or the API for a partner product
     /// - `password`: The passowrd for a Client, or the API key for a service
     /// - `role`: The role for which authentication will be made. Value : role_product
-    /// - `username`: The email for a Client, or the API for a partner product
     ///
     /// Optional: [`x_fields`](PostJwtAuth::x_fields), [`two_fa_token`](PostJwtAuth::two_fa_token).
     pub fn post_jwt_auth(
         &self,
+        username: impl Into<String>,
         password: impl Into<String>,
         role: impl Into<String>,
-        username: impl Into<String>,
     ) -> PostJwtAuth<'_> {
         PostJwtAuth {
             client: self,
+            username: username.into(),
             password: password.into(),
             role: role.into(),
-            username: username.into(),
             x_fields: None,
             two_fa_token: None,
             encoding: ::apiforge_runtime::BodyEncoding::FormUrlEncoded,
@@ -39,9 +39,9 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PostJwtAuth<'a> {
     client: &'a crate::Client,
+    username: String,
     password: String,
     role: String,
-    username: String,
     x_fields: Option<String>,
     two_fa_token: Option<String>,
     encoding: ::apiforge_runtime::BodyEncoding,
@@ -90,9 +90,9 @@ impl PostJwtAuth<'_> {
         request.header("X-Fields", &self.x_fields)?;
         request.accept("application/json");
         let mut form = ::apiforge_runtime::Form::new();
+        form.field("username", &self.username)?;
         form.field("password", &self.password)?;
         form.field("role", &self.role)?;
-        form.field("username", &self.username)?;
         form.field("2FA-token", &self.two_fa_token)?;
         request.form(form, self.encoding);
         let response = self.client.runtime.execute(request).await?;

@@ -59,6 +59,19 @@ impl crate::Client {
             body: None,
         }
     }
+    /// Revoke JWT(s) by UID (user@domain)
+    ///
+    /// Sends `DELETE /jwt/{uid}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `uid`
+    pub fn revoke_jwt_by_uid(&self, uid: impl Into<String>) -> RevokeJwtByUid<'_> {
+        RevokeJwtByUid {
+            client: self,
+            uid: uid.into(),
+        }
+    }
     /// Revoke JWT by JTI (JWT ID)
     ///
     /// \> Note: # and anything after is NOT needed, its just to allow multiple examples for the same path/method.
@@ -72,19 +85,6 @@ impl crate::Client {
         RevokeJwtByJti {
             client: self,
             jti: jti.into(),
-        }
-    }
-    /// Revoke JWT(s) by UID (user@domain)
-    ///
-    /// Sends `DELETE /jwt/{uid}`.
-    ///
-    /// # Arguments
-    ///
-    /// - `uid`
-    pub fn revoke_jwt_by_uid(&self, uid: impl Into<String>) -> RevokeJwtByUid<'_> {
-        RevokeJwtByUid {
-            client: self,
-            uid: uid.into(),
         }
     }
 }
@@ -315,47 +315,6 @@ impl Jwt2Post<'_> {
     }
 }
 
-/// A `DELETE /jwt/{jti}#1` request; built by [`Client::revoke_jwt_by_jti`](crate::Client::revoke_jwt_by_jti), sent by [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-pub struct RevokeJwtByJti<'a> {
-    client: &'a crate::Client,
-    jti: String,
-}
-
-impl RevokeJwtByJti<'_> {
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> Result<::serde_json::Value, ::apiforge_runtime::Error<RevokeJwtByJtiError>> {
-        self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the status, the headers and the decoded body.
-    pub async fn send_with_info(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<::serde_json::Value>,
-        ::apiforge_runtime::Error<RevokeJwtByJtiError>,
-    > {
-        let path = format!(
-            "/jwt/{}", ::apiforge_runtime::encode_path_segment("jti", & self.jti) ?
-        );
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::DELETE,
-            path,
-            &[&[&crate::security::BEARER_AUTH]],
-        );
-        request.accept("application/json");
-        let response = self.client.runtime.execute(request).await?;
-        match response.status().as_u16() {
-            202 => response.json(),
-            400 => Err(response.error_json(RevokeJwtByJtiError::BadRequest)),
-            401 => Err(response.error_json(RevokeJwtByJtiError::Unauthorized)),
-            404 => Err(response.error_json(RevokeJwtByJtiError::NotFound)),
-            _ => Err(response.unexpected()),
-        }
-    }
-}
-
 /// A `DELETE /jwt/{uid}` request; built by [`Client::revoke_jwt_by_uid`](crate::Client::revoke_jwt_by_uid), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevokeJwtByUid<'a> {
@@ -392,6 +351,47 @@ impl RevokeJwtByUid<'_> {
             400 => Err(response.error_json(RevokeJwtByUidError::BadRequest)),
             401 => Err(response.error_json(RevokeJwtByUidError::Unauthorized)),
             404 => Err(response.error_json(RevokeJwtByUidError::NotFound)),
+            _ => Err(response.unexpected()),
+        }
+    }
+}
+
+/// A `DELETE /jwt/{jti}#1` request; built by [`Client::revoke_jwt_by_jti`](crate::Client::revoke_jwt_by_jti), sent by [`send`](Self::send).
+#[must_use = "a request does nothing until it is sent"]
+pub struct RevokeJwtByJti<'a> {
+    client: &'a crate::Client,
+    jti: String,
+}
+
+impl RevokeJwtByJti<'_> {
+    /// Sends the request and returns the decoded body.
+    pub async fn send(
+        self,
+    ) -> Result<::serde_json::Value, ::apiforge_runtime::Error<RevokeJwtByJtiError>> {
+        self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
+    }
+    /// Sends the request and returns the status, the headers and the decoded body.
+    pub async fn send_with_info(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<::serde_json::Value>,
+        ::apiforge_runtime::Error<RevokeJwtByJtiError>,
+    > {
+        let path = format!(
+            "/jwt/{}", ::apiforge_runtime::encode_path_segment("jti", & self.jti) ?
+        );
+        let mut request = ::apiforge_runtime::Request::new(
+            ::apiforge_runtime::Method::DELETE,
+            path,
+            &[&[&crate::security::BEARER_AUTH]],
+        );
+        request.accept("application/json");
+        let response = self.client.runtime.execute(request).await?;
+        match response.status().as_u16() {
+            202 => response.json(),
+            400 => Err(response.error_json(RevokeJwtByJtiError::BadRequest)),
+            401 => Err(response.error_json(RevokeJwtByJtiError::Unauthorized)),
+            404 => Err(response.error_json(RevokeJwtByJtiError::NotFound)),
             _ => Err(response.unexpected()),
         }
     }
@@ -478,13 +478,13 @@ pub enum Jwt2PostError {
     NotFound(crate::types::ErrorResponse),
 }
 
-/// The error responses `RevokeJwtByJti` declares, by status.
+/// The error responses `RevokeJwtByUid` declares, by status.
 #[derive(Clone, Debug, PartialEq)]
 #[allow(
     clippy::large_enum_variant,
     reason = "built once per response and moved out at once; boxing would only cost an allocation"
 )]
-pub enum RevokeJwtByJtiError {
+pub enum RevokeJwtByUidError {
     /// 400: Bad Request
     BadRequest(crate::types::ErrorResponse),
     /// 401: Authentication Required
@@ -493,13 +493,13 @@ pub enum RevokeJwtByJtiError {
     NotFound(crate::types::ErrorResponse),
 }
 
-/// The error responses `RevokeJwtByUid` declares, by status.
+/// The error responses `RevokeJwtByJti` declares, by status.
 #[derive(Clone, Debug, PartialEq)]
 #[allow(
     clippy::large_enum_variant,
     reason = "built once per response and moved out at once; boxing would only cost an allocation"
 )]
-pub enum RevokeJwtByUidError {
+pub enum RevokeJwtByJtiError {
     /// 400: Bad Request
     BadRequest(crate::types::ErrorResponse),
     /// 401: Authentication Required

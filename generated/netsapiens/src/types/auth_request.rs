@@ -4,28 +4,28 @@
 /// Schema `#/components/schemas/AuthRequest`.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuthRequest {
+    /// This is the type of authentication request being made. 'password' is most common if using username and password from end user to grant access.
+    ///
+    /// Defaults to `password`.
+    pub grant_type: crate::types::AuthRequestGrantType,
     /// This is the client_id provided to the developer for accessing the api. Will match with the client_secret
     pub client_id: String,
     /// This is the client_secret provided to the developer for accessing the api. Will match with the client_id
     pub client_secret: String,
-    /// This is the type of authentication request being made. 'password' is most common if using username and password from end user to grant access.
-    ///
-    /// Defaults to `"password"`.
-    pub grant_type: crate::types::AuthRequestGrantType,
-    /// This is the password for the user requesting access.
-    pub password: String,
     /// This is the username and logic for the user. This may look like a uid (user@domain) or could be something else if setup diffferent including a email address potentially.
     pub username: String,
+    /// This is the password for the user requesting access.
+    pub password: String,
 }
 
 impl ::std::fmt::Debug for AuthRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AuthRequest")
+            .field("grant_type", &self.grant_type)
             .field("client_id", &self.client_id)
             .field("client_secret", &"<redacted>")
-            .field("grant_type", &self.grant_type)
-            .field("password", &"<redacted>")
             .field("username", &self.username)
+            .field("password", &"<redacted>")
             .finish()
     }
 }

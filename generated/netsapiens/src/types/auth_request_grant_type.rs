@@ -3,7 +3,7 @@
 
 /// This is the type of authentication request being made. 'password' is most common if using username and password from end user to grant access.
 ///
-/// Defaults to `"password"`.
+/// Defaults to `password`.
 ///
 /// Schema `#/components/schemas/AuthRequest/properties/grant_type`.
 #[derive(

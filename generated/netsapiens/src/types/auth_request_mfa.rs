@@ -4,49 +4,49 @@
 /// Schema `#/components/schemas/AuthRequestMFA`.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuthRequestMfa {
-    /// This will be the access_token or jwt that was given with the scope of mfa_required
-    pub access_token: String,
+    /// This is the type of authentication request being made. 'mfa' would be needed in the second request with MFA passcode.
+    ///
+    /// Defaults to `mfa`.
+    pub grant_type: crate::types::AuthRequestMfaGrantType,
     /// This is the client_id provided to the developer for accessing the api. Will match with the client_secret
     pub client_id: String,
     /// This is the client_secret provided to the developer for accessing the api. Will match with the client_id
     pub client_secret: String,
-    /// This is the type of authentication request being made. 'mfa' would be needed in the second request with MFA passcode.
-    ///
-    /// Defaults to `"mfa"`.
-    pub grant_type: crate::types::AuthRequestMfaGrantType,
+    /// This is the username and logic for the user. This may look like a uid (user@domain) or could be something else if setup diffferent including a email address potentially.
+    pub username: String,
+    /// This is the password for the user requesting access.
+    pub password: String,
     /// This value will be provided in response to a auth request if MFA is needed. Move value from that token to this request. Likely will be 'authenticator'
     ///
-    /// Defaults to `"authenticator"`.
+    /// Defaults to `authenticator`.
     pub mfa_type: String,
     /// This value will be provided in response to a auth request if MFA is needed. Move value from that token to this request.  Likely will be 'google'
     ///
-    /// Defaults to `"google"`.
+    /// Defaults to `google`.
     pub mfa_vendor: String,
     /// Will likely be subscriber as the value here to defierentiate between authenticator for api/portal and mfa with admin ui
     ///
-    /// Defaults to `"subscriber"`.
+    /// Defaults to `subscriber`.
     pub ns_id_type: crate::types::AuthRequestMfaNsIdType,
     /// This will be the 6 digit numberic passcode provided by a
     pub passcode: String,
-    /// This is the password for the user requesting access.
-    pub password: String,
-    /// This is the username and logic for the user. This may look like a uid (user@domain) or could be something else if setup diffferent including a email address potentially.
-    pub username: String,
+    /// This will be the access_token or jwt that was given with the scope of mfa_required
+    pub access_token: String,
 }
 
 impl ::std::fmt::Debug for AuthRequestMfa {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AuthRequestMfa")
-            .field("access_token", &"<redacted>")
+            .field("grant_type", &self.grant_type)
             .field("client_id", &self.client_id)
             .field("client_secret", &"<redacted>")
-            .field("grant_type", &self.grant_type)
+            .field("username", &self.username)
+            .field("password", &"<redacted>")
             .field("mfa_type", &self.mfa_type)
             .field("mfa_vendor", &self.mfa_vendor)
             .field("ns_id_type", &self.ns_id_type)
             .field("passcode", &"<redacted>")
-            .field("password", &"<redacted>")
-            .field("username", &self.username)
+            .field("access_token", &"<redacted>")
             .finish()
     }
 }

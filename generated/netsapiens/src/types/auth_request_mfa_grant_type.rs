@@ -3,7 +3,7 @@
 
 /// This is the type of authentication request being made. 'mfa' would be needed in the second request with MFA passcode.
 ///
-/// Defaults to `"mfa"`.
+/// Defaults to `mfa`.
 ///
 /// Schema `#/components/schemas/AuthRequestMFA/properties/grant_type`.
 #[derive(

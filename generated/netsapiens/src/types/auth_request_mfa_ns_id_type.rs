@@ -3,7 +3,7 @@
 
 /// Will likely be subscriber as the value here to defierentiate between authenticator for api/portal and mfa with admin ui
 ///
-/// Defaults to `"subscriber"`.
+/// Defaults to `subscriber`.
 ///
 /// Schema `#/components/schemas/AuthRequestMFA/properties/ns_id_type`.
 #[derive(

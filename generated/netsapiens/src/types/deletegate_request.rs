@@ -4,6 +4,6 @@
 /// Schema `#/components/schemas/DeletegateRequest`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeletegateRequest {
-    pub domain: crate::types::DomainName,
     pub user: crate::types::UserName,
+    pub domain: crate::types::DomainName,
 }

@@ -4,17 +4,9 @@
 /// Schema `#/components/schemas/JwtResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct JwtResponse {
-    /// The version of the netsapiens API used in token generation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub apiversion: Option<String>,
     /// The "aud" (audience) claim identifies the recipients that the JWT is    intended for.  Each principal intended to process the JWT MUST    identify itself with a value in the audience claim.  If the principal    processing the claim does not identify itself with a value in the    "aud" claim when this claim is present, then the JWT MUST be    rejected.  In the general case, the "aud" value is an array of case-    sensitive strings, each containing a StringOrURI value.  In the    special case when the JWT has one audience, the "aud" value MAY be a    single case-sensitive string containing a StringOrURI value.  The    interpretation of audience values is generally application specific.    Use of this claim is OPTIONAL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aud: Option<String>,
-    /// The user's display name (first + last) if defined.
-    #[serde(rename = "displayName")]
-    pub display_name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<crate::types::DomainName>,
     /// The "exp" (expiration time) claim identifies the expiration time on
     /// or after which the JWT MUST NOT be accepted for processing.  The
     /// processing of the "exp" claim requires that the current date/time
@@ -36,12 +28,14 @@ pub struct JwtResponse {
     /// The "sub" (subject) claim identifies the principal that is the    subject of the JWT.  The claims in a JWT are normally statements    about the subject.  The subject value MUST either be scoped to be    locally unique in the context of the issuer or be globally unique.    The processing of this claim is generally application specific.  The    "sub" value is a case-sensitive string containing a StringOrURI    value.  Use of this claim is OPTIONAL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
-    /// This is the reseller that the token will be limited to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub territory: Option<String>,
     /// The time is the number of miliseconds the JWT will be valid for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_out: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<crate::types::DomainName>,
+    /// This is the reseller that the token will be limited to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub territory: Option<String>,
     /// This is the user that the token will be limited to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
@@ -49,4 +43,10 @@ pub struct JwtResponse {
     pub user_email: Option<String>,
     /// The user's scope if defined.
     pub user_scope: String,
+    /// The user's display name (first + last) if defined.
+    #[serde(rename = "displayName")]
+    pub display_name: String,
+    /// The version of the netsapiens API used in token generation
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apiversion: Option<String>,
 }

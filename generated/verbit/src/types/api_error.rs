@@ -6,9 +6,9 @@
 pub struct ApiError {
     /// Machine readable error code.
     pub code: String,
-    /// Human readable error description.
-    pub message: String,
     /// Machine readable higher level error type.
     #[serde(rename = "type")]
     pub type_: String,
+    /// Human readable error description.
+    pub message: String,
 }

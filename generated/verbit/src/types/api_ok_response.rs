@@ -4,18 +4,18 @@
 /// Schema `#/components/schemas/ApiOkResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApiOkResponse {
-    pub data: Option<::serde_json::Value>,
+    /// Client transaction ID, should be unique in every request, sent back to the client (can be used for tracing)
+    pub tracing_id: String,
     /// The timestamp of the request (ISO8901, UTC TZ). When not sent, will be automatically set to server request time.
     pub request_timestamp: ::chrono::DateTime<::chrono::Utc>,
+    pub data: Option<::serde_json::Value>,
+    /// The UNIX timestamp of the last schema update
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema_timestamp: Option<String>,
     /// SHA256 hash of the schema document this response was generated with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema_hash: Option<String>,
     /// The name of the schema document this response was generated with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema_name: Option<String>,
-    /// The UNIX timestamp of the last schema update
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schema_timestamp: Option<String>,
-    /// Client transaction ID, should be unique in every request, sent back to the client (can be used for tracing)
-    pub tracing_id: String,
 }

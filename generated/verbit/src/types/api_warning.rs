@@ -6,9 +6,9 @@
 pub struct ApiWarning {
     /// Machine readable warning code.
     pub code: String,
-    /// Human readable warning description.
-    pub message: String,
     /// Machine readable higher level warning type.
     #[serde(rename = "type")]
     pub type_: String,
+    /// Human readable warning description.
+    pub message: String,
 }

@@ -51,7 +51,7 @@ impl Client {
         }
 
         let mut headers = request.headers;
-        let mut cookies = Vec::new();
+        let mut cookies = request.cookies;
         for placement in placements {
             match placement {
                 Placement::Header(name, value) => {

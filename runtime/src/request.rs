@@ -29,6 +29,7 @@ pub struct Request {
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Option<Body>,
+    pub(crate) cookies: Vec<String>,
     pub(crate) security: &'static [SecurityRequirement],
 }
 
@@ -49,6 +50,7 @@ impl Request {
             query: Vec::new(),
             headers: HeaderMap::new(),
             body: None,
+            cookies: Vec::new(),
             security,
         }
     }
@@ -81,6 +83,28 @@ impl Request {
             ))
         })?;
         self.headers.append(header_name(name)?, value);
+        Ok(())
+    }
+
+    /// Adds a cookie parameter; `None` adds nothing. Values are sent as they are, so they may
+    /// not hold `;`, `,`, whitespace or control characters.
+    pub fn cookie<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), EncodeError> {
+        let Some(text) = encode::simple_text(name, value)? else {
+            return Ok(());
+        };
+        if text
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || matches!(c, ';' | ',' | '"'))
+        {
+            return Err(EncodeError::new(format!(
+                "cookie `{name}` holds characters a cookie cannot carry"
+            )));
+        }
+        self.cookies.push(format!("{name}={text}"));
         Ok(())
     }
 

@@ -83,6 +83,18 @@ impl RawResponse {
         }
     }
 
+    /// A declared error status whose body is text.
+    pub fn error_text<E>(self, variant: impl FnOnce(String) -> E) -> Error<E> {
+        let text = String::from_utf8_lossy(&self.body).into_owned();
+        self.error_empty(variant(text))
+    }
+
+    /// A declared error status whose body is kept as bytes.
+    pub fn error_bytes<E>(self, variant: impl FnOnce(Bytes) -> E) -> Error<E> {
+        let body = self.body.clone();
+        self.error_empty(variant(body))
+    }
+
     /// A declared error status that carries no body the spec describes.
     pub fn error_empty<E>(self, variant: E) -> Error<E> {
         Error::Api(Box::new(ApiError {

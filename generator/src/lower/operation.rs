@@ -88,7 +88,8 @@ impl<'a> Lowerer<'a> {
             methods.add(&draft.wanted);
         }
         let method_names = methods.settle();
-        let mut types = Scope::new(Case::Pascal).reserve(["Client", "ClientBuilder", "Auth", "Error", "Response"]);
+        // Operation modules name every other type by absolute path, so nothing is reserved.
+        let mut types = Scope::new(Case::Pascal);
         let builders: Vec<usize> = method_names.iter().map(|name| types.add(name)).collect();
         let errors: Vec<Option<usize>> = drafts
             .iter()
@@ -477,6 +478,7 @@ impl<'a> Lowerer<'a> {
             StatusMatch::Default => false,
         };
         let any_success = listed.iter().any(|(status, _, _)| is_success(*status));
+        let success_count = listed.iter().filter(|(status, _, _)| is_success(*status)).count();
 
         let mut cases = Vec::new();
         for (status, response, at) in listed {
@@ -485,7 +487,11 @@ impl<'a> Lowerer<'a> {
             };
             let success = is_success(status) || (!any_success && status == StatusMatch::Default);
             let variant = status_variant(status);
-            let type_hint = if success { format!("{hint}{variant}Response") } else { format!("{hint}{variant}") };
+            let type_hint = match (success, success_count) {
+                (true, 0 | 1) => format!("{hint}Response"),
+                (true, _) => format!("{hint}{variant}Response"),
+                (false, _) => format!("{hint}{variant}"),
+            };
             let body = self.response_body(response, &at, &type_hint);
             cases.push(ResponseCase {
                 status,

@@ -18,9 +18,9 @@ impl crate::Client {
     ///
     /// - `body`
     ///
-    /// Optional: [`x_tracing_id`](Auth2::x_tracing_id), [`x_request_timestamp`](Auth2::x_request_timestamp).
-    pub fn auth(&self, body: impl Into<crate::types::AuthRequest>) -> Auth2<'_> {
-        Auth2 {
+    /// Optional: [`x_tracing_id`](Auth::x_tracing_id), [`x_request_timestamp`](Auth::x_request_timestamp).
+    pub fn auth(&self, body: impl Into<crate::types::AuthRequest>) -> Auth<'_> {
+        Auth {
             client: self,
             x_tracing_id: None,
             x_request_timestamp: None,
@@ -31,14 +31,14 @@ impl crate::Client {
 
 /// A `POST /auth` request; built by [`Client::auth`](crate::Client::auth), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
-pub struct Auth2<'a> {
+pub struct Auth<'a> {
     client: &'a crate::Client,
     x_tracing_id: Option<::uuid::Uuid>,
     x_request_timestamp: Option<::chrono::DateTime<::chrono::Utc>>,
     body: crate::types::AuthRequest,
 }
 
-impl Auth2<'_> {
+impl Auth<'_> {
     /// Tracing ID, should be unique in every request, sent back to the client
     pub fn x_tracing_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
         self.x_tracing_id = Some(value.into());
@@ -55,14 +55,14 @@ impl Auth2<'_> {
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
-    ) -> Result<crate::types::AuthOkResponse, ::apiforge_runtime::Error<AuthError>> {
+    ) -> Result<crate::types::AuthResponse, ::apiforge_runtime::Error<AuthError>> {
         self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
     }
     /// Sends the request and returns the status, the headers and the decoded body.
     pub async fn send_with_info(
         self,
     ) -> Result<
-        ::apiforge_runtime::Response<crate::types::AuthOkResponse>,
+        ::apiforge_runtime::Response<crate::types::AuthResponse>,
         ::apiforge_runtime::Error<AuthError>,
     > {
         let path = String::from("/auth");

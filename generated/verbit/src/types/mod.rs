@@ -19,10 +19,6 @@ mod api_warning;
 
 pub use api_warning::ApiWarning;
 
-mod auth_ok_response;
-
-pub use auth_ok_response::AuthOkResponse;
-
 mod auth_payload;
 
 pub use auth_payload::AuthPayload;
@@ -30,6 +26,10 @@ pub use auth_payload::AuthPayload;
 mod auth_request;
 
 pub use auth_request::AuthRequest;
+
+mod auth_response;
+
+pub use auth_response::AuthResponse;
 
 mod client_error_response;
 

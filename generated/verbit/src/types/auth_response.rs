@@ -3,7 +3,7 @@
 
 /// Schema `#/paths/~1auth/post/responses/200/content/application~1json/schema`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct AuthOkResponse {
+pub struct AuthResponse {
     /// Client transaction ID, should be unique in every request, sent back to the client (can be used for tracing)
     pub tracing_id: String,
     /// The timestamp of the request (ISO8901, UTC TZ). When not sent, will be automatically set to server request time.

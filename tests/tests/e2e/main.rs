@@ -1,0 +1,174 @@
+//! End-to-end tests of the four generated clients over real HTTP against a wiremock server.
+//!
+//! Every client is built WITH a bearer credential, so the tests can check that it is sent only
+//! to the operations whose security asks for it.
+
+mod lumminary;
+mod netsapiens;
+mod verbit;
+mod yat;
+
+use apiforge_runtime::Auth;
+use serde_json::Value;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+/// The credential every client holds.
+pub const TOKEN: &str = "tok";
+
+/// A fresh mock server on 127.0.0.1.
+pub async fn start() -> MockServer {
+    let server = MockServer::start().await;
+    assert!(server.address().ip().is_loopback(), "{}", server.uri());
+    server
+}
+
+pub fn lumminary_client(server: &MockServer) -> ::lumminary::Client {
+    ::lumminary::Client::builder()
+        .base_url(server.uri())
+        .auth(Auth::bearer(TOKEN))
+        .build()
+        .expect("lumminary client")
+}
+
+pub fn netsapiens_client(server: &MockServer) -> ::netsapiens::Client {
+    ::netsapiens::Client::builder()
+        .base_url(server.uri())
+        .auth(Auth::bearer(TOKEN))
+        .build()
+        .expect("netsapiens client")
+}
+
+pub fn verbit_client(server: &MockServer) -> ::verbit::Client {
+    ::verbit::Client::builder()
+        .base_url(server.uri())
+        .auth(Auth::bearer(TOKEN))
+        .build()
+        .expect("verbit client")
+}
+
+pub fn yat_client(server: &MockServer) -> ::yat::Client {
+    ::yat::Client::builder()
+        .base_url(server.uri())
+        .auth(Auth::bearer(TOKEN))
+        .build()
+        .expect("yat client")
+}
+
+/// Answers `verb route` (exact method and path) with `response`, and only that.
+pub async fn mount(server: &MockServer, verb: &str, route: &str, response: ResponseTemplate) {
+    Mock::given(method(verb))
+        .and(path(route))
+        .respond_with(response)
+        .mount(server)
+        .await;
+}
+
+/// Every request the server received, in order.
+pub async fn requests(server: &MockServer) -> Vec<Request> {
+    server
+        .received_requests()
+        .await
+        .expect("request recording is on")
+}
+
+/// The one request the server received; fails when there were none or several.
+pub async fn only_request(server: &MockServer) -> Request {
+    let mut all = requests(server).await;
+    assert_eq!(all.len(), 1, "expected exactly one request, got {all:#?}");
+    all.remove(0)
+}
+
+/// Checks the method and the exact (still percent-encoded) path, and that nothing trails it.
+pub fn assert_target(request: &Request, verb: &str, route: &str) {
+    assert_eq!(request.method.as_str(), verb, "method of {}", request.url);
+    assert_eq!(request.url.path(), route, "path of {}", request.url);
+    assert_eq!(request.url.query(), None, "query of {}", request.url);
+    assert_eq!(request.url.fragment(), None, "fragment of {}", request.url);
+}
+
+/// The value of a request header that must be sent exactly once.
+pub fn header<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
+    let mut values = request.headers.get_all(name).iter();
+    let value = values.next()?;
+    assert!(values.next().is_none(), "header {name} sent more than once");
+    Some(value.to_str().expect("header is text"))
+}
+
+pub fn assert_no_auth(request: &Request) {
+    assert_eq!(
+        header(request, "authorization"),
+        None,
+        "{} {} needs no credential, yet one was sent",
+        request.method,
+        request.url.path()
+    );
+}
+
+pub fn assert_bearer(request: &Request) {
+    let expected = format!("Bearer {TOKEN}");
+    assert_eq!(
+        header(request, "authorization"),
+        Some(expected.as_str()),
+        "{} {} must carry the bearer credential",
+        request.method,
+        request.url.path()
+    );
+}
+
+/// The request body parsed as JSON, after checking it was sent as JSON.
+pub fn json_body(request: &Request) -> Value {
+    assert_eq!(header(request, "content-type"), Some("application/json"));
+    serde_json::from_slice(&request.body).unwrap_or_else(|error| {
+        panic!(
+            "body is not JSON ({error}): {:?}",
+            String::from_utf8_lossy(&request.body)
+        )
+    })
+}
+
+/// The `(name, value)` text parts of a `multipart/form-data` body, in order.
+pub fn multipart_fields(request: &Request) -> Vec<(String, String)> {
+    let content_type = header(request, "content-type").expect("a Content-Type header");
+    let boundary = content_type
+        .strip_prefix("multipart/form-data; boundary=")
+        .unwrap_or_else(|| panic!("not a multipart/form-data Content-Type: {content_type}"));
+    let body = std::str::from_utf8(&request.body).expect("text parts only");
+    let delimiter = format!("--{boundary}");
+    let mut parts = body.split(delimiter.as_str());
+    assert_eq!(parts.next(), Some(""), "no preamble expected: {body:?}");
+    let mut fields = Vec::new();
+    for part in parts {
+        if part.starts_with("--") {
+            assert_eq!(part.trim_end(), "--", "nothing after the close delimiter");
+            return fields;
+        }
+        let part = part
+            .strip_prefix("\r\n")
+            .and_then(|part| part.strip_suffix("\r\n"))
+            .unwrap_or_else(|| panic!("malformed part {part:?}"));
+        let (head, value) = part
+            .split_once("\r\n\r\n")
+            .unwrap_or_else(|| panic!("part without headers {part:?}"));
+        let name = head
+            .lines()
+            .find_map(|line| {
+                let (key, rest) = line.split_once(':')?;
+                key.eq_ignore_ascii_case("content-disposition")
+                    .then_some(rest)
+            })
+            .and_then(|disposition| disposition.trim().strip_prefix("form-data; name=\""))
+            .and_then(|rest| rest.strip_suffix('"'))
+            .unwrap_or_else(|| panic!("part without a plain form-data name: {head:?}"));
+        fields.push((name.to_owned(), value.to_owned()));
+    }
+    panic!("multipart body without a close delimiter: {body:?}")
+}
+
+/// Pairs of `&str`, for comparing with [`multipart_fields`].
+pub fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+        .collect()
+}

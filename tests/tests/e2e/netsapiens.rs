@@ -1,0 +1,366 @@
+//! NetSapiens: seven JWT operations; `/jwt#1`, `/jwt#2` and `/jwt/{jti}#1` are sent without the
+//! suffix; the POSTs need no credential, the GET and DELETEs need the bearer token.
+
+use apiforge_runtime::Error;
+use netsapiens::operations::authentication_jwt_json_web_token::JwtGetError;
+use netsapiens::types::{
+    AuthRequest, AuthRequestGrantType, AuthRequestMfa, AuthRequestMfaGrantType,
+    AuthRequestMfaNsIdType, DeletegateRequest, ErrorResponse, SuccessResponse,
+};
+use serde_json::json;
+use wiremock::ResponseTemplate;
+
+use crate::{
+    assert_bearer, assert_no_auth, assert_target, header, json_body, mount, netsapiens_client,
+    only_request, requests, start,
+};
+
+fn token_response() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({"token": "jwt-ns"}))
+}
+
+/// An empty `202` object, as the revoke-by-id operations answer.
+fn accepted() -> ResponseTemplate {
+    ResponseTemplate::new(202)
+        .insert_header("x-request-id", "ns-202")
+        .set_body_json(json!({}))
+}
+
+#[tokio::test]
+async fn jwt_post_sends_the_password_grant_and_no_credential() {
+    let server = start().await;
+    mount(&server, "POST", "/jwt", token_response()).await;
+    let client = netsapiens_client(&server);
+    let body = AuthRequest {
+        grant_type: AuthRequestGrantType::Password,
+        client_id: "client-1".to_owned(),
+        client_secret: "client-secret-xyz".to_owned(),
+        username: "1000@example".to_owned(),
+        password: "s3cret-pass".to_owned(),
+    };
+    let printed = format!("{body:?}");
+    assert!(!printed.contains("s3cret-pass"), "{printed}");
+    assert!(!printed.contains("client-secret-xyz"), "{printed}");
+
+    let with_body = client.jwt_post().body(body).send().await;
+    let without_body = client.jwt_post().send().await;
+
+    let sent = requests(&server).await;
+    assert_eq!(sent.len(), 2, "{sent:#?}");
+    for request in &sent {
+        assert_target(request, "POST", "/jwt");
+        assert_no_auth(request);
+        assert_eq!(header(request, "accept"), Some("application/json"));
+    }
+    assert_eq!(
+        json_body(&sent[0]),
+        json!({
+            "grant_type": "password",
+            "client_id": "client-1",
+            "client_secret": "client-secret-xyz",
+            "username": "1000@example",
+            "password": "s3cret-pass",
+        })
+    );
+    // The body is optional: without `.body(...)` nothing is sent.
+    assert!(sent[1].body.is_empty(), "{:?}", sent[1].body);
+    assert_eq!(header(&sent[1], "content-type"), None);
+
+    assert_eq!(with_body.expect("200 decodes").token, "jwt-ns");
+    assert_eq!(without_body.expect("200 decodes").token, "jwt-ns");
+}
+
+#[tokio::test]
+async fn jwt1_post_goes_to_jwt_without_the_suffix() {
+    let server = start().await;
+    mount(&server, "POST", "/jwt", token_response()).await;
+
+    let result = netsapiens_client(&server)
+        .jwt1_post()
+        .body(DeletegateRequest {
+            user: "1000".to_owned(),
+            domain: "example.com".to_owned(),
+        })
+        .send_with_info()
+        .await;
+
+    let request = only_request(&server).await;
+    assert_target(&request, "POST", "/jwt");
+    assert_no_auth(&request);
+    assert_eq!(header(&request, "accept"), Some("application/json"));
+    assert_eq!(
+        json_body(&request),
+        json!({"user": "1000", "domain": "example.com"})
+    );
+    let response = result.expect("200 decodes");
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.body().token, "jwt-ns");
+}
+
+#[tokio::test]
+async fn jwt2_post_sends_the_mfa_request() {
+    let server = start().await;
+    mount(&server, "POST", "/jwt", token_response()).await;
+    let body = AuthRequestMfa {
+        grant_type: AuthRequestMfaGrantType::Mfa,
+        client_id: "client-1".to_owned(),
+        client_secret: "client-secret-xyz".to_owned(),
+        username: "1000@example".to_owned(),
+        password: "s3cret-pass".to_owned(),
+        mfa_type: "authenticator".to_owned(),
+        mfa_vendor: "google".to_owned(),
+        ns_id_type: AuthRequestMfaNsIdType::Level1,
+        passcode: "371706".to_owned(),
+        access_token: "mfa-access-token".to_owned(),
+    };
+    let printed = format!("{body:?}");
+    for secret in [
+        "s3cret-pass",
+        "client-secret-xyz",
+        "371706",
+        "mfa-access-token",
+    ] {
+        assert!(!printed.contains(secret), "{printed}");
+    }
+
+    let result = netsapiens_client(&server)
+        .jwt2_post()
+        .body(body)
+        .send()
+        .await;
+
+    let request = only_request(&server).await;
+    assert_target(&request, "POST", "/jwt");
+    assert_no_auth(&request);
+    assert_eq!(
+        json_body(&request),
+        json!({
+            "grant_type": "mfa",
+            "client_id": "client-1",
+            "client_secret": "client-secret-xyz",
+            "username": "1000@example",
+            "password": "s3cret-pass",
+            "mfa_type": "authenticator",
+            "mfa_vendor": "google",
+            "ns_id_type": "level1",
+            "passcode": "371706",
+            "access_token": "mfa-access-token",
+        })
+    );
+    assert_eq!(result.expect("200 decodes").token, "jwt-ns");
+}
+
+#[tokio::test]
+async fn jwt_get_sends_the_bearer_token_and_decodes_the_jwt() {
+    let server = start().await;
+    mount(
+        &server,
+        "GET",
+        "/jwt",
+        ResponseTemplate::new(200)
+            .insert_header("x-request-id", "ns-1")
+            .set_body_json(json!({
+                "aud": "ns",
+                "exp": 1699291919,
+                "iat": 1699205519,
+                "jti": "e197cb3b31898e2ffbc67bf9e274ff086a21d3bc",
+                "sub": "1000@apidog.automation",
+                "time_out": 86400000,
+                "domain": "apidog.automation",
+                "user": "1000",
+                "user_email": null,
+                "user_scope": "Basic User",
+                "displayName": "John Doe",
+            })),
+    )
+    .await;
+
+    let result = netsapiens_client(&server).jwt_get().send_with_info().await;
+
+    let request = only_request(&server).await;
+    assert_target(&request, "GET", "/jwt");
+    assert_bearer(&request);
+    assert_eq!(header(&request, "accept"), Some("application/json"));
+    assert!(request.body.is_empty());
+
+    let response = result.expect("200 decodes");
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.headers().get("x-request-id").unwrap(), "ns-1");
+    let jwt = response.into_body();
+    assert_eq!(jwt.display_name, "John Doe");
+    assert_eq!(jwt.user_email, None);
+    assert_eq!(jwt.user_scope, "Basic User");
+    assert_eq!(jwt.aud.as_deref(), Some("ns"));
+    assert_eq!(jwt.exp, Some(1699291919));
+    assert_eq!(jwt.iat, Some(1699205519));
+    assert_eq!(jwt.time_out, Some(86400000));
+    assert_eq!(jwt.domain.as_deref(), Some("apidog.automation"));
+    assert_eq!(jwt.user.as_deref(), Some("1000"));
+    assert_eq!(jwt.iss, None);
+    assert_eq!(jwt.territory, None);
+    assert_eq!(jwt.apiversion, None);
+}
+
+#[tokio::test]
+async fn revoke_my_jwt_deletes_jwt_with_the_bearer_token() {
+    let server = start().await;
+    mount(
+        &server,
+        "DELETE",
+        "/jwt",
+        ResponseTemplate::new(202).set_body_json(json!({"code": 202, "message": "Accepted"})),
+    )
+    .await;
+
+    let result = netsapiens_client(&server)
+        .revoke_my_jwt()
+        .send_with_info()
+        .await;
+
+    let request = only_request(&server).await;
+    assert_target(&request, "DELETE", "/jwt");
+    assert_bearer(&request);
+    assert_eq!(header(&request, "accept"), Some("application/json"));
+    let response = result.expect("202 decodes");
+    assert_eq!(response.status().as_u16(), 202);
+    assert_eq!(
+        response.into_body(),
+        SuccessResponse {
+            code: 202,
+            message: "Accepted".to_owned(),
+        }
+    );
+}
+
+#[tokio::test]
+async fn revoke_jwt_by_uid_encodes_the_uid_as_one_segment() {
+    let server = start().await;
+    mount(&server, "DELETE", "/jwt/1000%40example", accepted()).await;
+
+    let result = netsapiens_client(&server)
+        .revoke_jwt_by_uid("1000@example")
+        .send_with_info()
+        .await;
+
+    let request = only_request(&server).await;
+    assert_target(&request, "DELETE", "/jwt/1000%40example");
+    assert_bearer(&request);
+    assert_eq!(header(&request, "accept"), Some("application/json"));
+    let response = result.expect("202 decodes");
+    assert_eq!(response.status().as_u16(), 202);
+    assert_eq!(response.headers().get("x-request-id").unwrap(), "ns-202");
+    assert_eq!(response.body(), &json!({}));
+}
+
+#[tokio::test]
+async fn revoke_jwt_by_jti_encodes_reserved_characters_and_drops_the_suffix() {
+    let server = start().await;
+    mount(&server, "DELETE", "/jwt/a%2Fb%3Fc%23d", accepted()).await;
+
+    let result = netsapiens_client(&server)
+        .revoke_jwt_by_jti("a/b?c#d")
+        .send()
+        .await;
+
+    let request = only_request(&server).await;
+    assert_target(&request, "DELETE", "/jwt/a%2Fb%3Fc%23d");
+    assert_bearer(&request);
+    assert_eq!(header(&request, "accept"), Some("application/json"));
+    assert_eq!(result.expect("202 decodes"), json!({}));
+}
+
+#[tokio::test]
+async fn jwt_get_401_is_the_typed_unauthorized_error() {
+    let server = start().await;
+    let raw = br#"{"code":401,"message":"Invalid or expired token"}"#;
+    mount(
+        &server,
+        "GET",
+        "/jwt",
+        ResponseTemplate::new(401)
+            .insert_header("www-authenticate", "Bearer")
+            .set_body_raw(raw.as_slice(), "application/json"),
+    )
+    .await;
+
+    let error = netsapiens_client(&server)
+        .jwt_get()
+        .send()
+        .await
+        .expect_err("401 is an error");
+
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
+    assert_eq!(
+        error.api_error(),
+        Some(&JwtGetError::Unauthorized(ErrorResponse {
+            code: 401,
+            message: "Invalid or expired token".to_owned(),
+        }))
+    );
+    let Error::Api(api) = &error else {
+        panic!("expected Error::Api, got {error:?}");
+    };
+    assert_eq!(api.status().as_u16(), 401);
+    assert_eq!(api.headers().get("www-authenticate").unwrap(), "Bearer");
+    assert_eq!(api.raw_body().as_ref(), raw.as_slice());
+    assert!(matches!(
+        &api.body,
+        JwtGetError::Unauthorized(ErrorResponse { code: 401, message })
+            if message == "Invalid or expired token"
+    ));
+}
+
+#[tokio::test]
+async fn jwt_get_undeclared_status_is_an_unexpected_response() {
+    let server = start().await;
+    mount(
+        &server,
+        "GET",
+        "/jwt",
+        ResponseTemplate::new(418)
+            .insert_header("x-teapot", "yes")
+            .set_body_string("I'm a teapot"),
+    )
+    .await;
+
+    let error = netsapiens_client(&server)
+        .jwt_get()
+        .send()
+        .await
+        .expect_err("418 is an error");
+
+    let Error::UnexpectedResponse(response) = &error else {
+        panic!("expected UnexpectedResponse, got {error:?}");
+    };
+    assert_eq!(response.status().as_u16(), 418);
+    assert_eq!(response.headers().get("x-teapot").unwrap(), "yes");
+    assert_eq!(response.body().as_ref(), b"I'm a teapot");
+    assert!(error.api_error().is_none());
+}
+
+#[tokio::test]
+async fn jwt_get_200_that_does_not_decode_is_a_decode_error() {
+    let server = start().await;
+    // `displayName` and `user_scope` are required but missing.
+    let raw = r#"{"aud":"ns","user_email":null}"#;
+    mount(
+        &server,
+        "GET",
+        "/jwt",
+        ResponseTemplate::new(200).set_body_raw(raw, "application/json"),
+    )
+    .await;
+
+    let error = netsapiens_client(&server)
+        .jwt_get()
+        .send()
+        .await
+        .expect_err("the body does not decode");
+
+    let Error::Decode(decode) = &error else {
+        panic!("expected Error::Decode, got {error:?}");
+    };
+    assert_eq!(decode.response.status().as_u16(), 200);
+    assert_eq!(decode.response.body().as_ref(), raw.as_bytes());
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
+}

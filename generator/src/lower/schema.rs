@@ -323,7 +323,11 @@ impl<'a> Lowerer<'a> {
                     let Some((old, previous_at)) = parts.properties.get(name) else {
                         continue;
                     };
-                    if !same_schema(*old, new.into()) {
+                    // allOf means every member holds: an empty schema adds nothing.
+                    if is_unconstrained(new.into()) {
+                        continue;
+                    }
+                    if !is_unconstrained(*old) && !same_schema(*old, new.into()) {
                         let diagnostic = Diagnostic::warning(
                             self.file,
                             &at.push("properties").push(name),
@@ -482,13 +486,25 @@ fn add_properties<'s>(
 ) {
     let at = pointer.push("properties");
     for (name, schema) in properties {
-        parts
-            .properties
-            .insert(name.clone(), (schema.into(), at.push(name)));
+        let schema = SchemaRef::from(schema);
+        if is_unconstrained(schema) && parts.properties.contains_key(name) {
+            continue;
+        }
+        parts.properties.insert(name.clone(), (schema, at.push(name)));
     }
     for name in required {
         if !parts.required.contains(name) {
             parts.required.push(name.clone());
+        }
+    }
+}
+
+/// `{}` (perhaps with a description): a schema that allows anything.
+fn is_unconstrained(schema: SchemaRef<'_>) -> bool {
+    match schema {
+        SchemaRef::Ref(_) => false,
+        SchemaRef::Inline(schema) => {
+            matches!(&schema.schema_kind, SchemaKind::Any(any) if *any == openapiv3::AnySchema::default())
         }
     }
 }

@@ -128,7 +128,7 @@ async fn auth_400_is_the_typed_client_error() {
             }],
             schema_timestamp: None,
             schema_hash: None,
-            schema_name: Some(json!("client_error_response")),
+            schema_name: Some("client_error_response".to_owned()),
         })
     );
 }

@@ -15,6 +15,7 @@ pub struct ClientErrorResponse {
     /// SHA256 hash of the schema document this response was generated with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema_hash: Option<String>,
+    /// The name of the schema document this response was generated with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schema_name: Option<::serde_json::Value>,
+    pub schema_name: Option<String>,
 }

@@ -8,13 +8,14 @@ pub struct ServerErrorResponse {
     pub tracing_id: String,
     /// The timestamp of the request (ISO8901, UTC TZ). When not sent, will be automatically set to server request time.
     pub request_timestamp: ::chrono::DateTime<::chrono::Utc>,
-    pub errors: ::serde_json::Value,
+    pub errors: Vec<crate::types::ApiError>,
     /// The UNIX timestamp of the last schema update
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema_timestamp: Option<String>,
     /// SHA256 hash of the schema document this response was generated with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema_hash: Option<String>,
+    /// The name of the schema document this response was generated with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schema_name: Option<::serde_json::Value>,
+    pub schema_name: Option<String>,
 }

@@ -157,7 +157,10 @@ mod tests {
 
     #[test]
     fn pointers_escape_slashes_and_tildes() {
-        let pointer = Pointer::root().push("paths").push("/jwt/{jti}#1").push("a~b");
+        let pointer = Pointer::root()
+            .push("paths")
+            .push("/jwt/{jti}#1")
+            .push("a~b");
         assert_eq!(pointer.to_string(), "#/paths/~1jwt~1{jti}#1/a~0b");
         assert_eq!(
             pointer.segments().collect::<Vec<_>>(),
@@ -165,7 +168,10 @@ mod tests {
         );
         assert_eq!(
             Pointer::from_fragment("#/components/schemas/Pet").unwrap(),
-            Pointer::root().push("components").push("schemas").push("Pet")
+            Pointer::root()
+                .push("components")
+                .push("schemas")
+                .push("Pet")
         );
         assert_eq!(Pointer::from_fragment("other.yaml#/x"), None);
     }

@@ -79,8 +79,14 @@ impl Api {
                     }
                 }
                 op.success.visit_mut(visit);
-                for response_enum in [&mut op.success_enum, &mut op.error_enum].into_iter().flatten() {
-                    response_enum.variants.iter_mut().for_each(|v| v.ty.visit_mut(visit));
+                for response_enum in [&mut op.success_enum, &mut op.error_enum]
+                    .into_iter()
+                    .flatten()
+                {
+                    response_enum
+                        .variants
+                        .iter_mut()
+                        .for_each(|v| v.ty.visit_mut(visit));
                 }
             }
         }
@@ -469,7 +475,10 @@ impl TypeRef {
     pub(crate) fn visit_mut(&mut self, visit: &mut impl FnMut(&mut TypeRef)) {
         visit(self);
         match self {
-            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Boxed(inner) => {
+            TypeRef::Vec(inner)
+            | TypeRef::Map(inner)
+            | TypeRef::Option(inner)
+            | TypeRef::Boxed(inner) => {
                 inner.visit_mut(visit);
             }
             _ => {}

@@ -38,7 +38,11 @@ pub struct Generated {
 }
 
 /// Generates the crate for the document `contents`, named `file` in diagnostics.
-pub fn generate(file: &str, contents: &[u8], settings: &Settings) -> Result<Generated, Diagnostics> {
+pub fn generate(
+    file: &str,
+    contents: &[u8],
+    settings: &Settings,
+) -> Result<Generated, Diagnostics> {
     let document = load::load(file, contents)?;
     let (api, warnings) = lower::lower(file, &document, &settings.target)?;
     let files = emit::emit(&api, &settings.packaging)

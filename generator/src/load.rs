@@ -29,12 +29,18 @@ pub fn load(file: &str, contents: &[u8]) -> Result<openapiv3::OpenAPI, Diagnosti
 }
 
 /// Where deserializing `value` as `T` fails, if it does: the pointer and serde's message.
-fn failure<T: serde::de::DeserializeOwned>(value: &Value, at: &Pointer) -> Option<(Pointer, String)> {
+fn failure<T: serde::de::DeserializeOwned>(
+    value: &Value,
+    at: &Pointer,
+) -> Option<(Pointer, String)> {
     typed::<T>(value, at).err()
 }
 
 /// `value` as `T`, or where that fails and why.
-fn typed<T: serde::de::DeserializeOwned>(value: &Value, at: &Pointer) -> Result<T, (Pointer, String)> {
+fn typed<T: serde::de::DeserializeOwned>(
+    value: &Value,
+    at: &Pointer,
+) -> Result<T, (Pointer, String)> {
     let error = match serde_path_to_error::deserialize::<_, T>(value) {
         Ok(typed) => return Ok(typed),
         Err(error) => error,
@@ -63,22 +69,30 @@ fn refine(document: &Value, pointer: Pointer, message: String) -> (Pointer, Stri
     };
     for (key, item) in items {
         let item_at = paths.push(key);
-        let Some(found) = failure::<openapiv3::ReferenceOr<openapiv3::PathItem>>(item, &item_at) else {
+        let Some(found) = failure::<openapiv3::ReferenceOr<openapiv3::PathItem>>(item, &item_at)
+        else {
             continue;
         };
         for (method, operation) in item.as_object().into_iter().flatten() {
             let op_at = item_at.push(method);
-            if !matches!(method.as_str(), "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace") {
+            if !matches!(
+                method.as_str(),
+                "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace"
+            ) {
                 continue;
             }
             let Some(found) = failure::<openapiv3::Operation>(operation, &op_at) else {
                 continue;
             };
             if let Some(responses) = operation.get("responses") {
-                if let Some(found) = failure::<openapiv3::Responses>(responses, &op_at.push("responses")) {
+                if let Some(found) =
+                    failure::<openapiv3::Responses>(responses, &op_at.push("responses"))
+                {
                     for (status, response) in responses.as_object().into_iter().flatten() {
                         let at = op_at.push("responses").push(status);
-                        if let Some(deeper) = failure::<openapiv3::ReferenceOr<openapiv3::Response>>(response, &at) {
+                        if let Some(deeper) =
+                            failure::<openapiv3::ReferenceOr<openapiv3::Response>>(response, &at)
+                        {
                             return deeper;
                         }
                     }
@@ -95,7 +109,11 @@ fn refine(document: &Value, pointer: Pointer, message: String) -> (Pointer, Stri
 /// Parses YAML or JSON (JSON when the first non-blank character is `{`).
 fn parse(file: &str, contents: &[u8]) -> Result<Value, Diagnostics> {
     let text = std::str::from_utf8(contents).map_err(|error| {
-        Diagnostics::from(Diagnostic::error(file, None, format!("not UTF-8 text: {error}")))
+        Diagnostics::from(Diagnostic::error(
+            file,
+            None,
+            format!("not UTF-8 text: {error}"),
+        ))
     })?;
     if text.trim_start().starts_with('{') {
         serde_json::from_str(text).map_err(|error| {
@@ -179,7 +197,11 @@ mod tests {
     fn shape_errors_carry_the_pointer() {
         let doc = b"openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 7\n";
         let error = load_error("shape.yaml", doc);
-        assert_eq!(error.pointer.as_deref(), Some("#/paths/~1a/get/responses"), "{error}");
+        assert_eq!(
+            error.pointer.as_deref(),
+            Some("#/paths/~1a/get/responses"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -40,13 +40,17 @@ fn split_case(chunk: &str, words: &mut Vec<String>) {
         let next = chars.get(i + 1).copied();
         // `JWTby`: an acronym followed by a connector word, not `JW` + `Tby`.
         let connector_at = |at: usize| {
-            let tail: String = chars[at..].iter().take_while(|c| c.is_lowercase()).collect();
+            let tail: String = chars[at..]
+                .iter()
+                .take_while(|c| c.is_lowercase())
+                .collect();
             CONNECTORS.contains(&tail.as_str())
         };
         let boundary = if cur.is_uppercase() {
             // `jwtPost`, `jwt1Post`; and `JWTToken` splits before the last capital.
             !prev.is_uppercase() || (next.is_some_and(char::is_lowercase) && !connector_at(i + 1))
-        } else if cur.is_lowercase() && prev.is_uppercase() && i >= 2 && chars[i - 2].is_uppercase() {
+        } else if cur.is_lowercase() && prev.is_uppercase() && i >= 2 && chars[i - 2].is_uppercase()
+        {
             connector_at(i)
         } else {
             false
@@ -131,7 +135,10 @@ pub fn screaming(text: &str) -> String {
 fn capitalize(word: &str) -> String {
     let mut chars = word.chars();
     match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars.flat_map(char::to_lowercase)).collect(),
+        Some(first) => first
+            .to_uppercase()
+            .chain(chars.flat_map(char::to_lowercase))
+            .collect(),
         None => String::new(),
     }
 }
@@ -247,11 +254,18 @@ pub fn is_secret(name: &str, format: Option<&str>) -> bool {
     words.iter().any(|word| {
         matches!(
             word.as_str(),
-            "password" | "passwd" | "secret" | "passcode" | "apikey" | "authorization"
-                | "credential" | "credentials"
+            "password"
+                | "passwd"
+                | "secret"
+                | "passcode"
+                | "apikey"
+                | "authorization"
+                | "credential"
+                | "credentials"
         )
     }) || matches!(last, Some("token"))
-        || (matches!(last, Some("key")) && matches!(previous, Some("api" | "private" | "secret" | "access")))
+        || (matches!(last, Some("key"))
+            && matches!(previous, Some("api" | "private" | "secret" | "access")))
 }
 
 #[cfg(test)]
@@ -328,10 +342,25 @@ mod tests {
 
     #[test]
     fn secrets_are_recognised_by_name_and_format() {
-        for secret in ["password", "client_secret", "access_token", "2FA-token", "api_key", "apiKey", "passcode"] {
+        for secret in [
+            "password",
+            "client_secret",
+            "access_token",
+            "2FA-token",
+            "api_key",
+            "apiKey",
+            "passcode",
+        ] {
             assert!(is_secret(secret, None), "{secret}");
         }
-        for plain in ["username", "token_type", "user_scope", "jti", "keyboard", "mfa_type"] {
+        for plain in [
+            "username",
+            "token_type",
+            "user_scope",
+            "jti",
+            "keyboard",
+            "mfa_type",
+        ] {
             assert!(!is_secret(plain, None), "{plain}");
         }
         assert!(is_secret("pin", Some("password")));

@@ -183,15 +183,17 @@ impl Credentials {
 /// The text a credential contributes to a scheme, or `None` when it does not fit the scheme.
 fn placement_value(scheme: &SecurityScheme, auth: &Auth) -> Option<String> {
     match (scheme.kind, auth) {
-        (SchemeKind::HttpBearer, Auth::Bearer(token)) => {
-            Some(format!("Bearer {}", token.expose()))
-        }
+        (SchemeKind::HttpBearer, Auth::Bearer(token)) => Some(format!("Bearer {}", token.expose())),
         (SchemeKind::HttpBasic, Auth::Basic { username, password }) => {
             Some(basic_header(username, password.expose()))
         }
-        (SchemeKind::ApiKey { location: ApiKeyLocation::Header, name }, Auth::Bearer(token))
-            if name.eq_ignore_ascii_case("authorization") =>
-        {
+        (
+            SchemeKind::ApiKey {
+                location: ApiKeyLocation::Header,
+                name,
+            },
+            Auth::Bearer(token),
+        ) if name.eq_ignore_ascii_case("authorization") => {
             Some(format!("Bearer {}", token.expose()))
         }
         (SchemeKind::ApiKey { .. }, Auth::ApiKey(key)) => Some(key.expose().to_owned()),
@@ -225,7 +227,10 @@ fn placement(scheme: &SecurityScheme, auth: &Auth) -> Result<Option<Placement>, 
 }
 
 fn basic_header(username: &str, password: &str) -> String {
-    format!("Basic {}", base64(format!("{username}:{password}").as_bytes()))
+    format!(
+        "Basic {}",
+        base64(format!("{username}:{password}").as_bytes())
+    )
 }
 
 /// Standard base64 with padding; small enough that a dependency is not worth it.
@@ -233,7 +238,11 @@ fn base64(input: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
     for chunk in input.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
             if i <= chunk.len() {

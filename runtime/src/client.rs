@@ -142,7 +142,9 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// The credential for one security scheme, by its name in the spec; wins over [`auth`](Self::auth).
     pub fn scheme_auth(mut self, scheme: impl Into<String>, auth: Auth) -> Self {
         let scheme = scheme.into();
-        self.credentials.per_scheme.retain(|(name, _)| *name != scheme);
+        self.credentials
+            .per_scheme
+            .retain(|(name, _)| *name != scheme);
         self.credentials.per_scheme.push((scheme, auth));
         self
     }
@@ -217,7 +219,10 @@ impl<C: From<Client>> ClientBuilder<C> {
 impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url.as_deref().or(self.default_base_url))
+            .field(
+                "base_url",
+                &self.base_url.as_deref().or(self.default_base_url),
+            )
             .field("user_agent", &self.user_agent)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)

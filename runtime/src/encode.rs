@@ -167,9 +167,15 @@ mod tests {
 
     #[test]
     fn path_segments_never_split_or_climb() {
-        assert_eq!(encode_path_segment("jti", "a/b?c#d").unwrap(), "a%2Fb%3Fc%23d");
+        assert_eq!(
+            encode_path_segment("jti", "a/b?c#d").unwrap(),
+            "a%2Fb%3Fc%23d"
+        );
         assert_eq!(encode_path_segment("x", "..").unwrap(), "%2E%2E");
-        assert_eq!(encode_path_segment("x", "user@domain").unwrap(), "user%40domain");
+        assert_eq!(
+            encode_path_segment("x", "user@domain").unwrap(),
+            "user%40domain"
+        );
         assert_eq!(encode_path_segment("x", &42).unwrap(), "42");
         assert!(encode_path_segment("x", &None::<String>).is_err());
     }
@@ -183,7 +189,10 @@ mod tests {
         let array = serde_json::json!(items);
         assert_eq!(
             pairs(&array, form),
-            [("color".into(), "blue".into()), ("color".into(), "black".into())]
+            [
+                ("color".into(), "blue".into()),
+                ("color".into(), "black".into())
+            ]
         );
         assert_eq!(pairs(&array, flat), [("color".into(), "blue,black".into())]);
         assert_eq!(
@@ -197,9 +206,15 @@ mod tests {
         let object = serde_json::json!({"R": 100, "G": 200});
         assert_eq!(
             pairs(&object, QueryStyle::DeepObject),
-            [("color[R]".into(), "100".into()), ("color[G]".into(), "200".into())]
+            [
+                ("color[R]".into(), "100".into()),
+                ("color[G]".into(), "200".into())
+            ]
         );
-        assert_eq!(pairs(&object, flat), [("color".into(), "R,100,G,200".into())]);
+        assert_eq!(
+            pairs(&object, flat),
+            [("color".into(), "R,100,G,200".into())]
+        );
         assert!(pairs(&serde_json::Value::Null, form).is_empty());
     }
 }

@@ -21,7 +21,7 @@ mod response;
 
 pub use auth::{ApiKeyLocation, Auth, SchemeKind, Secret, SecurityRequirement, SecurityScheme};
 pub use client::{Client, ClientBuilder};
-pub use encode::{encode_path_segment, QueryStyle};
+pub use encode::{QueryStyle, encode_path_segment};
 pub use error::{ApiError, BuildError, DecodeError, EncodeError, Error};
 pub use request::{BodyEncoding, Form, Request};
 pub use response::{RawResponse, Response};

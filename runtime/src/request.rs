@@ -110,8 +110,10 @@ impl Request {
 
     /// Sets the `Accept` header.
     pub fn accept(&mut self, media_type: &'static str) {
-        self.headers
-            .insert(reqwest::header::ACCEPT, HeaderValue::from_static(media_type));
+        self.headers.insert(
+            reqwest::header::ACCEPT,
+            HeaderValue::from_static(media_type),
+        );
     }
 
     /// Sets the body to `value`, encoded as `encoding` says. `None` sets no body.
@@ -181,7 +183,11 @@ impl Form {
     }
 
     /// Adds a field: scalars as text, arrays as one field per item, `None` not at all.
-    pub fn field<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), EncodeError> {
+    pub fn field<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), EncodeError> {
         match encode::to_value(name, value)? {
             Value::Null => {}
             Value::Array(items) => {
@@ -191,8 +197,9 @@ impl Form {
                 }
             }
             Value::Object(_) => {
-                let json = serde_json::to_string(value)
-                    .map_err(|error| EncodeError::new(format!("cannot encode `{name}`: {error}")))?;
+                let json = serde_json::to_string(value).map_err(|error| {
+                    EncodeError::new(format!("cannot encode `{name}`: {error}"))
+                })?;
                 self.fields.push((name.to_owned(), json));
             }
             scalar => self

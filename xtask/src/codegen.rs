@@ -32,11 +32,17 @@ fn specs(root: &Path) -> Result<Vec<Spec>, String> {
     for entry in entries {
         let path = entry.map_err(|e| io_error(&dir, &e))?.path();
         let is_spec = path.is_file()
-            && matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json"));
+            && matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml" | "json")
+            );
         if !is_spec {
             continue;
         }
-        let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         specs.push(Spec {
             display: format!("specs/{file_name}"),
             crate_name: crate_name(&path),
@@ -57,7 +63,10 @@ fn specs(root: &Path) -> Result<Vec<Spec>, String> {
 
 /// A crate name from a file name: `Pet Store.v2.yaml` becomes `pet-store-v2`.
 fn crate_name(path: &Path) -> String {
-    let stem = path.file_stem().map(|s| s.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
     let mut name = String::new();
     for c in stem.chars() {
         if c.is_ascii_alphanumeric() || c == '_' {
@@ -74,7 +83,12 @@ fn crate_name(path: &Path) -> String {
 }
 
 /// Generates one document; on failure, the rendered diagnostics.
-fn generate(display: &str, path: &Path, crate_name: &str, packaging: Packaging) -> Result<Generated, String> {
+fn generate(
+    display: &str,
+    path: &Path,
+    crate_name: &str,
+    packaging: Packaging,
+) -> Result<Generated, String> {
     let contents = fs::read(path).map_err(|e| format!("error: cannot read {display}: {e}"))?;
     let settings = Settings {
         target: Target {
@@ -108,7 +122,12 @@ pub fn generate_all(root: &Path) -> Result<(), String> {
     let mut failures = Vec::new();
     let specs = specs(root)?;
     for spec in &specs {
-        let generated = match generate(&spec.display, &spec.path, &spec.crate_name, workspace_packaging()) {
+        let generated = match generate(
+            &spec.display,
+            &spec.path,
+            &spec.crate_name,
+            workspace_packaging(),
+        ) {
             Ok(generated) => generated,
             Err(message) => {
                 eprintln!("{message}");
@@ -140,7 +159,12 @@ pub fn check_all(root: &Path) -> Result<(), String> {
     let mut stale = Vec::new();
     let specs = specs(root)?;
     for spec in &specs {
-        let generated = generate(&spec.display, &spec.path, &spec.crate_name, workspace_packaging())?;
+        let generated = generate(
+            &spec.display,
+            &spec.path,
+            &spec.crate_name,
+            workspace_packaging(),
+        )?;
         let dir = root.join("generated").join(&spec.crate_name);
         stale.extend(
             differences(&dir, &generated.files)?
@@ -156,7 +180,11 @@ pub fn check_all(root: &Path) -> Result<(), String> {
     } else {
         Err(format!(
             "error: generated/ is stale; run `cargo xtask gen` and commit the result\n{}",
-            stale.iter().map(|f| format!("  stale: {f}")).collect::<Vec<_>>().join("\n")
+            stale
+                .iter()
+                .map(|f| format!("  stale: {f}"))
+                .collect::<Vec<_>>()
+                .join("\n")
         ))
     }
 }
@@ -188,7 +216,8 @@ fn differences(dir: &Path, files: &[GeneratedFile]) -> Result<Vec<String>, Strin
     let mut stale = Vec::new();
     for file in files {
         let on_disk = fs::read_to_string(dir.join(&file.path)).ok();
-        if on_disk.map(|text| text.replace("\r\n", "\n")).as_deref() != Some(file.contents.as_str()) {
+        if on_disk.map(|text| text.replace("\r\n", "\n")).as_deref() != Some(file.contents.as_str())
+        {
             stale.push(file.path.clone());
         }
     }
@@ -212,8 +241,12 @@ fn orphans(root: &Path, specs: &[Spec]) -> Result<Vec<PathBuf>, String> {
     let mut orphans = Vec::new();
     for entry in fs::read_dir(&dir).map_err(|e| io_error(&dir, &e))? {
         let path = entry.map_err(|e| io_error(&dir, &e))?.path();
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        if path.is_dir() && is_generated_crate(&path) && !specs.iter().any(|s| s.crate_name == name) {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if path.is_dir() && is_generated_crate(&path) && !specs.iter().any(|s| s.crate_name == name)
+        {
             orphans.push(path);
         }
     }

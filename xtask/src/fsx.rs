@@ -10,7 +10,10 @@ use apiforge_generator::GeneratedFile;
 /// The crate is written to a sibling temporary directory first and swapped in by renames, so
 /// a failure at any point leaves either the old crate or the new one, never a mix.
 pub fn replace_dir(dir: &Path, files: &[GeneratedFile]) -> Result<(), String> {
-    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let name = dir
         .file_name()
         .ok_or_else(|| format!("error: `{}` has no directory name", dir.display()))?

@@ -10,22 +10,46 @@ const PRISM_PACKAGE: &str = "@stoplight/prism-cli@5.16.0";
 
 pub fn run(root: &Path) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    step(root, "cargo fmt --check", Command::new(&cargo).args(["fmt", "--all", "--", "--check"]))?;
+    step(
+        root,
+        "cargo fmt --check",
+        Command::new(&cargo).args(["fmt", "--all", "--", "--check"]),
+    )?;
     eprintln!("==> cargo xtask gen --check");
     codegen::check_all(root)?;
     step(
         root,
         "cargo clippy",
-        Command::new(&cargo).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
+        Command::new(&cargo).args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
     )?;
-    step(root, "cargo test", Command::new(&cargo).args(["test", "--workspace"]))?;
+    step(
+        root,
+        "cargo test",
+        Command::new(&cargo).args(["test", "--workspace"]),
+    )?;
     let mut doc = Command::new(&cargo);
-    doc.args(["doc", "--workspace", "--no-deps"]).env("RUSTDOCFLAGS", "-D warnings");
+    doc.args(["doc", "--workspace", "--no-deps"])
+        .env("RUSTDOCFLAGS", "-D warnings");
     step(root, "cargo doc", &mut doc)?;
     let prism = install_prism(root)?;
     let mut conformance = Command::new(&cargo);
     conformance
-        .args(["test", "-p", "apiforge-tests", "--test", "conformance", "--", "--ignored"])
+        .args([
+            "test",
+            "-p",
+            "apiforge-tests",
+            "--test",
+            "conformance",
+            "--",
+            "--ignored",
+        ])
         .env("APIFORGE_PRISM", &prism);
     step(root, "Prism conformance", &mut conformance)?;
     eprintln!("==> all checks passed");
@@ -56,7 +80,10 @@ fn install_prism(root: &Path) -> Result<String, String> {
         step(
             root,
             "npm install Prism",
-            Command::new("npm").args(["install", "--no-audit", "--no-fund", "--silent", "--prefix"]).arg(&prefix).arg(PRISM_PACKAGE),
+            Command::new("npm")
+                .args(["install", "--no-audit", "--no-fund", "--silent", "--prefix"])
+                .arg(&prefix)
+                .arg(PRISM_PACKAGE),
         )?;
         std::fs::write(&marker, PRISM_PACKAGE).map_err(|e| crate::fsx::io_error(&marker, &e))?;
     }

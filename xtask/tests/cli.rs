@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 fn gen_one(spec: &Path, out: &Path) -> Output {
@@ -24,7 +26,10 @@ fn fails(spec: &Path) -> String {
     let out = dir.path().join("crate");
     let output = gen_one(spec, &out);
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert!(!output.status.success(), "expected failure, got success:\n{stderr}");
+    assert!(
+        !output.status.success(),
+        "expected failure, got success:\n{stderr}"
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(!out.exists(), "a failed run wrote {}", out.display());
     stderr
@@ -55,7 +60,10 @@ fn a_document_that_is_not_openapi_is_named_as_such() {
 #[test]
 fn a_dangling_ref_names_the_pointer_of_the_reference() {
     let stderr = fails(&fixture("dangling-ref.yaml"));
-    assert!(stderr.contains("dangling $ref `#/components/schemas/Pet`"), "{stderr}");
+    assert!(
+        stderr.contains("dangling $ref `#/components/schemas/Pet`"),
+        "{stderr}"
+    );
     assert!(
         stderr.contains(
             "dangling-ref.yaml at #/paths/~1pets/get/responses/200/content/application~1json/schema/items"
@@ -67,7 +75,10 @@ fn a_dangling_ref_names_the_pointer_of_the_reference() {
 #[test]
 fn a_wrong_shape_names_the_pointer_of_the_node() {
     let stderr = fails(&fixture("wrong-shape.yaml"));
-    assert!(stderr.contains("wrong-shape.yaml at #/paths/~1pets/get/responses"), "{stderr}");
+    assert!(
+        stderr.contains("wrong-shape.yaml at #/paths/~1pets/get/responses"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -83,9 +94,16 @@ fn a_failed_run_leaves_the_previous_crate_as_it_was() {
     let out = dir.path().join("yat");
     let yat = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/yat.yaml");
     let first = gen_one(&yat, &out);
-    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("Cargo.toml");
-    assert!(manifest.contains("[workspace]"), "an --out crate stands alone:\n{manifest}");
+    assert!(
+        manifest.contains("[workspace]"),
+        "an --out crate stands alone:\n{manifest}"
+    );
 
     // A broken spec under the same crate name must not touch what is there.
     let broken_dir = tempfile::tempdir().expect("temp dir");

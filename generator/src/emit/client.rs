@@ -8,7 +8,10 @@ use crate::ir::{Api, ApiKeyLocation, SchemeKind};
 
 /// `src/lib.rs`.
 pub(super) fn lib_rs(api: &Api) -> TokenStream {
-    let mut docs = vec![format!("A typed client for the {} (version {}).", api.title, api.api_version)];
+    let mut docs = vec![format!(
+        "A typed client for the {} (version {}).",
+        api.title, api.api_version
+    )];
     if !api.docs.is_empty() {
         docs.push(String::new());
         docs.extend(api.docs.iter().cloned());
@@ -21,18 +24,30 @@ pub(super) fn lib_rs(api: &Api) -> TokenStream {
     let docs: Vec<TokenStream> = docs
         .iter()
         .map(|line| {
-            let text = if line.is_empty() { String::new() } else { format!(" {line}") };
+            let text = if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            };
             quote! { #![doc = #text] }
         })
         .collect();
-    let server_fns = api.servers.iter().filter_map(|server| server.function.as_deref()).map(ident);
-    let security_mod = (!api.security_schemes.is_empty()).then(|| quote! { pub mod security; });
+    let server_fns = api
+        .servers
+        .iter()
+        .filter_map(|server| server.function.as_deref())
+        .map(ident);
+    let security_mod =
+        (!api.security_schemes.is_empty()).then(|| quote! { #[rustfmt::skip] pub mod security; });
     quote! {
         #(#docs)*
 
+        #[rustfmt::skip]
         mod client;
+        #[rustfmt::skip]
         pub mod operations;
         #security_mod
+        #[rustfmt::skip]
         pub mod types;
 
         pub use apiforge_runtime::{Auth, Error, Response};
@@ -74,9 +89,11 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
     });
     let builder_doc = match &api.default_base_url {
         Some(url) => format!(" A builder whose base URL defaults to `{url}`."),
-        None => " A builder; the spec names no absolute server, so set `base_url` before `build`.".to_owned(),
+        None => " A builder; the spec names no absolute server, so set `base_url` before `build`."
+            .to_owned(),
     };
-    let client_doc = format!(" A client for the {title}. Cheap to clone: clones share one connection pool.");
+    let client_doc =
+        format!(" A client for the {title}. Cheap to clone: clones share one connection pool.");
     let server_fns = api.servers.iter().filter_map(|server| {
         let function = ident(server.function.as_deref()?);
         let mut template = server.url.replace('{', "{{").replace('}', "}}");

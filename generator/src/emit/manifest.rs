@@ -34,7 +34,9 @@ pub(super) fn cargo_toml(api: &Api, packaging: &Packaging) -> String {
         out.push_str("uuid = { version = \"1\", features = [\"serde\"] }\n");
     }
     if packaging.standalone {
-        out.push_str("\n# Its own workspace, so the crate builds wherever it is put.\n[workspace]\n");
+        out.push_str(
+            "\n# Its own workspace, so the crate builds wherever it is put.\n[workspace]\n",
+        );
     }
     out
 }

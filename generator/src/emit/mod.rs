@@ -46,7 +46,11 @@ pub fn emit(api: &Api, packaging: &Packaging) -> Result<Vec<GeneratedFile>, Stri
         rust_file(api, "src/lib.rs", client::lib_rs(api))?,
         rust_file(api, "src/client.rs", client::client_rs(api))?,
         rust_file(api, "src/types/mod.rs", types::types_mod(api))?,
-        rust_file(api, "src/operations/mod.rs", operations::operations_mod(api))?,
+        rust_file(
+            api,
+            "src/operations/mod.rs",
+            operations::operations_mod(api),
+        )?,
     ];
     if !api.security_schemes.is_empty() {
         files.push(rust_file(api, "src/security.rs", client::security_rs(api))?);
@@ -74,7 +78,11 @@ fn rust_file(api: &Api, path: &str, tokens: TokenStream) -> Result<GeneratedFile
     if !file.attrs.is_empty() {
         sections.push(print(file.attrs, Vec::new()));
     }
-    sections.extend(file.items.into_iter().map(|item| print(Vec::new(), vec![item])));
+    sections.extend(
+        file.items
+            .into_iter()
+            .map(|item| print(Vec::new(), vec![item])),
+    );
     Ok(GeneratedFile {
         path: path.to_owned(),
         contents: sections.join("\n"),
@@ -105,7 +113,11 @@ fn ident(name: &str) -> Ident {
 /// `#[doc = " line"]` per line, so the printer writes clean `/// line` comments.
 fn doc_attrs(lines: &[String]) -> TokenStream {
     let attrs = lines.iter().map(|line| {
-        let text = if line.is_empty() { String::new() } else { format!(" {line}") };
+        let text = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
         quote! { #[doc = #text] }
     });
     quote! { #(#attrs)* }

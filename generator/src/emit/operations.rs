@@ -37,7 +37,11 @@ pub(super) fn module_file(api: &Api, module: &OperationModule) -> TokenStream {
         docs.extend(module.docs.iter().cloned());
     }
     let docs = docs.iter().map(|line| {
-        let text = if line.is_empty() { String::new() } else { format!(" {line}") };
+        let text = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
         quote! { #![doc = #text] }
     });
     let methods = module.operations.iter().map(|op| client_method(api, op));
@@ -101,7 +105,10 @@ fn client_method(api: &Api, op: &Operation) -> TokenStream {
     let optional: Vec<&Param> = op.params.iter().filter(|p| !p.required).collect();
     if !optional.is_empty() || op.body.as_ref().is_some_and(|b| !b.required) {
         docs.push(String::new());
-        let mut names: Vec<String> = optional.iter().map(|p| format!("[`{0}`]({1}::{0})", p.ident, op.builder_ident)).collect();
+        let mut names: Vec<String> = optional
+            .iter()
+            .map(|p| format!("[`{0}`]({1}::{0})", p.ident, op.builder_ident))
+            .collect();
         if op.body.as_ref().is_some_and(|b| !b.required) {
             names.push(format!("[`body`]({}::body)", op.builder_ident));
         }
@@ -150,7 +157,8 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             quote! { body: Option<#ty>, }
         }
     });
-    let encoding_field = (op.encodings.len() > 1).then(|| quote! { encoding: ::apiforge_runtime::BodyEncoding, });
+    let encoding_field =
+        (op.encodings.len() > 1).then(|| quote! { encoding: ::apiforge_runtime::BodyEncoding, });
     let setters = op.params.iter().filter(|p| !p.required).map(|param| {
         let name = ident(&param.ident);
         let ty = type_tokens(api, &param.ty);
@@ -179,11 +187,18 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             }
         }
     });
-    let default_media = op.encodings.first().map(|e| e.media_type.clone()).unwrap_or_default();
+    let default_media = op
+        .encodings
+        .first()
+        .map(|e| e.media_type.clone())
+        .unwrap_or_default();
     let encoding_setters = op.encodings.iter().filter_map(|encoding| {
         let name = ident(encoding.method_ident.as_deref()?);
         let value = encoding_tokens(encoding.kind);
-        let doc = format!(" Sends the body as `{}` (the default is `{default_media}`).", encoding.media_type);
+        let doc = format!(
+            " Sends the body as `{}` (the default is `{default_media}`).",
+            encoding.media_type
+        );
         Some(quote! {
             #[doc = #doc]
             pub fn #name(mut self) -> Self {
@@ -256,13 +271,16 @@ fn send_with_info_body(api: &Api, op: &Operation) -> TokenStream {
     let mut path_args = Vec::new();
     for part in &op.path {
         match part {
-            PathPart::Literal(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            PathPart::Literal(text) => {
+                template.push_str(&text.replace('{', "{{").replace('}', "}}"))
+            }
             PathPart::Param(index) => {
                 let param = &op.params[*index];
                 let name = ident(&param.ident);
                 let wire = &param.wire_name;
                 template.push_str("{}");
-                path_args.push(quote! { ::apiforge_runtime::encode_path_segment(#wire, &self.#name)? });
+                path_args
+                    .push(quote! { ::apiforge_runtime::encode_path_segment(#wire, &self.#name)? });
             }
         }
     }
@@ -288,15 +306,25 @@ fn send_with_info_body(api: &Api, op: &Operation) -> TokenStream {
             ParamLocation::Path | ParamLocation::FormField => {}
             ParamLocation::Query(style) => {
                 let style = match style {
-                    QueryStyle::Form { explode } => quote! { ::apiforge_runtime::QueryStyle::Form { explode: #explode } },
-                    QueryStyle::SpaceDelimited => quote! { ::apiforge_runtime::QueryStyle::SpaceDelimited },
-                    QueryStyle::PipeDelimited => quote! { ::apiforge_runtime::QueryStyle::PipeDelimited },
+                    QueryStyle::Form { explode } => {
+                        quote! { ::apiforge_runtime::QueryStyle::Form { explode: #explode } }
+                    }
+                    QueryStyle::SpaceDelimited => {
+                        quote! { ::apiforge_runtime::QueryStyle::SpaceDelimited }
+                    }
+                    QueryStyle::PipeDelimited => {
+                        quote! { ::apiforge_runtime::QueryStyle::PipeDelimited }
+                    }
                     QueryStyle::DeepObject => quote! { ::apiforge_runtime::QueryStyle::DeepObject },
                 };
                 statements.push(quote! { request.query(#wire, &self.#name, #style)?; });
             }
-            ParamLocation::Header => statements.push(quote! { request.header(#wire, &self.#name)?; }),
-            ParamLocation::Cookie => statements.push(quote! { request.cookie(#wire, &self.#name)?; }),
+            ParamLocation::Header => {
+                statements.push(quote! { request.header(#wire, &self.#name)?; })
+            }
+            ParamLocation::Cookie => {
+                statements.push(quote! { request.cookie(#wire, &self.#name)?; })
+            }
         }
     }
     if let Some(accept) = &op.accept {
@@ -305,9 +333,16 @@ fn send_with_info_body(api: &Api, op: &Operation) -> TokenStream {
     let encoding = if op.encodings.len() > 1 {
         quote! { self.encoding }
     } else {
-        op.encodings.first().map(|e| encoding_tokens(e.kind)).unwrap_or_else(|| encoding_tokens(EncodingKind::Json))
+        op.encodings
+            .first()
+            .map(|e| encoding_tokens(e.kind))
+            .unwrap_or_else(|| encoding_tokens(EncodingKind::Json))
     };
-    let form_fields: Vec<&Param> = op.params.iter().filter(|p| p.location == ParamLocation::FormField).collect();
+    let form_fields: Vec<&Param> = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::FormField)
+        .collect();
     if !form_fields.is_empty() {
         let adds = form_fields.iter().map(|param| {
             let name = ident(&param.ident);
@@ -322,10 +357,17 @@ fn send_with_info_body(api: &Api, op: &Operation) -> TokenStream {
     } else if op.body.is_some() {
         statements.push(quote! { request.body(&self.body, #encoding)?; });
     }
-    let request_binding = if statements.is_empty() { quote! { let request } } else { quote! { let mut request } };
+    let request_binding = if statements.is_empty() {
+        quote! { let request }
+    } else {
+        quote! { let mut request }
+    };
 
     let arms = op.responses.iter().map(|case| response_arm(op, case));
-    let has_default = op.responses.iter().any(|c| c.status == StatusMatch::Default);
+    let has_default = op
+        .responses
+        .iter()
+        .any(|c| c.status == StatusMatch::Default);
     let fallback = (!has_default).then(|| quote! { _ => Err(response.unexpected()), });
     quote! {
         let path = #path;
@@ -396,7 +438,10 @@ fn response_enum_tokens(api: &Api, response_enum: &ResponseEnum) -> TokenStream 
             quote! { #docs #variant_name(#ty), }
         }
     });
-    let carries_structs = response_enum.variants.iter().any(|v| matches!(v.ty, TypeRef::Named(_)));
+    let carries_structs = response_enum
+        .variants
+        .iter()
+        .any(|v| matches!(v.ty, TypeRef::Named(_)));
     let allow = (carries_structs && response_enum.variants.len() > 1).then(|| {
         quote! { #[allow(clippy::large_enum_variant, reason = "built once per response and moved out at once; boxing would only cost an allocation")] }
     });

@@ -20,7 +20,11 @@ pub fn doc_lines(text: &str) -> Vec<String> {
                 lines.push("```".to_owned());
             } else {
                 let info = info.trim();
-                let label = if info.is_empty() || info == "rust" { "text" } else { info };
+                let label = if info.is_empty() || info == "rust" {
+                    "text"
+                } else {
+                    info
+                };
                 lines.push(format!("```{label}"));
             }
             in_fence = !in_fence;
@@ -38,7 +42,10 @@ pub fn doc_lines(text: &str) -> Vec<String> {
     while lines.last().is_some_and(String::is_empty) {
         lines.pop();
     }
-    let first = lines.iter().position(|line| !line.is_empty()).unwrap_or(lines.len());
+    let first = lines
+        .iter()
+        .position(|line| !line.is_empty())
+        .unwrap_or(lines.len());
     lines.drain(..first);
     lines
 }
@@ -133,7 +140,9 @@ mod tests {
 
     #[test]
     fn code_blocks_never_become_doctests_and_links_are_escaped() {
-        let lines = doc_lines("\n  Example:\n\n    indented\n```\nraw [x]\n```\nsee [RFC] List<String> `a[0]`\n\n");
+        let lines = doc_lines(
+            "\n  Example:\n\n    indented\n```\nraw [x]\n```\nsee [RFC] List<String> `a[0]`\n\n",
+        );
         assert_eq!(
             lines,
             [

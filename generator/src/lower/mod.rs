@@ -15,8 +15,8 @@ use openapiv3::{OpenAPI, ReferenceOr};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Pointer, Severity};
 use crate::ir::{
-    Api, ApiKeyLocation, Dependencies, OperationModule, SchemeKind, SecurityScheme, Server, ServerVariable,
-    TypeDef, TypeId, TypeKind, TypeRef,
+    Api, ApiKeyLocation, Dependencies, OperationModule, SchemeKind, SecurityScheme, Server,
+    ServerVariable, TypeDef, TypeId, TypeKind, TypeRef,
 };
 use crate::naming::{self, Case, Scope};
 
@@ -32,7 +32,11 @@ pub struct Target {
 }
 
 /// Lowers `doc` (read from `file`) into a crate; warnings come back beside it.
-pub fn lower(file: &str, doc: &OpenAPI, target: &Target) -> Result<(Api, Vec<Diagnostic>), Diagnostics> {
+pub fn lower(
+    file: &str,
+    doc: &OpenAPI,
+    target: &Target,
+) -> Result<(Api, Vec<Diagnostic>), Diagnostics> {
     let mut lowerer = Lowerer {
         file,
         doc,
@@ -71,7 +75,9 @@ pub(crate) struct PendingType {
 }
 
 /// Type names the generated code itself uses unqualified.
-const RESERVED_TYPE_NAMES: &[&str] = &["Option", "Result", "Vec", "String", "Box", "Some", "None", "Ok", "Err"];
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Option", "Result", "Vec", "String", "Box", "Some", "None", "Ok", "Err",
+];
 
 impl<'a> Lowerer<'a> {
     fn api(&mut self, target: &Target) -> Api {
@@ -83,7 +89,9 @@ impl<'a> Lowerer<'a> {
             let url = server
                 .variables
                 .iter()
-                .fold(server.url.clone(), |url, var| url.replace(&format!("{{{}}}", var.name), &var.default));
+                .fold(server.url.clone(), |url, var| {
+                    url.replace(&format!("{{{}}}", var.name), &var.default)
+                });
             (url.starts_with("https://") || url.starts_with("http://")).then_some(url)
         });
         let info = &self.doc.info;
@@ -93,7 +101,11 @@ impl<'a> Lowerer<'a> {
             crate_version: target.crate_version.clone(),
             title: info.title.trim().to_owned(),
             api_version: info.version.clone(),
-            docs: info.description.as_deref().map(doc_lines).unwrap_or_default(),
+            docs: info
+                .description
+                .as_deref()
+                .map(doc_lines)
+                .unwrap_or_default(),
             source: self.file.to_owned(),
             default_base_url,
             servers,
@@ -130,11 +142,25 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    pub(crate) fn add_type(&mut self, wanted: &str, origin: Pointer, rank: u8, docs: Vec<String>, kind: TypeKind) -> TypeId {
+    pub(crate) fn add_type(
+        &mut self,
+        wanted: &str,
+        origin: Pointer,
+        rank: u8,
+        docs: Vec<String>,
+        kind: TypeKind,
+    ) -> TypeId {
         self.add_pending(wanted, origin, rank, docs, Some(kind))
     }
 
-    fn add_pending(&mut self, wanted: &str, origin: Pointer, rank: u8, docs: Vec<String>, kind: Option<TypeKind>) -> TypeId {
+    fn add_pending(
+        &mut self,
+        wanted: &str,
+        origin: Pointer,
+        rank: u8,
+        docs: Vec<String>,
+        kind: Option<TypeKind>,
+    ) -> TypeId {
         self.types.push(PendingType {
             wanted: wanted.to_owned(),
             origin,
@@ -172,7 +198,9 @@ impl<'a> Lowerer<'a> {
                 }
             })
             .collect();
-        let templated: Vec<usize> = (0..servers.len()).filter(|&i| !servers[i].variables.is_empty()).collect();
+        let templated: Vec<usize> = (0..servers.len())
+            .filter(|&i| !servers[i].variables.is_empty())
+            .collect();
         for _ in &templated {
             functions.add("server_url");
         }
@@ -196,7 +224,12 @@ impl<'a> Lowerer<'a> {
                 continue;
             };
             let (kind, description) = match scheme {
-                openapiv3::SecurityScheme::APIKey { location, name, description, .. } => (
+                openapiv3::SecurityScheme::APIKey {
+                    location,
+                    name,
+                    description,
+                    ..
+                } => (
                     SchemeKind::ApiKey {
                         location: match location {
                             openapiv3::APIKeyLocation::Header => ApiKeyLocation::Header,
@@ -207,16 +240,18 @@ impl<'a> Lowerer<'a> {
                     },
                     description,
                 ),
-                openapiv3::SecurityScheme::HTTP { scheme, description, .. } => {
-                    match scheme.to_ascii_lowercase().as_str() {
-                        "bearer" => (SchemeKind::HttpBearer, description),
-                        "basic" => (SchemeKind::HttpBasic, description),
-                        other => {
-                            self.warning(&pointer, format!("HTTP auth scheme `{other}` is not supported; operations that need it are sent without it"));
-                            continue;
-                        }
+                openapiv3::SecurityScheme::HTTP {
+                    scheme,
+                    description,
+                    ..
+                } => match scheme.to_ascii_lowercase().as_str() {
+                    "bearer" => (SchemeKind::HttpBearer, description),
+                    "basic" => (SchemeKind::HttpBasic, description),
+                    other => {
+                        self.warning(&pointer, format!("HTTP auth scheme `{other}` is not supported; operations that need it are sent without it"));
+                        continue;
                     }
-                }
+                },
                 // Both end in an access token that is sent as a bearer token.
                 openapiv3::SecurityScheme::OAuth2 { description, .. }
                 | openapiv3::SecurityScheme::OpenIDConnect { description, .. } => {
@@ -261,7 +296,12 @@ impl<'a> Lowerer<'a> {
                     .and_then(|t| t.description.as_deref())
                     .map(doc_lines)
                     .unwrap_or_default();
-                OperationModule { ident, tag, docs, operations }
+                OperationModule {
+                    ident,
+                    tag,
+                    docs,
+                    operations,
+                }
             })
             .collect();
         modules.sort_by(|a, b| a.ident.cmp(&b.ident));
@@ -322,11 +362,13 @@ impl<'a> Lowerer<'a> {
     }
 
     pub(crate) fn error(&mut self, pointer: &Pointer, message: impl Into<String>) {
-        self.diagnostics.push(Diagnostic::error(self.file, Some(pointer), message));
+        self.diagnostics
+            .push(Diagnostic::error(self.file, Some(pointer), message));
     }
 
     pub(crate) fn warning(&mut self, pointer: &Pointer, message: impl Into<String>) {
-        self.diagnostics.push(Diagnostic::warning(self.file, pointer, message));
+        self.diagnostics
+            .push(Diagnostic::warning(self.file, pointer, message));
     }
 }
 
@@ -338,7 +380,10 @@ fn box_recursive_fields(types: &mut [TypeDef]) {
         .map(|def| {
             let mut direct = Vec::new();
             match &def.kind {
-                TypeKind::Struct(s) => s.fields.iter().for_each(|f| direct_named(&f.ty, &mut direct)),
+                TypeKind::Struct(s) => s
+                    .fields
+                    .iter()
+                    .for_each(|f| direct_named(&f.ty, &mut direct)),
                 TypeKind::Alias(ty) => direct_named(ty, &mut direct),
                 TypeKind::Enum(_) => {}
             }

@@ -2,8 +2,7 @@
 
 use indexmap::IndexMap;
 use openapiv3::{
-    Components, MediaType, Parameter, ParameterSchemaOrContent, ReferenceOr,
-    Response, StatusCode,
+    Components, MediaType, Parameter, ParameterSchemaOrContent, ReferenceOr, Response, StatusCode,
 };
 
 use super::Lowerer;
@@ -62,7 +61,10 @@ impl<'a> Lowerer<'a> {
         for (path_key, item) in &self.doc.paths.paths {
             let item_pointer = paths.push(path_key);
             let ReferenceOr::Item(item) = item else {
-                self.warning(&item_pointer, "a $ref path item is not supported yet; its operations are skipped");
+                self.warning(
+                    &item_pointer,
+                    "a $ref path item is not supported yet; its operations are skipped",
+                );
                 continue;
             };
             for (method, operation) in item.iter() {
@@ -77,7 +79,14 @@ impl<'a> Lowerer<'a> {
                     "patch" => HttpMethod::Patch,
                     _ => HttpMethod::Trace,
                 };
-                let draft = self.operation(path_key, http_method, &item.parameters, operation, &pointer, schemes);
+                let draft = self.operation(
+                    path_key,
+                    http_method,
+                    &item.parameters,
+                    operation,
+                    &pointer,
+                    schemes,
+                );
                 drafts.push(draft);
             }
         }
@@ -94,12 +103,20 @@ impl<'a> Lowerer<'a> {
         let errors: Vec<Option<usize>> = drafts
             .iter()
             .zip(&method_names)
-            .map(|(d, name)| d.op.error_enum.as_ref().map(|_| types.add_wanted(name, format!("{}Error", naming::pascal(name)))))
+            .map(|(d, name)| {
+                d.op.error_enum
+                    .as_ref()
+                    .map(|_| types.add_wanted(name, format!("{}Error", naming::pascal(name))))
+            })
             .collect();
         let successes: Vec<Option<usize>> = drafts
             .iter()
             .zip(&method_names)
-            .map(|(d, name)| d.op.success_enum.as_ref().map(|_| types.add_wanted(name, format!("{}Response", naming::pascal(name)))))
+            .map(|(d, name)| {
+                d.op.success_enum
+                    .as_ref()
+                    .map(|_| types.add_wanted(name, format!("{}Response", naming::pascal(name))))
+            })
             .collect();
         let type_names = types.settle();
 
@@ -146,12 +163,18 @@ impl<'a> Lowerer<'a> {
         self.settle_param_names(&mut params, &body, &encodings);
         let encodings = name_encodings(encodings);
 
-        let (responses, success, success_enum, error_enum) = self.responses(operation, pointer, &hint);
+        let (responses, success, success_enum, error_enum) =
+            self.responses(operation, pointer, &hint);
         let accept = accept_header(operation, self.doc.components.as_ref());
         let security = self.security(operation, pointer, schemes);
 
         let mut docs = Vec::new();
-        if let Some(summary) = operation.summary.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        if let Some(summary) = operation
+            .summary
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             docs.extend(doc_lines(summary));
         }
         if let Some(description) = &operation.description {
@@ -178,7 +201,11 @@ impl<'a> Lowerer<'a> {
         }
 
         Draft {
-            tag: operation.tags.first().cloned().unwrap_or_else(|| "default".to_owned()),
+            tag: operation
+                .tags
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "default".to_owned()),
             wanted: operation_id.clone(),
             op: Operation {
                 method_ident: String::new(),
@@ -216,12 +243,18 @@ impl<'a> Lowerer<'a> {
             segments.pop();
             segments.iter().fold(Pointer::root(), |p, s| p.push(s))
         };
-        let mut merged: IndexMap<(String, &'static str), (&'a Parameter, Pointer)> = IndexMap::new();
-        let sources = [(path_level, item_pointer.push("parameters")), (op_level, pointer.push("parameters"))];
+        let mut merged: IndexMap<(String, &'static str), (&'a Parameter, Pointer)> =
+            IndexMap::new();
+        let sources = [
+            (path_level, item_pointer.push("parameters")),
+            (op_level, pointer.push("parameters")),
+        ];
         for (list, base) in sources {
             for (index, parameter) in list.iter().enumerate() {
                 let at = base.push(index);
-                let Some((parameter, at)) = self.resolve_component(parameter, "parameters", |c| &c.parameters, &at) else {
+                let Some((parameter, at)) =
+                    self.resolve_component(parameter, "parameters", |c| &c.parameters, &at)
+                else {
                     continue;
                 };
                 let place = match parameter {
@@ -230,7 +263,10 @@ impl<'a> Lowerer<'a> {
                     Parameter::Header { .. } => "header",
                     Parameter::Cookie { .. } => "cookie",
                 };
-                merged.insert((parameter.parameter_data_ref().name.clone(), place), (parameter, at));
+                merged.insert(
+                    (parameter.parameter_data_ref().name.clone(), place),
+                    (parameter, at),
+                );
             }
         }
         merged
@@ -261,12 +297,19 @@ impl<'a> Lowerer<'a> {
                     ReferenceOr::Item(schema) => schema_format_name(schema),
                     ReferenceOr::Reference { .. } => None,
                 };
-                (self.type_of(schema.into(), &pointer.push("schema"), &type_hint), format)
+                (
+                    self.type_of(schema.into(), &pointer.push("schema"), &type_hint),
+                    format,
+                )
             }
             ParameterSchemaOrContent::Content(content) => match content.iter().next() {
                 Some((media_type, media)) => match &media.schema {
                     Some(schema) => (
-                        self.type_of(schema.into(), &pointer.push("content").push(media_type).push("schema"), &type_hint),
+                        self.type_of(
+                            schema.into(),
+                            &pointer.push("content").push(media_type).push("schema"),
+                            &type_hint,
+                        ),
                         None,
                     ),
                     None => (TypeRef::String, None),
@@ -274,7 +317,11 @@ impl<'a> Lowerer<'a> {
                 None => (TypeRef::String, None),
             },
         };
-        let mut docs = data.description.as_deref().map(doc_lines).unwrap_or_default();
+        let mut docs = data
+            .description
+            .as_deref()
+            .map(doc_lines)
+            .unwrap_or_default();
         if data.deprecated == Some(true) {
             docs.push(String::new());
             docs.push("Deprecated.".to_owned());
@@ -302,7 +349,9 @@ impl<'a> Lowerer<'a> {
             return (None, Vec::new(), Vec::new());
         };
         let at = pointer.push("requestBody");
-        let Some((body, at)) = self.resolve_component(body, "requestBodies", |c| &c.request_bodies, &at) else {
+        let Some((body, at)) =
+            self.resolve_component(body, "requestBodies", |c| &c.request_bodies, &at)
+        else {
             return (None, Vec::new(), Vec::new());
         };
         let mut encodings = Vec::new();
@@ -333,9 +382,17 @@ impl<'a> Lowerer<'a> {
         let Some((media, media_at)) = schema else {
             return (None, Vec::new(), Vec::new());
         };
-        let docs = body.description.as_deref().map(doc_lines).unwrap_or_default();
+        let docs = body
+            .description
+            .as_deref()
+            .map(doc_lines)
+            .unwrap_or_default();
         let Some(schema) = &media.schema else {
-            let body = Body { ty: TypeRef::Json, required: body.required, docs };
+            let body = Body {
+                ty: TypeRef::Json,
+                required: body.required,
+                docs,
+            };
             return (Some(body), encodings, Vec::new());
         };
         let schema_at = media_at.push("schema");
@@ -346,14 +403,30 @@ impl<'a> Lowerer<'a> {
             }
         }
         let ty = self.type_of(schema.into(), &schema_at, &format!("{hint}Request"));
-        (Some(Body { ty: strip_option(ty), required: body.required, docs }), encodings, Vec::new())
+        (
+            Some(Body {
+                ty: strip_option(ty),
+                required: body.required,
+                docs,
+            }),
+            encodings,
+            Vec::new(),
+        )
     }
 
     /// A form body's properties as parameters, when the schema is an object with properties.
-    fn form_fields(&mut self, schema: SchemaRef<'a>, pointer: &Pointer, hint: &str, body_required: bool) -> Option<Vec<Param>> {
+    fn form_fields(
+        &mut self,
+        schema: SchemaRef<'a>,
+        pointer: &Pointer,
+        hint: &str,
+        body_required: bool,
+    ) -> Option<Vec<Param>> {
         let (schema, at) = self.resolve(schema, pointer)?;
         let (properties, required) = match &schema.schema_kind {
-            openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) => (&object.properties, &object.required),
+            openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) => {
+                (&object.properties, &object.required)
+            }
             openapiv3::SchemaKind::Any(any) => (&any.properties, &any.required),
             _ => return None,
         };
@@ -368,7 +441,11 @@ impl<'a> Lowerer<'a> {
                     ReferenceOr::Item(s) => (self.schema_docs(s), schema_format_name(s)),
                     ReferenceOr::Reference { .. } => (Vec::new(), None),
                 };
-                let ty = self.type_of(property.into(), &property_at, &format!("{hint}{}", naming::pascal(name)));
+                let ty = self.type_of(
+                    property.into(),
+                    &property_at,
+                    &format!("{hint}{}", naming::pascal(name)),
+                );
                 Param {
                     ident: String::new(),
                     wire_name: name.clone(),
@@ -384,7 +461,12 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Splits the sent path into literals and parameters; every `{name}` gets a parameter.
-    fn path_parts(&mut self, path: &str, params: &mut Vec<Param>, pointer: &Pointer) -> Vec<PathPart> {
+    fn path_parts(
+        &mut self,
+        path: &str,
+        params: &mut Vec<Param>,
+        pointer: &Pointer,
+    ) -> Vec<PathPart> {
         let mut parts = Vec::new();
         let mut rest = path;
         while let Some(open) = rest.find('{') {
@@ -395,7 +477,10 @@ impl<'a> Lowerer<'a> {
                 parts.push(PathPart::Literal(rest[..open].to_owned()));
             }
             let name = &rest[open + 1..close];
-            let index = match params.iter().position(|p| p.location == ParamLocation::Path && p.wire_name == name) {
+            let index = match params
+                .iter()
+                .position(|p| p.location == ParamLocation::Path && p.wire_name == name)
+            {
                 Some(index) => index,
                 None => {
                     self.warning(pointer, format!("path parameter `{name}` is not declared; it is taken as a required string"));
@@ -420,11 +505,16 @@ impl<'a> Lowerer<'a> {
         let undeclared: Vec<String> = params
             .iter()
             .enumerate()
-            .filter(|(i, p)| p.location == ParamLocation::Path && !parts.contains(&PathPart::Param(*i)))
+            .filter(|(i, p)| {
+                p.location == ParamLocation::Path && !parts.contains(&PathPart::Param(*i))
+            })
             .map(|(_, p)| p.wire_name.clone())
             .collect();
         for name in undeclared {
-            self.warning(pointer, format!("path parameter `{name}` does not appear in the path; it is ignored"));
+            self.warning(
+                pointer,
+                format!("path parameter `{name}` does not appear in the path; it is ignored"),
+            );
         }
         let kept: Vec<bool> = params
             .iter()
@@ -435,7 +525,12 @@ impl<'a> Lowerer<'a> {
         parts
     }
 
-    fn settle_param_names(&mut self, params: &mut [Param], body: &Option<Body>, encodings: &[Encoding]) {
+    fn settle_param_names(
+        &mut self,
+        params: &mut [Param],
+        body: &Option<Body>,
+        encodings: &[Encoding],
+    ) {
         let mut reserved: Vec<&str> = BUILDER_METHODS.to_vec();
         if body.is_some() {
             reserved.push("body");
@@ -458,7 +553,12 @@ impl<'a> Lowerer<'a> {
         operation: &'a openapiv3::Operation,
         pointer: &Pointer,
         hint: &str,
-    ) -> (Vec<ResponseCase>, TypeRef, Option<ResponseEnum>, Option<ResponseEnum>) {
+    ) -> (
+        Vec<ResponseCase>,
+        TypeRef,
+        Option<ResponseEnum>,
+        Option<ResponseEnum>,
+    ) {
         let base = pointer.push("responses");
         let mut listed: Vec<(StatusMatch, &'a ReferenceOr<Response>, Pointer)> = Vec::new();
         for (status, response) in &operation.responses.responses {
@@ -478,11 +578,16 @@ impl<'a> Lowerer<'a> {
             StatusMatch::Default => false,
         };
         let any_success = listed.iter().any(|(status, _, _)| is_success(*status));
-        let success_count = listed.iter().filter(|(status, _, _)| is_success(*status)).count();
+        let success_count = listed
+            .iter()
+            .filter(|(status, _, _)| is_success(*status))
+            .count();
 
         let mut cases = Vec::new();
         for (status, response, at) in listed {
-            let Some((response, at)) = self.resolve_component(response, "responses", |c| &c.responses, &at) else {
+            let Some((response, at)) =
+                self.resolve_component(response, "responses", |c| &c.responses, &at)
+            else {
                 continue;
             };
             let success = is_success(status) || (!any_success && status == StatusMatch::Default);
@@ -496,16 +601,28 @@ impl<'a> Lowerer<'a> {
             cases.push(ResponseCase {
                 status,
                 body,
-                outcome: if success { Outcome::Success(None) } else { Outcome::Error(variant) },
+                outcome: if success {
+                    Outcome::Success(None)
+                } else {
+                    Outcome::Error(variant)
+                },
                 description: response.description.trim().to_owned(),
             });
         }
-        let successes: Vec<&ResponseCase> = cases.iter().filter(|c| matches!(c.outcome, Outcome::Success(_))).collect();
-        let single_type = successes.windows(2).all(|pair| pair[0].body.ty() == pair[1].body.ty());
+        let successes: Vec<&ResponseCase> = cases
+            .iter()
+            .filter(|c| matches!(c.outcome, Outcome::Success(_)))
+            .collect();
+        let single_type = successes
+            .windows(2)
+            .all(|pair| pair[0].body.ty() == pair[1].body.ty());
         let success_enum = (!single_type).then(|| ResponseEnum {
             ident: String::new(),
             docs: vec![format!("The successful responses of `{hint}`, by status.")],
-            variants: successes.iter().map(|case| response_variant(case, status_variant(case.status))).collect(),
+            variants: successes
+                .iter()
+                .map(|case| response_variant(case, status_variant(case.status)))
+                .collect(),
         });
         let success = match (&success_enum, successes.first()) {
             (Some(_), _) => TypeRef::Unit,
@@ -534,7 +651,12 @@ impl<'a> Lowerer<'a> {
         (cases, success, success_enum, error_enum)
     }
 
-    fn response_body(&mut self, response: &'a Response, pointer: &Pointer, hint: &str) -> ResponseBody {
+    fn response_body(
+        &mut self,
+        response: &'a Response,
+        pointer: &Pointer,
+        hint: &str,
+    ) -> ResponseBody {
         let content = &response.content;
         let chosen = content
             .iter()
@@ -556,7 +678,12 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn security(&mut self, operation: &'a openapiv3::Operation, pointer: &Pointer, schemes: &[SecurityScheme]) -> Vec<Vec<usize>> {
+    fn security(
+        &mut self,
+        operation: &'a openapiv3::Operation,
+        pointer: &Pointer,
+        schemes: &[SecurityScheme],
+    ) -> Vec<Vec<usize>> {
         let (requirements, at) = match &operation.security {
             Some(requirements) => (requirements, pointer.push("security")),
             None => match &self.doc.security {
@@ -616,8 +743,14 @@ impl<'a> Lowerer<'a> {
                     at = Pointer::root().push("components").push(section).push(name);
                 }
                 None => {
-                    let diagnostic = Diagnostic::error(self.file, Some(&at), format!("dangling $ref `{reference}`"))
-                        .note(format!("expected a reference into #/components/{section} of the same file"));
+                    let diagnostic = Diagnostic::error(
+                        self.file,
+                        Some(&at),
+                        format!("dangling $ref `{reference}`"),
+                    )
+                    .note(format!(
+                        "expected a reference into #/components/{section} of the same file"
+                    ));
                     self.diagnostics.push(diagnostic);
                     return None;
                 }
@@ -712,13 +845,20 @@ fn name_encodings(mut encodings: Vec<Encoding>) -> Vec<Encoding> {
     encodings
 }
 
-fn accept_header(operation: &openapiv3::Operation, components: Option<&Components>) -> Option<String> {
+fn accept_header(
+    operation: &openapiv3::Operation,
+    components: Option<&Components>,
+) -> Option<String> {
     let mut media_types: Vec<&str> = Vec::new();
-    let responses = operation.responses.responses.iter().filter_map(|(status, response)| match status {
-        StatusCode::Code(code) if (200..300).contains(code) => Some(response),
-        StatusCode::Range(2) => Some(response),
-        _ => None,
-    });
+    let responses = operation
+        .responses
+        .responses
+        .iter()
+        .filter_map(|(status, response)| match status {
+            StatusCode::Code(code) if (200..300).contains(code) => Some(response),
+            StatusCode::Range(2) => Some(response),
+            _ => None,
+        });
     for response in responses {
         let response = match response {
             ReferenceOr::Item(response) => Some(response),
@@ -825,7 +965,9 @@ fn response_variant(case: &ResponseCase, ident: String) -> ResponseVariant {
 fn schema_format_name(schema: &openapiv3::Schema) -> Option<&str> {
     match &schema.schema_kind {
         openapiv3::SchemaKind::Type(openapiv3::Type::String(s)) => match &s.format {
-            openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Password) => Some("password"),
+            openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Password) => {
+                Some("password")
+            }
             openapiv3::VariantOrUnknownOrEmpty::Unknown(format) => Some(format),
             _ => None,
         },

@@ -170,7 +170,10 @@ impl<'a> Lowerer<'a> {
                 SchemaRef::Inline(schema) => return Some((schema, at)),
                 SchemaRef::Ref(reference) => {
                     let (name, target) = self.component_schema(reference, &at)?;
-                    at = Pointer::root().push("components").push("schemas").push(name);
+                    at = Pointer::root()
+                        .push("components")
+                        .push("schemas")
+                        .push(name);
                     current = target.into();
                 }
             }
@@ -214,7 +217,12 @@ impl<'a> Lowerer<'a> {
     ///
     /// Inline objects and enums become named types called `hint`; nullable schemas give
     /// `Option<T>`.
-    pub(crate) fn type_of(&mut self, schema: SchemaRef<'a>, pointer: &Pointer, hint: &str) -> TypeRef {
+    pub(crate) fn type_of(
+        &mut self,
+        schema: SchemaRef<'a>,
+        pointer: &Pointer,
+        hint: &str,
+    ) -> TypeRef {
         let ty = match schema {
             SchemaRef::Ref(reference) => {
                 let Some((name, target)) = self.component_schema(reference, pointer) else {
@@ -242,12 +250,18 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Lowers a component schema into the type registered for it.
-    pub(crate) fn lower_component(&mut self, id: TypeId, schema: &'a ReferenceOr<Schema>, pointer: &Pointer) {
+    pub(crate) fn lower_component(
+        &mut self,
+        id: TypeId,
+        schema: &'a ReferenceOr<Schema>,
+        pointer: &Pointer,
+    ) {
         let name = self.types[id.0].wanted.clone();
         let (kind, docs) = match schema {
-            ReferenceOr::Reference { .. } => {
-                (TypeKind::Alias(self.type_of(schema.into(), pointer, &name)), Vec::new())
-            }
+            ReferenceOr::Reference { .. } => (
+                TypeKind::Alias(self.type_of(schema.into(), pointer, &name)),
+                Vec::new(),
+            ),
             ReferenceOr::Item(schema) => {
                 let kind = match self.named_kind(schema, pointer, &name) {
                     Some(kind) => kind,
@@ -262,14 +276,22 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The kind of named type a schema needs (struct or enum), or `None` when a plain type fits.
-    fn named_kind(&mut self, schema: &'a Schema, pointer: &Pointer, name: &str) -> Option<TypeKind> {
+    fn named_kind(
+        &mut self,
+        schema: &'a Schema,
+        pointer: &Pointer,
+        name: &str,
+    ) -> Option<TypeKind> {
         match shape(schema) {
             Shape::Object {
                 properties,
                 required,
                 additional,
             } if !properties.is_empty() => {
-                if matches!(additional, Some(AdditionalProperties::Schema(_)) | Some(AdditionalProperties::Any(true))) {
+                if matches!(
+                    additional,
+                    Some(AdditionalProperties::Schema(_)) | Some(AdditionalProperties::Any(true))
+                ) {
                     self.warning(
                         pointer,
                         "additionalProperties beside properties is not supported yet; extra properties are dropped",
@@ -286,7 +308,12 @@ impl<'a> Lowerer<'a> {
             Shape::AllOf(members) if members.len() > 1 => {
                 let mut parts = ObjectParts::default();
                 let all_objects = members.iter().enumerate().all(|(index, member)| {
-                    self.collect_object(member.into(), &pointer.push("allOf").push(index), &mut parts, 0)
+                    self.collect_object(
+                        member.into(),
+                        &pointer.push("allOf").push(index),
+                        &mut parts,
+                        0,
+                    )
                 });
                 if all_objects && !parts.properties.is_empty() {
                     Some(TypeKind::Struct(self.struct_def(name, parts)))
@@ -331,7 +358,9 @@ impl<'a> Lowerer<'a> {
                         let diagnostic = Diagnostic::warning(
                             self.file,
                             &at.push("properties").push(name),
-                            format!("allOf members disagree on property `{name}`; the later one is used"),
+                            format!(
+                                "allOf members disagree on property `{name}`; the later one is used"
+                            ),
                         )
                         .note(format!("the earlier one is at {previous_at}"));
                         self.diagnostics.push(diagnostic);
@@ -341,7 +370,12 @@ impl<'a> Lowerer<'a> {
                 true
             }
             Shape::AllOf(members) => members.iter().enumerate().all(|(index, member)| {
-                self.collect_object(member.into(), &at.push("allOf").push(index), parts, depth + 1)
+                self.collect_object(
+                    member.into(),
+                    &at.push("allOf").push(index),
+                    parts,
+                    depth + 1,
+                )
             }),
             Shape::Any => true,
             _ => false,
@@ -399,7 +433,9 @@ impl<'a> Lowerer<'a> {
             },
             Shape::Array(items) => {
                 let item = match items {
-                    Some(items) => self.type_of(items.into(), &pointer.push("items"), &format!("{hint}Item")),
+                    Some(items) => {
+                        self.type_of(items.into(), &pointer.push("items"), &format!("{hint}Item"))
+                    }
                     None => TypeRef::Json,
                 };
                 TypeRef::Vec(Box::new(item))
@@ -430,11 +466,17 @@ impl<'a> Lowerer<'a> {
                 TypeRef::Json
             }
             Shape::OneOf(_, keyword) => {
-                self.warning(pointer, format!("{keyword} is not supported yet; falls back to serde_json::Value"));
+                self.warning(
+                    pointer,
+                    format!("{keyword} is not supported yet; falls back to serde_json::Value"),
+                );
                 TypeRef::Json
             }
             Shape::Not => {
-                self.warning(pointer, "`not` cannot be expressed as a Rust type; falls back to serde_json::Value");
+                self.warning(
+                    pointer,
+                    "`not` cannot be expressed as a Rust type; falls back to serde_json::Value",
+                );
                 TypeRef::Json
             }
             Shape::Any => TypeRef::Json,
@@ -453,7 +495,9 @@ impl<'a> Lowerer<'a> {
         }
         let mut notes = Vec::new();
         match &data.default {
-            Some(serde_json::Value::String(default)) => notes.push(format!("Defaults to `{default}`.")),
+            Some(serde_json::Value::String(default)) => {
+                notes.push(format!("Defaults to `{default}`."))
+            }
             Some(default) => notes.push(format!("Defaults to `{default}`.")),
             None => {}
         }
@@ -490,7 +534,9 @@ fn add_properties<'s>(
         if is_unconstrained(schema) && parts.properties.contains_key(name) {
             continue;
         }
-        parts.properties.insert(name.clone(), (schema, at.push(name)));
+        parts
+            .properties
+            .insert(name.clone(), (schema, at.push(name)));
     }
     for name in required {
         if !parts.required.contains(name) {

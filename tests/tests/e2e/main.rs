@@ -5,6 +5,7 @@
 
 mod lumminary;
 mod netsapiens;
+mod servers;
 mod verbit;
 mod yat;
 

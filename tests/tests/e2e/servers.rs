@@ -1,0 +1,36 @@
+//! Base URLs as the specs give them: absolute, templated, relative.
+
+#[test]
+fn an_absolute_first_server_is_the_default() {
+    assert_eq!(
+        lumminary::Client::new().base_url(),
+        "https://api.lumminary.com/v1"
+    );
+}
+
+#[test]
+fn a_templated_server_defaults_its_variables_and_can_be_filled_in() {
+    assert_eq!(
+        netsapiens::Client::new().base_url(),
+        "https://ns-api.com/ns-api/v2"
+    );
+    assert_eq!(
+        netsapiens::server_url("pbx.example.net"),
+        "https://pbx.example.net/ns-api/v2"
+    );
+}
+
+#[test]
+fn a_relative_server_needs_a_base_url() {
+    let error = verbit::Client::builder().build().unwrap_err();
+    assert!(error.to_string().contains("base_url"), "{error}");
+    let client = verbit::Client::builder()
+        .base_url("https://sandbox-api.verbit.co/api/v1")
+        .build()
+        .expect("client");
+    assert_eq!(client.base_url(), "https://sandbox-api.verbit.co/api/v1");
+    assert!(
+        yat::Client::builder().build().is_err(),
+        "yat names no server"
+    );
+}

@@ -43,8 +43,10 @@ pub fn generate(
     contents: &[u8],
     settings: &Settings,
 ) -> Result<Generated, Diagnostics> {
-    let document = load::load(file, contents)?;
-    let (api, warnings) = lower::lower(file, &document, &settings.target)?;
+    let loaded = load::load(file, contents)?;
+    let (api, lowering_warnings) = lower::lower(file, &loaded.document, &settings.target)?;
+    let mut warnings = loaded.warnings;
+    warnings.extend(lowering_warnings);
     let files = emit::emit(&api, &settings.packaging)
         .map_err(|message| Diagnostic::error(file, None, message))?;
     Ok(Generated { files, warnings })

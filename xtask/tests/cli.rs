@@ -54,7 +54,10 @@ fn a_document_that_is_not_openapi_is_named_as_such() {
     let stderr = fails(&fixture("not-openapi.yaml"));
     assert!(stderr.contains("not an OpenAPI document"), "{stderr}");
     assert!(stderr.contains("not-openapi.yaml at #"), "{stderr}");
-    assert!(stderr.contains("supported: OpenAPI 3.0.x"), "{stderr}");
+    assert!(
+        stderr.contains("supported: OpenAPI 3.0.x, OpenAPI 3.1.x, Swagger 2.0"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -1,27 +1,60 @@
 //! Stage 1: bytes in, the canonical `openapiv3::OpenAPI` model out.
 //!
-//! YAML and JSON are both accepted. Parse errors carry the line and column; errors in the
-//! document's shape carry the JSON pointer of the offending node.
+//! YAML and JSON are both accepted. Every input is brought to OpenAPI 3.0 as a transformation
+//! of the JSON value before typed parsing: Swagger 2.0 is upgraded (`swagger2`), OpenAPI 3.1
+//! is lowered (`openapi31`). Parse errors carry the line and column; errors in the document's
+//! shape carry the JSON pointer of the offending node.
+
+mod openapi31;
+mod swagger2;
 
 use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Pointer};
 
 /// The spec versions this loader accepts, for messages.
-const SUPPORTED: &str = "OpenAPI 3.0.x";
+const SUPPORTED: &str = "OpenAPI 3.0.x, OpenAPI 3.1.x, Swagger 2.0";
+
+/// A loaded document and what the loader noticed on the way (ignored constructs and such).
+#[derive(Debug)]
+pub struct Loaded {
+    /// The document, as OpenAPI 3.0.
+    pub document: openapiv3::OpenAPI,
+    /// Warnings, each with its pointer into the original document.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// A note from a version transformation: where in the original document, and what.
+pub(crate) type Note = (Pointer, String);
 
 /// Parses `contents` (named `file` in messages) into an OpenAPI 3.0 document.
-pub fn load(file: &str, contents: &[u8]) -> Result<openapiv3::OpenAPI, Diagnostics> {
+pub fn load(file: &str, contents: &[u8]) -> Result<Loaded, Diagnostics> {
     let value = parse(file, contents)?;
-    check_version(file, &value)?;
+    let mut notes = Vec::new();
+    let value = match version(file, &value)? {
+        Version::OpenApi30 => value,
+        Version::OpenApi31 => openapi31::lower(value, &mut notes),
+        Version::Swagger20 => swagger2::upgrade(value, &mut notes).map_err(|errors| {
+            Diagnostics(
+                errors
+                    .into_iter()
+                    .map(|(pointer, message)| Diagnostic::error(file, Some(&pointer), message))
+                    .collect(),
+            )
+        })?,
+    };
+    let warnings = notes
+        .into_iter()
+        .map(|(pointer, message)| Diagnostic::warning(file, &pointer, message))
+        .collect();
     match typed::<openapiv3::OpenAPI>(&value, &Pointer::root()) {
-        Ok(document) => Ok(document),
+        Ok(document) => Ok(Loaded { document, warnings }),
         Err((pointer, message)) => {
             let (pointer, message) = refine(&value, pointer, message);
             Err(Diagnostic::error(
                 file,
                 Some(&pointer),
-                format!("not a valid {SUPPORTED} document: {message}"),
+                format!("not a valid OpenAPI document: {message}"),
             )
             .into())
         }
@@ -133,8 +166,16 @@ fn parse(file: &str, contents: &[u8]) -> Result<Value, Diagnostics> {
     }
 }
 
-/// Refuses documents that are not OpenAPI, or of a version this loader does not take.
-fn check_version(file: &str, value: &Value) -> Result<(), Diagnostics> {
+/// The versions the loader takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Version {
+    OpenApi30,
+    OpenApi31,
+    Swagger20,
+}
+
+/// Which version a document is, refusing documents that are not OpenAPI or of another version.
+fn version(file: &str, value: &Value) -> Result<Version, Diagnostics> {
     let root = Pointer::root();
     let Some(object) = value.as_object() else {
         return Err(Diagnostic::error(
@@ -144,15 +185,22 @@ fn check_version(file: &str, value: &Value) -> Result<(), Diagnostics> {
         )
         .into());
     };
-    let version = |key: &str| object.get(key).map(|v| v.as_str().unwrap_or_default());
+    let version = |key: &str| {
+        object.get(key).map(|v| match v {
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
+        })
+    };
     let outcome = match (version("openapi"), version("swagger")) {
-        (Some(v), _) if v.starts_with("3.0.") || v == "3.0" => Ok(()),
+        (Some(v), _) if v.starts_with("3.0.") || v == "3.0" => Ok(Version::OpenApi30),
+        (Some(v), _) if v.starts_with("3.1.") || v == "3.1" => Ok(Version::OpenApi31),
         (Some(v), _) => Err(Diagnostic::error(
             file,
             Some(&root.push("openapi")),
             format!("unsupported OpenAPI version `{v}`"),
         )
         .note(format!("supported: {SUPPORTED}"))),
+        (None, Some(v)) if v == "2.0" => Ok(Version::Swagger20),
         (None, Some(v)) => Err(Diagnostic::error(
             file,
             Some(&root.push("swagger")),
@@ -162,7 +210,7 @@ fn check_version(file: &str, value: &Value) -> Result<(), Diagnostics> {
         (None, None) => Err(Diagnostic::error(
             file,
             Some(&root),
-            "not an OpenAPI document: there is no top-level `openapi` field",
+            "not an OpenAPI document: there is no top-level `openapi` or `swagger` field",
         )
         .note(format!("supported: {SUPPORTED}"))),
     };
@@ -207,7 +255,12 @@ mod tests {
     #[test]
     fn non_openapi_documents_are_named_as_such() {
         let error = load_error("x.yaml", b"name: not a spec\n");
-        assert!(error.message.contains("no top-level `openapi`"), "{error}");
+        assert!(
+            error
+                .message
+                .contains("no top-level `openapi` or `swagger`"),
+            "{error}"
+        );
         let error = load_error("x.yaml", b"- a\n- b\n");
         assert!(error.message.contains("not a mapping"), "{error}");
     }

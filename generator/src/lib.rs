@@ -37,13 +37,42 @@ pub struct Generated {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Generates the crate for the document `contents`, named `file` in diagnostics.
+/// Reads the files a document's relative `$ref`s name; the generator itself does no I/O.
+pub trait Sources {
+    /// The bytes of `path`, which is relative to wherever the caller resolves the document's
+    /// own name from (`specs/pets.yaml` refers to `./common.yaml` as `specs/common.yaml`).
+    fn read(&self, path: &str) -> Result<Vec<u8>, String>;
+}
+
+/// For single-file documents: every read is refused.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoSources;
+
+impl Sources for NoSources {
+    fn read(&self, path: &str) -> Result<Vec<u8>, String> {
+        Err(format!(
+            "`{path}` is another file, and this caller reads only one"
+        ))
+    }
+}
+
+/// Generates the crate for the single-file document `contents`, named `file` in diagnostics.
 pub fn generate(
     file: &str,
     contents: &[u8],
     settings: &Settings,
 ) -> Result<Generated, Diagnostics> {
-    let loaded = load::load(file, contents)?;
+    generate_with(file, contents, settings, &NoSources)
+}
+
+/// Like [`generate`], reading the files that relative `$ref`s name through `sources`.
+pub fn generate_with(
+    file: &str,
+    contents: &[u8],
+    settings: &Settings,
+    sources: &dyn Sources,
+) -> Result<Generated, Diagnostics> {
+    let loaded = load::load_with(file, contents, sources)?;
     let (api, lowering_warnings) = lower::lower(file, &loaded.document, &settings.target)?;
     let mut warnings = loaded.warnings;
     warnings.extend(lowering_warnings);

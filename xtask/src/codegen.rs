@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use apiforge_generator::{Generated, GeneratedFile, Packaging, Settings, Target};
+use apiforge_generator::{Generated, GeneratedFile, Packaging, Settings, Sources, Target};
 
 use crate::fsx::{self, io_error};
 
@@ -19,9 +19,8 @@ pub fn project_root() -> PathBuf {
 
 /// One document in `specs/` and the crate it becomes.
 struct Spec {
-    /// The path as shown in messages and headers: `specs/<file>`.
+    /// The path relative to the root, as shown in messages and headers: `specs/<file>`.
     display: String,
-    path: PathBuf,
     crate_name: String,
 }
 
@@ -46,7 +45,6 @@ fn specs(root: &Path) -> Result<Vec<Spec>, String> {
         specs.push(Spec {
             display: format!("specs/{file_name}"),
             crate_name: crate_name(&path),
-            path,
         });
     }
     specs.sort_by(|a, b| a.display.cmp(&b.display));
@@ -82,14 +80,27 @@ fn crate_name(path: &Path) -> String {
     }
 }
 
-/// Generates one document; on failure, the rendered diagnostics.
+/// Reads the files a spec's relative `$ref`s name, relative to where its display name is.
+struct Files<'a> {
+    base: &'a Path,
+}
+
+impl Sources for Files<'_> {
+    fn read(&self, path: &str) -> Result<Vec<u8>, String> {
+        fs::read(self.base.join(path)).map_err(|e| e.to_string())
+    }
+}
+
+/// Generates one document; on failure, the rendered diagnostics. `base` joined with
+/// `display` is the document, and other files it refers to are read from `base` too.
 fn generate(
+    base: &Path,
     display: &str,
-    path: &Path,
     crate_name: &str,
     packaging: Packaging,
 ) -> Result<Generated, String> {
-    let contents = fs::read(path).map_err(|e| format!("error: cannot read {display}: {e}"))?;
+    let path = base.join(display);
+    let contents = fs::read(&path).map_err(|e| format!("error: cannot read {display}: {e}"))?;
     let settings = Settings {
         target: Target {
             crate_name: crate_name.to_owned(),
@@ -97,7 +108,8 @@ fn generate(
         },
         packaging,
     };
-    apiforge_generator::generate(display, &contents, &settings).map_err(|d| d.to_string())
+    apiforge_generator::generate_with(display, &contents, &settings, &Files { base })
+        .map_err(|d| d.to_string())
 }
 
 fn workspace_packaging() -> Packaging {
@@ -122,12 +134,8 @@ pub fn generate_all(root: &Path) -> Result<(), String> {
     let mut failures = Vec::new();
     let specs = specs(root)?;
     for spec in &specs {
-        let generated = match generate(
-            &spec.display,
-            &spec.path,
-            &spec.crate_name,
-            workspace_packaging(),
-        ) {
+        let generated = match generate(root, &spec.display, &spec.crate_name, workspace_packaging())
+        {
             Ok(generated) => generated,
             Err(message) => {
                 eprintln!("{message}");
@@ -159,12 +167,7 @@ pub fn check_all(root: &Path) -> Result<(), String> {
     let mut stale = Vec::new();
     let specs = specs(root)?;
     for spec in &specs {
-        let generated = generate(
-            &spec.display,
-            &spec.path,
-            &spec.crate_name,
-            workspace_packaging(),
-        )?;
+        let generated = generate(root, &spec.display, &spec.crate_name, workspace_packaging())?;
         let dir = root.join("generated").join(&spec.crate_name);
         stale.extend(
             differences(&dir, &generated.files)?
@@ -198,7 +201,7 @@ pub fn generate_one(spec: &Path, out: &Path) -> Result<(), String> {
         runtime_path: runtime.to_string_lossy().into_owned(),
         standalone: true,
     };
-    let generated = generate(&display, spec, &crate_name(spec), packaging)?;
+    let generated = generate(Path::new(""), &display, &crate_name(spec), packaging)?;
     print_warnings(&display, &generated);
     if out.exists() && !is_generated_crate(out) && !is_empty_dir(out) {
         return Err(format!(

@@ -5,11 +5,13 @@
 //! is lowered (`openapi31`). Parse errors carry the line and column; errors in the document's
 //! shape carry the JSON pointer of the offending node.
 
+mod bundle;
 mod openapi31;
 mod swagger2;
 
 use serde_json::Value;
 
+use crate::Sources;
 use crate::diagnostic::{Diagnostic, Diagnostics, Pointer};
 
 /// The spec versions this loader accepts, for messages.
@@ -27,9 +29,20 @@ pub struct Loaded {
 /// A note from a version transformation: where in the original document, and what.
 pub(crate) type Note = (Pointer, String);
 
-/// Parses `contents` (named `file` in messages) into an OpenAPI 3.0 document.
+/// Parses `contents` (named `file` in messages) into an OpenAPI 3.0 document; a `$ref` to
+/// another file is refused (see [`load_with`]).
 pub fn load(file: &str, contents: &[u8]) -> Result<Loaded, Diagnostics> {
+    load_with(file, contents, &crate::NoSources)
+}
+
+/// Like [`load`], reading the files that relative `$ref`s name through `sources`.
+pub fn load_with(
+    file: &str,
+    contents: &[u8],
+    sources: &dyn Sources,
+) -> Result<Loaded, Diagnostics> {
     let value = parse(file, contents)?;
+    let value = bundle::bundle(file, value, sources)?;
     let mut notes = Vec::new();
     let value = match version(file, &value)? {
         Version::OpenApi30 => value,

@@ -1,0 +1,442 @@
+//! Multi-file documents: every `$ref` to another file is brought into the root document.
+//!
+//! A referenced schema, parameter, response, ... is added to the root's components under a
+//! name of its own (its last pointer segment, or its file's stem), and the `$ref` is rewritten
+//! to point there; path items are inlined, since OpenAPI 3.0 has nowhere to name them. Each
+//! `(file, fragment)` is imported once, and its name is taken before its own references are
+//! followed, so reference cycles across files end. Relative paths are resolved against the
+//! referring file. Nothing is fetched from the network.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Map, Value};
+
+use super::parse;
+use crate::Sources;
+use crate::diagnostic::{Diagnostic, Diagnostics, Pointer};
+
+/// How deep a document may nest before bundling gives up on it (parsers already stop at 128).
+const MAX_NESTING: usize = 256;
+
+/// Where an imported node goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Section {
+    Schemas,
+    Parameters,
+    Responses,
+    RequestBodies,
+    Headers,
+    Examples,
+    SecuritySchemes,
+    Links,
+    Callbacks,
+    /// Inlined where it is referenced.
+    PathItem,
+}
+
+impl Section {
+    fn components_key(self) -> &'static str {
+        match self {
+            Section::Schemas => "schemas",
+            Section::Parameters => "parameters",
+            Section::Responses => "responses",
+            Section::RequestBodies => "requestBodies",
+            Section::Headers => "headers",
+            Section::Examples => "examples",
+            Section::SecuritySchemes => "securitySchemes",
+            Section::Links => "links",
+            Section::Callbacks => "callbacks",
+            Section::PathItem => "pathItems",
+        }
+    }
+
+    /// The section a pointer such as `#/components/schemas/Pet` or `#/definitions/Pet` names.
+    fn of_fragment(fragment: &Pointer) -> Option<Section> {
+        let segments: Vec<String> = fragment.segments().collect();
+        let section = match segments.as_slice() {
+            [components, section, _] if components == "components" => section.as_str(),
+            [section, _] => match section.as_str() {
+                "definitions" => "schemas",
+                "parameters" => "parameters",
+                "responses" => "responses",
+                _ => return None,
+            },
+            _ => return None,
+        };
+        [
+            Section::Schemas,
+            Section::Parameters,
+            Section::Responses,
+            Section::RequestBodies,
+            Section::Headers,
+            Section::Examples,
+            Section::SecuritySchemes,
+            Section::Links,
+            Section::Callbacks,
+        ]
+        .into_iter()
+        .find(|s| s.components_key() == section)
+    }
+
+    /// What a `$ref` at `location` must point at, judged by where it sits.
+    fn of_location(location: &Pointer) -> Section {
+        let segments: Vec<String> = location.segments().collect();
+        let last = segments.last().map(String::as_str);
+        let parent = segments.len().checked_sub(2).map(|i| segments[i].as_str());
+        match (parent, last) {
+            (Some("paths"), _) => Section::PathItem,
+            (Some("parameters"), Some(_)) => Section::Parameters,
+            (Some("responses"), Some(_)) => Section::Responses,
+            (_, Some("requestBody")) => Section::RequestBodies,
+            (Some("headers"), Some(_)) => Section::Headers,
+            (Some("securitySchemes"), Some(_)) => Section::SecuritySchemes,
+            (Some("links"), Some(_)) => Section::Links,
+            (Some("callbacks"), Some(_)) => Section::Callbacks,
+            (Some("examples"), Some(_)) => Section::Examples,
+            _ => Section::Schemas,
+        }
+    }
+}
+
+/// Brings every external `$ref` of `root` (read from `file`) into it.
+pub(super) fn bundle(
+    file: &str,
+    mut root: Value,
+    sources: &dyn Sources,
+) -> Result<Value, Diagnostics> {
+    let swagger2 = root.get("swagger").is_some();
+    let mut bundler = Bundler {
+        root_file: normalize(file),
+        sources,
+        swagger2,
+        documents: BTreeMap::new(),
+        imported: BTreeMap::new(),
+        taken: BTreeSet::new(),
+        additions: Vec::new(),
+        inlining: Vec::new(),
+        errors: Vec::new(),
+    };
+    for section in [
+        Section::Schemas,
+        Section::Parameters,
+        Section::Responses,
+        Section::RequestBodies,
+        Section::Headers,
+        Section::Examples,
+        Section::SecuritySchemes,
+        Section::Links,
+        Section::Callbacks,
+    ] {
+        let (container, key) = bundler.location_of(section);
+        let existing = match container {
+            Some(container) => root.get(container).and_then(|c| c.get(key)),
+            None => root.get(key),
+        };
+        for name in existing
+            .and_then(Value::as_object)
+            .into_iter()
+            .flat_map(Map::keys)
+        {
+            bundler.taken.insert((section, name.clone()));
+        }
+    }
+    let root_file = bundler.root_file.clone();
+    bundler.rewrite(&mut root, &root_file, &Pointer::root(), 0);
+    if !bundler.errors.is_empty() {
+        return Err(Diagnostics(bundler.errors));
+    }
+    let additions = std::mem::take(&mut bundler.additions);
+    for (section, name, node) in additions {
+        let (container, key) = bundler.location_of(section);
+        let Some(object) = root.as_object_mut() else {
+            break;
+        };
+        let holder = match container {
+            Some(container) => match object
+                .entry(container)
+                .or_insert_with(|| Value::Object(Map::new()))
+            {
+                Value::Object(holder) => holder,
+                _ => continue,
+            },
+            None => object,
+        };
+        if let Value::Object(target) = holder
+            .entry(key)
+            .or_insert_with(|| Value::Object(Map::new()))
+        {
+            target.insert(name, node);
+        }
+    }
+    Ok(root)
+}
+
+struct Bundler<'s> {
+    root_file: String,
+    sources: &'s dyn Sources,
+    swagger2: bool,
+    /// Parsed files, by normalized path.
+    documents: BTreeMap<String, Value>,
+    /// `(file, fragment)` to the local `$ref` it was given.
+    imported: BTreeMap<(String, String), String>,
+    /// Names in use per section, the root's own included.
+    taken: BTreeSet<(Section, String)>,
+    /// Imported nodes to add to the root, in import order.
+    additions: Vec<(Section, String, Value)>,
+    /// Path items being inlined, to stop a cycle of them.
+    inlining: Vec<(String, String)>,
+    errors: Vec<Diagnostic>,
+}
+
+impl Bundler<'_> {
+    /// Where a section lives in the root: `(Some("components"), "schemas")`, or top-level
+    /// `(None, "definitions")` in Swagger 2.0.
+    fn location_of(&self, section: Section) -> (Option<&'static str>, &'static str) {
+        if self.swagger2 {
+            match section {
+                Section::Schemas => return (None, "definitions"),
+                Section::Parameters => return (None, "parameters"),
+                Section::Responses => return (None, "responses"),
+                Section::SecuritySchemes => return (None, "securityDefinitions"),
+                _ => {}
+            }
+        }
+        (Some("components"), section.components_key())
+    }
+
+    fn rewrite(&mut self, value: &mut Value, file: &str, at: &Pointer, depth: usize) {
+        if depth > MAX_NESTING {
+            self.errors.push(Diagnostic::error(
+                file,
+                Some(at),
+                "the document nests too deeply",
+            ));
+            return;
+        }
+        match value {
+            Value::Object(object) => {
+                if let Some(Value::String(reference)) = object.get("$ref") {
+                    let reference = reference.clone();
+                    match self.resolve(&reference, file, at) {
+                        Some(Resolved::Ref(local)) => {
+                            object.insert("$ref".to_owned(), Value::String(local));
+                        }
+                        Some(Resolved::Inline(node)) => {
+                            *value = node;
+                            return;
+                        }
+                        None => {}
+                    }
+                }
+                if let Value::Object(object) = value {
+                    for (key, child) in object.iter_mut() {
+                        if key != "$ref" {
+                            self.rewrite(child, file, &at.push(key), depth + 1);
+                        }
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (index, item) in items.iter_mut().enumerate() {
+                    self.rewrite(item, file, &at.push(index), depth + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// What a `$ref` found in `file` at `at` becomes in the root document.
+    fn resolve(&mut self, reference: &str, file: &str, at: &Pointer) -> Option<Resolved> {
+        if reference.starts_with("http://") || reference.starts_with("https://") {
+            let diagnostic = Diagnostic::error(
+                file,
+                Some(at),
+                format!("remote $ref `{reference}` is not fetched"),
+            )
+            .note("save the document next to the spec and refer to it by a relative path");
+            self.errors.push(diagnostic);
+            return None;
+        }
+        let (path, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        let target_file = if path.is_empty() {
+            file.to_owned()
+        } else {
+            normalize(&join(file, path))
+        };
+        if target_file == self.root_file {
+            return (file != self.root_file).then(|| Resolved::Ref(format!("#{fragment}")));
+        }
+        let Some(fragment_pointer) = Pointer::from_fragment(&format!("#{fragment}")) else {
+            self.errors.push(
+                Diagnostic::error(file, Some(at), format!("unsupported $ref `{reference}`"))
+                    .note("a fragment must be a JSON pointer such as `#/components/schemas/Pet`"),
+            );
+            return None;
+        };
+        let key = (target_file.clone(), fragment_pointer.to_string());
+        if let Some(local) = self.imported.get(&key) {
+            return Some(Resolved::Ref(local.clone()));
+        }
+        let node = self.node(&target_file, &fragment_pointer, file, at, reference)?;
+        let section =
+            Section::of_fragment(&fragment_pointer).unwrap_or_else(|| Section::of_location(at));
+        let inline = section == Section::PathItem
+            || (self.swagger2 && self.location_of(section).0.is_some());
+        if inline {
+            if self.inlining.contains(&key) {
+                self.errors.push(Diagnostic::error(
+                    file,
+                    Some(at),
+                    format!("$ref `{reference}` includes itself"),
+                ));
+                return None;
+            }
+            self.inlining.push(key);
+            let mut node = node;
+            self.rewrite(&mut node, &target_file, &fragment_pointer, 0);
+            self.inlining.pop();
+            return Some(Resolved::Inline(node));
+        }
+        let name = self.fresh_name(section, &target_file, &fragment_pointer);
+        let (container, section_key) = self.location_of(section);
+        let mut local = Pointer::root();
+        if let Some(container) = container {
+            local = local.push(container);
+        }
+        let local = local.push(section_key).push(&name).to_string();
+        self.imported.insert(key, local.clone());
+        // The slot is taken before the node's own references are followed: first import first.
+        let slot = self.additions.len();
+        self.additions.push((section, name, Value::Null));
+        let mut node = node;
+        self.rewrite(&mut node, &target_file, &fragment_pointer, 0);
+        self.additions[slot].2 = node;
+        Some(Resolved::Ref(local))
+    }
+
+    /// The node `fragment` names in `target_file`, reading and parsing the file once.
+    fn node(
+        &mut self,
+        target_file: &str,
+        fragment: &Pointer,
+        file: &str,
+        at: &Pointer,
+        reference: &str,
+    ) -> Option<Value> {
+        if !self.documents.contains_key(target_file) {
+            let bytes = match self.sources.read(target_file) {
+                Ok(bytes) => bytes,
+                Err(error) => {
+                    self.errors.push(Diagnostic::error(
+                        file,
+                        Some(at),
+                        format!("cannot read `{target_file}` for $ref `{reference}`: {error}"),
+                    ));
+                    return None;
+                }
+            };
+            match parse(target_file, &bytes) {
+                Ok(document) => {
+                    self.documents.insert(target_file.to_owned(), document);
+                }
+                Err(diagnostics) => {
+                    self.errors.extend(diagnostics.0);
+                    return None;
+                }
+            }
+        }
+        let document = &self.documents[target_file];
+        let found = fragment
+            .segments()
+            .try_fold(document, |node, segment| match node {
+                Value::Object(object) => object.get(&segment),
+                Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get(i)),
+                _ => None,
+            });
+        match found {
+            Some(node) => Some(node.clone()),
+            None => {
+                self.errors.push(
+                    Diagnostic::error(file, Some(at), format!("dangling $ref `{reference}`"))
+                        .note(format!("`{target_file}` has nothing at {fragment}")),
+                );
+                None
+            }
+        }
+    }
+
+    /// A name for an imported node: its last pointer segment or its file's stem, made unique.
+    fn fresh_name(&mut self, section: Section, target_file: &str, fragment: &Pointer) -> String {
+        let base = fragment
+            .segments()
+            .last()
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| {
+                let name = target_file.rsplit('/').next().unwrap_or(target_file);
+                name.split('.').next().unwrap_or(name).to_owned()
+            });
+        let name = std::iter::once(base.clone())
+            .chain((2..).map(|n| format!("{base}{n}")))
+            .find(|name| !self.taken.contains(&(section, name.clone())))
+            .unwrap_or(base);
+        self.taken.insert((section, name.clone()));
+        name
+    }
+}
+
+enum Resolved {
+    /// The `$ref` now points here, inside the root document.
+    Ref(String),
+    /// The node itself, to put where the `$ref` was.
+    Inline(Value),
+}
+
+/// `other` relative to the directory of `file`.
+fn join(file: &str, other: &str) -> String {
+    if other.starts_with('/') {
+        return other.to_owned();
+    }
+    match file.rfind('/') {
+        Some(slash) => format!("{}/{other}", &file[..slash]),
+        None => other.to_owned(),
+    }
+}
+
+/// Removes `.` and `..` segments so one file always has one name.
+fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "." | "" => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            part => parts.push(part),
+        }
+    }
+    let joined = parts.join("/");
+    if path.starts_with('/') {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_joined_and_normalized() {
+        assert_eq!(
+            normalize(&join("specs/pets.yaml", "./schemas/pet.yaml")),
+            "specs/schemas/pet.yaml"
+        );
+        assert_eq!(
+            normalize(&join("specs/a/b.yaml", "../c.yaml")),
+            "specs/c.yaml"
+        );
+        assert_eq!(normalize(&join("b.yaml", "./c.yaml")), "c.yaml");
+        assert_eq!(normalize("/abs/./x/../y.yaml"), "/abs/y.yaml");
+    }
+}

@@ -278,6 +278,55 @@ mod tests {
     }
 
     #[test]
+    fn check_names_every_stale_file_and_gen_repairs_them() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let specs = root.path().join("specs");
+        fs::create_dir_all(&specs).expect("specs/");
+        fs::copy(
+            project_root().join("specs/verbit.yaml"),
+            specs.join("verbit.yaml"),
+        )
+        .expect("copy");
+        let missing = check_all(root.path()).expect_err("nothing generated yet");
+        assert!(
+            missing.contains("stale: generated/verbit/Cargo.toml"),
+            "{missing}"
+        );
+
+        generate_all(root.path()).expect("gen");
+        check_all(root.path()).expect("fresh right after gen");
+
+        let client = root.path().join("generated/verbit/src/client.rs");
+        fs::write(&client, "// edited by hand\n").expect("edit");
+        fs::write(root.path().join("generated/verbit/src/extra.rs"), "").expect("extra");
+        let stale = check_all(root.path()).expect_err("an edit is stale");
+        assert!(
+            stale.contains("stale: generated/verbit/src/client.rs"),
+            "{stale}"
+        );
+        assert!(
+            stale.contains("stale: generated/verbit/src/extra.rs"),
+            "{stale}"
+        );
+        assert!(
+            !stale.contains("types"),
+            "only the changed files are named: {stale}"
+        );
+
+        generate_all(root.path()).expect("gen");
+        check_all(root.path()).expect("gen repairs what was stale");
+
+        fs::remove_file(specs.join("verbit.yaml")).expect("remove the spec");
+        let orphan = check_all(root.path()).expect_err("a crate without a spec");
+        assert!(orphan.contains("no spec generates it"), "{orphan}");
+        generate_all(root.path()).expect("gen");
+        assert!(
+            !root.path().join("generated/verbit").exists(),
+            "gen removes the orphan"
+        );
+    }
+
+    #[test]
     fn crate_names_come_from_file_names() {
         assert_eq!(crate_name(Path::new("specs/netsapiens.yaml")), "netsapiens");
         assert_eq!(crate_name(Path::new("Pet Store.v2.json")), "pet-store-v2");

@@ -14,6 +14,7 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod naming;
+pub mod position;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Pointer, Severity};
 pub use emit::{GeneratedFile, Packaging};
@@ -72,10 +73,17 @@ pub fn generate_with(
     settings: &Settings,
     sources: &dyn Sources,
 ) -> Result<Generated, Diagnostics> {
-    let loaded = load::load_with(file, contents, sources)?;
-    let (api, lowering_warnings) = lower::lower(file, &loaded.document, &settings.target)?;
+    let text = String::from_utf8_lossy(contents);
+    let placed = |mut diagnostics: Diagnostics| {
+        position::annotate(file, &text, &mut diagnostics.0);
+        diagnostics
+    };
+    let loaded = load::load_with(file, contents, sources).map_err(placed)?;
+    let (api, lowering_warnings) =
+        lower::lower(file, &loaded.document, &settings.target).map_err(placed)?;
     let mut warnings = loaded.warnings;
     warnings.extend(lowering_warnings);
+    position::annotate(file, &text, &mut warnings);
     let files = emit::emit(&api, &settings.packaging)
         .map_err(|message| Diagnostic::error(file, None, message))?;
     Ok(Generated { files, warnings })

@@ -69,7 +69,7 @@ fn a_dangling_ref_names_the_pointer_of_the_reference() {
     );
     assert!(
         stderr.contains(
-            "dangling-ref.yaml at #/paths/~1pets/get/responses/200/content/application~1json/schema/items"
+            "dangling-ref.yaml:16:17 at #/paths/~1pets/get/responses/200/content/application~1json/schema/items"
         ),
         "{stderr}"
     );
@@ -79,7 +79,7 @@ fn a_dangling_ref_names_the_pointer_of_the_reference() {
 fn a_wrong_shape_names_the_pointer_of_the_node() {
     let stderr = fails(&fixture("wrong-shape.yaml"));
     assert!(
-        stderr.contains("wrong-shape.yaml at #/paths/~1pets/get/responses"),
+        stderr.contains("wrong-shape.yaml:8:7 at #/paths/~1pets/get/responses"),
         "{stderr}"
     );
 }

@@ -1,0 +1,164 @@
+//! Where a JSON pointer is in the source text: the line and column diagnostics show.
+//!
+//! The document is parsed a second time, as YAML events with their positions (JSON is YAML
+//! too), only when there are diagnostics to place; the typed model keeps no positions.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+use crate::diagnostic::Diagnostic;
+
+/// Fills in the line and column of every diagnostic about `file` that has a pointer but no
+/// position yet, from the source `text`.
+pub fn annotate(file: &str, text: &str, diagnostics: &mut [Diagnostic]) {
+    let wanted: BTreeSet<String> = diagnostics
+        .iter()
+        .filter(|d| d.file == file && d.position.is_none())
+        .filter_map(|d| d.pointer.clone())
+        .collect();
+    if wanted.is_empty() {
+        return;
+    }
+    let found = positions(text, &wanted);
+    for diagnostic in diagnostics
+        .iter_mut()
+        .filter(|d| d.file == file && d.position.is_none())
+    {
+        if let Some(position) = diagnostic.pointer.as_ref().and_then(|p| found.get(p)) {
+            diagnostic.position = Some(*position);
+        }
+    }
+}
+
+/// The 1-based line and column of each wanted pointer (`#/paths/~1pets`) that occurs in
+/// `text`: for a mapping entry, where its key is; for anything else, where it starts.
+pub fn positions(text: &str, wanted: &BTreeSet<String>) -> BTreeMap<String, (usize, usize)> {
+    let mut walker = Walker {
+        wanted,
+        found: BTreeMap::new(),
+        stack: Vec::new(),
+    };
+    // A document the loader accepted parses here too; if not, what was found so far stands.
+    let _ = Parser::new_from_str(text).load(&mut walker, false);
+    walker.found
+}
+
+enum Frame {
+    Mapping {
+        pointer: String,
+        key: Option<String>,
+    },
+    Sequence {
+        pointer: String,
+        next: usize,
+    },
+}
+
+struct Walker<'w> {
+    wanted: &'w BTreeSet<String>,
+    found: BTreeMap<String, (usize, usize)>,
+    stack: Vec<Frame>,
+}
+
+impl Walker<'_> {
+    fn record(&mut self, pointer: &str, mark: Marker) {
+        if self.wanted.contains(pointer) && !self.found.contains_key(pointer) {
+            // Lines count from 1 and columns from 0 in the parser; both count from 1 here.
+            self.found
+                .insert(pointer.to_owned(), (mark.line(), mark.col() + 1));
+        }
+    }
+
+    /// The pointer of the node that starts now, or `None` when the node is a mapping key.
+    fn node_pointer(&mut self, event: &Event, mark: Marker) -> Option<String> {
+        let (pointer, key_mark) = match self.stack.last_mut() {
+            None => return Some("#".to_owned()),
+            Some(Frame::Sequence { pointer, next }) => {
+                let at = format!("{pointer}/{next}");
+                *next += 1;
+                (at, None)
+            }
+            Some(Frame::Mapping { pointer, key }) => match key.take() {
+                Some(key) => (format!("{pointer}/{}", escape(&key)), Some(())),
+                None => {
+                    let text = match event {
+                        Event::Scalar(text, ..) => text.clone(),
+                        _ => String::new(),
+                    };
+                    let at = format!("{pointer}/{}", escape(&text));
+                    *key = Some(text);
+                    self.record(&at, mark);
+                    return None;
+                }
+            },
+        };
+        if key_mark.is_none() {
+            self.record(&pointer, mark);
+        }
+        Some(pointer)
+    }
+}
+
+impl MarkedEventReceiver for Walker<'_> {
+    fn on_event(&mut self, event: Event, mark: Marker) {
+        match &event {
+            Event::Scalar(..) | Event::Alias(_) => {
+                self.node_pointer(&event, mark);
+            }
+            Event::MappingStart(..) => {
+                // A mapping used as a key gets no pointer of its own; skip into it as a value.
+                let pointer = self.node_pointer(&event, mark).unwrap_or_default();
+                self.stack.push(Frame::Mapping { pointer, key: None });
+            }
+            Event::SequenceStart(..) => {
+                let pointer = self.node_pointer(&event, mark).unwrap_or_default();
+                self.stack.push(Frame::Sequence { pointer, next: 0 });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
+fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn find(text: &str, pointers: &[&str]) -> BTreeMap<String, (usize, usize)> {
+        let wanted = pointers.iter().map(|p| (*p).to_owned()).collect();
+        positions(text, &wanted)
+    }
+
+    #[test]
+    fn yaml_keys_and_items_are_found() {
+        let text = "openapi: 3.0.3\npaths:\n  /pets:\n    get:\n      tags: [a, b]\n      responses:\n        '200': {description: ok}\n";
+        let found = find(
+            text,
+            &[
+                "#/paths/~1pets/get",
+                "#/paths/~1pets/get/tags/1",
+                "#/paths/~1pets/get/responses/200",
+                "#/nope",
+            ],
+        );
+        assert_eq!(found["#/paths/~1pets/get"], (4, 5));
+        assert_eq!(found["#/paths/~1pets/get/tags/1"], (5, 17));
+        assert_eq!(found["#/paths/~1pets/get/responses/200"], (7, 9));
+        assert!(!found.contains_key("#/nope"));
+    }
+
+    #[test]
+    fn json_is_found_too() {
+        let text = "{\n  \"paths\": {\n    \"/a\": {\"get\": {}}\n  }\n}";
+        let found = find(text, &["#/paths/~1a/get"]);
+        assert_eq!(found["#/paths/~1a/get"], (3, 12));
+    }
+}

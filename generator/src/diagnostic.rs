@@ -124,10 +124,11 @@ impl Pointer {
         Pointer(String::new())
     }
 
-    /// A pointer from a `$ref` fragment such as `#/components/schemas/Pet`.
+    /// A pointer from a `$ref` fragment such as `#/components/schemas/Pet`; percent-escapes
+    /// are decoded first, as URI fragments require (`%7Bid%7D` is `{id}`).
     pub fn from_fragment(reference: &str) -> Option<Self> {
-        let rest = reference.strip_prefix('#')?;
-        (rest.is_empty() || rest.starts_with('/')).then(|| Pointer(rest.to_owned()))
+        let rest = percent_decode(reference.strip_prefix('#')?);
+        (rest.is_empty() || rest.starts_with('/')).then_some(Pointer(rest))
     }
 
     /// This pointer with one more segment.
@@ -143,6 +144,34 @@ impl Pointer {
             .skip(1)
             .map(|segment| segment.replace("~1", "/").replace("~0", "~"))
     }
+}
+
+/// Decodes `%XX` escapes; anything that is not a valid escape stays as written.
+fn percent_decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_owned();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (byte, _, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 impl fmt::Display for Pointer {
@@ -174,6 +203,14 @@ mod tests {
                 .push("Pet")
         );
         assert_eq!(Pointer::from_fragment("other.yaml#/x"), None);
+        assert_eq!(
+            Pointer::from_fragment("#/paths/~1keys~1%7Bid%7D/get").unwrap(),
+            Pointer::root().push("paths").push("/keys/{id}").push("get")
+        );
+        assert_eq!(
+            Pointer::from_fragment("#/a%zz").unwrap(),
+            Pointer::root().push("a%zz")
+        );
     }
 
     #[test]

@@ -140,7 +140,11 @@ pub(super) fn bundle(
             bundler.taken.insert((section, name.clone()));
         }
     }
+    if !needs_bundling(&root, swagger2) {
+        return Ok(root);
+    }
     let root_file = bundler.root_file.clone();
+    bundler.documents.insert(root_file.clone(), root.clone());
     bundler.rewrite(&mut root, &root_file, &Pointer::root(), 0);
     if !bundler.errors.is_empty() {
         return Err(Diagnostics(bundler.errors));
@@ -263,9 +267,6 @@ impl Bundler<'_> {
         } else {
             normalize(&join(file, path))
         };
-        if target_file == self.root_file {
-            return (file != self.root_file).then(|| Resolved::Ref(format!("#{fragment}")));
-        }
         let Some(fragment_pointer) = Pointer::from_fragment(&format!("#{fragment}")) else {
             self.errors.push(
                 Diagnostic::error(file, Some(at), format!("unsupported $ref `{reference}`"))
@@ -273,6 +274,11 @@ impl Bundler<'_> {
             );
             return None;
         };
+        // A reference into the root's own components stays; one anywhere else in the root
+        // (into `paths`, or deep inside a schema) is imported like another file's.
+        if target_file == self.root_file && names_a_component(&fragment_pointer, self.swagger2) {
+            return (file != self.root_file).then(|| Resolved::Ref(format!("#{fragment}")));
+        }
         let key = (target_file.clone(), fragment_pointer.to_string());
         if let Some(local) = self.imported.get(&key) {
             return Some(Resolved::Ref(local.clone()));
@@ -382,6 +388,46 @@ impl Bundler<'_> {
         self.taken.insert((section, name.clone()));
         name
     }
+}
+
+/// Whether `pointer` names one entry of a components section, where the model can follow it.
+fn names_a_component(pointer: &Pointer, swagger2: bool) -> bool {
+    let segments: Vec<String> = pointer.segments().collect();
+    match segments.as_slice() {
+        [components, section, _] if !swagger2 && components == "components" => {
+            Section::of_fragment(pointer).is_some() && !section.is_empty()
+        }
+        [section, _] if swagger2 => {
+            matches!(
+                section.as_str(),
+                "definitions" | "parameters" | "responses" | "securityDefinitions"
+            )
+        }
+        _ => false,
+    }
+}
+
+/// Whether any `$ref` needs bundling: one to another file or outside the components.
+fn needs_bundling(root: &Value, swagger2: bool) -> bool {
+    let mut stack = vec![root];
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::Object(object) => {
+                if let Some(Value::String(reference)) = object.get("$ref") {
+                    let local = reference
+                        .strip_prefix('#')
+                        .and_then(|f| Pointer::from_fragment(&format!("#{f}")));
+                    if !local.is_some_and(|pointer| names_a_component(&pointer, swagger2)) {
+                        return true;
+                    }
+                }
+                stack.extend(object.values());
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    false
 }
 
 enum Resolved {

@@ -36,6 +36,8 @@ pub struct Generated {
     pub files: Vec<GeneratedFile>,
     /// Constructs that were ignored or given a fallback.
     pub warnings: Vec<Diagnostic>,
+    /// How many operations the crate has, for reports.
+    pub operations: usize,
 }
 
 /// Reads the files a document's relative `$ref`s name; the generator itself does no I/O.
@@ -86,5 +88,9 @@ pub fn generate_with(
     position::annotate(file, &text, &mut warnings);
     let files = emit::emit(&api, &settings.packaging)
         .map_err(|message| Diagnostic::error(file, None, message))?;
-    Ok(Generated { files, warnings })
+    Ok(Generated {
+        files,
+        warnings,
+        operations: api.operations().count(),
+    })
 }

@@ -4,8 +4,12 @@
 //! - `cargo xtask gen --check` fails, naming the stale files, when `generated/` is not fresh.
 //! - `cargo xtask gen --spec FILE --out DIR` turns one document into one crate in `DIR`.
 //! - `cargo xtask test` runs everything CI runs.
+//! - `cargo xtask bench` measures speed (generation, compile, runtime overhead).
+//! - `cargo xtask corpus` measures the generator on public specs (slow, not part of `test`).
 
+mod bench;
 mod codegen;
+mod corpus;
 mod fsx;
 mod test;
 
@@ -37,6 +41,27 @@ enum Command {
     },
     /// Run everything CI runs: fmt, clippy, gen --check, tests, docs, Prism conformance.
     Test,
+    /// Speed figures: generation and `cargo check` of big public specs, and the runtime.
+    Bench {
+        /// Only the generation/compile figures.
+        #[arg(long, conflicts_with = "runtime")]
+        codegen: bool,
+        /// Only the runtime figures.
+        #[arg(long)]
+        runtime: bool,
+    },
+    /// Generate and clippy-check crates for public specs (slow; not part of `test`).
+    Corpus {
+        /// How many documents, sampled evenly from the sorted collection.
+        #[arg(long, default_value_t = 300, conflicts_with = "all")]
+        sample: usize,
+        /// Every document in the collection.
+        #[arg(long)]
+        all: bool,
+        /// Only documents whose path contains this text.
+        #[arg(long)]
+        filter: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -50,6 +75,18 @@ fn main() -> ExitCode {
         } => codegen::generate_one(&spec, &out),
         Command::Gen { .. } => codegen::generate_all(&codegen::project_root()),
         Command::Test => test::run(&codegen::project_root()),
+        Command::Bench { codegen, runtime } => {
+            bench::run(&codegen::project_root(), !runtime, !codegen)
+        }
+        Command::Corpus {
+            sample,
+            all,
+            filter,
+        } => corpus::run(
+            &codegen::project_root(),
+            (!all).then_some(sample),
+            filter.as_deref(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,7 +5,9 @@
 /// Rustdoc would otherwise compile indented or unlabelled code blocks as doctests, read
 /// `[x]` as intra-doc links, warn on bare URLs and unknown HTML tags; all are defused here.
 pub fn doc_lines(text: &str) -> Vec<String> {
+    // Tabs render unpredictably and clippy refuses them in docs.
     let text = text
+        .replace('\t', "    ")
         .replace("\r\n", "\n")
         .replace("<br>", "\n")
         .replace("<br/>", "\n")
@@ -122,6 +124,11 @@ fn needs_escape(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tabs_become_spaces() {
+        assert_eq!(doc_lines("a\tb\n```\n\tcode\n```"), ["a    b", "```text", "    code", "```"]);
+    }
 
     #[test]
     fn html_becomes_markdown_and_urls_are_wrapped() {

@@ -111,11 +111,22 @@ fn views(spec: &Value) -> Vec<(Value, Vec<(String, String)>)> {
 }
 
 /// Prism cannot mock an object body for a `*/*` response ("Cannot serialise complex objects
-/// as text"), so views declare such responses as JSON. Only what Prism answers changes;
-/// requests are validated against the spec as written.
+/// as text"), so views declare such responses as JSON. A Swagger 2.0 document that names no
+/// `consumes`/`produces` (Yat) gets the JSON media type apiforge assumes for it: without
+/// one, Prism refuses every request body ("No supported content types") and has no media
+/// type to answer with. Only media types change; request bodies, parameters and security are
+/// validated against the spec as written.
 fn json_for_any_response(value: &mut Value) {
     match value {
         Value::Mapping(mapping) => {
+            if mapping.get("swagger").and_then(Value::as_str) == Some("2.0") {
+                for key in ["consumes", "produces"] {
+                    if !mapping.contains_key(key) {
+                        let json = Value::Sequence(vec!["application/json".into()]);
+                        mapping.insert(key.into(), json);
+                    }
+                }
+            }
             if let Some(Value::Mapping(responses)) = mapping.get_mut("responses") {
                 for (_, response) in responses.iter_mut() {
                     if let Some(Value::Mapping(content)) = response.get_mut("content") {

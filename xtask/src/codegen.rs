@@ -129,6 +129,14 @@ fn print_warnings(display: &str, generated: &Generated) {
     }
 }
 
+/// The names of the crates `gen` makes from `specs/`.
+pub fn generated_crates(root: &Path) -> Result<Vec<String>, String> {
+    Ok(specs(root)?
+        .into_iter()
+        .map(|spec| spec.crate_name)
+        .collect())
+}
+
 /// `cargo xtask gen`: regenerates every crate; a spec with errors leaves its crate alone.
 pub fn generate_all(root: &Path) -> Result<(), String> {
     let mut failures = Vec::new();

@@ -91,6 +91,7 @@ pub fn run(root: &Path, sample: Option<usize>, filter: Option<&str>) -> Result<(
                 standalone: false,
             },
         };
+        eprintln!("[{}/{}] {name}", index + 1, chosen.len());
         let result = catch_unwind(AssertUnwindSafe(|| {
             apiforge_generator::generate(&name, &contents, &settings)
         }));

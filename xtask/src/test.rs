@@ -34,6 +34,17 @@ pub fn run(root: &Path) -> Result<(), String> {
         "cargo test",
         Command::new(&cargo).args(["test", "--workspace"]),
     )?;
+    // Every operation module sits behind a feature: the crates must build with none of them.
+    let mut partial = Command::new(&cargo);
+    partial.args(["check", "--no-default-features"]);
+    for name in codegen::generated_crates(root)? {
+        partial.args(["-p", &name]);
+    }
+    step(
+        root,
+        "generated crates without their features",
+        &mut partial,
+    )?;
     let mut doc = Command::new(&cargo);
     doc.args(["doc", "--workspace", "--no-deps"])
         .env("RUSTDOCFLAGS", "-D warnings");

@@ -33,6 +33,14 @@ pub(super) fn cargo_toml(api: &Api, packaging: &Packaging) -> String {
     if api.dependencies.uuid {
         out.push_str("uuid = { version = \"1\", features = [\"serde\"] }\n");
     }
+    // One feature per operation module, all on by default: a large API can be built partially.
+    let features: Vec<String> = api.modules.iter().map(|m| toml_string(&m.ident)).collect();
+    out.push_str("\n[features]\n");
+    out.push_str(&format!("default = [{}]\n", features.join(", ")));
+    for module in &api.modules {
+        // Module names are snake_case ASCII, which TOML takes as bare keys.
+        out.push_str(&format!("{} = []\n", module.ident));
+    }
     if packaging.standalone {
         out.push_str(
             "\n# Its own workspace, so the crate builds wherever it is put.\n[workspace]\n",

@@ -17,14 +17,22 @@ const CLIPPY_MAX_ARGUMENTS: usize = 7;
 pub(super) fn operations_mod(api: &Api) -> TokenStream {
     let modules = api.modules.iter().map(|module| {
         let name = ident(&module.ident);
-        let doc = format!(" Operations tagged `{}`.", module.tag);
+        let feature = &module.ident;
+        let doc = format!(
+            " Operations tagged `{}` (cargo feature `{feature}`).",
+            module.tag
+        );
         quote! {
             #[doc = #doc]
+            #[cfg(feature = #feature)]
             pub mod #name;
         }
     });
     quote! {
         #![doc = " The API's operations, one module per tag; each adds methods to [`Client`](crate::Client)."]
+        #![doc = ""]
+        #![doc = " Each module is behind a cargo feature of the same name, all on by default, so that"]
+        #![doc = " a large API can be built with only the parts a program uses."]
         #(#modules)*
     }
 }

@@ -64,6 +64,7 @@ impl Api {
             match &mut def.kind {
                 TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| f.ty.visit_mut(visit)),
                 TypeKind::Alias(ty) => ty.visit_mut(visit),
+                TypeKind::Union(u) => u.variants.iter_mut().for_each(|v| v.ty.visit_mut(visit)),
                 TypeKind::Enum(_) => {}
             }
         }
@@ -442,6 +443,10 @@ pub enum TypeRef {
     I32,
     /// `i64`.
     I64,
+    /// `u32` (`format: uint32`).
+    U32,
+    /// `u64` (`format: uint64`).
+    U64,
     /// `f32`.
     F32,
     /// `f64`.
@@ -456,6 +461,10 @@ pub enum TypeRef {
     Uuid,
     /// Raw bytes.
     Bytes,
+    /// `Vec<u8>` written as a base64 string (`format: byte`). Only struct fields hold it,
+    /// since their [`FieldCodec`] names the serde helper; elsewhere such a schema is a
+    /// `String`.
+    Base64,
     /// `serde_json::Value`: anything.
     Json,
     /// A generated type.
@@ -468,6 +477,20 @@ pub enum TypeRef {
     Option(Box<TypeRef>),
     /// `Box<T>`, to break a recursive type.
     Boxed(Box<TypeRef>),
+}
+
+impl TypeRef {
+    /// Whether `self` is or holds [`TypeRef::Base64`].
+    pub fn holds_base64(&self) -> bool {
+        match self {
+            TypeRef::Base64 => true,
+            TypeRef::Vec(inner)
+            | TypeRef::Map(inner)
+            | TypeRef::Option(inner)
+            | TypeRef::Boxed(inner) => inner.holds_base64(),
+            _ => false,
+        }
+    }
 }
 
 impl TypeRef {
@@ -506,8 +529,10 @@ pub struct TypeDef {
 pub enum TypeKind {
     /// A struct with named fields.
     Struct(StructDef),
-    /// A string enum; unknown values decode into an `Unknown(String)` variant.
+    /// A string or integer enum; unknown values decode into an `Unknown` variant.
     Enum(EnumDef),
+    /// An enum over the members of a `oneOf`/`anyOf`.
+    Union(UnionDef),
     /// `pub type Name = T;`.
     Alias(TypeRef),
 }
@@ -521,6 +546,9 @@ pub struct StructDef {
     pub redacted_debug: bool,
     /// Whether every field can be defaulted, so the struct derives `Default`.
     pub derive_default: bool,
+    /// Whether `Default` is written by hand from each field's [`Field::default`] (when
+    /// required fields have spec defaults); never together with `derive_default`.
+    pub impl_default: bool,
 }
 
 /// A struct field.
@@ -540,11 +568,58 @@ pub struct Field {
     pub docs: Vec<String>,
     /// Hidden from `Debug`.
     pub secret: bool,
+    /// The serde helper that reads and writes it, if the derive's own handling would lose
+    /// something the spec says.
+    pub codec: FieldCodec,
+    /// `#[serde(flatten)]`: the map of the properties the schema does not declare
+    /// (`additionalProperties` beside `properties`). Never renamed or skipped.
+    pub flatten: bool,
+    /// Its value in a hand-written `Default` ([`StructDef::impl_default`]).
+    pub default: Option<DefaultValue>,
 }
 
-/// A string enum.
+/// How serde reads and writes a field, beyond the derive's own handling; each names a module
+/// of `apiforge_runtime::serde_helpers`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldCodec {
+    /// The type's own impls.
+    Plain,
+    /// Optional and nullable (`Option<Option<T>>`, or `Option<serde_json::Value>`): absent
+    /// is `None`, `null` is `Some(None)` (`Some(Value::Null)`). `deserialize_with =
+    /// "double_option::deserialize"`.
+    DoubleOption,
+    /// Required and nullable (`Option<T>`): `null` is `None` and is written, absence is an
+    /// error. `deserialize_with = "nullable::deserialize"`.
+    RequiredNullable,
+    /// Holds [`TypeRef::Base64`]: `with = "base64"` (which, like `RequiredNullable`, makes a
+    /// required field's absence an error).
+    Base64,
+    /// Base64 bytes in an optional, nullable field: `with = "base64::double_option"`.
+    Base64DoubleOption,
+}
+
+/// A field's value in a hand-written `Default`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DefaultValue {
+    /// `None`.
+    None,
+    /// `Default::default()`: an empty map, or a value equal to the type's own default.
+    TypeDefault,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number literal, spelled for the field's type (`3`, `-1`, `0.5`, `2.0`).
+    Number(String),
+    /// A `String`.
+    Str(String),
+    /// A variant of the field's enum type, by identifier.
+    Variant(String),
+}
+
+/// A string or integer enum.
 #[derive(Clone, Debug)]
 pub struct EnumDef {
+    /// What the values are.
+    pub repr: EnumRepr,
     /// Variants in spec order.
     pub variants: Vec<EnumVariant>,
     /// The variant `Default` returns, by index.
@@ -553,11 +628,68 @@ pub struct EnumDef {
     pub unknown_ident: String,
 }
 
-/// A variant of a string enum.
+/// The values of an enum.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EnumRepr {
+    /// Strings; the catch-all holds a `String`.
+    String,
+    /// Integers; the catch-all holds an `i64`.
+    Integer,
+}
+
+/// A variant of an enum.
 #[derive(Clone, Debug)]
 pub struct EnumVariant {
     /// The Rust name.
     pub ident: String,
-    /// The value on the wire.
+    /// The value on the wire; for an integer enum, its decimal spelling (`-1`).
     pub wire_name: String,
+}
+
+/// An enum over the members of a `oneOf`/`anyOf`, one newtype variant each.
+#[derive(Clone, Debug)]
+pub struct UnionDef {
+    /// Variants in spec order, which is the order untagged decoding tries them in.
+    pub variants: Vec<UnionVariant>,
+    /// How a value finds its variant.
+    pub tagging: Tagging,
+    /// Whether a variant may be 200 bytes or more, which clippy's `large_enum_variant` would
+    /// flag: the enum then allows it, rather than boxing the API's own types.
+    pub large_variants: bool,
+}
+
+/// How a union's value finds its variant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Tagging {
+    /// The first variant that decodes wins (`#[serde(untagged)]`).
+    Untagged,
+    /// A `discriminator` property names the variant. Decoding reads the value, looks at the
+    /// tag and decodes the whole value into that variant's type; encoding writes the
+    /// variant's value.
+    Discriminator {
+        /// The property's wire name.
+        property: String,
+        /// The catch-all variant that keeps, as JSON, a value whose tag the spec does not
+        /// list.
+        unknown_ident: String,
+    },
+}
+
+/// A variant of a [`UnionDef`].
+#[derive(Clone, Debug)]
+pub struct UnionVariant {
+    /// The Rust name.
+    pub ident: String,
+    /// Its payload.
+    pub ty: TypeRef,
+    /// The discriminator values that select it, in spec order; empty when untagged.
+    pub tags: Vec<String>,
+    /// Whether encoding must add the tag property, because the variant's type does not
+    /// declare it.
+    pub insert_tag: bool,
+    /// Whether the union implements `From` the payload's type: when no other variant has
+    /// the same type.
+    pub from_impl: bool,
+    /// Doc lines.
+    pub docs: Vec<String>,
 }

@@ -1,12 +1,13 @@
 //! Credentials, the security schemes a spec declares, and how a credential is put on a request.
 
 use std::fmt;
+use std::sync::Arc;
 
-use reqwest::header::{HeaderName, HeaderValue};
+use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
 
-use crate::request::header_name;
-
+use crate::credential::{CredentialError, CredentialProvider};
 use crate::error::EncodeError;
+use crate::request::header_name;
 
 /// A string that must never be printed: its `Debug` and `Display` show `<redacted>`.
 #[derive(Clone, PartialEq, Eq)]
@@ -88,6 +89,36 @@ impl Auth {
     pub fn api_key(key: impl Into<String>) -> Self {
         Auth::ApiKey(Secret::new(key))
     }
+
+    /// Which kind of credential this is.
+    pub fn kind(&self) -> AuthKind {
+        match self {
+            Auth::Bearer(_) => AuthKind::Bearer,
+            Auth::Basic { .. } => AuthKind::Basic,
+            Auth::ApiKey(_) => AuthKind::ApiKey,
+        }
+    }
+
+    /// The secret part: the token, the password or the key.
+    pub(crate) fn secret(&self) -> Option<&Secret> {
+        match self {
+            Auth::Bearer(secret) | Auth::ApiKey(secret) => Some(secret),
+            Auth::Basic { password, .. } => Some(password),
+        }
+    }
+}
+
+/// The kinds of [`Auth`]: what a [`CredentialProvider`] says it hands out, so that the client
+/// knows which security schemes it fits without fetching a credential.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AuthKind {
+    /// [`Auth::Bearer`].
+    Bearer,
+    /// [`Auth::Basic`].
+    Basic,
+    /// [`Auth::ApiKey`].
+    ApiKey,
 }
 
 /// Where an API-key scheme carries its key.
@@ -132,11 +163,77 @@ pub struct SecurityScheme {
 /// empty requirement among them, means the operation can be called without credentials.
 pub type SecurityRequirement = &'static [&'static SecurityScheme];
 
+/// Where the credential for a scheme comes from: a fixed value, or a provider asked each time.
+#[derive(Clone)]
+pub(crate) enum Source {
+    Fixed(Fixed),
+    Provider(Arc<dyn CredentialProvider>),
+}
+
+/// A fixed credential, with the header value it is sent as rendered once rather than for
+/// every request.
+#[derive(Clone)]
+pub(crate) struct Fixed {
+    auth: Auth,
+    /// `Bearer <token>`, `Basic <credentials>` or the key; `None` when it is not valid header
+    /// text (a request that would send it then fails with a clear error).
+    header: Option<HeaderValue>,
+}
+
+impl Fixed {
+    pub(crate) fn new(auth: Auth) -> Self {
+        let text = match &auth {
+            Auth::Bearer(token) => format!("Bearer {}", token.expose()),
+            Auth::Basic { username, password } => basic_header(username, password.expose()),
+            Auth::ApiKey(key) => key.expose().to_owned(),
+        };
+        let header = HeaderValue::try_from(text).ok().map(|mut value| {
+            value.set_sensitive(true);
+            value
+        });
+        Fixed { auth, header }
+    }
+
+    fn placement(&self, scheme: &SecurityScheme) -> Result<Option<Placement>, EncodeError> {
+        match (scheme.kind, &self.header) {
+            (SchemeKind::HttpBearer | SchemeKind::HttpBasic, Some(value)) => {
+                Ok(Some(Placement::Header(AUTHORIZATION, value.clone())))
+            }
+            (
+                SchemeKind::ApiKey {
+                    location: ApiKeyLocation::Header,
+                    name,
+                },
+                Some(value),
+            ) => Ok(Some(Placement::Header(header_name(name)?, value.clone()))),
+            _ => placement(scheme, &self.auth),
+        }
+    }
+}
+
+impl Source {
+    fn kind(&self) -> AuthKind {
+        match self {
+            Source::Fixed(fixed) => fixed.auth.kind(),
+            Source::Provider(provider) => provider.kind(),
+        }
+    }
+}
+
+impl fmt::Debug for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Fixed(fixed) => fixed.auth.fmt(f),
+            Source::Provider(provider) => provider.fmt(f),
+        }
+    }
+}
+
 /// The credentials a client holds: one default, and overrides per scheme name.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Credentials {
-    pub(crate) default: Option<Auth>,
-    pub(crate) per_scheme: Vec<(String, Auth)>,
+    pub(crate) default: Option<Source>,
+    pub(crate) per_scheme: Vec<(String, Source)>,
 }
 
 /// A credential, placed where one scheme wants it.
@@ -146,37 +243,131 @@ pub(crate) enum Placement {
     Cookie(&'static str, String),
 }
 
+/// The placements of one attempt; the first is kept inline, as most operations need one.
+#[derive(Default)]
+pub(crate) struct Placements {
+    first: Option<Placement>,
+    rest: Vec<Placement>,
+}
+
+impl Placements {
+    fn push(&mut self, placement: Placement) {
+        if self.first.is_none() {
+            self.first = Some(placement);
+        } else {
+            self.rest.push(placement);
+        }
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Placement> {
+        self.first.iter().chain(&self.rest)
+    }
+}
+
+/// What the credentials of one attempt put on the request, and which providers they came from
+/// (to be told if the server answers `401`).
+#[derive(Default)]
+pub(crate) struct Applied {
+    pub(crate) placements: Placements,
+    pub(crate) from_providers: Vec<(Arc<dyn CredentialProvider>, Auth)>,
+}
+
 impl Credentials {
-    /// The credential for `scheme`: its own override first, else the default if it fits.
-    fn for_scheme(&self, scheme: &SecurityScheme) -> Option<&Auth> {
+    /// Whether no credential at all is configured.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.default.is_none() && self.per_scheme.is_empty()
+    }
+
+    /// The source for `scheme`: its own override first, else the default if it fits.
+    fn for_scheme(&self, scheme: &SecurityScheme) -> Option<&Source> {
         let own = self
             .per_scheme
             .iter()
             .find(|(name, _)| name == scheme.name)
-            .map(|(_, auth)| auth);
+            .map(|(_, source)| source);
         own.or(self.default.as_ref())
-            .filter(|auth| placement_value(scheme, auth).is_some())
+            .filter(|source| fits(scheme, source.kind()))
     }
 
     /// What to add to a request for the first of `alternatives` whose schemes all have a
     /// credential; nothing when none does (the server then answers as it sees fit).
-    pub(crate) fn placements(
+    ///
+    /// Providers are asked only for the schemes of the alternative chosen.
+    pub(crate) async fn apply(
         &self,
         alternatives: &[SecurityRequirement],
-    ) -> Result<Vec<Placement>, EncodeError> {
-        for requirement in alternatives.iter().filter(|r| !r.is_empty()) {
-            let found: Option<Vec<(&SecurityScheme, &Auth)>> = requirement
-                .iter()
-                .map(|scheme| self.for_scheme(scheme).map(|auth| (*scheme, auth)))
-                .collect();
-            if let Some(found) = found {
-                return found
-                    .into_iter()
-                    .filter_map(|(scheme, auth)| placement(scheme, auth).transpose())
-                    .collect();
-            }
+    ) -> Result<Applied, ApplyError> {
+        let mut applied = Applied::default();
+        if self.is_empty() {
+            return Ok(applied);
         }
-        Ok(Vec::new())
+        for requirement in alternatives.iter().filter(|r| !r.is_empty()) {
+            let found: Option<Vec<(&SecurityScheme, &Source)>> = requirement
+                .iter()
+                .map(|scheme| self.for_scheme(scheme).map(|source| (*scheme, source)))
+                .collect();
+            let Some(found) = found else { continue };
+            for (scheme, source) in found {
+                let placed = match source {
+                    Source::Fixed(fixed) => fixed.placement(scheme)?,
+                    Source::Provider(provider) => {
+                        let auth = provider.credential().await?;
+                        let placed = placement(scheme, &auth)?;
+                        if placed.is_none() {
+                            return Err(ApplyError::Credential(CredentialError::new(format!(
+                                "the provider for security scheme `{}` said it hands out {:?} \
+                                 credentials but returned {:?}",
+                                scheme.name,
+                                provider.kind(),
+                                auth.kind()
+                            ))));
+                        }
+                        applied.from_providers.push((provider.clone(), auth));
+                        placed
+                    }
+                };
+                if let Some(placed) = placed {
+                    applied.placements.push(placed);
+                }
+            }
+            return Ok(applied);
+        }
+        Ok(applied)
+    }
+}
+
+/// Why credentials could not be applied.
+pub(crate) enum ApplyError {
+    Encode(EncodeError),
+    Credential(CredentialError),
+}
+
+impl From<EncodeError> for ApplyError {
+    fn from(error: EncodeError) -> Self {
+        ApplyError::Encode(error)
+    }
+}
+
+impl From<CredentialError> for ApplyError {
+    fn from(error: CredentialError) -> Self {
+        ApplyError::Credential(error)
+    }
+}
+
+/// Whether a credential of `kind` can satisfy `scheme` (see [`Auth`]).
+fn fits(scheme: &SecurityScheme, kind: AuthKind) -> bool {
+    match (scheme.kind, kind) {
+        (SchemeKind::HttpBearer, AuthKind::Bearer) => true,
+        (SchemeKind::HttpBasic, AuthKind::Basic) => true,
+        (
+            SchemeKind::ApiKey {
+                location: ApiKeyLocation::Header,
+                name,
+            },
+            AuthKind::Bearer,
+        ) => name.eq_ignore_ascii_case("authorization"),
+        (SchemeKind::ApiKey { .. }, AuthKind::ApiKey) => true,
+        _ => false,
     }
 }
 
@@ -217,7 +408,7 @@ fn placement(scheme: &SecurityScheme, auth: &Auth) -> Result<Option<Placement>, 
         Ok(Placement::Header(name, value))
     };
     Ok(Some(match scheme.kind {
-        SchemeKind::HttpBearer | SchemeKind::HttpBasic => header("authorization")?,
+        SchemeKind::HttpBearer | SchemeKind::HttpBasic => header(AUTHORIZATION.as_str())?,
         SchemeKind::ApiKey { location, name } => match location {
             ApiKeyLocation::Header => header(name)?,
             ApiKeyLocation::Query => Placement::Query(name, value),
@@ -296,20 +487,33 @@ mod tests {
         },
     };
 
+    fn placements(creds: &Credentials, alternatives: &[SecurityRequirement]) -> Vec<Placement> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        match runtime.block_on(creds.apply(alternatives)) {
+            Ok(applied) => applied
+                .placements
+                .first
+                .into_iter()
+                .chain(applied.placements.rest)
+                .collect(),
+            Err(_) => panic!("credentials did not apply"),
+        }
+    }
+
     #[test]
     fn first_satisfiable_alternative_wins_and_empty_means_none() {
         let creds = Credentials {
-            default: Some(Auth::api_key("k1")),
+            default: Some(Source::Fixed(Fixed::new(Auth::api_key("k1")))),
             per_scheme: Vec::new(),
         };
         const EITHER: &[SecurityRequirement] = &[&[&BEARER], &[&KEY]];
         const NONE: &[SecurityRequirement] = &[&[]];
         const BEARER_ONLY: &[SecurityRequirement] = &[&[&BEARER]];
-        let placed = creds.placements(EITHER).unwrap();
+        let placed = placements(&creds, EITHER);
         assert!(matches!(placed.as_slice(), [Placement::Query("api_key", v)] if v == "k1"));
-        let none = creds.placements(NONE).unwrap();
-        assert!(none.is_empty());
-        let unsatisfied = Credentials::default().placements(BEARER_ONLY).unwrap();
-        assert!(unsatisfied.is_empty());
+        assert!(placements(&creds, NONE).is_empty());
+        assert!(placements(&Credentials::default(), BEARER_ONLY).is_empty());
     }
 }

@@ -1,100 +1,573 @@
-//! The configured transport: base URL, credentials, timeouts, user agent, and sending.
+//! The configured transport: base URL, credentials, timeouts, retries, hooks, and sending.
 
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use reqwest::header::{COOKIE, HeaderValue};
+use bytes::{Bytes, BytesMut};
+use reqwest::header::{
+    AUTHORIZATION, CONTENT_TYPE, COOKIE, HeaderMap, HeaderValue, LOCATION, PROXY_AUTHORIZATION,
+};
+use reqwest::{Method, StatusCode};
+use tracing::Instrument;
 use url::Url;
 
-use crate::auth::{Auth, Credentials, Placement};
-use crate::error::{BuildError, EncodeError, Error};
+use crate::auth::{Applied, ApplyError, Auth, Credentials, Fixed, Placement, Source};
+use crate::credential::{CredentialError, CredentialProvider};
+use crate::error::{BuildError, EncodeError, Error, ResponseTooLarge};
+use crate::middleware::{Exchange, Middleware, Outcome, RequestContext};
+use crate::redact;
 use crate::request::{Body, Request};
 use crate::response::RawResponse;
+use crate::retry::{self, RetryPolicy};
+
+/// How many redirects a call follows by default.
+const DEFAULT_MAX_REDIRECTS: usize = 10;
 
 /// The transport every generated client wraps. Cheap to clone: clones share one connection pool.
 #[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
-    base_url: Arc<str>,
-    credentials: Arc<Credentials>,
+    shared: Arc<Shared>,
+}
+
+/// Everything a client's clones share besides the connection pool.
+struct Shared {
+    base_url: Box<str>,
+    /// The origin of the base URL: the only one credentials and cookies are sent to.
+    origin: url::Origin,
+    credentials: Credentials,
+    retry: Option<RetryPolicy>,
+    max_response_bytes: Option<u64>,
+    max_redirects: usize,
+    middleware: Vec<Arc<dyn Middleware>>,
+}
+
+/// Why one attempt failed; turned into [`Error`] once the call is over.
+enum Failure {
+    Encode(EncodeError),
+    Credential(CredentialError),
+    Transport(reqwest::Error),
+    TooLarge(Box<ResponseTooLarge>),
+}
+
+impl From<EncodeError> for Failure {
+    fn from(error: EncodeError) -> Self {
+        Failure::Encode(error)
+    }
+}
+
+impl From<ApplyError> for Failure {
+    fn from(error: ApplyError) -> Self {
+        match error {
+            ApplyError::Encode(error) => Failure::Encode(error),
+            ApplyError::Credential(error) => Failure::Credential(error),
+        }
+    }
+}
+
+impl<E> From<Failure> for Error<E> {
+    fn from(failure: Failure) -> Self {
+        match failure {
+            Failure::Encode(error) => Error::InvalidRequest(error),
+            Failure::Credential(error) => Error::Credential(error),
+            Failure::Transport(error) => Error::Transport(error),
+            Failure::TooLarge(error) => Error::ResponseTooLarge(error),
+        }
+    }
 }
 
 impl Client {
     /// The base URL requests are resolved against, without a trailing `/`.
     pub fn base_url(&self) -> &str {
-        &self.base_url
+        &self.shared.base_url
     }
 
     /// Sends `request` and reads the whole response.
     ///
     /// Credentials are applied for the first of the request's security alternatives that the
-    /// client holds credentials for; operations that need none get none.
+    /// client holds credentials for; operations that need none get none. Providers are asked
+    /// for their credential before each attempt; a `401` answer to a credential from a provider
+    /// that can refresh it is retried once with a fresh one.
+    ///
+    /// Retries follow the client's [`RetryPolicy`] (see there for what is retried and when).
+    /// Redirects are followed up to the builder's
+    /// [`max_redirects`](ClientBuilder::max_redirects); credentials and cookies go only to the
+    /// origin (scheme, host and port) of the base URL, never to another one a redirect points
+    /// at.
+    ///
+    /// Each call is a `tracing` span named `apiforge.request` with the method, the path
+    /// template (or the path when the request names no operation), the operation id, and once
+    /// it is over the status, the number of exchanges and the latency; never a credential, a
+    /// header value or a query value.
+    ///
+    /// Cancellation-safe: dropping the future stops the call where it is (in flight, or
+    /// waiting before a retry), and nothing is sent after that.
     pub async fn execute<E>(&self, request: Request) -> Result<RawResponse, Error<E>> {
-        let placements = self.credentials.placements(request.security)?;
-        let target = format!("{}{}", self.base_url, request.path);
+        self.execute_raw(&request).await.map_err(Error::from)
+    }
+
+    /// [`execute`](Self::execute) without the operation's error type, so that it is compiled
+    /// once rather than once per operation.
+    async fn execute_raw(&self, request: &Request) -> Result<RawResponse, Failure> {
+        let path = match request.operation {
+            Some(operation) => operation.path_template,
+            None => request.path.as_str(),
+        };
+        let span = tracing::info_span!(
+            "apiforge.request",
+            method = %request.method,
+            path = path,
+            operation = request.operation.map(|operation| operation.id),
+            status = tracing::field::Empty,
+            exchanges = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+            error = tracing::field::Empty,
+        );
+        let started = (!span.is_disabled()).then(Instant::now);
+        let mut exchanges = 0;
+        // Boxed, so that the futures of generated methods, which hold this one, stay small and
+        // cheap to move.
+        let result = self
+            .run(request, &mut exchanges)
+            .instrument(span.clone())
+            .await;
+        if let Some(started) = started {
+            span.record("exchanges", exchanges);
+            span.record("latency_ms", started.elapsed().as_secs_f64() * 1000.0);
+            match &result {
+                Ok(response) => {
+                    span.record("status", response.status().as_u16());
+                }
+                Err(failure) => {
+                    let kind = match failure {
+                        Failure::Encode(_) => "invalid request",
+                        Failure::Credential(_) => "credential",
+                        Failure::Transport(error) if error.is_timeout() => "timeout",
+                        Failure::Transport(error) if error.is_connect() => "connect",
+                        Failure::Transport(_) => "transport",
+                        Failure::TooLarge(error) => {
+                            span.record("status", error.status.as_u16());
+                            "response too large"
+                        }
+                    };
+                    span.record("error", kind);
+                }
+            }
+        }
+        result
+    }
+
+    /// The retry loop: attempts, the `401` retry, and the waits between.
+    async fn run(&self, request: &Request, exchanges: &mut u32) -> Result<RawResponse, Failure> {
+        // The first attempt takes the URL; a later one (rare) builds it again.
+        let mut first_url = Some(self.url(request)?);
+        let policy = match (self.shared.retry, request.retry_safe) {
+            (Some(policy), true) => Some(policy),
+            (Some(policy), false) if retry::is_idempotent(&request.method) => Some(policy),
+            (None, true) => Some(RetryPolicy::default()),
+            _ => None,
+        };
+        let max_attempts = policy.map_or(1, |policy| policy.max_attempts());
+        let mut attempt = 0;
+        let mut reauthenticated = false;
+        loop {
+            attempt += 1;
+            let applied = self.shared.credentials.apply(request.security).await?;
+            let url = match first_url.take() {
+                Some(url) => url,
+                None => self.url(request)?,
+            };
+            let outcome = self.exchange(request, url, &applied, exchanges).await;
+            let delay = match (&outcome, policy) {
+                (Ok(response), _)
+                    if response.status() == StatusCode::UNAUTHORIZED
+                        && !reauthenticated
+                        && !applied.from_providers.is_empty() =>
+                {
+                    let mut refreshable = false;
+                    for (provider, auth) in &applied.from_providers {
+                        refreshable |= provider.invalidate(auth).await;
+                    }
+                    if refreshable {
+                        reauthenticated = true;
+                        attempt -= 1;
+                        tracing::debug!("credential refused with 401; retrying with a fresh one");
+                        continue;
+                    }
+                    None
+                }
+                (Ok(response), Some(policy))
+                    if attempt < max_attempts && retry::is_retryable_status(response.status()) =>
+                {
+                    let delay = policy.delay_after(attempt, response.headers());
+                    if delay.is_none() {
+                        tracing::debug!(
+                            status = response.status().as_u16(),
+                            "Retry-After is beyond the retry policy's max_delay; not retrying"
+                        );
+                    }
+                    delay
+                }
+                (Err(Failure::Transport(error)), Some(policy))
+                    if attempt < max_attempts && retry::is_retryable_error(error) =>
+                {
+                    Some(policy.backoff(attempt))
+                }
+                _ => None,
+            };
+            let Some(delay) = delay else {
+                return outcome;
+            };
+            tracing::debug!(
+                attempt,
+                delay_ms = delay.as_millis() as u64,
+                "retrying after a transient failure"
+            );
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// The URL of `request` before credentials: base URL, path and query parameters.
+    fn url(&self, request: &Request) -> Result<Url, EncodeError> {
+        let target = format!("{}{}", self.shared.base_url, request.path);
         let mut url = Url::parse(&target)
             .map_err(|error| EncodeError::new(format!("invalid URL `{target}`: {error}")))?;
-        let auth_query = placements.iter().filter_map(|placement| match placement {
-            Placement::Query(name, value) => Some((*name, value.as_str())),
-            _ => None,
-        });
-        let query: Vec<(&str, &str)> = request
-            .query
-            .iter()
-            .map(|(name, value)| (name.as_str(), value.as_str()))
-            .chain(auth_query)
-            .collect();
-        if !query.is_empty() {
-            url.query_pairs_mut().extend_pairs(query);
+        if !request.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(
+                request
+                    .query
+                    .iter()
+                    .map(|(name, value)| (name.as_str(), value.as_str())),
+            );
         }
+        Ok(url)
+    }
 
-        let mut headers = request.headers;
-        let mut cookies = request.cookies;
-        for placement in placements {
+    /// One attempt: the request sent, redirects followed, the body read.
+    async fn exchange(
+        &self,
+        request: &Request,
+        mut url: Url,
+        applied: &Applied,
+        exchanges: &mut u32,
+    ) -> Result<RawResponse, Failure> {
+        let mut credential_query = Vec::new();
+        for placement in applied.placements.iter() {
+            if let Placement::Query(name, value) = placement {
+                url.query_pairs_mut().append_pair(name, value);
+                credential_query.push(*name);
+            }
+        }
+        // Built once; the first exchange takes it, a redirect builds it again.
+        let mut headers = Some(self.headers(request, applied)?);
+        let mut method = request.method.clone();
+        let mut body = request.body.as_ref();
+        let mut same_origin = true;
+        let mut redirects = 0;
+        let hooked = !self.shared.middleware.is_empty();
+        loop {
+            *exchanges += 1;
+            let headers = match headers.take() {
+                Some(headers) => headers,
+                None => self.headers(request, applied)?,
+            };
+            // The path is copied only for hooks, which are told it.
+            let path = if hooked {
+                url.path().to_owned()
+            } else {
+                String::new()
+            };
+            let mut http_request = self.http_request(&method, url, headers, body, same_origin)?;
+            if let Some(timeout) = request.timeout {
+                *http_request.timeout_mut() = Some(timeout);
+            }
+            let context = RequestContext {
+                method: &method,
+                path: &path,
+                operation_id: request.operation.map(|operation| operation.id),
+                path_template: request.operation.map(|operation| operation.path_template),
+                attempt: *exchanges,
+            };
+            for middleware in &self.shared.middleware {
+                middleware
+                    .on_request(&mut http_request, &context)
+                    .map_err(|error| {
+                        EncodeError::new(format!("a middleware refused the request: {error}"))
+                    })?;
+            }
+            // Hooks are told the latency; without hooks there is no need to read the clock.
+            let sent = hooked.then(Instant::now);
+            let mut response = match self.http.execute(http_request).await {
+                Ok(response) => response,
+                Err(error) => {
+                    let error = redact_error(error, &credential_query);
+                    self.notify(&context, sent, Outcome::Failed(&error));
+                    return Err(Failure::Transport(error));
+                }
+            };
+            let status = response.status();
+            if redirects < self.shared.max_redirects {
+                if let Some(next) = redirect_target(&response) {
+                    self.notify(
+                        &context,
+                        sent,
+                        Outcome::Response {
+                            status,
+                            headers: response.headers(),
+                            body: None,
+                        },
+                    );
+                    redirects += 1;
+                    if next.origin() != self.shared.origin {
+                        // Once the call has left the origin it was meant for, no credential
+                        // goes with it again, not even if a later redirect points back.
+                        same_origin = false;
+                    }
+                    if (status == StatusCode::SEE_OTHER && method != Method::HEAD)
+                        || (matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND)
+                            && method == Method::POST)
+                    {
+                        method = Method::GET;
+                        body = None;
+                    }
+                    url = next;
+                    continue;
+                }
+            }
+            let limit = self.shared.max_response_bytes;
+            if let Some(limit) = limit {
+                if method != Method::HEAD
+                    && response
+                        .content_length()
+                        .is_some_and(|length| length > limit)
+                {
+                    return Err(self.too_large(&context, sent, status, response, limit));
+                }
+            }
+            // Reading the body needs no headers: take them rather than copy them.
+            let headers = std::mem::take(response.headers_mut());
+            return match read_body(response, limit).await {
+                Ok(body) => {
+                    self.notify(
+                        &context,
+                        sent,
+                        Outcome::Response {
+                            status,
+                            headers: &headers,
+                            body: Some(&body),
+                        },
+                    );
+                    Ok(RawResponse::new(status, headers, body))
+                }
+                Err(ReadError::Transport(error)) => {
+                    let error = redact_error(error, &credential_query);
+                    self.notify(&context, sent, Outcome::Failed(&error));
+                    Err(Failure::Transport(error))
+                }
+                Err(ReadError::TooLarge(limit)) => {
+                    self.notify(
+                        &context,
+                        sent,
+                        Outcome::Response {
+                            status,
+                            headers: &headers,
+                            body: None,
+                        },
+                    );
+                    Err(Failure::TooLarge(Box::new(ResponseTooLarge {
+                        status,
+                        headers,
+                        limit,
+                    })))
+                }
+            };
+        }
+    }
+
+    /// A response whose `Content-Length` is over the limit, before anything of it is read.
+    fn too_large(
+        &self,
+        context: &RequestContext<'_>,
+        sent: Option<Instant>,
+        status: StatusCode,
+        mut response: reqwest::Response,
+        limit: u64,
+    ) -> Failure {
+        let headers = std::mem::take(response.headers_mut());
+        self.notify(
+            context,
+            sent,
+            Outcome::Response {
+                status,
+                headers: &headers,
+                body: None,
+            },
+        );
+        Failure::TooLarge(Box::new(ResponseTooLarge {
+            status,
+            headers,
+            limit,
+        }))
+    }
+
+    /// The request's headers with its cookies and the credentials of this attempt.
+    fn headers(&self, request: &Request, applied: &Applied) -> Result<HeaderMap, EncodeError> {
+        let mut headers = request.headers.clone();
+        let mut cookies: Vec<String> = Vec::new();
+        for placement in applied.placements.iter() {
             match placement {
                 Placement::Header(name, value) => {
-                    headers.insert(name, value);
+                    headers.insert(name.clone(), value.clone());
                 }
                 Placement::Cookie(name, value) => cookies.push(format!("{name}={value}")),
                 Placement::Query(..) => {}
             }
         }
-        if !cookies.is_empty() {
-            let mut value = HeaderValue::from_str(&cookies.join("; "))
+        if !request.cookies.is_empty() || !cookies.is_empty() {
+            let all: Vec<&str> = request
+                .cookies
+                .iter()
+                .chain(&cookies)
+                .map(String::as_str)
+                .collect();
+            let mut value = HeaderValue::from_str(&all.join("; "))
                 .map_err(|_| EncodeError::new("a cookie credential holds invalid characters"))?;
             value.set_sensitive(true);
             headers.append(COOKIE, value);
         }
-
-        let mut builder = self.http.request(request.method, url).headers(headers);
-        builder = match request.body {
-            None => builder,
-            Some(Body::Json(bytes)) => builder
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(bytes),
-            Some(Body::FormUrlEncoded(text)) => builder
-                .header(
-                    reqwest::header::CONTENT_TYPE,
-                    "application/x-www-form-urlencoded",
-                )
-                .body(text),
-            Some(Body::Multipart(form)) => builder.multipart(form.into_multipart()),
-        };
-        let response = builder.send().await?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await?;
-        Ok(RawResponse::new(status, headers, body))
+        Ok(headers)
     }
+
+    /// The HTTP request for one exchange; without credentials or cookies when it goes to
+    /// another origin than the base URL's.
+    fn http_request(
+        &self,
+        method: &Method,
+        url: Url,
+        mut headers: HeaderMap,
+        body: Option<&Body>,
+        same_origin: bool,
+    ) -> Result<reqwest::Request, Failure> {
+        if !same_origin {
+            headers.remove(AUTHORIZATION);
+            headers.remove(PROXY_AUTHORIZATION);
+            headers.remove(COOKIE);
+            // Credentials in other headers (API keys) are marked sensitive when placed.
+            let sensitive: Vec<_> = headers
+                .iter()
+                .filter(|(_, value)| value.is_sensitive())
+                .map(|(name, _)| name.clone())
+                .collect();
+            for name in sensitive {
+                headers.remove(name);
+            }
+        }
+        let mut http_request = reqwest::Request::new(method.clone(), url);
+        match body {
+            Some(Body::Json(bytes)) => {
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                *http_request.body_mut() = Some(bytes.clone().into());
+            }
+            Some(Body::FormUrlEncoded(bytes)) => {
+                headers.insert(
+                    CONTENT_TYPE,
+                    HeaderValue::from_static("application/x-www-form-urlencoded"),
+                );
+                *http_request.body_mut() = Some(bytes.clone().into());
+            }
+            Some(Body::Multipart(form)) => {
+                // reqwest writes the body and the content type with its boundary.
+                let built = self
+                    .http
+                    .request(method.clone(), http_request.url().clone())
+                    .multipart(form.to_multipart())
+                    .build()
+                    .map_err(Failure::Transport)?;
+                if let Some(content_type) = built.headers().get(CONTENT_TYPE) {
+                    headers.insert(CONTENT_TYPE, content_type.clone());
+                }
+                http_request = built;
+            }
+            None => {}
+        }
+        *http_request.headers_mut() = headers;
+        Ok(http_request)
+    }
+
+    fn notify(&self, context: &RequestContext<'_>, sent: Option<Instant>, outcome: Outcome<'_>) {
+        let Some(sent) = sent else {
+            return;
+        };
+        let exchange = Exchange {
+            context: *context,
+            latency: sent.elapsed(),
+            outcome,
+        };
+        for middleware in &self.shared.middleware {
+            middleware.on_response(&exchange);
+        }
+    }
+}
+
+/// Where a redirect response points, when it is one the runtime follows.
+fn redirect_target(response: &reqwest::Response) -> Option<Url> {
+    if !matches!(
+        response.status(),
+        StatusCode::MOVED_PERMANENTLY
+            | StatusCode::FOUND
+            | StatusCode::SEE_OTHER
+            | StatusCode::TEMPORARY_REDIRECT
+            | StatusCode::PERMANENT_REDIRECT
+    ) {
+        return None;
+    }
+    let location = response.headers().get(LOCATION)?.to_str().ok()?;
+    let next = response.url().join(location).ok()?;
+    matches!(next.scheme(), "http" | "https").then_some(next)
+}
+
+enum ReadError {
+    Transport(reqwest::Error),
+    TooLarge(u64),
+}
+
+/// The whole body, or [`ReadError::TooLarge`] as soon as it is over `limit`.
+async fn read_body(
+    mut response: reqwest::Response,
+    limit: Option<u64>,
+) -> Result<Bytes, ReadError> {
+    let Some(limit) = limit else {
+        return response.bytes().await.map_err(ReadError::Transport);
+    };
+    let mut body = BytesMut::new();
+    while let Some(chunk) = response.chunk().await.map_err(ReadError::Transport)? {
+        if (body.len() + chunk.len()) as u64 > limit {
+            return Err(ReadError::TooLarge(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// A transport error whose URL no longer shows the credentials placed in its query.
+fn redact_error(mut error: reqwest::Error, credential_query: &[&str]) -> reqwest::Error {
+    if let Some(url) = error.url_mut() {
+        redact::redact_query(url, credential_query);
+    }
+    error
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.base_url)
-            .field("credentials", &self.credentials)
+            .field("base_url", &self.shared.base_url)
+            .field("credentials", &self.shared.credentials)
+            .field("retry", &self.shared.retry)
+            .field("max_response_bytes", &self.shared.max_response_bytes)
+            .field("max_redirects", &self.shared.max_redirects)
+            .field("middleware", &self.shared.middleware.len())
             .finish_non_exhaustive()
     }
 }
@@ -107,6 +580,10 @@ pub struct ClientBuilder<C> {
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     credentials: Credentials,
+    retry: Option<RetryPolicy>,
+    max_response_bytes: Option<u64>,
+    max_redirects: usize,
+    middleware: Vec<Arc<dyn Middleware>>,
     http: Option<reqwest::Client>,
     client: PhantomData<fn() -> C>,
 }
@@ -122,6 +599,10 @@ impl<C: From<Client>> ClientBuilder<C> {
             timeout: None,
             connect_timeout: None,
             credentials: Credentials::default(),
+            retry: None,
+            max_response_bytes: None,
+            max_redirects: DEFAULT_MAX_REDIRECTS,
+            middleware: Vec::new(),
             http: None,
             client: PhantomData,
         }
@@ -135,21 +616,44 @@ impl<C: From<Client>> ClientBuilder<C> {
 
     /// The credential used for every security scheme it fits (see [`Auth`]).
     pub fn auth(mut self, auth: Auth) -> Self {
-        self.credentials.default = Some(auth);
+        self.credentials.default = Some(Source::Fixed(Fixed::new(auth)));
         self
     }
 
     /// The credential for one security scheme, by its name in the spec; wins over [`auth`](Self::auth).
-    pub fn scheme_auth(mut self, scheme: impl Into<String>, auth: Auth) -> Self {
-        let scheme = scheme.into();
-        self.credentials
-            .per_scheme
-            .retain(|(name, _)| *name != scheme);
-        self.credentials.per_scheme.push((scheme, auth));
+    pub fn scheme_auth(self, scheme: impl Into<String>, auth: Auth) -> Self {
+        self.scheme_source(scheme.into(), Source::Fixed(Fixed::new(auth)))
+    }
+
+    /// A provider asked for a credential before each request, used for every security scheme
+    /// its [`kind`](CredentialProvider::kind) fits; replaces [`auth`](Self::auth).
+    ///
+    /// Typically a [`TokenProvider`](crate::TokenProvider) around the API's token call.
+    pub fn auth_provider(mut self, provider: impl CredentialProvider + 'static) -> Self {
+        self.credentials.default = Some(Source::Provider(Arc::new(provider)));
         self
     }
 
-    /// The limit on a whole request, from connecting to the end of the body.
+    /// A provider for one security scheme, by its name in the spec; wins over the default
+    /// credential, and replaces a [`scheme_auth`](Self::scheme_auth) for the same scheme.
+    pub fn scheme_auth_provider(
+        self,
+        scheme: impl Into<String>,
+        provider: impl CredentialProvider + 'static,
+    ) -> Self {
+        self.scheme_source(scheme.into(), Source::Provider(Arc::new(provider)))
+    }
+
+    fn scheme_source(mut self, scheme: String, source: Source) -> Self {
+        self.credentials
+            .per_scheme
+            .retain(|(name, _)| *name != scheme);
+        self.credentials.per_scheme.push((scheme, source));
+        self
+    }
+
+    /// The limit on a whole request, from connecting to the end of the body; a request's own
+    /// [`Request::timeout`] replaces it. With retries, it applies to each attempt.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -167,8 +671,44 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
+    /// Turns on retries for idempotent requests (and sets the policy of requests marked
+    /// [`retry_safe`](Request::retry_safe)); see [`RetryPolicy`]. Off by default.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// The longest response body the client reads, in bytes; a longer one is
+    /// [`Error::ResponseTooLarge`], with the status and headers. No limit by default.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
+    /// How many redirects (`301`, `302`, `303`, `307`, `308`) a call follows before it returns
+    /// the redirect response itself; 10 by default, `0` follows none.
+    ///
+    /// The runtime follows redirects itself, so that credentials and cookies are sent only to
+    /// the origin of the base URL: a redirect to another scheme, host or port is followed
+    /// without them.
+    pub fn max_redirects(mut self, max: usize) -> Self {
+        self.max_redirects = max;
+        self
+    }
+
+    /// Adds a hook that sees every exchange (see [`Middleware`]); hooks run in the order added.
+    pub fn middleware(mut self, middleware: impl Middleware + 'static) -> Self {
+        self.middleware.push(Arc::new(middleware));
+        self
+    }
+
     /// Sends through a `reqwest::Client` you configured yourself; timeouts and user agent set
     /// on this builder are then ignored in favour of that client's own.
+    ///
+    /// Build it with `redirect(reqwest::redirect::Policy::none())` so that the runtime follows
+    /// redirects and keeps credentials to their origin; if that client follows redirects
+    /// itself, reqwest drops `Authorization` and `Cookie` on a redirect to another host, but
+    /// not API keys in other headers.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -198,7 +738,9 @@ impl<C: From<Client>> ClientBuilder<C> {
             None => {
                 let user_agent = HeaderValue::from_str(&self.user_agent)
                     .map_err(|_| BuildError::InvalidUserAgent(self.user_agent.clone()))?;
-                let mut builder = reqwest::Client::builder().user_agent(user_agent);
+                let mut builder = reqwest::Client::builder()
+                    .user_agent(user_agent)
+                    .redirect(reqwest::redirect::Policy::none());
                 if let Some(timeout) = self.timeout {
                     builder = builder.timeout(timeout);
                 }
@@ -210,8 +752,15 @@ impl<C: From<Client>> ClientBuilder<C> {
         };
         Ok(C::from(Client {
             http,
-            base_url: base_url.trim_end_matches('/').into(),
-            credentials: Arc::new(self.credentials),
+            shared: Arc::new(Shared {
+                base_url: base_url.trim_end_matches('/').into(),
+                origin: parsed.origin(),
+                credentials: self.credentials,
+                retry: self.retry,
+                max_response_bytes: self.max_response_bytes,
+                max_redirects: self.max_redirects,
+                middleware: self.middleware,
+            }),
         }))
     }
 }
@@ -227,6 +776,10 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("credentials", &self.credentials)
+            .field("retry", &self.retry)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("max_redirects", &self.max_redirects)
+            .field("middleware", &self.middleware.len())
             .finish_non_exhaustive()
     }
 }

@@ -34,18 +34,26 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 
 /// Encodes a path parameter as exactly one path segment: `a/b?c#d` becomes `a%2Fb%3Fc%23d`.
 ///
-/// `.` and `..` are escaped as well, so a value can never walk up the path.
+/// The values `.` and `..`, and the empty value, are refused: URL parsers (the WHATWG URL
+/// standard, which the `url` crate and browsers follow) treat `.`, `..` and their
+/// percent-encoded forms `%2E`, `%2E%2E` as dot segments and remove them, and an empty segment
+/// names another resource (`/jwt/` for `/jwt/{uid}`), so no encoding of these keeps the request
+/// on the path the operation names.
 pub fn encode_path_segment<T: Serialize + ?Sized>(
     name: &str,
     value: &T,
 ) -> Result<String, EncodeError> {
     let text = simple_text(name, value)?
         .ok_or_else(|| EncodeError::new(format!("path parameter `{name}` has no value")))?;
-    Ok(match text.as_str() {
-        "." => "%2E".to_owned(),
-        ".." => "%2E%2E".to_owned(),
-        _ => utf8_percent_encode(&text, PATH_SEGMENT).to_string(),
-    })
+    match text.as_str() {
+        "" => Err(EncodeError::new(format!(
+            "path parameter `{name}` is empty, which would change the path"
+        ))),
+        "." | ".." => Err(EncodeError::new(format!(
+            "path parameter `{name}` is `{text}`, which would walk the path"
+        ))),
+        _ => Ok(utf8_percent_encode(&text, PATH_SEGMENT).to_string()),
+    }
 }
 
 /// The `simple` style text of a value (path and header parameters): scalars as text, arrays
@@ -171,7 +179,11 @@ mod tests {
             encode_path_segment("jti", "a/b?c#d").unwrap(),
             "a%2Fb%3Fc%23d"
         );
-        assert_eq!(encode_path_segment("x", "..").unwrap(), "%2E%2E");
+        for climbing in ["..", ".", ""] {
+            assert!(encode_path_segment("x", climbing).is_err(), "{climbing:?}");
+        }
+        assert_eq!(encode_path_segment("x", "...").unwrap(), "...");
+        assert_eq!(encode_path_segment("x", "../a").unwrap(), "..%2Fa");
         assert_eq!(
             encode_path_segment("x", "user@domain").unwrap(),
             "user%40domain"

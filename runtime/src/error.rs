@@ -7,17 +7,31 @@ use bytes::Bytes;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
+use crate::credential::CredentialError;
+use crate::redact;
 use crate::response::RawResponse;
 
 /// Why an operation failed.
 ///
 /// `E` is the operation's typed error: one variant per error status the spec declares. Every
-/// variant that comes from a response keeps its status, headers and raw body.
+/// variant that comes from a response keeps its status and headers, and all but
+/// [`ResponseTooLarge`](Self::ResponseTooLarge) its raw body.
+///
+/// No variant's `Debug` or `Display` shows a credential: credential headers are never part of
+/// a response, `Set-Cookie` values and secret-looking body fields are hidden, and a transport
+/// error's URL has its query credentials replaced by `<redacted>`.
 pub enum Error<E = Infallible> {
-    /// The request could not be encoded (a header value with a newline, say); nothing was sent.
+    /// The request could not be encoded (a header value with a newline, say), or a middleware
+    /// refused it; nothing was sent.
     InvalidRequest(EncodeError),
+    /// No credential could be had for the request: the token call failed. Nothing was sent.
+    Credential(CredentialError),
     /// The request did not complete: connection, TLS, timeout or body transfer failure.
     Transport(reqwest::Error),
+    /// The response body was longer than the client's
+    /// [`max_response_bytes`](crate::ClientBuilder::max_response_bytes); the status and headers
+    /// are kept, the body was not read.
+    ResponseTooLarge(Box<ResponseTooLarge>),
     /// The server answered with an error status the spec declares, decoded into `E`.
     Api(Box<ApiError<E>>),
     /// The server answered with a status the spec does not declare for this operation.
@@ -29,13 +43,19 @@ pub enum Error<E = Infallible> {
 impl<E> Error<E> {
     /// The response status, when there was a response.
     pub fn status(&self) -> Option<StatusCode> {
-        self.response().map(RawResponse::status)
+        match self {
+            Error::ResponseTooLarge(error) => Some(error.status),
+            _ => self.response().map(RawResponse::status),
+        }
     }
 
     /// The raw response (status, headers and body), when there was one.
     pub fn response(&self) -> Option<&RawResponse> {
         match self {
-            Error::InvalidRequest(_) | Error::Transport(_) => None,
+            Error::InvalidRequest(_)
+            | Error::Credential(_)
+            | Error::Transport(_)
+            | Error::ResponseTooLarge(_) => None,
             Error::Api(error) => Some(&error.response),
             Error::UnexpectedResponse(response) => Some(response),
             Error::Decode(error) => Some(&error.response),
@@ -55,7 +75,11 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::InvalidRequest(error) => f.debug_tuple("InvalidRequest").field(error).finish(),
+            Error::Credential(error) => f.debug_tuple("Credential").field(error).finish(),
             Error::Transport(error) => f.debug_tuple("Transport").field(error).finish(),
+            Error::ResponseTooLarge(error) => {
+                f.debug_tuple("ResponseTooLarge").field(error).finish()
+            }
             Error::Api(error) => f.debug_tuple("Api").field(error).finish(),
             Error::UnexpectedResponse(response) => {
                 f.debug_tuple("UnexpectedResponse").field(response).finish()
@@ -69,7 +93,9 @@ impl<E> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::InvalidRequest(error) => write!(f, "invalid request: {error}"),
+            Error::Credential(error) => write!(f, "{error}"),
             Error::Transport(error) => write!(f, "request failed: {error}"),
+            Error::ResponseTooLarge(error) => write!(f, "{error}"),
             Error::Api(error) => write!(f, "the server answered {}", error.response.status()),
             Error::UnexpectedResponse(response) => {
                 write!(f, "unexpected response status {}", response.status())
@@ -83,7 +109,9 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::InvalidRequest(error) => Some(error),
+            Error::Credential(error) => Some(error),
             Error::Transport(error) => Some(error),
+            Error::ResponseTooLarge(error) => Some(&**error),
             Error::Decode(error) => Some(&error.source),
             Error::Api(_) | Error::UnexpectedResponse(_) => None,
         }
@@ -93,6 +121,12 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
 impl<E> From<EncodeError> for Error<E> {
     fn from(error: EncodeError) -> Self {
         Error::InvalidRequest(error)
+    }
+}
+
+impl<E> From<CredentialError> for Error<E> {
+    fn from(error: CredentialError) -> Self {
+        Error::Credential(error)
     }
 }
 
@@ -147,6 +181,52 @@ impl fmt::Display for DecodeError {
         )
     }
 }
+
+/// A response whose body was longer than the client allows; its body was not read.
+pub struct ResponseTooLarge {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) limit: u64,
+}
+
+impl ResponseTooLarge {
+    /// The response status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The limit, in bytes, that the body went over.
+    pub fn limit(&self) -> u64 {
+        self.limit
+    }
+}
+
+impl fmt::Debug for ResponseTooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseTooLarge")
+            .field("status", &self.status)
+            .field("headers", &redact::Headers(&self.headers))
+            .field("limit", &self.limit)
+            .finish()
+    }
+}
+
+impl fmt::Display for ResponseTooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the {} response body is longer than the {}-byte limit",
+            self.status, self.limit
+        )
+    }
+}
+
+impl std::error::Error for ResponseTooLarge {}
 
 /// A value that cannot be put on the wire as the spec asks.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

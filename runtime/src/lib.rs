@@ -2,10 +2,17 @@
 //!
 //! Generated crates stay thin: they describe each operation (method, path, parameters, body,
 //! security, which statuses mean what) and hand the rest to this crate.
-//! This crate owns the HTTP transport ([`reqwest`] with rustls, on tokio), the base URL,
-//! timeouts and user agent ([`ClientBuilder`]), credentials and how each security scheme
-//! carries them ([`Auth`], [`SecurityScheme`]), parameter and body encoding ([`Request`],
-//! [`Form`]), and response decoding and errors ([`RawResponse`], [`Response`], [`Error`]).
+//! This crate owns the HTTP transport ([`reqwest`] with rustls and the platform's root
+//! certificates, on tokio), the base URL, timeouts, retries, redirects, hooks and user agent
+//! ([`ClientBuilder`], [`RetryPolicy`], [`Middleware`]), credentials and how each security
+//! scheme carries them ([`Auth`], [`CredentialProvider`], [`TokenProvider`],
+//! [`SecurityScheme`]), parameter and body encoding ([`Request`], [`Form`]), and response
+//! decoding and errors ([`RawResponse`], [`Response`], [`Error`]).
+//!
+//! Credentials are kept out of every `Debug` and `Display` output, log line and error message,
+//! and are sent only to the origin of the base URL.
+//!
+//! With the `blocking` feature, [`blocking::block_on`] runs a call from synchronous code.
 //!
 //! The contract with generated code is written down in `ARCHITECTURE.md` at the root of the
 //! repository; everything a generated crate calls is public and documented here.
@@ -13,18 +20,36 @@
 #![deny(missing_docs)]
 
 mod auth;
+#[cfg(feature = "blocking")]
+pub mod blocking;
 mod client;
+mod credential;
 mod encode;
 mod error;
+mod middleware;
+mod redact;
 mod request;
 mod response;
+mod retry;
+pub mod serde_helpers;
 
-pub use auth::{ApiKeyLocation, Auth, SchemeKind, Secret, SecurityRequirement, SecurityScheme};
+pub use auth::{
+    ApiKeyLocation, Auth, AuthKind, SchemeKind, Secret, SecurityRequirement, SecurityScheme,
+};
 pub use client::{Client, ClientBuilder};
+pub use credential::{
+    BoxError, BoxFuture, CredentialError, CredentialProvider, Token, TokenProvider,
+};
 pub use encode::{QueryStyle, encode_path_segment};
-pub use error::{ApiError, BuildError, DecodeError, EncodeError, Error};
+pub use error::{ApiError, BuildError, DecodeError, EncodeError, Error, ResponseTooLarge};
+pub use middleware::{Exchange, Middleware, RequestContext};
 pub use request::{BodyEncoding, Form, Request};
 pub use response::{RawResponse, Response};
+pub use retry::RetryPolicy;
+
+/// The HTTP client underneath, re-exported for [`Middleware`] implementations (which see a
+/// `reqwest::Request`) and [`ClientBuilder::http_client`].
+pub use reqwest;
 
 pub use bytes::Bytes;
 pub use reqwest::header::HeaderMap;

@@ -1,5 +1,9 @@
 //! A request as generated code describes it: method, encoded path, parameters, body, security.
 
+use std::fmt;
+use std::time::Duration;
+
+use bytes::Bytes;
 use reqwest::Method;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::Serialize;
@@ -8,6 +12,7 @@ use serde_json::Value;
 use crate::auth::SecurityRequirement;
 use crate::encode::{self, QueryStyle};
 use crate::error::EncodeError;
+use crate::redact::{self, REDACTED};
 
 /// How a request body is put on the wire; generated code picks it from the spec's media types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -22,7 +27,13 @@ pub enum BodyEncoding {
 }
 
 /// One operation call, ready for [`Client::execute`](crate::Client::execute).
-#[derive(Debug)]
+///
+/// A request is kept whole until the call is over, so that it can be sent again: each retry,
+/// each redirect followed and the retry after a refused credential rebuild the HTTP request
+/// from it.
+///
+/// `Debug` shows the method, path and parameter names, hides the values of secret-looking
+/// parameters and headers, and shows only the size of the body.
 pub struct Request {
     pub(crate) method: Method,
     pub(crate) path: String,
@@ -31,13 +42,67 @@ pub struct Request {
     pub(crate) body: Option<Body>,
     pub(crate) cookies: Vec<String>,
     pub(crate) security: &'static [SecurityRequirement],
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) retry_safe: bool,
+    pub(crate) operation: Option<Operation>,
 }
 
-#[derive(Debug)]
+/// The operation a request calls, as the spec names it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Operation {
+    pub(crate) id: &'static str,
+    pub(crate) path_template: &'static str,
+}
+
+/// A body, kept in a form that is cheap to send again.
+#[derive(Clone)]
 pub(crate) enum Body {
-    Json(Vec<u8>),
-    FormUrlEncoded(String),
+    Json(Bytes),
+    FormUrlEncoded(Bytes),
     Multipart(Form),
+}
+
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Body::Json(bytes) => write!(f, "Json({} bytes)", bytes.len()),
+            Body::FormUrlEncoded(bytes) => write!(f, "FormUrlEncoded({} bytes)", bytes.len()),
+            Body::Multipart(form) => f.debug_tuple("Multipart").field(form).finish(),
+        }
+    }
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let query: Vec<(&str, &str)> = self
+            .query
+            .iter()
+            .map(|(name, value)| {
+                let value = if redact::looks_secret(name) {
+                    REDACTED
+                } else {
+                    value.as_str()
+                };
+                (name.as_str(), value)
+            })
+            .collect();
+        let cookies: Vec<&str> = self
+            .cookies
+            .iter()
+            .map(|cookie| cookie.split('=').next().unwrap_or_default())
+            .collect();
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("operation", &self.operation.map(|operation| operation.id))
+            .field("query", &query)
+            .field("headers", &redact::Headers(&self.headers))
+            .field("cookies", &cookies)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("retry_safe", &self.retry_safe)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Request {
@@ -52,7 +117,35 @@ impl Request {
             body: None,
             cookies: Vec::new(),
             security,
+            timeout: None,
+            retry_safe: false,
+            operation: None,
         }
+    }
+
+    /// Names the operation this request calls: its `operationId` and its path template as the
+    /// spec writes it (`/jwt/{uid}`). Spans and middleware report these rather than the filled
+    /// path, which may hold identifiers.
+    pub fn operation(&mut self, operation_id: &'static str, path_template: &'static str) {
+        self.operation = Some(Operation {
+            id: operation_id,
+            path_template,
+        });
+    }
+
+    /// A limit on this request, from connecting to the end of the body, instead of the
+    /// client's [`timeout`](crate::ClientBuilder::timeout). It applies to each attempt when the
+    /// request is retried.
+    pub fn timeout(&mut self, timeout: Duration) {
+        self.timeout = Some(timeout);
+    }
+
+    /// Marks the request safe to send more than once, whatever its method (the spec says the
+    /// operation is idempotent). It is then retried as the client's
+    /// [`RetryPolicy`](crate::RetryPolicy) says, or by [`RetryPolicy::default`](crate::RetryPolicy)
+    /// when the client has none.
+    pub fn retry_safe(&mut self) {
+        self.retry_safe = true;
     }
 
     /// Adds a query parameter; `None` adds nothing.
@@ -130,7 +223,7 @@ impl Request {
             BodyEncoding::Json => {
                 let bytes = serde_json::to_vec(&value)
                     .map_err(|error| EncodeError::new(format!("cannot encode body: {error}")))?;
-                self.body = Some(Body::Json(bytes));
+                self.body = Some(Body::Json(Bytes::from(bytes)));
                 Ok(())
             }
             BodyEncoding::FormUrlEncoded | BodyEncoding::Multipart => {
@@ -158,7 +251,7 @@ impl Request {
                 for (name, value) in &form.fields {
                     serializer.append_pair(name, value);
                 }
-                Body::FormUrlEncoded(serializer.finish())
+                Body::FormUrlEncoded(Bytes::from(serializer.finish()))
             }
         });
     }
@@ -171,9 +264,22 @@ pub(crate) fn header_name(name: &str) -> Result<HeaderName, EncodeError> {
 }
 
 /// The fields of a form body, in order; sent url-encoded or as multipart text parts.
-#[derive(Debug, Default, Clone)]
+///
+/// `Debug` shows the field names and the sizes of their values, never the values (a login form
+/// carries a password).
+#[derive(Default, Clone)]
 pub struct Form {
     fields: Vec<(String, String)>,
+}
+
+impl fmt::Debug for Form {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        for (name, value) in &self.fields {
+            map.entry(name, &format_args!("<{} bytes>", value.len()));
+        }
+        map.finish()
+    }
 }
 
 impl Form {
@@ -209,11 +315,11 @@ impl Form {
         Ok(())
     }
 
-    pub(crate) fn into_multipart(self) -> reqwest::multipart::Form {
+    pub(crate) fn to_multipart(&self) -> reqwest::multipart::Form {
         self.fields
-            .into_iter()
+            .iter()
             .fold(reqwest::multipart::Form::new(), |form, (name, value)| {
-                form.text(name, value)
+                form.text(name.clone(), value.clone())
             })
     }
 }

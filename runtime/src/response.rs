@@ -8,8 +8,13 @@ use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, DecodeError, Error};
+use crate::redact;
 
 /// A response as it arrived: status, headers and the whole body.
+///
+/// `Debug` shows the status, the headers with `Set-Cookie` (and other secret-looking headers)
+/// hidden, and the first kilobyte of the body with secret-looking JSON fields (`access_token`,
+/// `password`, ...) and JWT-looking strings hidden.
 pub struct RawResponse {
     status: StatusCode,
     headers: HeaderMap,
@@ -120,18 +125,19 @@ impl RawResponse {
 impl fmt::Debug for RawResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         const SHOWN: usize = 1024;
-        let text = String::from_utf8_lossy(&self.body[..self.body.len().min(SHOWN)]);
         f.debug_struct("RawResponse")
             .field("status", &self.status)
-            .field("headers", &self.headers)
-            .field("body", &text)
+            .field("headers", &redact::Headers(&self.headers))
+            .field("body", &redact::body_text(&self.body, SHOWN))
             .field("body_len", &self.body.len())
             .finish()
     }
 }
 
 /// A successful response: the decoded body with the status and headers it came with.
-#[derive(Debug, Clone)]
+///
+/// `Debug` hides `Set-Cookie` and other secret-looking header values.
+#[derive(Clone)]
 pub struct Response<T> {
     status: StatusCode,
     headers: HeaderMap,
@@ -166,5 +172,15 @@ impl<T> Response<T> {
             headers: self.headers,
             body: f(self.body),
         }
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Response<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("headers", &redact::Headers(&self.headers))
+            .field("body", &self.body)
+            .finish()
     }
 }

@@ -130,6 +130,8 @@ fn type_tokens(api: &Api, ty: &TypeRef) -> TokenStream {
         TypeRef::Bool => quote! { bool },
         TypeRef::I32 => quote! { i32 },
         TypeRef::I64 => quote! { i64 },
+        TypeRef::U32 => quote! { u32 },
+        TypeRef::U64 => quote! { u64 },
         TypeRef::F32 => quote! { f32 },
         TypeRef::F64 => quote! { f64 },
         TypeRef::String => quote! { String },
@@ -137,6 +139,7 @@ fn type_tokens(api: &Api, ty: &TypeRef) -> TokenStream {
         TypeRef::Date => quote! { ::chrono::NaiveDate },
         TypeRef::Uuid => quote! { ::uuid::Uuid },
         TypeRef::Bytes => quote! { ::apiforge_runtime::Bytes },
+        TypeRef::Base64 => quote! { Vec<u8> },
         TypeRef::Json => quote! { ::serde_json::Value },
         TypeRef::Named(id) => {
             let name = ident(&api.type_def(*id).ident);
@@ -168,6 +171,8 @@ fn type_text(api: &Api, ty: &TypeRef) -> String {
         TypeRef::Bool => "bool".to_owned(),
         TypeRef::I32 => "i32".to_owned(),
         TypeRef::I64 => "i64".to_owned(),
+        TypeRef::U32 => "u32".to_owned(),
+        TypeRef::U64 => "u64".to_owned(),
         TypeRef::F32 => "f32".to_owned(),
         TypeRef::F64 => "f64".to_owned(),
         TypeRef::String => "String".to_owned(),
@@ -175,6 +180,7 @@ fn type_text(api: &Api, ty: &TypeRef) -> String {
         TypeRef::Date => "NaiveDate".to_owned(),
         TypeRef::Uuid => "Uuid".to_owned(),
         TypeRef::Bytes => "Bytes".to_owned(),
+        TypeRef::Base64 => "Vec<u8>".to_owned(),
         TypeRef::Json => "serde_json::Value".to_owned(),
         TypeRef::Named(id) => api.type_def(*id).ident.clone(),
         TypeRef::Vec(inner) => format!("Vec<{}>", type_text(api, inner)),

@@ -4,7 +4,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc_attrs, ident, type_tokens};
-use crate::ir::{Api, EnumDef, StructDef, TypeDef, TypeKind, TypeRef};
+use crate::ir::{
+    Api, DefaultValue, EnumDef, EnumRepr, Field, FieldCodec, StructDef, Tagging, TypeDef, TypeKind,
+    TypeRef, UnionDef,
+};
 
 /// `src/types/mod.rs`.
 pub(super) fn types_mod(api: &Api) -> TokenStream {
@@ -25,15 +28,40 @@ pub(super) fn types_mod(api: &Api) -> TokenStream {
 /// `src/types/<name>.rs`.
 pub(super) fn type_file(api: &Api, def: &TypeDef) -> TokenStream {
     let mut docs = def.docs.clone();
-    if !docs.is_empty() {
-        docs.push(String::new());
+    let how = match &def.kind {
+        TypeKind::Union(UnionDef {
+            tagging: Tagging::Untagged,
+            ..
+        }) => Some("Decoded as the first variant, in this order, that the value fits.".to_owned()),
+        TypeKind::Union(UnionDef {
+            tagging: Tagging::Discriminator { property, .. },
+            ..
+        }) => Some(format!(
+            "The value's `{property}` property names the variant."
+        )),
+        _ => None,
+    };
+    for paragraph in how.into_iter().chain([format!("Schema `{}`.", def.origin)]) {
+        if !docs.is_empty() {
+            docs.push(String::new());
+        }
+        docs.push(paragraph);
     }
-    docs.push(format!("Schema `{}`.", def.origin));
     let docs = doc_attrs(&docs);
     let name = ident(&def.ident);
     match &def.kind {
         TypeKind::Struct(s) => struct_tokens(api, def, s, docs),
-        TypeKind::Enum(e) => enum_tokens(e, &def.ident, docs),
+        TypeKind::Enum(e) => match e.repr {
+            EnumRepr::String => enum_tokens(e, &def.ident, docs),
+            EnumRepr::Integer => integer_enum_tokens(e, &def.ident, docs),
+        },
+        TypeKind::Union(u) => match &u.tagging {
+            Tagging::Untagged => untagged_union_tokens(api, u, &def.ident, docs),
+            Tagging::Discriminator {
+                property,
+                unknown_ident,
+            } => tagged_union_tokens(api, u, &def.ident, property, unknown_ident, docs),
+        },
         TypeKind::Alias(ty) => {
             let ty = type_tokens(api, ty);
             quote! {
@@ -44,21 +72,57 @@ pub(super) fn type_file(api: &Api, def: &TypeDef) -> TokenStream {
     }
 }
 
+/// The runtime's module of serde helpers.
+fn helpers() -> TokenStream {
+    quote! { ::apiforge_runtime::serde_helpers }
+}
+
+/// The path of a helper function or module, as a `#[serde(...)]` string wants it.
+fn helper_path(rest: &str) -> String {
+    format!("::apiforge_runtime::serde_helpers::{rest}")
+}
+
+fn field_serde_attr(field: &Field) -> Option<TokenStream> {
+    let wire = &field.wire_name;
+    let mut args = Vec::new();
+    if field.rename {
+        args.push(quote! { rename = #wire });
+    }
+    if field.flatten {
+        args.push(quote! { flatten });
+    }
+    if field.skip_if_none {
+        args.push(quote! { default, skip_serializing_if = "Option::is_none" });
+    }
+    match field.codec {
+        FieldCodec::Plain => {}
+        FieldCodec::DoubleOption => {
+            let path = helper_path("double_option::deserialize");
+            args.push(quote! { deserialize_with = #path });
+        }
+        FieldCodec::RequiredNullable => {
+            let path = helper_path("nullable::deserialize");
+            args.push(quote! { deserialize_with = #path });
+        }
+        FieldCodec::Base64 => {
+            let path = helper_path("base64");
+            args.push(quote! { with = #path });
+        }
+        FieldCodec::Base64DoubleOption => {
+            let path = helper_path("base64::double_option");
+            args.push(quote! { with = #path });
+        }
+    }
+    (!args.is_empty()).then(|| quote! { #[serde(#(#args),*)] })
+}
+
 fn struct_tokens(api: &Api, def: &TypeDef, s: &StructDef, docs: TokenStream) -> TokenStream {
     let name = ident(&def.ident);
     let fields = s.fields.iter().map(|field| {
         let field_docs = doc_attrs(&field.docs);
         let field_ident = ident(&field.ident);
         let ty = type_tokens(api, &field.ty);
-        let wire = &field.wire_name;
-        let mut serde_args = Vec::new();
-        if field.rename {
-            serde_args.push(quote! { rename = #wire });
-        }
-        if field.skip_if_none {
-            serde_args.push(quote! { default, skip_serializing_if = "Option::is_none" });
-        }
-        let serde_attr = (!serde_args.is_empty()).then(|| quote! { #[serde(#(#serde_args),*)] });
+        let serde_attr = field_serde_attr(field);
         quote! {
             #field_docs
             #serde_attr
@@ -90,6 +154,22 @@ fn struct_tokens(api: &Api, def: &TypeDef, s: &StructDef, docs: TokenStream) -> 
             }
         }
     });
+    let default_impl = s.impl_default.then(|| {
+        let values = s.fields.iter().map(|field| {
+            let field_ident = ident(&field.ident);
+            let value = default_value(api, field);
+            quote! { #field_ident: #value, }
+        });
+        quote! {
+            impl Default for #name {
+                fn default() -> Self {
+                    Self {
+                        #(#values)*
+                    }
+                }
+            }
+        }
+    });
     quote! {
         #docs
         #[derive(Clone, #debug_derive #default_derive PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -98,6 +178,26 @@ fn struct_tokens(api: &Api, def: &TypeDef, s: &StructDef, docs: TokenStream) -> 
         }
 
         #debug_impl
+
+        #default_impl
+    }
+}
+
+/// A field's value in a hand-written `Default`.
+fn default_value(api: &Api, field: &Field) -> TokenStream {
+    match &field.default {
+        Some(DefaultValue::None) => quote! { None },
+        None | Some(DefaultValue::TypeDefault) => quote! { Default::default() },
+        Some(DefaultValue::Bool(value)) => quote! { #value },
+        Some(DefaultValue::Number(text)) => text
+            .parse::<TokenStream>()
+            .unwrap_or_else(|_| quote! { Default::default() }),
+        Some(DefaultValue::Str(text)) => quote! { #text.to_owned() },
+        Some(DefaultValue::Variant(variant)) => {
+            let variant = ident(variant);
+            let ty = type_tokens(api, &field.ty);
+            quote! { #ty::#variant }
+        }
     }
 }
 
@@ -147,5 +247,215 @@ fn enum_tokens(e: &EnumDef, type_name: &str, docs: TokenStream) -> TokenStream {
                 f.write_str(self.as_str())
             }
         }
+    }
+}
+
+fn integer_enum_tokens(e: &EnumDef, type_name: &str, docs: TokenStream) -> TokenStream {
+    let name = ident(type_name);
+    let unknown = ident(&e.unknown_ident);
+    let literal = |wire: &str| wire.parse::<TokenStream>().unwrap_or_default();
+    let variants = e.variants.iter().enumerate().map(|(index, variant)| {
+        let variant_ident = ident(&variant.ident);
+        let default = (e.default == Some(index)).then(|| quote! { #[default] });
+        let doc = format!(" `{}`", variant.wire_name);
+        quote! {
+            #[doc = #doc]
+            #default
+            #variant_ident,
+        }
+    });
+    let value_arms = e.variants.iter().map(|variant| {
+        let variant_ident = ident(&variant.ident);
+        let value = literal(&variant.wire_name);
+        quote! { #name::#variant_ident => #value, }
+    });
+    let from_arms = e.variants.iter().map(|variant| {
+        let variant_ident = ident(&variant.ident);
+        let value = literal(&variant.wire_name);
+        quote! { #value => #name::#variant_ident, }
+    });
+    let default_derive = e.default.is_some().then(|| quote! { Default, });
+    quote! {
+        #docs
+        #[derive(Clone, Copy, Debug, #default_derive PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(from = "i64", into = "i64")]
+        pub enum #name {
+            #(#variants)*
+            /// A value the spec does not list, kept as it came so that newer servers still decode.
+            #unknown(i64),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn value(self) -> i64 {
+                match self {
+                    #(#value_arms)*
+                    #name::#unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<i64> for #name {
+            fn from(value: i64) -> Self {
+                match value {
+                    #(#from_arms)*
+                    value => #name::#unknown(value),
+                }
+            }
+        }
+
+        impl From<#name> for i64 {
+            fn from(value: #name) -> Self {
+                value.value()
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                write!(f, "{}", self.value())
+            }
+        }
+    }
+}
+
+/// `#[allow(clippy::large_enum_variant)]` when lowering found a variant may be large; boxing
+/// it would make every use of the union clumsier.
+fn large_variant_allow(u: &UnionDef) -> Option<TokenStream> {
+    u.large_variants.then(|| {
+        quote! {
+            #[allow(
+                clippy::large_enum_variant,
+                reason = "variants hold the API's own types unboxed, as they are used elsewhere"
+            )]
+        }
+    })
+}
+
+/// `impl From<Payload> for Union` for the variants whose payload type is theirs alone.
+fn from_impls(api: &Api, u: &UnionDef, name: &proc_macro2::Ident) -> TokenStream {
+    let impls = u.variants.iter().filter(|v| v.from_impl).map(|variant| {
+        let variant_ident = ident(&variant.ident);
+        let ty = type_tokens(api, &variant.ty);
+        quote! {
+            impl From<#ty> for #name {
+                fn from(value: #ty) -> Self {
+                    #name::#variant_ident(value)
+                }
+            }
+        }
+    });
+    quote! { #(#impls)* }
+}
+
+fn untagged_union_tokens(
+    api: &Api,
+    u: &UnionDef,
+    type_name: &str,
+    docs: TokenStream,
+) -> TokenStream {
+    let name = ident(type_name);
+    let allow = large_variant_allow(u);
+    let from = from_impls(api, u, &name);
+    let variants = u.variants.iter().map(|variant| {
+        let variant_docs = doc_attrs(&variant.docs);
+        let variant_ident = ident(&variant.ident);
+        let ty = type_tokens(api, &variant.ty);
+        quote! {
+            #variant_docs
+            #variant_ident(#ty),
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(untagged)]
+        #allow
+        pub enum #name {
+            #(#variants)*
+        }
+
+        #from
+    }
+}
+
+fn tagged_union_tokens(
+    api: &Api,
+    u: &UnionDef,
+    type_name: &str,
+    property: &str,
+    unknown_ident: &str,
+    docs: TokenStream,
+) -> TokenStream {
+    let name = ident(type_name);
+    let unknown = ident(unknown_ident);
+    let allow = large_variant_allow(u);
+    let from = from_impls(api, u, &name);
+    let helpers = helpers();
+    let variants = u.variants.iter().map(|variant| {
+        let variant_docs = doc_attrs(&variant.docs);
+        let variant_ident = ident(&variant.ident);
+        let ty = type_tokens(api, &variant.ty);
+        quote! {
+            #variant_docs
+            #variant_ident(#ty),
+        }
+    });
+    let serialize_arms = u.variants.iter().map(|variant| {
+        let variant_ident = ident(&variant.ident);
+        match (variant.insert_tag, variant.tags.first()) {
+            (true, Some(tag)) => quote! {
+                #name::#variant_ident(value) => {
+                    #helpers::tagged::serialize_with_tag(value, #property, #tag, serializer)
+                }
+            },
+            _ => quote! {
+                #name::#variant_ident(value) => ::serde::Serialize::serialize(value, serializer),
+            },
+        }
+    });
+    let deserialize_arms = u
+        .variants
+        .iter()
+        .filter(|variant| !variant.tags.is_empty())
+        .map(|variant| {
+            let variant_ident = ident(&variant.ident);
+            let tags = &variant.tags;
+            quote! {
+                #(#tags)|* => #helpers::tagged::variant(&tag, value).map(#name::#variant_ident),
+            }
+        });
+    let unknown_doc = format!(
+        " A value whose `{property}` the spec does not list, kept as it came so that newer servers still decode."
+    );
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq)]
+        #allow
+        pub enum #name {
+            #(#variants)*
+            #[doc = #unknown_doc]
+            #unknown(::serde_json::Value),
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize_arms)*
+                    #name::#unknown(value) => ::serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let (tag, value) = #helpers::tagged::read(deserializer, #property)?;
+                match tag.as_str() {
+                    #(#deserialize_arms)*
+                    _ => Ok(#name::#unknown(value)),
+                }
+            }
+        }
+
+        #from
     }
 }

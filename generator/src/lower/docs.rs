@@ -127,7 +127,10 @@ mod tests {
 
     #[test]
     fn tabs_become_spaces() {
-        assert_eq!(doc_lines("a\tb\n```\n\tcode\n```"), ["a    b", "```text", "    code", "```"]);
+        assert_eq!(
+            doc_lines("a\tb\n```\n\tcode\n```"),
+            ["a    b", "```text", "    code", "```"]
+        );
     }
 
     #[test]

@@ -16,7 +16,7 @@ use openapiv3::{OpenAPI, ReferenceOr};
 use crate::diagnostic::{Diagnostic, Diagnostics, Pointer, Severity};
 use crate::ir::{
     Api, ApiKeyLocation, Dependencies, OperationModule, SchemeKind, SecurityScheme, Server,
-    ServerVariable, TypeDef, TypeId, TypeKind, TypeRef,
+    ServerVariable, Tagging, TypeDef, TypeId, TypeKind, TypeRef,
 };
 use crate::naming::{self, Case, Scope};
 
@@ -43,6 +43,7 @@ pub fn lower(
         diagnostics: Vec::new(),
         types: Vec::new(),
         components: BTreeMap::new(),
+        inline_depth: 0,
     };
     let api = lowerer.api(target);
     let mut diagnostics = lowerer.diagnostics;
@@ -62,6 +63,8 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) types: Vec<PendingType>,
     /// Component schema name to its type.
     pub(crate) components: BTreeMap<String, TypeId>,
+    /// How many inline schemas are being lowered inside each other right now.
+    pub(crate) inline_depth: usize,
 }
 
 /// A named type whose final name is not settled yet.
@@ -122,6 +125,14 @@ impl<'a> Lowerer<'a> {
             TypeRef::Json => dependencies.serde_json = true,
             _ => {}
         });
+        // A discriminated union keeps values with unknown tags as `serde_json::Value`.
+        if api
+            .types
+            .iter()
+            .any(|def| matches!(&def.kind, TypeKind::Union(u) if u.tagging != Tagging::Untagged))
+        {
+            dependencies.serde_json = true;
+        }
         api.dependencies = dependencies;
         api
     }
@@ -279,7 +290,9 @@ impl<'a> Lowerer<'a> {
         for (tag, operation) in operations {
             by_tag.entry(tag).or_default().push(operation);
         }
-        let mut scope = Scope::new(Case::Snake).reserve(["types", "client", "servers", "security"]);
+        let mut scope = Scope::new(Case::Snake).reserve([
+            "types", "client", "servers", "security", "default", "blocking",
+        ]);
         let tags: Vec<String> = by_tag.keys().cloned().collect();
         for tag in &tags {
             scope.add(tag);
@@ -337,7 +350,16 @@ impl<'a> Lowerer<'a> {
                 kind: pending.kind.unwrap_or(TypeKind::Alias(TypeRef::Json)),
             })
             .collect();
+        for (index, cycle) in alias_cycles(&types) {
+            let pointer = self.types_origin(&types[index]);
+            self.warning(
+                &pointer,
+                format!("`$ref` aliases form a cycle ({cycle}); falls back to serde_json::Value"),
+            );
+            types[index].kind = TypeKind::Alias(TypeRef::Json);
+        }
         box_recursive_fields(&mut types);
+        schema::mark_large_unions(&mut types);
         let mut modules = Scope::new(Case::Snake).reserve(["mod"]);
         for def in &types {
             modules.add(&def.ident);
@@ -361,6 +383,11 @@ impl<'a> Lowerer<'a> {
         });
     }
 
+    /// The pointer a finished type came from (its `origin`, kept as text in the IR).
+    fn types_origin(&self, def: &TypeDef) -> Pointer {
+        Pointer::from_fragment(&def.origin).unwrap_or_default()
+    }
+
     pub(crate) fn error(&mut self, pointer: &Pointer, message: impl Into<String>) {
         self.diagnostics
             .push(Diagnostic::error(self.file, Some(pointer), message));
@@ -372,59 +399,180 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-/// Wraps in `Box` every field through which a struct contains itself without indirection
-/// (directly, through `Option`, or through other structs and aliases).
+/// Aliases that expand to themselves through other aliases only (`A = B`, `B = Vec<A>`), which
+/// Rust cannot express; each with the cycle spelled out.
+fn alias_cycles(types: &[TypeDef]) -> Vec<(usize, String)> {
+    let aliased: Vec<Vec<usize>> = types
+        .iter()
+        .map(|def| match &def.kind {
+            TypeKind::Alias(ty) => {
+                let mut named = Vec::new();
+                let mut ty = ty.clone();
+                ty.visit_mut(&mut |t| {
+                    if let TypeRef::Named(id) = t {
+                        named.push(id.0);
+                    }
+                });
+                named.retain(|&id| matches!(types[id].kind, TypeKind::Alias(_)));
+                named
+            }
+            _ => Vec::new(),
+        })
+        .collect();
+    let mut cycles = Vec::new();
+    for start in 0..types.len() {
+        // Depth-first search for a path back to `start`, keeping the path for the message.
+        let mut path = vec![start];
+        let mut next = vec![0usize];
+        let mut seen = vec![false; types.len()];
+        while let (Some(&at), Some(edge)) = (path.last(), next.last_mut()) {
+            match aliased[at].get(*edge) {
+                None => {
+                    path.pop();
+                    next.pop();
+                }
+                Some(&to) => {
+                    *edge += 1;
+                    if to == start {
+                        let names: Vec<&str> = path
+                            .iter()
+                            .chain([&start])
+                            .map(|&i| types[i].ident.as_str())
+                            .collect();
+                        cycles.push((start, names.join(" → ")));
+                        break;
+                    }
+                    if !std::mem::replace(&mut seen[to], true) {
+                        path.push(to);
+                        next.push(0);
+                    }
+                }
+            }
+        }
+    }
+    cycles
+}
+
+/// Wraps in `Box` what a type contains itself through without indirection, so that every
+/// type has a size: first every struct field on such a cycle (directly, through `Option`, or
+/// through other structs, unions and aliases); then every union variant on a cycle that is
+/// left (one through unions and aliases only). `Vec`, maps and `Box` are indirection already.
 fn box_recursive_fields(types: &mut [TypeDef]) {
+    box_on_cycles(types, |kind| matches!(kind, TypeKind::Struct(_)));
+    box_on_cycles(types, |kind| matches!(kind, TypeKind::Union(_)));
+}
+
+/// Boxes the fields or variants, of the types `boxable` picks, through which their type
+/// reaches itself.
+fn box_on_cycles(types: &mut [TypeDef], boxable: impl Fn(&TypeKind) -> bool) {
     let contains: Vec<Vec<usize>> = types
         .iter()
         .map(|def| {
             let mut direct = Vec::new();
-            match &def.kind {
-                TypeKind::Struct(s) => s
-                    .fields
-                    .iter()
-                    .for_each(|f| direct_named(&f.ty, &mut direct)),
-                TypeKind::Alias(ty) => direct_named(ty, &mut direct),
-                TypeKind::Enum(_) => {}
-            }
+            slots(&def.kind)
+                .into_iter()
+                .for_each(|ty| direct_named(ty, &mut direct));
             direct
         })
         .collect();
-    let reaches = |from: usize, to: usize| -> bool {
-        let mut seen = vec![false; contains.len()];
-        let mut stack = vec![from];
-        while let Some(at) = stack.pop() {
-            if at == to {
-                return true;
-            }
-            if !std::mem::replace(&mut seen[at], true) {
-                stack.extend(&contains[at]);
-            }
-        }
-        false
-    };
+    // A slot's type reaches its owner again exactly when the two share a strongly
+    // connected component of the containment graph.
+    let component = strongly_connected(&contains);
     let recursive: Vec<Vec<bool>> = types
         .iter()
         .enumerate()
-        .map(|(owner, def)| match &def.kind {
-            TypeKind::Struct(s) => s
-                .fields
-                .iter()
-                .map(|f| {
+        .map(|(owner, def)| {
+            if !boxable(&def.kind) {
+                return Vec::new();
+            }
+            slots(&def.kind)
+                .into_iter()
+                .map(|ty| {
                     let mut direct = Vec::new();
-                    direct_named(&f.ty, &mut direct);
-                    direct.iter().any(|&target| reaches(target, owner))
+                    direct_named(ty, &mut direct);
+                    direct
+                        .iter()
+                        .any(|&target| component[target] == component[owner])
                 })
-                .collect(),
-            _ => Vec::new(),
+                .collect()
         })
         .collect();
     for (def, recursive) in types.iter_mut().zip(recursive) {
-        if let TypeKind::Struct(s) = &mut def.kind {
-            for (field, _) in s.fields.iter_mut().zip(recursive).filter(|(_, r)| *r) {
-                field.ty = boxed_type(std::mem::replace(&mut field.ty, TypeRef::Unit));
+        let slots: Vec<&mut TypeRef> = match &mut def.kind {
+            TypeKind::Struct(s) => s.fields.iter_mut().map(|f| &mut f.ty).collect(),
+            TypeKind::Union(u) => u.variants.iter_mut().map(|v| &mut v.ty).collect(),
+            TypeKind::Alias(_) | TypeKind::Enum(_) => Vec::new(),
+        };
+        for (ty, _) in slots.into_iter().zip(recursive).filter(|(_, r)| *r) {
+            *ty = boxed_type(std::mem::replace(ty, TypeRef::Unit));
+        }
+    }
+}
+
+/// The strongly connected component of each node of `edges` (Tarjan's algorithm, without
+/// recursion, so that deep type graphs cannot overflow the stack).
+fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
+    const UNSEEN: usize = usize::MAX;
+    let count = edges.len();
+    let mut index = vec![UNSEEN; count];
+    let mut low = vec![0; count];
+    let mut on_stack = vec![false; count];
+    let mut component = vec![UNSEEN; count];
+    let mut stack = Vec::new();
+    let mut next_index = 0;
+    let mut next_component = 0;
+    for root in 0..count {
+        if index[root] != UNSEEN {
+            continue;
+        }
+        // (node, how many of its edges are done)
+        let mut work = vec![(root, 0)];
+        index[root] = next_index;
+        low[root] = next_index;
+        next_index += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (node, ref mut done)) = work.last_mut() {
+            if let Some(&next) = edges[node].get(*done) {
+                *done += 1;
+                if index[next] == UNSEEN {
+                    index[next] = next_index;
+                    low[next] = next_index;
+                    next_index += 1;
+                    stack.push(next);
+                    on_stack[next] = true;
+                    work.push((next, 0));
+                } else if on_stack[next] {
+                    low[node] = low[node].min(index[next]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[node]);
+            }
+            if low[node] == index[node] {
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    component[member] = next_component;
+                    if member == node {
+                        break;
+                    }
+                }
+                next_component += 1;
             }
         }
+    }
+    component
+}
+
+/// The type references a type holds: its fields, its variants, or what it aliases.
+fn slots(kind: &TypeKind) -> Vec<&TypeRef> {
+    match kind {
+        TypeKind::Struct(s) => s.fields.iter().map(|f| &f.ty).collect(),
+        TypeKind::Union(u) => u.variants.iter().map(|v| &v.ty).collect(),
+        TypeKind::Alias(ty) => vec![ty],
+        TypeKind::Enum(_) => Vec::new(),
     }
 }
 

@@ -3,8 +3,10 @@
 //! Every client is built WITH a bearer credential, so the tests can check that it is sent only
 //! to the operations whose security asks for it.
 
+mod cursed;
 mod lumminary;
 mod netsapiens;
+mod schemas;
 mod servers;
 mod verbit;
 mod yat;

@@ -2,6 +2,10 @@
 // `cargo xtask gen`.
 
 //! The API's operations, one module per tag; each adds methods to [`Client`](crate::Client).
+//!
+//! Each module is behind a cargo feature of the same name, all on by default, so that
+//! a large API can be built with only the parts a program uses.
 
-/// Operations tagged `Auth`.
+/// Operations tagged `Auth` (cargo feature `auth`).
+#[cfg(feature = "auth")]
 pub mod auth;

@@ -6,7 +6,7 @@
 pub struct JavascriptWebToken {
     /// The JWT containing the authorization token for further API calls
     ///
-    /// At least 1 characters.
+    /// At least 1 character.
     pub access_token: String,
 }
 

@@ -40,6 +40,9 @@ pub struct JwtResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// The user's email address if defined.
+    #[serde(
+        deserialize_with = "::apiforge_runtime::serde_helpers::nullable::deserialize"
+    )]
     pub user_email: Option<String>,
     /// The user's scope if defined.
     pub user_scope: String,

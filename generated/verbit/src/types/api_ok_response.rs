@@ -8,6 +8,9 @@ pub struct ApiOkResponse {
     pub tracing_id: String,
     /// The timestamp of the request (ISO8901, UTC TZ). When not sent, will be automatically set to server request time.
     pub request_timestamp: ::chrono::DateTime<::chrono::Utc>,
+    #[serde(
+        deserialize_with = "::apiforge_runtime::serde_helpers::nullable::deserialize"
+    )]
     pub data: Option<::serde_json::Value>,
     /// The UNIX timestamp of the last schema update
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -2,6 +2,10 @@
 // `cargo xtask gen`.
 
 //! The API's operations, one module per tag; each adds methods to [`Client`](crate::Client).
+//!
+//! Each module is behind a cargo feature of the same name, all on by default, so that
+//! a large API can be built with only the parts a program uses.
 
-/// Operations tagged `User Authentication`.
+/// Operations tagged `User Authentication` (cargo feature `user_authentication`).
+#[cfg(feature = "user_authentication")]
 pub mod user_authentication;

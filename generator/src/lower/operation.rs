@@ -2,7 +2,7 @@
 
 use indexmap::IndexMap;
 use openapiv3::{
-    Components, MediaType, Parameter, ParameterSchemaOrContent, ReferenceOr, Response, StatusCode,
+    Components, Parameter, ParameterSchemaOrContent, ReferenceOr, Response, StatusCode,
 };
 
 use super::Lowerer;
@@ -355,7 +355,7 @@ impl<'a> Lowerer<'a> {
             return (None, Vec::new(), Vec::new());
         };
         let mut encodings = Vec::new();
-        let mut schema: Option<(&'a MediaType, Pointer)> = None;
+        let mut media_of = Vec::new();
         for (media_type, media) in &body.content {
             let kind = match media_kind(media_type) {
                 MediaKind::Json => EncodingKind::Json,
@@ -377,9 +377,20 @@ impl<'a> Lowerer<'a> {
                 kind,
                 method_ident: None,
             });
-            schema.get_or_insert((media, at.push("content").push(media_type)));
+            media_of.push((media, at.push("content").push(media_type)));
         }
-        let Some((media, media_at)) = schema else {
+        // JSON is the default where the spec offers it; otherwise the first listed type.
+        let default = encodings
+            .iter()
+            .position(|e| e.kind == EncodingKind::Json)
+            .unwrap_or(0);
+        if default > 0 {
+            let json = encodings.remove(default);
+            encodings.insert(0, json);
+            let json = media_of.remove(default);
+            media_of.insert(0, json);
+        }
+        let Some((media, media_at)) = media_of.into_iter().next() else {
             return (None, Vec::new(), Vec::new());
         };
         let docs = body

@@ -6,8 +6,11 @@
 //! The server runs on its own thread; the client runs on the main thread on a current-thread
 //! tokio runtime, so that the main thread's CPU time is the client's alone (connection tasks
 //! included). Requests are sequential over one kept-alive connection. Each case runs bare and
-//! generated in alternating rounds, so that drift (frequency scaling, a neighbour's load)
-//! touches both alike. The run is bounded: a fixed number of requests, a few seconds in all.
+//! generated in many short rounds, back to back in pairs whose order alternates, so that drift
+//! (frequency scaling, a neighbour's load) touches both alike. Figures are medians over the
+//! rounds, and each ratio is the median of the ratios within pairs: a round slowed by another
+//! process then moves neither much. The run is bounded: a fixed number of requests, a few
+//! seconds in all.
 //!
 //! On glibc, the allocator is told to keep freed memory rather than give it back to the system
 //! after every request (`mallopt`): otherwise each 1 MB response is first-touch page faults
@@ -16,7 +19,7 @@
 //!
 //! Options, for profiling one side (for instance under `valgrind --tool=callgrind`, whose
 //! instruction counts do not depend on the machine's load): `--client bare|generated` runs one
-//! client only, `--case small|large` one case only, `--rounds N` sets the number of rounds (6 by
+//! client only, `--case small|large` one case only, `--rounds N` sets the number of rounds (30 by
 //! default).
 
 use std::convert::Infallible;
@@ -44,7 +47,7 @@ struct Case {
 }
 
 /// Rounds per client unless `--rounds` says otherwise.
-const DEFAULT_ROUNDS: u32 = 6;
+const DEFAULT_ROUNDS: u32 = 30;
 
 /// What the command line asks for.
 struct Options {
@@ -145,12 +148,12 @@ fn main() {
         Case {
             name: "small JSON (GET /jwt)",
             warmup: 500,
-            requests_per_round: 3000,
+            requests_per_round: 600,
         },
         Case {
             name: "1 MB JSON (DELETE /jwt)",
             warmup: 10,
-            requests_per_round: 60,
+            requests_per_round: 12,
         },
     ];
     let mut rows = Vec::new();
@@ -205,12 +208,18 @@ fn main() {
                 }
             }
         });
-        let bare = (!bare_rounds.is_empty()).then(|| Best::of(&bare_rounds));
-        if let Some(bare) = bare {
-            rows.push((case.name, "bare reqwest", bare, Some(bare)));
+        if !bare_rounds.is_empty() {
+            let ratios = Ratios::paired(&bare_rounds, &bare_rounds);
+            rows.push((case.name, "bare reqwest", Summary::of(&bare_rounds), ratios));
         }
         if !generated_rounds.is_empty() {
-            rows.push((case.name, "generated", Best::of(&generated_rounds), bare));
+            let ratios = Ratios::paired(&generated_rounds, &bare_rounds);
+            rows.push((
+                case.name,
+                "generated",
+                Summary::of(&generated_rounds),
+                ratios,
+            ));
         }
     }
     print_table(&rows, rounds);
@@ -228,11 +237,8 @@ struct Measure {
     page_faults: u64,
 }
 
-/// The best of several rounds, each figure on its own: the highest throughput, the least CPU
-/// and the fewest page faults per request. On a shared machine interference only ever makes a
-/// round worse, so the best round is the closest to the code's own cost.
-#[derive(Clone, Copy)]
-struct Best {
+/// The median of each figure over the rounds of one client.
+struct Summary {
     requests: u32,
     per_second: f64,
     process_us: f64,
@@ -240,26 +246,56 @@ struct Best {
     page_faults: f64,
 }
 
-impl Best {
-    fn of(rounds: &[Measure]) -> Best {
-        let per_request = |value: f64, m: &Measure| value / f64::from(m.requests);
-        let min = |values: &mut dyn Iterator<Item = f64>| values.fold(f64::INFINITY, f64::min);
-        Best {
+impl Summary {
+    fn of(rounds: &[Measure]) -> Summary {
+        Summary {
             requests: rounds.iter().map(|m| m.requests).sum(),
-            per_second: rounds.iter().map(Measure::per_second).fold(0.0, f64::max),
-            process_us: min(&mut rounds
-                .iter()
-                .map(|m| Measure::micros_per_request(m.process_cpu, m.requests))),
+            per_second: median(rounds.iter().map(Measure::per_second)),
+            process_us: median(rounds.iter().map(Measure::process_us)),
             thread_us: rounds
                 .iter()
-                .map(|m| {
-                    m.thread_cpu
-                        .map(|cpu| Measure::micros_per_request(cpu, m.requests))
-                })
+                .map(Measure::thread_us)
                 .collect::<Option<Vec<f64>>>()
-                .map(|values| min(&mut values.into_iter())),
-            page_faults: min(&mut rounds.iter().map(|m| per_request(m.page_faults as f64, m))),
+                .map(|values| median(values.into_iter())),
+            page_faults: median(
+                rounds
+                    .iter()
+                    .map(|m| m.page_faults as f64 / f64::from(m.requests)),
+            ),
         }
+    }
+}
+
+/// A client against bare reqwest: the median, over the pairs of rounds run back to back, of
+/// the ratio within each pair. `None` when bare reqwest was not run.
+struct Ratios {
+    per_second: f64,
+    thread_cpu: Option<f64>,
+}
+
+impl Ratios {
+    fn paired(rounds: &[Measure], bare: &[Measure]) -> Option<Ratios> {
+        if bare.is_empty() {
+            return None;
+        }
+        let pairs = || rounds.iter().zip(bare);
+        Some(Ratios {
+            per_second: median(pairs().map(|(m, b)| m.per_second() / b.per_second())),
+            thread_cpu: pairs()
+                .map(|(m, b)| Some(m.thread_us()? / b.thread_us()?))
+                .collect::<Option<Vec<f64>>>()
+                .map(|values| median(values.into_iter())),
+        })
+    }
+}
+
+fn median(values: impl Iterator<Item = f64>) -> f64 {
+    let mut values: Vec<f64> = values.collect();
+    values.sort_by(f64::total_cmp);
+    match values.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => values[n / 2],
+        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
     }
 }
 
@@ -268,8 +304,12 @@ impl Measure {
         f64::from(self.requests) / self.wall.as_secs_f64()
     }
 
-    fn micros_per_request(cpu: Duration, requests: u32) -> f64 {
-        cpu.as_secs_f64() * 1e6 / f64::from(requests)
+    fn process_us(&self) -> f64 {
+        self.process_cpu.as_secs_f64() * 1e6 / f64::from(self.requests)
+    }
+
+    fn thread_us(&self) -> Option<f64> {
+        Some(self.thread_cpu?.as_secs_f64() * 1e6 / f64::from(self.requests))
     }
 }
 
@@ -324,7 +364,9 @@ async fn bare_large(http: &reqwest::Client, url: &str) -> SuccessResponse {
     serde_json::from_slice(&body).expect("a SuccessResponse")
 }
 
-fn print_table(rows: &[(&str, &str, Best, Option<Best>)], rounds: u32) {
+type Row<'a> = (&'a str, &'a str, Summary, Option<Ratios>);
+
+fn print_table(rows: &[Row<'_>], rounds: u32) {
     println!();
     println!(
         "| {:<24} | {:<12} | {:>8} | {:>9} | {:>10} | {:>17} | {:>10} | {:>13} | {:>18} |",
@@ -341,34 +383,29 @@ fn print_table(rows: &[(&str, &str, Best, Option<Best>)], rounds: u32) {
     let widths = [26, 14, 10, 11, 12, 19, 12, 15, 20];
     let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
     println!("|{}|", rule.join("|"));
-    for (case, client, best, bare) in rows {
-        let cpu_ratio = match (best.thread_us, bare.and_then(|bare| bare.thread_us)) {
-            (Some(a), Some(b)) => format!("{:.3}", a / b),
-            _ => "n/a".to_owned(),
-        };
-        let rate_ratio = bare.map_or("n/a".to_owned(), |bare| {
-            format!("{:.3}", best.per_second / bare.per_second)
-        });
+    let or_na = |value: Option<f64>, digits: usize| {
+        value.map_or("n/a".to_owned(), |value| format!("{value:.digits$}"))
+    };
+    for (case, client, summary, ratios) in rows {
         println!(
             "| {:<24} | {:<12} | {:>8} | {:>9.0} | {:>10.1} | {:>17} | {:>10.1} | {:>13} | {:>18} |",
             case,
             client,
-            best.requests,
-            best.per_second,
-            best.process_us,
-            best.thread_us
-                .map_or("n/a".to_owned(), |us| format!("{us:.1}")),
-            best.page_faults,
-            rate_ratio,
-            cpu_ratio,
+            summary.requests,
+            summary.per_second,
+            summary.process_us,
+            or_na(summary.thread_us, 1),
+            summary.page_faults,
+            or_na(ratios.as_ref().map(|r| r.per_second), 3),
+            or_na(ratios.as_ref().and_then(|r| r.thread_cpu), 3),
         );
     }
     println!();
     println!(
-        "Each figure is the best of {rounds} rounds. CPU µs/req: the whole process (client and \
+        "Medians over {rounds} rounds per client. CPU µs/req: the whole process (client and \
          server threads); client CPU µs/req: the client thread alone (Linux only); faults/req: \
-         minor page faults of the process. Ratios: generated ÷ bare (req/s: higher is better; \
-         CPU: lower is better)."
+         minor page faults of the process. Ratios: generated ÷ bare, the median over pairs of \
+         rounds run back to back (req/s: higher is better; CPU: lower is better)."
     );
 }
 

@@ -93,8 +93,18 @@ fn annotated_references_on_recursive_schemas_stay_references() {
             "ColumnInfo": {"type": "object", "required": ["Type"], "properties": {
                 "Type": {"allOf": [{"$ref": "#/components/schemas/Type"}, {"description": "its type"}]}}}}}}"##;
     let generated = run(document).expect("generates");
-    let column = generated.files.iter().find(|f| f.path == "src/types/column_info.rs").expect("column_info.rs");
-    assert!(column.contents.contains("pub type_: Box<crate::types::Type>"), "{}", column.contents);
+    let column = generated
+        .files
+        .iter()
+        .find(|f| f.path == "src/types/column_info.rs")
+        .expect("column_info.rs");
+    assert!(
+        column
+            .contents
+            .contains("pub type_: Box<crate::types::Type>"),
+        "{}",
+        column.contents
+    );
 }
 
 /// `allOf` merges that add properties copy the referenced fields; through recursion that
@@ -109,7 +119,10 @@ fn recursive_merges_end() {
                 "a": {"allOf": [{"$ref": "#/components/schemas/A"}, {"properties": {"y": {"type": "string"}}}]}}}}}}"##;
     let generated = run(document).expect("generates");
     assert!(
-        generated.warnings.iter().any(|w| w.message.contains("nest too deeply")),
+        generated
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("nest too deeply")),
         "{:?}",
         generated.warnings
     );

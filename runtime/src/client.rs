@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use reqwest::header::{
-    AUTHORIZATION, CONTENT_TYPE, COOKIE, HeaderMap, HeaderValue, LOCATION, PROXY_AUTHORIZATION,
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE, HeaderMap, HeaderValue, LOCATION,
+    PROXY_AUTHORIZATION,
 };
 use reqwest::{Method, StatusCode};
 use tracing::Instrument;
@@ -127,8 +128,6 @@ impl Client {
         );
         let started = (!span.is_disabled()).then(Instant::now);
         let mut exchanges = 0;
-        // Boxed, so that the futures of generated methods, which hold this one, stay small and
-        // cheap to move.
         let result = self
             .run(request, &mut exchanges)
             .instrument(span.clone())
@@ -180,9 +179,16 @@ impl Client {
                 None => self.url(request)?,
             };
             let outcome = self.exchange(request, url, &applied, exchanges).await;
+            let (outcome, from_origin) = match outcome {
+                Ok((response, from_origin)) => (Ok(response), from_origin),
+                Err(failure) => (Err(failure), false),
+            };
             let delay = match (&outcome, policy) {
+                // A 401 from another origin (after a redirect, sent without credentials) says
+                // nothing about the credential.
                 (Ok(response), _)
                     if response.status() == StatusCode::UNAUTHORIZED
+                        && from_origin
                         && !reauthenticated
                         && !applied.from_providers.is_empty() =>
                 {
@@ -232,8 +238,9 @@ impl Client {
     /// The URL of `request` before credentials: base URL, path and query parameters.
     fn url(&self, request: &Request) -> Result<Url, EncodeError> {
         let target = format!("{}{}", self.shared.base_url, request.path);
-        let mut url = Url::parse(&target)
-            .map_err(|error| EncodeError::new(format!("invalid URL `{target}`: {error}")))?;
+        let mut url = Url::parse(&target).map_err(|error| {
+            EncodeError::new(format!("invalid URL for path `{}`: {error}", request.path))
+        })?;
         if !request.query.is_empty() {
             url.query_pairs_mut().extend_pairs(
                 request
@@ -245,14 +252,15 @@ impl Client {
         Ok(url)
     }
 
-    /// One attempt: the request sent, redirects followed, the body read.
+    /// One attempt: the request sent, redirects followed, the body read; and whether the
+    /// response came from the base URL's origin (with the credentials).
     async fn exchange(
         &self,
         request: &Request,
         mut url: Url,
         applied: &Applied,
         exchanges: &mut u32,
-    ) -> Result<RawResponse, Failure> {
+    ) -> Result<(RawResponse, bool), Failure> {
         let mut credential_query = Vec::new();
         for placement in applied.placements.iter() {
             if let Placement::Query(name, value) = placement {
@@ -359,7 +367,7 @@ impl Client {
                             body: Some(&body),
                         },
                     );
-                    Ok(RawResponse::new(status, headers, body))
+                    Ok((RawResponse::new(status, headers, body), same_origin))
                 }
                 Err(ReadError::Transport(error)) => {
                     let error = redact_error(error, &credential_query);
@@ -415,6 +423,9 @@ impl Client {
     /// The request's headers with its cookies and the credentials of this attempt.
     fn headers(&self, request: &Request, applied: &Applied) -> Result<HeaderMap, EncodeError> {
         let mut headers = request.headers.clone();
+        if let Some(accept) = &request.accept {
+            headers.insert(ACCEPT, accept.clone());
+        }
         let mut cookies: Vec<String> = Vec::new();
         for placement in applied.placements.iter() {
             match placement {
@@ -551,10 +562,13 @@ async fn read_body(
     Ok(body.freeze())
 }
 
-/// A transport error whose URL no longer shows the credentials placed in its query.
+/// A transport error whose URL no longer shows the credentials placed in its query (nor any
+/// user name or password a redirect put in it).
 fn redact_error(mut error: reqwest::Error, credential_query: &[&str]) -> reqwest::Error {
     if let Some(url) = error.url_mut() {
         redact::redact_query(url, credential_query);
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
     }
     error
 }
@@ -731,6 +745,18 @@ impl<C: From<Client>> ClientBuilder<C> {
             return Err(BuildError::InvalidBaseUrl {
                 url: base_url,
                 reason: "only http and https are supported".to_owned(),
+            });
+        }
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            // A URL is printed in logs and errors; a credential in it would be too.
+            let mut shown = parsed.clone();
+            let _ = shown.set_username("");
+            let _ = shown.set_password(None);
+            return Err(BuildError::InvalidBaseUrl {
+                url: shown.to_string(),
+                reason: "a base URL may not carry a user name or password; give credentials \
+                         with `.auth(...)`"
+                    .to_owned(),
             });
         }
         let http = match self.http {

@@ -38,7 +38,10 @@ pub struct Request {
     pub(crate) method: Method,
     pub(crate) path: String,
     pub(crate) query: Vec<(String, String)>,
+    /// Header parameters; usually none, so copying them for each attempt costs nothing.
     pub(crate) headers: HeaderMap,
+    /// Kept apart from `headers`: nearly every request has one, and it is static.
+    pub(crate) accept: Option<HeaderValue>,
     pub(crate) body: Option<Body>,
     pub(crate) cookies: Vec<String>,
     pub(crate) security: &'static [SecurityRequirement],
@@ -96,6 +99,7 @@ impl fmt::Debug for Request {
             .field("path", &self.path)
             .field("operation", &self.operation.map(|operation| operation.id))
             .field("query", &query)
+            .field("accept", &self.accept)
             .field("headers", &redact::Headers(&self.headers))
             .field("cookies", &cookies)
             .field("body", &self.body)
@@ -114,6 +118,7 @@ impl Request {
             path,
             query: Vec::new(),
             headers: HeaderMap::new(),
+            accept: None,
             body: None,
             cookies: Vec::new(),
             security,
@@ -203,10 +208,7 @@ impl Request {
 
     /// Sets the `Accept` header.
     pub fn accept(&mut self, media_type: &'static str) {
-        self.headers.insert(
-            reqwest::header::ACCEPT,
-            HeaderValue::from_static(media_type),
-        );
+        self.accept = Some(HeaderValue::from_static(media_type));
     }
 
     /// Sets the body to `value`, encoded as `encoding` says. `None` sets no body.

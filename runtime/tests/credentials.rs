@@ -181,7 +181,7 @@ async fn twenty_concurrent_requests_through_an_expired_provider_fetch_once() {
         let n = counter.fetch_add(1, Ordering::SeqCst);
         async move {
             // Slow enough that every request is waiting while the fetch runs.
-            tokio::time::sleep(Duration::from_millis(200)).await;
+            tokio::time::sleep(Duration::from_millis(500)).await;
             let token = Token::new(format!("tok-{n}"));
             // The first token is born expired; later ones last an hour.
             Ok::<_, std::io::Error>(token.expires_in_secs(if n == 0 { 0 } else { 3600 }))
@@ -230,7 +230,7 @@ async fn a_failed_fetch_is_shared_by_its_waiters_and_nothing_is_sent() {
     let provider = TokenProvider::new(move || {
         counter.fetch_add(1, Ordering::SeqCst);
         async {
-            tokio::time::sleep(Duration::from_millis(200)).await;
+            tokio::time::sleep(Duration::from_millis(500)).await;
             Err::<Token, _>(std::io::Error::other("login refused"))
         }
     });
@@ -406,4 +406,37 @@ async fn a_provider_that_breaks_its_word_is_an_error_not_a_misplaced_credential(
     let error = client.execute::<()>(request).await.unwrap_err();
     assert!(matches!(error, Error::Credential(_)), "{error:?}");
     assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_401_from_another_origin_does_not_throw_the_token_away() {
+    let origin = MockServer::start().await;
+    let elsewhere = MockServer::start().await;
+    Mock::given(path("/thing"))
+        .respond_with(
+            ResponseTemplate::new(302)
+                .insert_header("location", format!("{}/login", elsewhere.uri()).as_str()),
+        )
+        .mount(&origin)
+        .await;
+    Mock::given(path("/login"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&elsewhere)
+        .await;
+    let (provider, calls) = counting_provider(|n| Token::new(format!("t{n}")));
+    let client = ClientBuilder::<Client>::new(None, "ua")
+        .base_url(origin.uri())
+        .auth_provider(provider)
+        .build()
+        .unwrap();
+    let request = Request::new(Method::GET, "/thing".into(), BEARER_ONLY);
+    let response = client.execute::<()>(request).await.unwrap();
+    assert_eq!(response.status().as_u16(), 401);
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        1,
+        "the token was not refetched"
+    );
+    assert_eq!(origin.received_requests().await.unwrap().len(), 1);
+    assert_eq!(elsewhere.received_requests().await.unwrap().len(), 1);
 }

@@ -326,3 +326,18 @@ async fn clients_builders_and_credentials_print_no_secrets() {
         assert!(printed.contains(shown), "{shown} missing from {printed}");
     }
 }
+
+#[test]
+fn a_base_url_carrying_a_password_is_refused_without_printing_it() {
+    let error = ClientBuilder::<Client>::new(None, "ua")
+        .base_url("https://alice:url-secret@api.example.com/v1")
+        .build()
+        .unwrap_err();
+    let printed = format!("{error} {error:?}");
+    assert!(
+        matches!(error, apiforge_runtime::BuildError::InvalidBaseUrl { .. }),
+        "{printed}"
+    );
+    assert!(!printed.contains("url-secret"), "{printed}");
+    assert!(printed.contains("api.example.com"), "{printed}");
+}

@@ -291,7 +291,13 @@ impl<'a> Lowerer<'a> {
             by_tag.entry(tag).or_default().push(operation);
         }
         let mut scope = Scope::new(Case::Snake).reserve([
-            "types", "client", "servers", "security", "default", "blocking",
+            "types",
+            "client",
+            "servers",
+            "security",
+            "default",
+            "blocking",
+            "operations",
         ]);
         let tags: Vec<String> = by_tag.keys().cloned().collect();
         for tag in &tags {
@@ -360,7 +366,7 @@ impl<'a> Lowerer<'a> {
         }
         box_recursive_fields(&mut types);
         schema::mark_large_unions(&mut types);
-        let mut modules = Scope::new(Case::Snake).reserve(["mod"]);
+        let mut modules = Scope::new(Case::Snake).reserve(["mod", "types"]);
         for def in &types {
             modules.add(&def.ident);
         }

@@ -535,7 +535,10 @@ impl<'a> Lowerer<'a> {
                 // Members that only annotate (`{description: ...}`) add nothing: `allOf` of a
                 // `$ref` and a description is that reference, not a copy of its fields (copying
                 // would never end for recursive schemas).
-                let typed = members.iter().filter(|m| !is_unconstrained((*m).into())).count();
+                let typed = members
+                    .iter()
+                    .filter(|m| !is_unconstrained((*m).into()))
+                    .count();
                 if typed < 2 && !adds_properties {
                     return None;
                 }

@@ -12,7 +12,7 @@
 //! Credentials are kept out of every `Debug` and `Display` output, log line and error message,
 //! and are sent only to the origin of the base URL.
 //!
-//! With the `blocking` feature, [`blocking::block_on`] runs a call from synchronous code.
+//! With the `blocking` feature, `blocking::block_on` runs a call from synchronous code.
 //!
 //! The contract with generated code is written down in `ARCHITECTURE.md` at the root of the
 //! repository; everything a generated crate calls is public and documented here.

@@ -39,7 +39,6 @@ enum Outcome {
 struct Document {
     /// Path relative to the collection root, for the report.
     name: String,
-    path: PathBuf,
     operations_in_spec: usize,
     outcome: Outcome,
 }
@@ -122,7 +121,6 @@ pub fn run(root: &Path, sample: Option<usize>, filter: Option<&str>) -> Result<(
         };
         documents.push(Document {
             name,
-            path: path.clone(),
             operations_in_spec,
             outcome,
         });
@@ -300,7 +298,6 @@ fn report(documents: &[Document], failures: &BTreeMap<String, String>) -> String
                 failed_names.push(format!("{}: panicked: {message}", document.name));
             }
         }
-        let _ = &document.path;
     }
     let percent = |part: usize, whole: usize| {
         if whole == 0 {

@@ -199,3 +199,35 @@ fn a_single_file_loader_refuses_other_files() {
         "{error}"
     );
 }
+
+/// Spotify's spec keeps vendor data under `components/x-spotify-policy` and points at it from
+/// other extensions; those `$ref`s are the vendor's, and a property named `x-…` is still a name.
+#[test]
+fn references_inside_extensions_are_left_alone() {
+    const VENDOR: &str = r##"
+openapi: 3.0.3
+info: {title: Vendor, version: "1"}
+paths: {}
+components:
+  x-policy:
+    Download: {description: may download}
+    lists:
+      - $ref: "#/components/x-policy/Download"
+  schemas:
+    Track:
+      type: object
+      x-policy-list:
+        $ref: "#/components/x-policy/lists"
+      properties:
+        x-id:
+          $ref: "./id.yaml"
+"##;
+    let loaded = load(
+        "vendor.yaml",
+        &[("vendor.yaml", VENDOR), ("id.yaml", "type: string\n")],
+    )
+    .expect("the document loads");
+    let components = loaded.document.components.expect("components");
+    let names: Vec<&str> = components.schemas.keys().map(String::as_str).collect();
+    assert_eq!(names, ["Track", "id"]);
+}

@@ -56,5 +56,5 @@ impl From<::apiforge_runtime::Client> for Client {
 ///
 /// - `server`: defaults to `ns-api.com`
 pub fn server_url(server: &str) -> String {
-    format!("https://{}/ns-api/v2", server)
+    format!("https://{server}/ns-api/v2")
 }

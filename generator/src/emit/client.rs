@@ -96,11 +96,21 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
         format!(" A client for the {title}. Cheap to clone: clones share one connection pool.");
     let server_fns = api.servers.iter().filter_map(|server| {
         let function = ident(server.function.as_deref()?);
+        // Variables are captured by name, so one used twice needs no second argument.
         let mut template = server.url.replace('{', "{{").replace('}', "}}");
         for variable in &server.variables {
-            template = template.replace(&format!("{{{{{}}}}}", variable.name), "{}");
+            template = template.replace(
+                &format!("{{{{{}}}}}", variable.name),
+                &format!("{{{}}}", variable.ident),
+            );
         }
-        let args = server.variables.iter().map(|v| ident(&v.ident));
+        let body = match server.variables.as_slice() {
+            [only] if template == format!("{{{}}}", only.ident) => {
+                let name = ident(&only.ident);
+                quote! { #name.to_owned() }
+            }
+            _ => quote! { format!(#template) },
+        };
         let params = server.variables.iter().map(|v| {
             let name = ident(&v.ident);
             quote! { #name: &str }
@@ -125,7 +135,7 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
         Some(quote! {
             #docs
             pub fn #function(#(#params),*) -> String {
-                format!(#template, #(#args),*)
+                #body
             }
         })
     });

@@ -371,26 +371,36 @@ fn send_with_info_body(api: &Api, op: &Operation) -> TokenStream {
         quote! { let mut request }
     };
 
-    let arms = op.responses.iter().map(|case| response_arm(op, case));
-    let has_default = op
-        .responses
-        .iter()
-        .any(|c| c.status == StatusMatch::Default);
-    let fallback = (!has_default).then(|| quote! { _ => Err(response.unexpected()), });
+    let decode = match op.responses.as_slice() {
+        // Every status means the same thing: no `match` to write.
+        [case] if case.status == StatusMatch::Default => response_result(op, case),
+        cases => {
+            let arms = cases.iter().map(|case| {
+                let pattern = status_pattern(case.status);
+                let result = response_result(op, case);
+                quote! { #pattern => #result, }
+            });
+            let has_default = cases.iter().any(|c| c.status == StatusMatch::Default);
+            let fallback = (!has_default).then(|| quote! { _ => Err(response.unexpected()), });
+            quote! {
+                match response.status().as_u16() {
+                    #(#arms)*
+                    #fallback
+                }
+            }
+        }
+    };
     quote! {
         let path = #path;
         #request_binding = ::apiforge_runtime::Request::new(::apiforge_runtime::Method::#method, path, &[#(#security),*]);
         #(#statements)*
         let response = self.client.runtime.execute(request).await?;
-        match response.status().as_u16() {
-            #(#arms)*
-            #fallback
-        }
+        #decode
     }
 }
 
-fn response_arm(op: &Operation, case: &ResponseCase) -> TokenStream {
-    let pattern = match case.status {
+fn status_pattern(status: StatusMatch) -> TokenStream {
+    match status {
         StatusMatch::Code(code) => {
             let code = proc_macro2::Literal::u16_unsuffixed(code);
             quote! { #code }
@@ -401,14 +411,18 @@ fn response_arm(op: &Operation, case: &ResponseCase) -> TokenStream {
             quote! { #low..=#high }
         }
         StatusMatch::Default => quote! { _ },
-    };
+    }
+}
+
+/// The expression that turns `response` into the operation's result for one response case.
+fn response_result(op: &Operation, case: &ResponseCase) -> TokenStream {
     let decode = match &case.body {
         ResponseBody::Empty => quote! { empty },
         ResponseBody::Json(_) => quote! { json },
         ResponseBody::Text => quote! { text },
         ResponseBody::Bytes => quote! { bytes },
     };
-    let result = match &case.outcome {
+    match &case.outcome {
         Outcome::Success(None) => quote! { response.#decode() },
         Outcome::Success(Some(variant)) => {
             let enum_name = op.success_enum.as_ref().map(|e| ident(&e.ident));
@@ -429,8 +443,7 @@ fn response_arm(op: &Operation, case: &ResponseCase) -> TokenStream {
                 ResponseBody::Bytes => quote! { Err(response.error_bytes(#enum_name::#variant)) },
             }
         }
-    };
-    quote! { #pattern => #result, }
+    }
 }
 
 fn response_enum_tokens(api: &Api, response_enum: &ResponseEnum) -> TokenStream {

@@ -233,8 +233,9 @@ impl Bundler<'_> {
                     }
                 }
                 if let Value::Object(object) = value {
+                    let parent = at.segments().last();
                     for (key, child) in object.iter_mut() {
-                        if key != "$ref" {
+                        if key != "$ref" && !is_extension(parent.as_deref(), key) {
                             self.rewrite(child, file, &at.push(key), depth + 1);
                         }
                     }
@@ -409,8 +410,8 @@ fn names_a_component(pointer: &Pointer, swagger2: bool) -> bool {
 
 /// Whether any `$ref` needs bundling: one to another file or outside the components.
 fn needs_bundling(root: &Value, swagger2: bool) -> bool {
-    let mut stack = vec![root];
-    while let Some(value) = stack.pop() {
+    let mut stack: Vec<(Option<&str>, &Value)> = vec![(None, root)];
+    while let Some((parent, value)) = stack.pop() {
         match value {
             Value::Object(object) => {
                 if let Some(Value::String(reference)) = object.get("$ref") {
@@ -421,13 +422,48 @@ fn needs_bundling(root: &Value, swagger2: bool) -> bool {
                         return true;
                     }
                 }
-                stack.extend(object.values());
+                stack.extend(
+                    object
+                        .iter()
+                        .filter(|(key, _)| !is_extension(parent, key))
+                        .map(|(key, child)| (Some(key.as_str()), child)),
+                );
             }
-            Value::Array(items) => stack.extend(items),
+            Value::Array(items) => stack.extend(items.iter().map(|item| (parent, item))),
             _ => {}
         }
     }
     false
+}
+
+/// Whether `key`, a key of an object found under `parent`, is a specification extension,
+/// whose value is opaque (its `$ref`s are the vendor's, not OpenAPI's). Under a map such as
+/// `properties` or `headers`, an `x-` key is a name like any other.
+fn is_extension(parent: Option<&str>, key: &str) -> bool {
+    const MAPS: &[&str] = &[
+        "properties",
+        "patternProperties",
+        "definitions",
+        "schemas",
+        "parameters",
+        "responses",
+        "headers",
+        "paths",
+        "examples",
+        "requestBodies",
+        "securitySchemes",
+        "securityDefinitions",
+        "links",
+        "callbacks",
+        "content",
+        "encoding",
+        "variables",
+        "mapping",
+        "webhooks",
+        "pathItems",
+        "$defs",
+    ];
+    key.starts_with("x-") && !parent.is_some_and(|parent| MAPS.contains(&parent))
 }
 
 enum Resolved {

@@ -14,6 +14,9 @@ pub fn doc_lines(text: &str) -> Vec<String> {
         .replace("<br />", "\n");
     let mut lines = Vec::new();
     let mut in_fence = false;
+    // Markdown joins a line that follows a list item to that item ("lazy continuation");
+    // indenting it to the item's text says so explicitly, as rustdoc and clippy want.
+    let mut list_item_indent: Option<usize> = None;
     for raw in text.lines() {
         let line = raw.trim_end();
         let trimmed = line.trim_start();
@@ -30,12 +33,24 @@ pub fn doc_lines(text: &str) -> Vec<String> {
                 lines.push(format!("```{label}"));
             }
             in_fence = !in_fence;
+            list_item_indent = None;
             continue;
         }
         if in_fence {
             lines.push(line.to_owned());
+            continue;
+        }
+        let escaped = escape_markdown(trimmed);
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            list_item_indent = None;
+            lines.push(escaped);
+        } else if let Some(width) = list_marker_width(trimmed) {
+            list_item_indent = Some(width);
+            lines.push(escaped);
+        } else if let Some(width) = list_item_indent {
+            lines.push(format!("{:width$}{escaped}", ""));
         } else {
-            lines.push(escape_markdown(trimmed));
+            lines.push(escaped);
         }
     }
     if in_fence {
@@ -50,6 +65,19 @@ pub fn doc_lines(text: &str) -> Vec<String> {
         .unwrap_or(lines.len());
     lines.drain(..first);
     lines
+}
+
+/// The width of a list item's marker with its space (`- `, `* `, `+ `, `12. `, `3) `), if
+/// the line starts one.
+fn list_marker_width(line: &str) -> Option<usize> {
+    if ["- ", "* ", "+ "].iter().any(|marker| line.starts_with(marker)) {
+        return Some(2);
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = &line[digits..];
+    // CommonMark caps ordered-list numbers at nine digits.
+    ((1..=9).contains(&digits) && (rest.starts_with(". ") || rest.starts_with(") ")))
+        .then_some(digits + 2)
 }
 
 /// Escapes one line of prose, leaving `code spans` alone.
@@ -144,6 +172,23 @@ mod tests {
                 "Use the key.",
                 "",
                 "Send `Authorization: Bearer &#10094;JWT&#10095;` see <https://x.example/a>."
+            ]
+        );
+    }
+
+    #[test]
+    fn lines_after_a_list_item_are_indented_as_its_continuation() {
+        let lines = doc_lines("Kinds:\n- first\nmore of first\n10. tenth\nmore\n\nafter the list");
+        assert_eq!(
+            lines,
+            [
+                "Kinds:",
+                "- first",
+                "  more of first",
+                "10. tenth",
+                "    more",
+                "",
+                "after the list"
             ]
         );
     }

@@ -18,7 +18,7 @@ use crate::ir::{
     Api, ApiKeyLocation, Dependencies, OperationModule, SchemeKind, SecurityScheme, Server,
     ServerVariable, Tagging, TypeDef, TypeId, TypeKind, TypeRef,
 };
-use crate::naming::{self, Case, Scope};
+use crate::naming::{Case, Scope};
 
 pub(crate) use docs::doc_lines;
 
@@ -189,13 +189,23 @@ impl<'a> Lowerer<'a> {
             .servers
             .iter()
             .map(|server| {
-                let variables: Vec<ServerVariable> = server
+                // A variable the URL never mentions would be an unused argument.
+                let declared: Vec<_> = server
                     .variables
                     .iter()
                     .flatten()
-                    .map(|(name, variable)| ServerVariable {
+                    .filter(|(name, _)| server.url.contains(&format!("{{{name}}}")))
+                    .collect();
+                let mut idents = Scope::new(Case::Snake);
+                for (name, _) in &declared {
+                    idents.add(name);
+                }
+                let variables: Vec<ServerVariable> = declared
+                    .into_iter()
+                    .zip(idents.settle())
+                    .map(|((name, variable), ident)| ServerVariable {
                         name: name.clone(),
-                        ident: naming::snake(name),
+                        ident,
                         default: variable.default.clone(),
                         allowed: variable.enumeration.clone(),
                         description: variable.description.clone(),

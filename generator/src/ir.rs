@@ -89,6 +89,12 @@ impl Api {
                         .iter_mut()
                         .for_each(|v| v.ty.visit_mut(visit));
                 }
+                if let Some(headers) = &mut op.response_headers {
+                    headers
+                        .fields
+                        .iter_mut()
+                        .for_each(|f| f.ty.visit_mut(visit));
+                }
             }
         }
     }
@@ -213,6 +219,8 @@ pub struct Operation {
     pub success_enum: Option<ResponseEnum>,
     /// The error enum, when the spec declares error statuses.
     pub error_enum: Option<ResponseEnum>,
+    /// The response headers the successful responses declare, decoded into a struct.
+    pub response_headers: Option<ResponseHeaders>,
     /// Security alternatives: each is a list of indexes into [`Api::security_schemes`].
     /// Empty means no credentials are sent.
     pub security: Vec<Vec<usize>>,
@@ -297,6 +305,8 @@ pub enum ParamLocation {
     Cookie,
     /// A field of a form body (url-encoded or multipart).
     FormField,
+    /// A file part of a multipart body: an [`TypeRef::Upload`], or a list of them.
+    FormFile,
 }
 
 /// How a query parameter is serialized.
@@ -346,6 +356,24 @@ pub enum EncodingKind {
     FormUrlEncoded,
     /// `multipart/form-data`.
     Multipart,
+    /// Text sent as given (`text/plain`, XML, CSV): the body is a `String`.
+    Text,
+    /// Raw bytes or a stream (`application/octet-stream`, images): the body is an
+    /// [`TypeRef::Upload`].
+    Binary,
+}
+
+impl EncodingKind {
+    /// How a diagnostic names it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            EncodingKind::Json => "JSON",
+            EncodingKind::FormUrlEncoded => "a url-encoded form",
+            EncodingKind::Multipart => "a multipart form",
+            EncodingKind::Text => "text",
+            EncodingKind::Binary => "bytes",
+        }
+    }
 }
 
 /// Which statuses a response case covers.
@@ -381,8 +409,11 @@ pub enum ResponseBody {
     Json(TypeRef),
     /// Text.
     Text,
-    /// Raw bytes.
+    /// Raw bytes, read in full (an error body, or one of several success bodies).
     Bytes,
+    /// A download handed over unread, as a byte stream: the one success body of an
+    /// operation that returns binary content.
+    Stream,
 }
 
 impl ResponseBody {
@@ -393,8 +424,36 @@ impl ResponseBody {
             ResponseBody::Json(ty) => ty.clone(),
             ResponseBody::Text => TypeRef::String,
             ResponseBody::Bytes => TypeRef::Bytes,
+            ResponseBody::Stream => TypeRef::ByteStream,
         }
     }
+}
+
+/// The typed headers of an operation's successful responses: a struct with one optional
+/// field per declared header, since a server may leave any of them out.
+#[derive(Clone, Debug)]
+pub struct ResponseHeaders {
+    /// The struct's name.
+    pub ident: String,
+    /// Doc lines.
+    pub docs: Vec<String>,
+    /// One field per header, in spec order.
+    pub fields: Vec<ResponseHeader>,
+}
+
+/// One declared response header.
+#[derive(Clone, Debug)]
+pub struct ResponseHeader {
+    /// The field name.
+    pub ident: String,
+    /// The header name on the wire.
+    pub wire_name: String,
+    /// The decoded type (a scalar, an enum, or a list of them; the field is its `Option`).
+    pub ty: TypeRef,
+    /// Doc lines.
+    pub docs: Vec<String>,
+    /// Whether its value looks like a credential, hidden from `Debug`.
+    pub secret: bool,
 }
 
 /// Whether a response is a success or an error.
@@ -461,6 +520,11 @@ pub enum TypeRef {
     Uuid,
     /// Raw bytes.
     Bytes,
+    /// Bytes or a stream to upload, with an optional file name and media type
+    /// (`apiforge_runtime::Upload`): a binary body or a multipart file part.
+    Upload,
+    /// A download read as it arrives (`apiforge_runtime::ByteStream`).
+    ByteStream,
     /// `Vec<u8>` written as a base64 string (`format: byte`). Only struct fields hold it,
     /// since their [`FieldCodec`] names the serde helper; elsewhere such a schema is a
     /// `String`.
@@ -635,6 +699,9 @@ pub enum EnumRepr {
     String,
     /// Integers; the catch-all holds an `i64`.
     Integer,
+    /// Values of different JSON types (`["auto", 0, true]`); each variant's wire name is its
+    /// JSON text, and the catch-all holds a `serde_json::Value`.
+    Mixed,
 }
 
 /// A variant of an enum.

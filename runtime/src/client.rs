@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use reqwest::header::{
-    ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE, HeaderMap, HeaderValue, LOCATION,
+    ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, HeaderMap, HeaderValue, LOCATION,
     PROXY_AUTHORIZATION,
 };
 use reqwest::{Method, StatusCode};
@@ -16,12 +16,14 @@ use url::Url;
 
 use crate::auth::{Applied, ApplyError, Auth, Credentials, Fixed, Placement, Source};
 use crate::credential::{CredentialError, CredentialProvider};
+use crate::download::{Cap, Pending};
 use crate::error::{BuildError, EncodeError, Error, ResponseTooLarge};
 use crate::middleware::{Exchange, Middleware, Outcome, RequestContext};
 use crate::redact;
 use crate::request::{Body, Request};
 use crate::response::RawResponse;
 use crate::retry::{self, RetryPolicy};
+use crate::upload::already_sent;
 
 /// How many redirects a call follows by default.
 const DEFAULT_MAX_REDIRECTS: usize = 10;
@@ -106,12 +108,29 @@ impl Client {
     /// Cancellation-safe: dropping the future stops the call where it is (in flight, or
     /// waiting before a retry), and nothing is sent after that.
     pub async fn execute<E>(&self, request: Request) -> Result<RawResponse, Error<E>> {
-        self.execute_raw(&request).await.map_err(Error::from)
+        self.execute_raw(&request, Read::Whole)
+            .await
+            .map_err(Error::from)
+    }
+
+    /// Sends `request` as [`execute`](Self::execute) does (credentials, retries, redirects,
+    /// hooks, tracing), but leaves the body of a `2xx` response unread: read it as it arrives
+    /// with [`RawResponse::stream`]. Any other status is read in full, so that error
+    /// statuses decode as they do after `execute`.
+    ///
+    /// A `Content-Length` over [`max_response_bytes`](ClientBuilder::max_response_bytes) is
+    /// refused here, before anything is read; a body that goes over it without saying so is
+    /// refused by the [`ByteStream`](crate::ByteStream) when it does. Hooks see the exchange
+    /// once the headers are in, without a body, and the span's latency ends there too.
+    pub async fn execute_streaming<E>(&self, request: Request) -> Result<RawResponse, Error<E>> {
+        self.execute_raw(&request, Read::StreamSuccess)
+            .await
+            .map_err(Error::from)
     }
 
     /// [`execute`](Self::execute) without the operation's error type, so that it is compiled
     /// once rather than once per operation.
-    async fn execute_raw(&self, request: &Request) -> Result<RawResponse, Failure> {
+    async fn execute_raw(&self, request: &Request, read: Read) -> Result<RawResponse, Failure> {
         let path = match request.operation {
             Some(operation) => operation.path_template,
             None => request.path.as_str(),
@@ -129,7 +148,7 @@ impl Client {
         let started = (!span.is_disabled()).then(Instant::now);
         let mut exchanges = 0;
         let result = self
-            .run(request, &mut exchanges)
+            .run(request, read, &mut exchanges)
             .instrument(span.clone())
             .await;
         if let Some(started) = started {
@@ -159,7 +178,15 @@ impl Client {
     }
 
     /// The retry loop: attempts, the `401` retry, and the waits between.
-    async fn run(&self, request: &Request, exchanges: &mut u32) -> Result<RawResponse, Failure> {
+    async fn run(
+        &self,
+        request: &Request,
+        read: Read,
+        exchanges: &mut u32,
+    ) -> Result<RawResponse, Failure> {
+        if let Some(Body::Invalid(error)) = &request.body {
+            return Err(Failure::Encode(error.clone()));
+        }
         // The first attempt takes the URL; a later one (rare) builds it again.
         let mut first_url = Some(self.url(request)?);
         let policy = match (self.shared.retry, request.retry_safe) {
@@ -178,7 +205,7 @@ impl Client {
                 Some(url) => url,
                 None => self.url(request)?,
             };
-            let outcome = self.exchange(request, url, &applied, exchanges).await;
+            let outcome = self.exchange(request, url, &applied, read, exchanges).await;
             let (outcome, from_origin) = match outcome {
                 Ok((response, from_origin)) => (Ok(response), from_origin),
                 Err(failure) => (Err(failure), false),
@@ -259,6 +286,7 @@ impl Client {
         request: &Request,
         mut url: Url,
         applied: &Applied,
+        read: Read,
         exchanges: &mut u32,
     ) -> Result<(RawResponse, bool), Failure> {
         let mut credential_query = Vec::new();
@@ -356,6 +384,23 @@ impl Client {
             }
             // Reading the body needs no headers: take them rather than copy them.
             let headers = std::mem::take(response.headers_mut());
+            if read == Read::StreamSuccess && status.is_success() {
+                self.notify(
+                    &context,
+                    sent,
+                    Outcome::Response {
+                        status,
+                        headers: &headers,
+                        body: None,
+                    },
+                );
+                let pending = Pending {
+                    response,
+                    limit,
+                    credential_query,
+                };
+                return Ok((RawResponse::pending(status, headers, pending), same_origin));
+            }
             return match read_body(response, limit).await {
                 Ok(body) => {
                     self.notify(
@@ -493,7 +538,7 @@ impl Client {
                 let built = self
                     .http
                     .request(method.clone(), http_request.url().clone())
-                    .multipart(form.to_multipart())
+                    .multipart(form.to_multipart()?)
                     .build()
                     .map_err(Failure::Transport)?;
                 if let Some(content_type) = built.headers().get(CONTENT_TYPE) {
@@ -501,6 +546,18 @@ impl Client {
                 }
                 http_request = built;
             }
+            Some(Body::Raw(upload, content_type)) => {
+                let (body, length) = upload
+                    .take_body()
+                    .ok_or_else(|| already_sent(format_args!("the upload body")))?;
+                headers.insert(CONTENT_TYPE, content_type.clone());
+                // reqwest sets the length of bytes itself; a stream's is known only to us.
+                if let (true, Some(length)) = (upload.is_stream(), length) {
+                    headers.insert(CONTENT_LENGTH, HeaderValue::from(length));
+                }
+                *http_request.body_mut() = Some(body);
+            }
+            Some(Body::Invalid(error)) => return Err(Failure::Encode(error.clone())),
             None => {}
         }
         *http_request.headers_mut() = headers;
@@ -539,6 +596,16 @@ fn redirect_target(response: &reqwest::Response) -> Option<Url> {
     matches!(next.scheme(), "http" | "https").then_some(next)
 }
 
+/// What a call reads of a response before it returns.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Read {
+    /// The whole body ([`Client::execute`]).
+    Whole,
+    /// The whole body, except that a `2xx` one is left to stream
+    /// ([`Client::execute_streaming`]).
+    StreamSuccess,
+}
+
 enum ReadError {
     Transport(reqwest::Error),
     TooLarge(u64),
@@ -553,10 +620,9 @@ async fn read_body(
         return response.bytes().await.map_err(ReadError::Transport);
     };
     let mut body = BytesMut::new();
+    let mut cap = Cap::new(limit);
     while let Some(chunk) = response.chunk().await.map_err(ReadError::Transport)? {
-        if (body.len() + chunk.len()) as u64 > limit {
-            return Err(ReadError::TooLarge(limit));
-        }
+        cap.admit(&chunk).map_err(ReadError::TooLarge)?;
         body.extend_from_slice(&chunk);
     }
     Ok(body.freeze())
@@ -564,7 +630,7 @@ async fn read_body(
 
 /// A transport error whose URL no longer shows the credentials placed in its query (nor any
 /// user name or password a redirect put in it).
-fn redact_error(mut error: reqwest::Error, credential_query: &[&str]) -> reqwest::Error {
+pub(crate) fn redact_error(mut error: reqwest::Error, credential_query: &[&str]) -> reqwest::Error {
     if let Some(url) = error.url_mut() {
         redact::redact_query(url, credential_query);
         let _ = url.set_username("");

@@ -36,7 +36,8 @@ pub enum Error<E = Infallible> {
     Api(Box<ApiError<E>>),
     /// The server answered with a status the spec does not declare for this operation.
     UnexpectedResponse(Box<RawResponse>),
-    /// The status was expected but the body did not decode as the spec says it would.
+    /// The status was expected but the body, or a header the spec declares, did not decode as
+    /// the spec says it would.
     Decode(Box<DecodeError>),
 }
 
@@ -162,23 +163,40 @@ impl<E> ApiError<E> {
     }
 }
 
-/// A response body that did not decode as the spec says it would.
+/// A response body, or a header the spec declares, that did not decode as the spec says it
+/// would.
 #[derive(Debug)]
 pub struct DecodeError {
     /// What the decoder said.
     pub source: serde_json::Error,
-    /// The response: status, headers and raw body.
+    /// The response: status, headers and raw body (empty when a header failed, since the body
+    /// was decoded by then).
     pub response: RawResponse,
+    pub(crate) header: Option<&'static str>,
+}
+
+impl DecodeError {
+    /// The header that did not decode, or `None` when it was the body.
+    pub fn header(&self) -> Option<&'static str> {
+        self.header
+    }
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "cannot decode the {} response body: {}",
-            self.response.status(),
-            self.source
-        )
+        let status = self.response.status();
+        match self.header {
+            Some(name) => write!(
+                f,
+                "cannot decode the `{name}` header of the {status} response: {}",
+                self.source
+            ),
+            None => write!(
+                f,
+                "cannot decode the {status} response body: {}",
+                self.source
+            ),
+        }
     }
 }
 

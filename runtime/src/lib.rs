@@ -6,8 +6,9 @@
 //! certificates, on tokio), the base URL, timeouts, retries, redirects, hooks and user agent
 //! ([`ClientBuilder`], [`RetryPolicy`], [`Middleware`]), credentials and how each security
 //! scheme carries them ([`Auth`], [`CredentialProvider`], [`TokenProvider`],
-//! [`SecurityScheme`]), parameter and body encoding ([`Request`], [`Form`]), and response
-//! decoding and errors ([`RawResponse`], [`Response`], [`Error`]).
+//! [`SecurityScheme`]), parameter and body encoding ([`Request`], [`Form`], [`Upload`]), and
+//! response decoding and errors ([`RawResponse`], [`Response`], [`ByteStream`],
+//! [`decode_header`], [`Error`]).
 //!
 //! Credentials are kept out of every `Debug` and `Display` output, log line and error message,
 //! and are sent only to the origin of the base URL.
@@ -24,14 +25,17 @@ mod auth;
 pub mod blocking;
 mod client;
 mod credential;
+mod download;
 mod encode;
 mod error;
+mod header;
 mod middleware;
 mod redact;
 mod request;
 mod response;
 mod retry;
 pub mod serde_helpers;
+mod upload;
 
 pub use auth::{
     ApiKeyLocation, Auth, AuthKind, SchemeKind, Secret, SecurityRequirement, SecurityScheme,
@@ -40,12 +44,15 @@ pub use client::{Client, ClientBuilder};
 pub use credential::{
     BoxError, BoxFuture, CredentialError, CredentialProvider, Token, TokenProvider,
 };
+pub use download::ByteStream;
 pub use encode::{QueryStyle, encode_path_segment};
 pub use error::{ApiError, BuildError, DecodeError, EncodeError, Error, ResponseTooLarge};
+pub use header::{HeaderDecodeError, decode_header};
 pub use middleware::{Exchange, Middleware, RequestContext};
 pub use request::{BodyEncoding, Form, Request};
 pub use response::{RawResponse, Response};
 pub use retry::RetryPolicy;
+pub use upload::Upload;
 
 /// The HTTP client underneath, re-exported for [`Middleware`] implementations (which see a
 /// `reqwest::Request`) and [`ClientBuilder::http_client`].

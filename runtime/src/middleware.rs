@@ -35,7 +35,9 @@ pub trait Middleware: Send + Sync {
     }
 
     /// Called when an exchange is over: a response arrived (its body read, unless the runtime
-    /// followed it as a redirect or it was over the size limit), or the transport failed.
+    /// followed it as a redirect, it was over the size limit, or it is a success left to stream
+    /// by [`Client::execute_streaming`](crate::Client::execute_streaming)), or the transport
+    /// failed.
     fn on_response(&self, exchange: &Exchange<'_>) {
         let _ = exchange;
     }
@@ -136,7 +138,8 @@ impl<'a> Exchange<'a> {
         &self.context
     }
 
-    /// From just before sending to the end of the body (or to the failure).
+    /// From just before sending to the end of the body (or to the failure; or, for a body left
+    /// to stream, to its headers).
     pub fn latency(&self) -> Duration {
         self.latency
     }
@@ -158,7 +161,8 @@ impl<'a> Exchange<'a> {
     }
 
     /// The response body, when it was read: not for a redirect the runtime followed, nor for
-    /// a body over [`max_response_bytes`](crate::ClientBuilder::max_response_bytes).
+    /// a body over [`max_response_bytes`](crate::ClientBuilder::max_response_bytes), nor for
+    /// a success left to stream.
     pub fn body(&self) -> Option<&Bytes> {
         match self.outcome {
             Outcome::Response { body, .. } => body,

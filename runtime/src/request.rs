@@ -13,6 +13,7 @@ use crate::auth::SecurityRequirement;
 use crate::encode::{self, QueryStyle};
 use crate::error::EncodeError;
 use crate::redact::{self, REDACTED};
+use crate::upload::{Upload, already_sent};
 
 /// How a request body is put on the wire; generated code picks it from the spec's media types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -30,7 +31,7 @@ pub enum BodyEncoding {
 ///
 /// A request is kept whole until the call is over, so that it can be sent again: each retry,
 /// each redirect followed and the retry after a refused credential rebuild the HTTP request
-/// from it.
+/// from it. The one exception is a streamed [`Upload`], which can be sent only once.
 ///
 /// `Debug` shows the method, path and parameter names, hides the values of secret-looking
 /// parameters and headers, and shows only the size of the body.
@@ -57,12 +58,18 @@ pub(crate) struct Operation {
     pub(crate) path_template: &'static str,
 }
 
-/// A body, kept in a form that is cheap to send again.
+/// A body, kept in a form that is cheap to send again (a streamed [`Upload`] excepted).
 #[derive(Clone)]
 pub(crate) enum Body {
     Json(Bytes),
     FormUrlEncoded(Bytes),
     Multipart(Form),
+    /// A text or raw binary body with its `Content-Type`.
+    Raw(Upload, HeaderValue),
+    /// A body that cannot be sent as asked; the call fails with this before sending anything.
+    /// Kept here because the setters that find it return nothing (generated code calls them
+    /// as statements).
+    Invalid(EncodeError),
 }
 
 impl fmt::Debug for Body {
@@ -71,6 +78,12 @@ impl fmt::Debug for Body {
             Body::Json(bytes) => write!(f, "Json({} bytes)", bytes.len()),
             Body::FormUrlEncoded(bytes) => write!(f, "FormUrlEncoded({} bytes)", bytes.len()),
             Body::Multipart(form) => f.debug_tuple("Multipart").field(form).finish(),
+            Body::Raw(upload, content_type) => f
+                .debug_tuple("Raw")
+                .field(upload)
+                .field(content_type)
+                .finish(),
+            Body::Invalid(error) => f.debug_tuple("Invalid").field(error).finish(),
         }
     }
 }
@@ -245,18 +258,69 @@ impl Request {
     }
 
     /// Sets a form body built field by field, as url-encoded or multipart.
+    ///
+    /// A url-encoded form has no file parts: a [`Form::file`] held in memory is sent as its
+    /// text (invalid UTF-8 replaced), and a streamed one makes the call fail with
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) before anything is sent.
     pub fn form(&mut self, form: Form, encoding: BodyEncoding) {
         self.body = Some(match encoding {
             BodyEncoding::Multipart => Body::Multipart(form),
-            BodyEncoding::FormUrlEncoded | BodyEncoding::Json => {
-                let mut serializer = url::form_urlencoded::Serializer::new(String::new());
-                for (name, value) in &form.fields {
-                    serializer.append_pair(name, value);
-                }
-                Body::FormUrlEncoded(Bytes::from(serializer.finish()))
-            }
+            BodyEncoding::FormUrlEncoded | BodyEncoding::Json => form.to_url_encoded(),
         });
     }
+
+    /// Sets a text body (`text/plain`, `application/xml`, ...) sent with `media_type` as its
+    /// `Content-Type`. `None` sets no body.
+    ///
+    /// A `media_type` that is not valid header text makes the call fail with
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) before anything is sent.
+    pub fn text_body(&mut self, text: Option<String>, media_type: &'static str) {
+        let Some(text) = text else {
+            return;
+        };
+        self.body = Some(match content_type(media_type) {
+            Ok(content_type) => Body::Raw(Upload::bytes(text), content_type),
+            Err(error) => Body::Invalid(error),
+        });
+    }
+
+    /// Sets a raw binary body, sent as it is with its length when known. `None` sets no body.
+    ///
+    /// The `Content-Type` is `media_type`, the one the spec gives; when that names a range
+    /// (`*/*`, `image/*`) it is the upload's own
+    /// [`content_type`](Upload::content_type), or `application/octet-stream` when it has none.
+    /// A streamed upload can be sent once: see [`Upload`].
+    pub fn upload_body(&mut self, upload: Option<Upload>, media_type: &'static str) {
+        let Some(upload) = upload else {
+            return;
+        };
+        let chosen = if media_type.contains('*') {
+            upload
+                .content_type
+                .as_deref()
+                .map_or(Ok(HeaderValue::from_static(OCTET_STREAM)), content_type)
+        } else {
+            content_type(media_type)
+        };
+        self.body = Some(match chosen {
+            Ok(content_type) => Body::Raw(upload, content_type),
+            Err(error) => Body::Invalid(error),
+        });
+    }
+}
+
+/// What a binary body or file part is sent as when nothing says what it is.
+pub(crate) const OCTET_STREAM: &str = "application/octet-stream";
+
+/// A media type as a `Content-Type` value, refused with a message naming it when it is not
+/// valid header text.
+fn content_type(media_type: &str) -> Result<HeaderValue, EncodeError> {
+    HeaderValue::from_str(media_type).map_err(|_| {
+        EncodeError::new(format!(
+            "`{}` is not a media type a Content-Type header can carry",
+            media_type.escape_debug()
+        ))
+    })
 }
 
 /// A header name, refused with a clear message when it is not a valid token.
@@ -265,20 +329,31 @@ pub(crate) fn header_name(name: &str) -> Result<HeaderName, EncodeError> {
         .map_err(|_| EncodeError::new(format!("`{name}` is not a valid header name")))
 }
 
-/// The fields of a form body, in order; sent url-encoded or as multipart text parts.
+/// The fields of a form body, in order; sent url-encoded or as multipart parts (text parts,
+/// and file parts for [`Form::file`]).
 ///
 /// `Debug` shows the field names and the sizes of their values, never the values (a login form
 /// carries a password).
 #[derive(Default, Clone)]
 pub struct Form {
-    fields: Vec<(String, String)>,
+    fields: Vec<(String, Part)>,
+}
+
+/// One field of a form.
+#[derive(Clone)]
+enum Part {
+    Text(String),
+    File(Upload),
 }
 
 impl fmt::Debug for Form {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut map = f.debug_map();
-        for (name, value) in &self.fields {
-            map.entry(name, &format_args!("<{} bytes>", value.len()));
+        for (name, part) in &self.fields {
+            match part {
+                Part::Text(value) => map.entry(name, &format_args!("<{} bytes>", value.len())),
+                Part::File(upload) => map.entry(name, upload),
+            };
         }
         map.finish()
     }
@@ -300,28 +375,97 @@ impl Form {
             Value::Null => {}
             Value::Array(items) => {
                 for item in &items {
-                    self.fields
-                        .push((name.to_owned(), encode::scalar_text(name, item)?));
+                    let text = encode::scalar_text(name, item)?;
+                    self.fields.push((name.to_owned(), Part::Text(text)));
                 }
             }
             Value::Object(_) => {
                 let json = serde_json::to_string(value).map_err(|error| {
                     EncodeError::new(format!("cannot encode `{name}`: {error}"))
                 })?;
-                self.fields.push((name.to_owned(), json));
+                self.fields.push((name.to_owned(), Part::Text(json)));
             }
-            scalar => self
-                .fields
-                .push((name.to_owned(), encode::scalar_text(name, &scalar)?)),
+            scalar => {
+                let text = encode::scalar_text(name, &scalar)?;
+                self.fields.push((name.to_owned(), Part::Text(text)));
+            }
         }
         Ok(())
     }
 
-    pub(crate) fn to_multipart(&self) -> reqwest::multipart::Form {
-        self.fields
-            .iter()
-            .fold(reqwest::multipart::Form::new(), |form, (name, value)| {
-                form.text(name.clone(), value.clone())
-            })
+    /// Adds a file part: in a multipart form, a part with the upload's file name (`blob`
+    /// when it has none, as browsers send a nameless file), its content type
+    /// (`application/octet-stream` when it has none) and its content. See [`Request::form`]
+    /// for url-encoded forms.
+    pub fn file(&mut self, name: &str, file: Upload) {
+        self.fields.push((name.to_owned(), Part::File(file)));
     }
+
+    /// Adds a file part for each upload, in order: an array of files, or an optional one
+    /// (`None` adds nothing).
+    pub fn files(&mut self, name: &str, files: impl IntoIterator<Item = Upload>) {
+        for file in files {
+            self.file(name, file);
+        }
+    }
+
+    /// The form as `application/x-www-form-urlencoded`, or why it cannot be.
+    fn to_url_encoded(&self) -> Body {
+        let mut serializer = url::form_urlencoded::Serializer::new(String::new());
+        for (name, part) in &self.fields {
+            match part {
+                Part::Text(value) => {
+                    serializer.append_pair(name, value);
+                }
+                Part::File(upload) => match upload.as_bytes() {
+                    Some(bytes) => {
+                        serializer.append_pair(name, &String::from_utf8_lossy(bytes));
+                    }
+                    None => {
+                        return Body::Invalid(EncodeError::new(format!(
+                            "form field `{name}` is a streamed file, which a url-encoded form \
+                             cannot carry; send the form as multipart, or upload bytes"
+                        )));
+                    }
+                },
+            }
+        }
+        Body::FormUrlEncoded(Bytes::from(serializer.finish()))
+    }
+
+    /// The form as reqwest's multipart form; each streamed file is taken, so this fails when
+    /// one was already sent.
+    pub(crate) fn to_multipart(&self) -> Result<reqwest::multipart::Form, EncodeError> {
+        let mut form = reqwest::multipart::Form::new();
+        for (name, part) in &self.fields {
+            form = match part {
+                Part::Text(value) => form.text(name.clone(), value.clone()),
+                Part::File(upload) => form.part(name.clone(), file_part(name, upload)?),
+            };
+        }
+        Ok(form)
+    }
+}
+
+/// One file part of a multipart form, with its file name, media type and length.
+fn file_part(name: &str, upload: &Upload) -> Result<reqwest::multipart::Part, EncodeError> {
+    use reqwest::multipart::Part;
+    let (body, length) = upload
+        .take_body()
+        .ok_or_else(|| already_sent(format_args!("file part `{name}`")))?;
+    let part = match length {
+        Some(length) => Part::stream_with_length(body, length),
+        None => Part::stream(body),
+    };
+    let file_name = upload
+        .file_name
+        .clone()
+        .unwrap_or_else(|| "blob".to_owned());
+    let media_type = upload.content_type.as_deref().unwrap_or(OCTET_STREAM);
+    part.file_name(file_name).mime_str(media_type).map_err(|_| {
+        EncodeError::new(format!(
+            "file part `{name}` has `{}` as its media type, which is not one",
+            media_type.escape_debug()
+        ))
+    })
 }

@@ -7,10 +7,13 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
+use crate::download::{ByteStream, Pending};
 use crate::error::{ApiError, DecodeError, Error};
+use crate::header::HeaderDecodeError;
 use crate::redact;
 
-/// A response as it arrived: status, headers and the whole body.
+/// A response as it arrived: status, headers and the whole body, or for a success from
+/// [`Client::execute_streaming`](crate::Client::execute_streaming) the body still unread.
 ///
 /// `Debug` shows the status, the headers with `Set-Cookie` (and other secret-looking headers)
 /// hidden, and the first kilobyte of the body with secret-looking JSON fields (`access_token`,
@@ -18,7 +21,10 @@ use crate::redact;
 pub struct RawResponse {
     status: StatusCode,
     headers: HeaderMap,
+    /// Empty while the body is pending.
     body: Bytes,
+    /// Boxed: only streamed downloads have one, and every other response stays small to move.
+    pending: Option<Box<Pending>>,
 }
 
 impl RawResponse {
@@ -28,6 +34,17 @@ impl RawResponse {
             status,
             headers,
             body,
+            pending: None,
+        }
+    }
+
+    /// A response whose body is still to be read, by [`stream`](Self::stream).
+    pub(crate) fn pending(status: StatusCode, headers: HeaderMap, pending: Pending) -> Self {
+        RawResponse {
+            status,
+            headers,
+            body: Bytes::new(),
+            pending: Some(Box::new(pending)),
         }
     }
 
@@ -41,9 +58,34 @@ impl RawResponse {
         &self.headers
     }
 
-    /// The body, undecoded.
+    /// The body, undecoded; empty while it is still to be read (see
+    /// [`is_pending`](Self::is_pending)).
     pub fn body(&self) -> &Bytes {
         &self.body
+    }
+
+    /// Whether the body is still to be read: a success from
+    /// [`Client::execute_streaming`](crate::Client::execute_streaming). Read it with
+    /// [`stream`](Self::stream); the decoding methods ([`json`](Self::json), [`text`](Self::text),
+    /// ...) see an empty body.
+    pub fn is_pending(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// The body as a [`ByteStream`], read as it arrives when it is still pending, or else the
+    /// body already read, as one chunk. This is how a binary download is returned without
+    /// holding it all in memory.
+    pub fn stream<E>(self) -> Result<Response<ByteStream>, Error<E>> {
+        let body = match self.pending {
+            Some(pending) => ByteStream::pending(*pending, self.status, &self.headers),
+            None => ByteStream::read(self.body),
+        };
+        Ok(Response {
+            status: self.status,
+            headers: self.headers,
+            body,
+            typed_headers: (),
+        })
     }
 
     /// Decodes the body as JSON, whatever `Content-Type` says (`*/*` responses are JSON too).
@@ -53,6 +95,7 @@ impl RawResponse {
             Err(source) => Err(Error::Decode(Box::new(DecodeError {
                 source,
                 response: self,
+                header: None,
             }))),
         }
     }
@@ -84,6 +127,7 @@ impl RawResponse {
             Err(source) => Error::Decode(Box::new(DecodeError {
                 source,
                 response: self,
+                header: None,
             })),
         }
     }
@@ -118,6 +162,7 @@ impl RawResponse {
             status: self.status,
             headers: self.headers,
             body,
+            typed_headers: (),
         }
     }
 }
@@ -130,21 +175,25 @@ impl fmt::Debug for RawResponse {
             .field("headers", &redact::Headers(&self.headers))
             .field("body", &redact::body_text(&self.body, SHOWN))
             .field("body_len", &self.body.len())
+            .field("pending", &self.pending.is_some())
             .finish()
     }
 }
 
-/// A successful response: the decoded body with the status and headers it came with.
+/// A successful response: the decoded body with the status and headers it came with, and
+/// `H`, the headers the spec declares for it decoded into a type (`()` when it declares none or
+/// they are not decoded).
 ///
 /// `Debug` hides `Set-Cookie` and other secret-looking header values.
 #[derive(Clone)]
-pub struct Response<T> {
+pub struct Response<T, H = ()> {
     status: StatusCode,
     headers: HeaderMap,
     body: T,
+    typed_headers: H,
 }
 
-impl<T> Response<T> {
+impl<T, H> Response<T, H> {
     /// The status.
     pub fn status(&self) -> StatusCode {
         self.status
@@ -153,6 +202,11 @@ impl<T> Response<T> {
     /// The headers.
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
+    }
+
+    /// The headers the spec declares, decoded.
+    pub fn typed_headers(&self) -> &H {
+        &self.typed_headers
     }
 
     /// The decoded body.
@@ -165,21 +219,56 @@ impl<T> Response<T> {
         self.body
     }
 
+    /// The decoded body and decoded headers, dropping status and raw headers.
+    pub fn into_parts(self) -> (T, H) {
+        (self.body, self.typed_headers)
+    }
+
     /// The same response with its body changed by `f`.
-    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U, H> {
         Response {
             status: self.status,
             headers: self.headers,
             body: f(self.body),
+            typed_headers: self.typed_headers,
+        }
+    }
+
+    /// The same response with its headers decoded by `decode` (generated code builds the
+    /// operation's header struct with [`decode_header`](crate::decode_header)).
+    ///
+    /// A header that does not decode is [`Error::Decode`]: its
+    /// [`header`](DecodeError::header) names it, and its response has the status and headers
+    /// but an empty body (the body was decoded already).
+    pub fn with_typed_headers<H2, E>(
+        self,
+        decode: impl FnOnce(&HeaderMap) -> Result<H2, HeaderDecodeError>,
+    ) -> Result<Response<T, H2>, Error<E>> {
+        match decode(&self.headers) {
+            Ok(typed_headers) => Ok(Response {
+                status: self.status,
+                headers: self.headers,
+                body: self.body,
+                typed_headers,
+            }),
+            Err(error) => {
+                let (name, source) = error.into_parts();
+                Err(Error::Decode(Box::new(DecodeError {
+                    source,
+                    response: RawResponse::new(self.status, self.headers, Bytes::new()),
+                    header: Some(name),
+                })))
+            }
         }
     }
 }
 
-impl<T: fmt::Debug> fmt::Debug for Response<T> {
+impl<T: fmt::Debug, H: fmt::Debug> fmt::Debug for Response<T, H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Response")
             .field("status", &self.status)
             .field("headers", &redact::Headers(&self.headers))
+            .field("typed_headers", &self.typed_headers)
             .field("body", &self.body)
             .finish()
     }

@@ -139,6 +139,8 @@ fn type_tokens(api: &Api, ty: &TypeRef) -> TokenStream {
         TypeRef::Date => quote! { ::chrono::NaiveDate },
         TypeRef::Uuid => quote! { ::uuid::Uuid },
         TypeRef::Bytes => quote! { ::apiforge_runtime::Bytes },
+        TypeRef::Upload => quote! { ::apiforge_runtime::Upload },
+        TypeRef::ByteStream => quote! { ::apiforge_runtime::ByteStream },
         TypeRef::Base64 => quote! { Vec<u8> },
         TypeRef::Json => quote! { ::serde_json::Value },
         TypeRef::Named(id) => {
@@ -180,6 +182,8 @@ fn type_text(api: &Api, ty: &TypeRef) -> String {
         TypeRef::Date => "NaiveDate".to_owned(),
         TypeRef::Uuid => "Uuid".to_owned(),
         TypeRef::Bytes => "Bytes".to_owned(),
+        TypeRef::Upload => "Upload".to_owned(),
+        TypeRef::ByteStream => "ByteStream".to_owned(),
         TypeRef::Base64 => "Vec<u8>".to_owned(),
         TypeRef::Json => "serde_json::Value".to_owned(),
         TypeRef::Named(id) => api.type_def(*id).ident.clone(),

@@ -7,7 +7,7 @@ use quote::quote;
 use super::{doc_attrs, ident, type_tokens};
 use crate::ir::{
     Api, EncodingKind, Operation, OperationModule, Outcome, Param, ParamLocation, PathPart,
-    QueryStyle, ResponseBody, ResponseCase, ResponseEnum, StatusMatch, TypeRef,
+    QueryStyle, ResponseBody, ResponseCase, ResponseEnum, ResponseHeaders, StatusMatch, TypeRef,
 };
 
 /// Methods with more arguments than this (counting `&self`) trip `clippy::too_many_arguments`.
@@ -60,6 +60,11 @@ pub(super) fn module_file(api: &Api, module: &OperationModule) -> TokenStream {
             .flatten()
             .map(|response_enum| response_enum_tokens(api, response_enum))
     });
+    let header_structs = module
+        .operations
+        .iter()
+        .filter_map(|op| op.response_headers.as_ref())
+        .map(|headers| response_headers_tokens(api, headers));
     quote! {
         #(#docs)*
 
@@ -70,6 +75,8 @@ pub(super) fn module_file(api: &Api, module: &OperationModule) -> TokenStream {
         #(#builders)*
 
         #(#enums)*
+
+        #(#header_structs)*
     }
 }
 
@@ -238,6 +245,23 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         op.method_ident
     );
     let send_body = send_with_info_body(api, op);
+    let (typed_headers, with_info_doc) = match &op.response_headers {
+        Some(headers) => {
+            let name = ident(&headers.ident);
+            (
+                quote! { , #name },
+                format!(
+                    " Sends the request and returns the status, the headers (typed: [`{}`]) and the decoded body.",
+                    headers.ident
+                ),
+            )
+        }
+        None => (
+            quote! {},
+            " Sends the request and returns the status, the headers and the decoded body."
+                .to_owned(),
+        ),
+    };
     quote! {
         #[doc = #struct_doc]
         #[must_use = "a request does nothing until it is sent"]
@@ -258,17 +282,20 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
                 self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
             }
 
-            /// Sends the request and returns the status, the headers and the decoded body.
-            pub async fn send_with_info(self) -> Result<::apiforge_runtime::Response<#success>, #error> {
+            #[doc = #with_info_doc]
+            pub async fn send_with_info(self) -> Result<::apiforge_runtime::Response<#success #typed_headers>, #error> {
                 #send_body
             }
         }
     }
 }
 
+/// The runtime's name for a structured encoding; text and bytes have their own calls.
 fn encoding_tokens(kind: EncodingKind) -> TokenStream {
     match kind {
-        EncodingKind::Json => quote! { ::apiforge_runtime::BodyEncoding::Json },
+        EncodingKind::Json | EncodingKind::Text | EncodingKind::Binary => {
+            quote! { ::apiforge_runtime::BodyEncoding::Json }
+        }
         EncodingKind::FormUrlEncoded => quote! { ::apiforge_runtime::BodyEncoding::FormUrlEncoded },
         EncodingKind::Multipart => quote! { ::apiforge_runtime::BodyEncoding::Multipart },
     }
@@ -311,7 +338,7 @@ fn send_with_info_body(api: &Api, op: &Operation) -> TokenStream {
         let name = ident(&param.ident);
         let wire = &param.wire_name;
         match param.location {
-            ParamLocation::Path | ParamLocation::FormField => {}
+            ParamLocation::Path | ParamLocation::FormField | ParamLocation::FormFile => {}
             ParamLocation::Query(style) => {
                 let style = match style {
                     QueryStyle::Form { explode } => {
@@ -349,21 +376,44 @@ fn send_with_info_body(api: &Api, op: &Operation) -> TokenStream {
     let form_fields: Vec<&Param> = op
         .params
         .iter()
-        .filter(|p| p.location == ParamLocation::FormField)
+        .filter(|p| {
+            matches!(
+                p.location,
+                ParamLocation::FormField | ParamLocation::FormFile
+            )
+        })
         .collect();
+    let default_encoding = op.encodings.first();
     if !form_fields.is_empty() {
         let adds = form_fields.iter().map(|param| {
             let name = ident(&param.ident);
             let wire = &param.wire_name;
-            quote! { form.field(#wire, &self.#name)?; }
+            match (param.location, param.required, &param.ty) {
+                (ParamLocation::FormField, _, _) => quote! { form.field(#wire, &self.#name)?; },
+                (_, true, TypeRef::Upload) => quote! { form.file(#wire, self.#name); },
+                (_, false, TypeRef::Vec(_)) => {
+                    quote! { form.files(#wire, self.#name.into_iter().flatten()); }
+                }
+                _ => quote! { form.files(#wire, self.#name); },
+            }
         });
         statements.push(quote! {
             let mut form = ::apiforge_runtime::Form::new();
             #(#adds)*
             request.form(form, #encoding);
         });
-    } else if op.body.is_some() {
-        statements.push(quote! { request.body(&self.body, #encoding)?; });
+    } else if let (Some(body), Some(default_encoding)) = (&op.body, default_encoding) {
+        let value = if body.required {
+            quote! { Some(self.body) }
+        } else {
+            quote! { self.body }
+        };
+        let media_type = &default_encoding.media_type;
+        statements.push(match default_encoding.kind {
+            EncodingKind::Text => quote! { request.text_body(#value, #media_type); },
+            EncodingKind::Binary => quote! { request.upload_body(#value, #media_type); },
+            _ => quote! { request.body(&self.body, #encoding)?; },
+        });
     }
     let request_binding = if statements.is_empty() {
         quote! { let request }
@@ -371,6 +421,12 @@ fn send_with_info_body(api: &Api, op: &Operation) -> TokenStream {
         quote! { let mut request }
     };
 
+    let streams = op.responses.iter().any(|c| c.body == ResponseBody::Stream);
+    let execute = if streams {
+        quote! { execute_streaming }
+    } else {
+        quote! { execute }
+    };
     let decode = match op.responses.as_slice() {
         // Every status means the same thing: no `match` to write.
         [case] if case.status == StatusMatch::Default => response_result(op, case),
@@ -394,7 +450,7 @@ fn send_with_info_body(api: &Api, op: &Operation) -> TokenStream {
         let path = #path;
         #request_binding = ::apiforge_runtime::Request::new(::apiforge_runtime::Method::#method, path, &[#(#security),*]);
         #(#statements)*
-        let response = self.client.runtime.execute(request).await?;
+        let response = self.client.runtime.#execute(request).await?;
         #decode
     }
 }
@@ -421,16 +477,21 @@ fn response_result(op: &Operation, case: &ResponseCase) -> TokenStream {
         ResponseBody::Json(_) => quote! { json },
         ResponseBody::Text => quote! { text },
         ResponseBody::Bytes => quote! { bytes },
+        ResponseBody::Stream => quote! { stream },
     };
+    let with_headers = op.response_headers.as_ref().map(|headers| {
+        let name = ident(&headers.ident);
+        quote! { .and_then(|response| response.with_typed_headers(#name::decode)) }
+    });
     match &case.outcome {
-        Outcome::Success(None) => quote! { response.#decode() },
+        Outcome::Success(None) => quote! { response.#decode() #with_headers },
         Outcome::Success(Some(variant)) => {
             let enum_name = op.success_enum.as_ref().map(|e| ident(&e.ident));
             let variant = ident(variant);
             if case.body == ResponseBody::Empty {
-                quote! { response.empty().map(|response| response.map(|()| #enum_name::#variant)) }
+                quote! { response.empty().map(|response| response.map(|()| #enum_name::#variant)) #with_headers }
             } else {
-                quote! { response.#decode().map(|response| response.map(#enum_name::#variant)) }
+                quote! { response.#decode().map(|response| response.map(#enum_name::#variant)) #with_headers }
             }
         }
         Outcome::Error(variant) => {
@@ -440,7 +501,9 @@ fn response_result(op: &Operation, case: &ResponseCase) -> TokenStream {
                 ResponseBody::Empty => quote! { Err(response.error_empty(#enum_name::#variant)) },
                 ResponseBody::Json(_) => quote! { Err(response.error_json(#enum_name::#variant)) },
                 ResponseBody::Text => quote! { Err(response.error_text(#enum_name::#variant)) },
-                ResponseBody::Bytes => quote! { Err(response.error_bytes(#enum_name::#variant)) },
+                ResponseBody::Bytes | ResponseBody::Stream => {
+                    quote! { Err(response.error_bytes(#enum_name::#variant)) }
+                }
             }
         }
     }
@@ -473,5 +536,68 @@ fn response_enum_tokens(api: &Api, response_enum: &ResponseEnum) -> TokenStream 
         pub enum #name {
             #(#variants)*
         }
+    }
+}
+
+/// The struct of an operation's declared response headers, and its decoder.
+fn response_headers_tokens(api: &Api, headers: &ResponseHeaders) -> TokenStream {
+    let name = ident(&headers.ident);
+    let docs = doc_attrs(&headers.docs);
+    let fields = headers.fields.iter().map(|field| {
+        let field_name = ident(&field.ident);
+        let ty = type_tokens(api, &field.ty);
+        let mut lines = vec![format!("`{}`.", field.wire_name)];
+        if !field.docs.is_empty() {
+            lines.push(String::new());
+            lines.extend(field.docs.iter().cloned());
+        }
+        let docs = doc_attrs(&lines);
+        quote! { #docs pub #field_name: Option<#ty>, }
+    });
+    let decodes = headers.fields.iter().map(|field| {
+        let field_name = ident(&field.ident);
+        let wire = &field.wire_name;
+        quote! { #field_name: ::apiforge_runtime::decode_header(headers, #wire)?, }
+    });
+    let debug = if headers.fields.iter().any(|f| f.secret) {
+        let entries = headers.fields.iter().map(|field| {
+            let field_name = ident(&field.ident);
+            let label = &field.ident;
+            if field.secret {
+                quote! { .field(#label, &self.#field_name.as_ref().map(|_| "<redacted>")) }
+            } else {
+                quote! { .field(#label, &self.#field_name) }
+            }
+        });
+        let label = &headers.ident;
+        Some(quote! {
+            impl ::std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.debug_struct(#label) #(#entries)* .finish()
+                }
+            }
+        })
+    } else {
+        None
+    };
+    let derives = if debug.is_some() {
+        quote! { #[derive(Clone, PartialEq)] }
+    } else {
+        quote! { #[derive(Clone, Debug, PartialEq)] }
+    };
+    quote! {
+        #docs
+        #derives
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            fn decode(headers: &::apiforge_runtime::HeaderMap) -> Result<Self, ::apiforge_runtime::HeaderDecodeError> {
+                Ok(Self { #(#decodes)* })
+            }
+        }
+
+        #debug
     }
 }

@@ -335,6 +335,7 @@ fn location(param: &Param) -> &'static str {
         ParamLocation::Header => "header",
         ParamLocation::Cookie => "cookie",
         ParamLocation::FormField => "form",
+        ParamLocation::FormFile => "file",
     }
 }
 

@@ -54,6 +54,7 @@ pub(super) fn type_file(api: &Api, def: &TypeDef) -> TokenStream {
         TypeKind::Enum(e) => match e.repr {
             EnumRepr::String => enum_tokens(e, &def.ident, docs),
             EnumRepr::Integer => integer_enum_tokens(e, &def.ident, docs),
+            EnumRepr::Mixed => mixed_enum_tokens(e, &def.ident, docs),
         },
         TypeKind::Union(u) => match &u.tagging {
             Tagging::Untagged => untagged_union_tokens(api, u, &def.ident, docs),
@@ -305,6 +306,81 @@ fn integer_enum_tokens(e: &EnumDef, type_name: &str, docs: TokenStream) -> Token
         }
 
         impl From<#name> for i64 {
+            fn from(value: #name) -> Self {
+                value.value()
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                write!(f, "{}", self.value())
+            }
+        }
+    }
+}
+
+/// An enum whose values are of several JSON types; it goes through `serde_json::Value`.
+fn mixed_enum_tokens(e: &EnumDef, type_name: &str, docs: TokenStream) -> TokenStream {
+    let name = ident(type_name);
+    let unknown = ident(&e.unknown_ident);
+    // The wire name is the value's JSON text, which `json!` reads as it is.
+    let literal = |wire: &str| {
+        let tokens = wire.parse::<TokenStream>().unwrap_or_default();
+        quote! { ::serde_json::json!(#tokens) }
+    };
+    let variants = e.variants.iter().enumerate().map(|(index, variant)| {
+        let variant_ident = ident(&variant.ident);
+        let default = (e.default == Some(index)).then(|| quote! { #[default] });
+        let doc = format!(" `{}`", variant.wire_name);
+        quote! {
+            #[doc = #doc]
+            #default
+            #variant_ident,
+        }
+    });
+    let value_arms = e.variants.iter().map(|variant| {
+        let variant_ident = ident(&variant.ident);
+        let value = literal(&variant.wire_name);
+        quote! { #name::#variant_ident => #value, }
+    });
+    let from_checks = e.variants.iter().map(|variant| {
+        let variant_ident = ident(&variant.ident);
+        let value = literal(&variant.wire_name);
+        quote! {
+            if value == #value {
+                return #name::#variant_ident;
+            }
+        }
+    });
+    let default_derive = e.default.is_some().then(|| quote! { Default, });
+    quote! {
+        #docs
+        #[derive(Clone, Debug, #default_derive PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(from = "::serde_json::Value", into = "::serde_json::Value")]
+        pub enum #name {
+            #(#variants)*
+            /// A value the spec does not list, kept as it came so that newer servers still decode.
+            #unknown(::serde_json::Value),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn value(&self) -> ::serde_json::Value {
+                match self {
+                    #(#value_arms)*
+                    #name::#unknown(value) => value.clone(),
+                }
+            }
+        }
+
+        impl From<::serde_json::Value> for #name {
+            fn from(value: ::serde_json::Value) -> Self {
+                #(#from_checks)*
+                #name::#unknown(value)
+            }
+        }
+
+        impl From<#name> for ::serde_json::Value {
             fn from(value: #name) -> Self {
                 value.value()
             }

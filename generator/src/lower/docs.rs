@@ -70,7 +70,10 @@ pub fn doc_lines(text: &str) -> Vec<String> {
 /// The width of a list item's marker with its space (`- `, `* `, `+ `, `12. `, `3) `), if
 /// the line starts one.
 fn list_marker_width(line: &str) -> Option<usize> {
-    if ["- ", "* ", "+ "].iter().any(|marker| line.starts_with(marker)) {
+    if ["- ", "* ", "+ "]
+        .iter()
+        .any(|marker| line.starts_with(marker))
+    {
         return Some(2);
     }
     let digits = line.bytes().take_while(u8::is_ascii_digit).count();

@@ -15,8 +15,8 @@ use openapiv3::{OpenAPI, ReferenceOr};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Pointer, Severity};
 use crate::ir::{
-    Api, ApiKeyLocation, Dependencies, OperationModule, SchemeKind, SecurityScheme, Server,
-    ServerVariable, Tagging, TypeDef, TypeId, TypeKind, TypeRef,
+    Api, ApiKeyLocation, Dependencies, EnumRepr, OperationModule, SchemeKind, SecurityScheme,
+    Server, ServerVariable, Tagging, TypeDef, TypeId, TypeKind, TypeRef,
 };
 use crate::naming::{Case, Scope};
 
@@ -125,12 +125,13 @@ impl<'a> Lowerer<'a> {
             TypeRef::Json => dependencies.serde_json = true,
             _ => {}
         });
-        // A discriminated union keeps values with unknown tags as `serde_json::Value`.
-        if api
-            .types
-            .iter()
-            .any(|def| matches!(&def.kind, TypeKind::Union(u) if u.tagging != Tagging::Untagged))
-        {
+        // A discriminated union keeps values with unknown tags as `serde_json::Value`, and an
+        // enum of mixed values goes through one.
+        if api.types.iter().any(|def| match &def.kind {
+            TypeKind::Union(u) => u.tagging != Tagging::Untagged,
+            TypeKind::Enum(e) => e.repr == EnumRepr::Mixed,
+            _ => false,
+        }) {
             dependencies.serde_json = true;
         }
         api.dependencies = dependencies;

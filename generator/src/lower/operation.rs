@@ -11,8 +11,8 @@ use super::schema::SchemaRef;
 use crate::diagnostic::{Diagnostic, Pointer};
 use crate::ir::{
     Body, Encoding, EncodingKind, HttpMethod, Operation, Outcome, Param, ParamLocation, PathPart,
-    QueryStyle, ResponseBody, ResponseCase, ResponseEnum, ResponseVariant, SecurityScheme,
-    StatusMatch, TypeRef,
+    QueryStyle, ResponseBody, ResponseCase, ResponseEnum, ResponseHeader, ResponseHeaders,
+    ResponseVariant, SecurityScheme, StatusMatch, TypeKind, TypeRef,
 };
 use crate::naming::{self, Case, Scope};
 
@@ -44,6 +44,15 @@ fn media_kind(media_type: &str) -> MediaKind {
         e if e.starts_with("text/") || e.ends_with("xml") => MediaKind::Text,
         _ => MediaKind::Binary,
     }
+}
+
+/// A form property that is a file part.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FileShape {
+    /// One file.
+    One,
+    /// An array of files, one part each.
+    Many,
 }
 
 /// An operation before its names are settled crate-wide.
@@ -118,6 +127,15 @@ impl<'a> Lowerer<'a> {
                     .map(|_| types.add_wanted(name, format!("{}Response", naming::pascal(name))))
             })
             .collect();
+        let headers: Vec<Option<usize>> = drafts
+            .iter()
+            .zip(&method_names)
+            .map(|(d, name)| {
+                d.op.response_headers
+                    .as_ref()
+                    .map(|_| types.add_wanted(name, format!("{}Headers", naming::pascal(name))))
+            })
+            .collect();
         let type_names = types.settle();
 
         drafts
@@ -132,6 +150,9 @@ impl<'a> Lowerer<'a> {
                 }
                 if let (Some(e), Some(slot)) = (&mut draft.op.success_enum, successes[index]) {
                     e.ident = type_names[slot].clone();
+                }
+                if let (Some(h), Some(slot)) = (&mut draft.op.response_headers, headers[index]) {
+                    h.ident = type_names[slot].clone();
                 }
                 (draft.tag, draft.op)
             })
@@ -165,6 +186,7 @@ impl<'a> Lowerer<'a> {
 
         let (responses, success, success_enum, error_enum) =
             self.responses(operation, pointer, &hint);
+        let response_headers = self.response_headers(operation, pointer, &hint);
         let accept = accept_header(operation, self.doc.components.as_ref());
         let security = self.security(operation, pointer, schemes);
 
@@ -225,6 +247,7 @@ impl<'a> Lowerer<'a> {
                 success,
                 success_enum,
                 error_enum,
+                response_headers,
                 security,
             },
         }
@@ -354,22 +377,52 @@ impl<'a> Lowerer<'a> {
         else {
             return (None, Vec::new(), Vec::new());
         };
-        let mut encodings = Vec::new();
+        let offered: Vec<(&String, EncodingKind)> = body
+            .content
+            .keys()
+            .map(|media_type| {
+                let kind = match media_kind(media_type) {
+                    MediaKind::Json => EncodingKind::Json,
+                    MediaKind::FormUrlEncoded => EncodingKind::FormUrlEncoded,
+                    MediaKind::Multipart => EncodingKind::Multipart,
+                    MediaKind::Text => EncodingKind::Text,
+                    MediaKind::Binary => EncodingKind::Binary,
+                };
+                (media_type, kind)
+            })
+            .collect();
+        // JSON is the default where the spec offers it; otherwise the first listed type. The
+        // caller may pick another encoding of the same body type (JSON or a form: one struct);
+        // text and bytes are other types, offered only when nothing structured is.
+        let Some(&(_, default_kind)) = offered
+            .iter()
+            .find(|(_, kind)| *kind == EncodingKind::Json)
+            .or_else(|| offered.first())
+        else {
+            return (None, Vec::new(), Vec::new());
+        };
+        let structured = |kind: EncodingKind| {
+            matches!(
+                kind,
+                EncodingKind::Json | EncodingKind::FormUrlEncoded | EncodingKind::Multipart
+            )
+        };
+        let mut encodings: Vec<Encoding> = Vec::new();
         let mut media_of = Vec::new();
-        for (media_type, media) in &body.content {
-            let kind = match media_kind(media_type) {
-                MediaKind::Json => EncodingKind::Json,
-                MediaKind::FormUrlEncoded => EncodingKind::FormUrlEncoded,
-                MediaKind::Multipart => EncodingKind::Multipart,
-                MediaKind::Text | MediaKind::Binary => {
-                    self.warning(
-                        &at.push("content").push(media_type),
-                        format!("request bodies of type `{media_type}` are not supported yet; this media type is skipped"),
-                    );
-                    continue;
-                }
-            };
-            if encodings.iter().any(|e: &Encoding| e.kind == kind) {
+        for (media_type, kind) in offered {
+            let media_at = at.push("content").push(media_type);
+            let same_type = kind == default_kind || (structured(kind) && structured(default_kind));
+            if !same_type {
+                self.warning(
+                    &media_at,
+                    format!(
+                        "the body is also accepted as `{media_type}`; the client sends it as {}",
+                        default_kind.describe()
+                    ),
+                );
+                continue;
+            }
+            if encodings.iter().any(|e| e.kind == kind) {
                 continue;
             }
             encodings.push(Encoding {
@@ -377,18 +430,13 @@ impl<'a> Lowerer<'a> {
                 kind,
                 method_ident: None,
             });
-            media_of.push((media, at.push("content").push(media_type)));
+            media_of.push((&body.content[media_type], media_at));
         }
-        // JSON is the default where the spec offers it; otherwise the first listed type.
-        let default = encodings
-            .iter()
-            .position(|e| e.kind == EncodingKind::Json)
-            .unwrap_or(0);
-        if default > 0 {
-            let json = encodings.remove(default);
-            encodings.insert(0, json);
-            let json = media_of.remove(default);
-            media_of.insert(0, json);
+        if let Some(default) = encodings.iter().position(|e| e.kind == default_kind) {
+            let chosen = encodings.remove(default);
+            encodings.insert(0, chosen);
+            let chosen = media_of.remove(default);
+            media_of.insert(0, chosen);
         }
         let Some((media, media_at)) = media_of.into_iter().next() else {
             return (None, Vec::new(), Vec::new());
@@ -398,6 +446,20 @@ impl<'a> Lowerer<'a> {
             .as_deref()
             .map(doc_lines)
             .unwrap_or_default();
+        let raw_type = match default_kind {
+            EncodingKind::Text => Some(TypeRef::String),
+            EncodingKind::Binary => Some(TypeRef::Upload),
+            _ => None,
+        };
+        if let Some(ty) = raw_type {
+            // Whatever the schema says, the caller hands over the text or the bytes as sent.
+            let body = Body {
+                ty,
+                required: body.required,
+                docs,
+            };
+            return (Some(body), encodings, Vec::new());
+        }
         let Some(schema) = &media.schema else {
             let body = Body {
                 ty: TypeRef::Json,
@@ -452,16 +514,27 @@ impl<'a> Lowerer<'a> {
                     ReferenceOr::Item(s) => (self.schema_docs(s), schema_format_name(s)),
                     ReferenceOr::Reference { .. } => (Vec::new(), None),
                 };
-                let ty = self.type_of(
-                    property.into(),
-                    &property_at,
-                    &format!("{hint}{}", naming::pascal(name)),
-                );
+                let file = self.is_file(property.into(), &property_at);
+                let (location, ty) = match file {
+                    Some(FileShape::One) => (ParamLocation::FormFile, TypeRef::Upload),
+                    Some(FileShape::Many) => (
+                        ParamLocation::FormFile,
+                        TypeRef::Vec(Box::new(TypeRef::Upload)),
+                    ),
+                    None => (
+                        ParamLocation::FormField,
+                        strip_option(self.type_of(
+                            property.into(),
+                            &property_at,
+                            &format!("{hint}{}", naming::pascal(name)),
+                        )),
+                    ),
+                };
                 Param {
                     ident: String::new(),
                     wire_name: name.clone(),
-                    location: ParamLocation::FormField,
-                    ty: strip_option(ty),
+                    location,
+                    ty,
                     required: body_required && required.contains(name),
                     docs,
                     secret: naming::is_secret(name, format),
@@ -469,6 +542,29 @@ impl<'a> Lowerer<'a> {
             })
             .collect();
         Some(fields)
+    }
+
+    /// Whether a form property is a file (`format: binary`, or Swagger 2.0's `type: file`
+    /// upgraded to it) or a list of files.
+    fn is_file(&mut self, schema: SchemaRef<'a>, pointer: &Pointer) -> Option<FileShape> {
+        let (schema, at) = self.resolve(schema, pointer)?;
+        match &schema.schema_kind {
+            openapiv3::SchemaKind::Type(openapiv3::Type::String(string)) => {
+                let binary = matches!(
+                    &string.format,
+                    openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)
+                );
+                binary.then_some(FileShape::One)
+            }
+            openapiv3::SchemaKind::Type(openapiv3::Type::Array(array)) => {
+                let items = array.items.as_ref()?;
+                match self.is_file(items.into(), &at.push("items"))? {
+                    FileShape::One => Some(FileShape::Many),
+                    FileShape::Many => None,
+                }
+            }
+            _ => None,
+        }
     }
 
     /// Splits the sent path into literals and parameters; every `{name}` gets a parameter.
@@ -635,6 +731,18 @@ impl<'a> Lowerer<'a> {
                 .map(|case| response_variant(case, status_variant(case.status)))
                 .collect(),
         });
+        if success_enum.is_none() {
+            // A binary download is handed over as it arrives, not buffered whole.
+            for case in &mut cases {
+                if case.outcome == Outcome::Success(None) && case.body == ResponseBody::Bytes {
+                    case.body = ResponseBody::Stream;
+                }
+            }
+        }
+        let successes: Vec<&ResponseCase> = cases
+            .iter()
+            .filter(|c| matches!(c.outcome, Outcome::Success(_)))
+            .collect();
         let success = match (&success_enum, successes.first()) {
             (Some(_), _) => TypeRef::Unit,
             (None, Some(case)) => case.body.ty(),
@@ -660,6 +768,112 @@ impl<'a> Lowerer<'a> {
             variants: errors,
         });
         (cases, success, success_enum, error_enum)
+    }
+
+    /// The headers the successful responses declare, merged by name (case-insensitively, as
+    /// HTTP compares them); `Content-Type` is left out, as OpenAPI says.
+    fn response_headers(
+        &mut self,
+        operation: &'a openapiv3::Operation,
+        pointer: &Pointer,
+        hint: &str,
+    ) -> Option<ResponseHeaders> {
+        let base = pointer.push("responses");
+        let mut fields: Vec<ResponseHeader> = Vec::new();
+        let mut idents = Scope::new(Case::Snake);
+        for (status, response) in &operation.responses.responses {
+            let (success, key) = match status {
+                StatusCode::Code(code) => ((200..300).contains(code), code.to_string()),
+                StatusCode::Range(range) => (*range == 2, format!("{range}XX")),
+            };
+            if !success {
+                continue;
+            }
+            let Some((response, at)) =
+                self.resolve_component(response, "responses", |c| &c.responses, &base.push(key))
+            else {
+                continue;
+            };
+            for (name, header) in &response.headers {
+                if name.eq_ignore_ascii_case("content-type")
+                    || fields
+                        .iter()
+                        .any(|f| f.wire_name.eq_ignore_ascii_case(name))
+                {
+                    continue;
+                }
+                let header_at = at.push("headers").push(name);
+                let Some((header, header_at)) =
+                    self.resolve_component(header, "headers", |c| &c.headers, &header_at)
+                else {
+                    continue;
+                };
+                let ty = match &header.format {
+                    openapiv3::ParameterSchemaOrContent::Schema(schema) => {
+                        let hint = format!("{hint}{}", naming::pascal(name));
+                        let ty = self.type_of(schema.into(), &header_at.push("schema"), &hint);
+                        header_type(self.decodes_from_text(&ty, true), strip_option(ty))
+                    }
+                    openapiv3::ParameterSchemaOrContent::Content(_) => TypeRef::String,
+                };
+                idents.add(name);
+                fields.push(ResponseHeader {
+                    ident: String::new(),
+                    wire_name: name.clone(),
+                    ty,
+                    secret: naming::is_secret(name, None),
+                    docs: header
+                        .description
+                        .as_deref()
+                        .map(doc_lines)
+                        .unwrap_or_default(),
+                });
+            }
+        }
+        if fields.is_empty() {
+            return None;
+        }
+        for (field, ident) in fields.iter_mut().zip(idents.settle()) {
+            field.ident = ident;
+        }
+        Some(ResponseHeaders {
+            ident: String::new(),
+            docs: vec![format!(
+                "The headers a successful `{hint}` response declares; each is `None` when the \
+                 server leaves it out."
+            )],
+            fields,
+        })
+    }
+
+    /// Whether `ty` is a scalar, a string or integer enum, or (where `list_allowed`) a list of
+    /// them: what a header's text can hold.
+    fn decodes_from_text(&self, ty: &TypeRef, list_allowed: bool) -> bool {
+        match ty {
+            TypeRef::Bool
+            | TypeRef::I32
+            | TypeRef::I64
+            | TypeRef::U32
+            | TypeRef::U64
+            | TypeRef::F32
+            | TypeRef::F64
+            | TypeRef::String
+            | TypeRef::DateTime
+            | TypeRef::Date
+            | TypeRef::Uuid => true,
+            TypeRef::Option(inner) => self.decodes_from_text(inner, list_allowed),
+            TypeRef::Vec(inner) => list_allowed && self.decodes_from_text(inner, false),
+            TypeRef::Named(id) => match self.types.get(id.0).and_then(|t| t.kind.as_ref()) {
+                Some(TypeKind::Enum(_)) => true,
+                // One level only: an alias of an alias is settled later.
+                Some(TypeKind::Alias(aliased)) => {
+                    !matches!(aliased, TypeRef::Named(_))
+                        && self.decodes_from_text(aliased, list_allowed)
+                }
+                _ => false,
+            },
+            _ => false,
+        }
     }
 
     fn response_body(
@@ -844,6 +1058,8 @@ fn encoding_method(kind: EncodingKind) -> &'static str {
         EncodingKind::Json => "json",
         EncodingKind::FormUrlEncoded => "form_urlencoded",
         EncodingKind::Multipart => "multipart",
+        EncodingKind::Text => "text",
+        EncodingKind::Binary => "binary",
     }
 }
 
@@ -987,6 +1203,12 @@ fn schema_format_name(schema: &openapiv3::Schema) -> Option<&str> {
 }
 
 /// Parameters are stored as `Option` when optional; their own nullability adds nothing.
+/// A header's type: scalars, enums of them and lists of those decode from header text;
+/// anything else is kept as the text.
+fn header_type(decodable: bool, ty: TypeRef) -> TypeRef {
+    if decodable { ty } else { TypeRef::String }
+}
+
 fn strip_option(ty: TypeRef) -> TypeRef {
     match ty {
         TypeRef::Option(inner) => *inner,

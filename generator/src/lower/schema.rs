@@ -527,7 +527,9 @@ impl<'a> Lowerer<'a> {
                 parts.additional = Additional::of(additional, pointer);
                 Some(TypeKind::Struct(self.struct_def(name, parts)))
             }
-            Shape::String { .. } | Shape::Integer { .. } => enum_of(schema).map(TypeKind::Enum),
+            Shape::String { .. } | Shape::Integer { .. } | Shape::MixedEnum => {
+                enum_of(schema).map(TypeKind::Enum)
+            }
             Shape::AllOf { members, own } => {
                 // One member with only annotations (or `required`) beside it is that member.
                 let adds_properties =
@@ -1353,6 +1355,25 @@ fn enum_of(schema: &Schema) -> Option<EnumDef> {
                 default.as_deref(),
             ))
         }
+        Shape::MixedEnum => {
+            let SchemaKind::Any(any) = &schema.schema_kind else {
+                return None;
+            };
+            let mut unique: Vec<&Value> = Vec::new();
+            for value in any.enumeration.iter().filter(|v| !v.is_null()) {
+                if !unique.contains(&value) {
+                    unique.push(value);
+                }
+            }
+            let values: Vec<String> = unique.iter().map(|v| v.to_string()).collect();
+            let default = default.map(Value::to_string);
+            Some(enum_def(
+                EnumRepr::Mixed,
+                &values,
+                &names,
+                default.as_deref(),
+            ))
+        }
         _ => None,
     }
 }
@@ -1379,6 +1400,18 @@ fn enum_def(repr: EnumRepr, values: &[String], names: &[String], default: Option
             (_, EnumRepr::String) => {
                 scope.add_wanted(value, "Empty".to_owned());
             }
+            // JSON text: a string keeps its words, a number reads as one (`V1`, `Minus1`).
+            (_, EnumRepr::Mixed) => match value.strip_prefix('-') {
+                Some(magnitude) => {
+                    scope.add_wanted(value, naming::pascal(&format!("minus {magnitude}")));
+                }
+                None if value.chars().any(char::is_alphanumeric) => {
+                    scope.add(value.trim_matches('"'));
+                }
+                None => {
+                    scope.add_wanted(value, "Empty".to_owned());
+                }
+            },
         }
     }
     let unknown = scope.add_wanted("", "Unknown".to_owned());
@@ -1635,6 +1668,8 @@ impl Sizes<'_> {
             TypeRef::DateTime | TypeRef::Uuid => 16,
             TypeRef::String | TypeRef::Base64 | TypeRef::Vec(_) | TypeRef::Map(_) => 24,
             TypeRef::Bytes => 32,
+            // Never in a generated type; a generous bound all the same.
+            TypeRef::Upload | TypeRef::ByteStream => 128,
             // 72 with `preserve_order`; a little more, to be safe.
             TypeRef::Json => 80,
             TypeRef::Boxed(_) => WORD,
@@ -1654,6 +1689,7 @@ impl Sizes<'_> {
                     TypeKind::Enum(e) => match e.repr {
                         EnumRepr::String => 32,
                         EnumRepr::Integer => 16,
+                        EnumRepr::Mixed => 80,
                     },
                     TypeKind::Union(u) => {
                         let largest = u
@@ -2145,7 +2181,7 @@ mod tests {
                 color:
                   $ref: "#/components/schemas/Color"
                 mixed:
-                  enum: [1, "one"]
+                  enum: [1, "one", true, 1]
                 weight:
                   type: number
                   enum: [0.5, 2]
@@ -2172,20 +2208,26 @@ mod tests {
         let color = field(&api, "Holder", "color");
         assert_eq!(color.ty, option(named(&api, "Color")));
         assert_eq!(color.codec, FieldCodec::RequiredNullable);
-        assert_eq!(field(&api, "Holder", "mixed").ty, TypeRef::Json);
+        // Values of several JSON types: an enum over their JSON text, `null` making it optional.
+        let mixed = field(&api, "Holder", "mixed");
+        assert_eq!(mixed.ty, named(&api, "HolderMixed"));
+        let TypeKind::Enum(mixed) = &def(&api, "HolderMixed").kind else {
+            panic!("not an enum");
+        };
+        assert_eq!(mixed.repr, EnumRepr::Mixed);
+        let variants: Vec<(&str, &str)> = mixed
+            .variants
+            .iter()
+            .map(|v| (v.ident.as_str(), v.wire_name.as_str()))
+            .collect();
+        assert_eq!(
+            variants,
+            [("V1", "1"), ("One", "\"one\""), ("True", "true")]
+        );
         let weight = field(&api, "Holder", "weight");
         assert_eq!(weight.ty, option(TypeRef::F64));
         assert_eq!(weight.docs, ["One of `0.5`, `2`."]);
-        assert_eq!(warnings.len(), 1, "{warnings:#?}");
-        assert!(
-            warnings[0]
-                .message
-                .contains("enum of values of different types")
-        );
-        assert_eq!(
-            warnings[0].pointer.as_deref(),
-            Some("#/components/schemas/Holder/properties/mixed")
-        );
+        assert!(warnings.is_empty(), "{warnings:#?}");
     }
 
     #[test]

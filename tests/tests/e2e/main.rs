@@ -8,6 +8,7 @@ mod lumminary;
 mod netsapiens;
 mod schemas;
 mod servers;
+mod transfers;
 mod verbit;
 mod yat;
 

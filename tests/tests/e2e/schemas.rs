@@ -10,7 +10,8 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use schemas::types::{
     Adoption, AdoptionAdopter, Cat, Circle, Color, Dog, Employee, Expr, Formats, IdOrName, IdQuery,
     IdQueryFallback, IdQueryPreferred, Labels, Literal, Lizard, Manager, MeasurementUnit, Mode,
-    Negation, Node, Pet, Priority, Profile, Rectangle, Settings, Shape, Sum, Task, TaskRetryCode,
+    Negation, Node, Pet, Priority, Profile, Rectangle, Settings, Shape, Sum, Task, TaskFlexible,
+    TaskRetryCode,
 };
 use serde_json::{Value, json};
 use wiremock::{MockServer, ResponseTemplate};
@@ -729,7 +730,7 @@ async fn integer_enums_send_numbers_and_keep_unknown_values() {
         retry_code: Some(TaskRetryCode::Minus1),
         color: Some(Some(Color::Green)),
         weight: Some(0.5),
-        flexible: Some(json!(true)),
+        flexible: Some(TaskFlexible::True),
         mode: Some(Mode::Careful),
     };
 
@@ -752,7 +753,13 @@ async fn integer_enums_send_numbers_and_keep_unknown_values() {
     assert_eq!(created.priority.value(), 9);
     assert_eq!(created.retry_code, Some(TaskRetryCode::Minus1));
     assert_eq!(created.color, Some(None));
-    assert_eq!(created.flexible, Some(json!("one")));
+    assert_eq!(created.flexible, Some(TaskFlexible::One));
+    assert_eq!(
+        TaskFlexible::from(json!(2)),
+        TaskFlexible::Unknown(json!(2)),
+        "a value the spec does not list is kept"
+    );
+    assert_eq!(TaskFlexible::V1.value(), json!(1));
     assert_eq!(created.mode, Some(Mode::Unknown("reckless".to_owned())));
     assert_eq!(Priority::default(), Priority::Normal);
     assert_eq!(i64::from(Priority::Low), 1);

@@ -147,6 +147,10 @@ mod task;
 
 pub use task::Task;
 
+mod task_flexible;
+
+pub use task_flexible::TaskFlexible;
+
 mod task_retry_code;
 
 pub use task_retry_code::TaskRetryCode;

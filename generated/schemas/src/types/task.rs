@@ -19,7 +19,7 @@ pub struct Task {
     pub weight: Option<f64>,
     /// One of `1`, `"one"`, `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flexible: Option<::serde_json::Value>,
+    pub flexible: Option<crate::types::TaskFlexible>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<crate::types::Mode>,
 }

@@ -206,11 +206,11 @@ fn api_key_provider(server: &wiremock::MockServer) -> TokenProvider {
 #[tokio::test]
 async fn flow_api_key_to_jwt_refetched_after_the_configured_lifetime() {
     // Verbit documents a one-hour token that is not a JWT the client can read; the provider
-    // is told the lifetime (1 s here) and fetches again half-way through it.
+    // is told the lifetime (2 s here) and fetches again half-way through it.
     let server = start().await;
     mount_auth(&server, 2).await;
     mount(&server, "GET", "/jobs", ResponseTemplate::new(200)).await;
-    let provider = Arc::new(api_key_provider(&server).lifetime(Duration::from_secs(1)));
+    let provider = Arc::new(api_key_provider(&server).lifetime(Duration::from_secs(2)));
     let client = runtime_client(&server, provider.clone());
 
     assert_eq!(
@@ -222,7 +222,7 @@ async fn flow_api_key_to_jwt_refetched_after_the_configured_lifetime() {
         200
     );
     assert_eq!(provider.fetches(), 1);
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
     assert_eq!(
         protected_get(&client, "/jobs", PROTECTED).await.unwrap(),
         200

@@ -11,7 +11,7 @@ use crate::ir::{Api, ExampleValue, TokenFlow};
 pub(super) fn token_flow_text(api: &Api, flow: &TokenFlow) -> Vec<String> {
     vec![
         format!(
-            "`{}` hands out tokens. A `TokenProvider` calls it before the first request that needs a credential and caches the token until shortly before it expires: when the token response says, or the JWT's own `exp` claim (`.lifetime(...)` sets a lifetime the API documents). Requests that need a token while one is being fetched wait for that one fetch, and a request the server refuses with `401` is sent once more with a fresh token.",
+            "`{}` hands out tokens. A `TokenProvider` calls it before the first request that needs a credential and keeps the token until shortly before it expires, which it learns from the JWT's own `exp` claim, from `Token::expires_in` when the response says, or from `.lifetime(...)` when the API documents a fixed one. Requests that need a token while one is being fetched wait for that one fetch, and a request the server refuses with `401` is sent once more with a fresh token.",
             flow.operation
         ),
         format!(

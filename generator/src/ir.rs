@@ -34,6 +34,56 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// The crates the generated code needs beyond the runtime and serde.
     pub dependencies: Dependencies,
+    /// How a program gets a token from the API itself, when one operation clearly hands
+    /// them out; the README and the crate docs show it as a compiled example.
+    pub token_flow: Option<TokenFlow>,
+}
+
+/// A token operation, and how to call it: the credentials-provider example of the docs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TokenFlow {
+    /// The token operation's `Client` method (`post_jwt_auth`): it needs no credentials and
+    /// its success body holds a token.
+    pub operation: String,
+    /// The operation's required arguments, in order (required parameters, then the body).
+    pub arguments: Vec<ExampleValue>,
+    /// A value for the optional body, which a token call cannot do without.
+    pub optional_body: Option<ExampleValue>,
+    /// The fields from the success body to the token (`data`, `token`); each a `String` or
+    /// a struct that must be present.
+    pub token_path: Vec<String>,
+    /// An operation that needs the token and takes no arguments, called with it in the
+    /// example (`jwt_get`).
+    pub then: Option<String>,
+}
+
+/// A value an example passes, which emit spells as Rust.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExampleValue {
+    /// A string, written as a `&str` literal (converted with `Into` where needed).
+    Str(String),
+    /// An integer literal.
+    Int(i64),
+    /// A boolean literal.
+    Bool(bool),
+    /// `None`.
+    None,
+    /// `Default::default()`.
+    Default,
+    /// A variant of a generated enum.
+    Variant {
+        /// The enum.
+        ty: TypeId,
+        /// The variant's identifier.
+        variant: String,
+    },
+    /// A generated struct, every field given.
+    Struct {
+        /// The struct.
+        ty: TypeId,
+        /// Field identifiers and values, in declaration order.
+        fields: Vec<(String, ExampleValue)>,
+    },
 }
 
 /// Optional dependencies of a generated crate, each needed only when a type uses it.
@@ -194,6 +244,9 @@ pub struct Operation {
     pub http_method: HttpMethod,
     /// The path key as written in the spec (`/jwt/{jti}#1`).
     pub path_template: String,
+    /// The path template as requested, without the key's `#...` suffix (`/jwt/{jti}`): what
+    /// tracing spans and middleware report beside the operation id.
+    pub route: String,
     /// The path actually requested, in parts: the `#...` suffix is gone.
     pub path: Vec<PathPart>,
     /// `summary`.
@@ -224,6 +277,9 @@ pub struct Operation {
     /// Security alternatives: each is a list of indexes into [`Api::security_schemes`].
     /// Empty means no credentials are sent.
     pub security: Vec<Vec<usize>>,
+    /// The spec marks the operation safe to send more than once (`x-apiforge-retry-safe` or
+    /// `x-idempotent`), so the runtime may retry it whatever its method.
+    pub retry_safe: bool,
 }
 
 /// An HTTP method.

@@ -107,3 +107,140 @@ fn path_parameters_come_first_in_path_order_then_required_then_optional() {
         "optional parameters are builder methods: {signature}"
     );
 }
+
+/// The file at `path` (or, for `src/operations/`, every operation file) and the warnings.
+fn generated_file(document: &str, path: &str) -> (String, Vec<String>) {
+    let settings = Settings {
+        target: Target {
+            crate_name: "ops".to_owned(),
+            crate_version: "0.1.0".to_owned(),
+        },
+        packaging: Packaging {
+            runtime_path: "../runtime".to_owned(),
+            standalone: true,
+        },
+    };
+    let generated = generate("ops.yaml", document.as_bytes(), &settings).expect("generates");
+    let warnings = generated.warnings.iter().map(|w| w.to_string()).collect();
+    let text: Vec<&str> = generated
+        .files
+        .iter()
+        .filter(|f| f.path == path || (path.ends_with('/') && f.path.starts_with(path)))
+        .map(|f| f.contents.as_str())
+        .collect();
+    assert!(!text.is_empty(), "no {path}");
+    (text.join("\n"), warnings)
+}
+
+#[test]
+fn every_request_names_its_operation_and_route() {
+    let text = operations_file(&format!(
+        "{HEAD}paths:\n  /jwt/{{jti}}#1:\n    delete:\n      operationId: revokeJwtByJti\n      parameters: [{{name: jti, in: path, required: true, schema: {{type: string}}}}]\n      responses: {{'204': {{description: ok}}}}\n  /ping:\n    get: {{responses: {{'204': {{description: ok}}}}}}\n"
+    ));
+    assert!(
+        text.contains("request.operation(\"revokeJwtByJti\", \"/jwt/{jti}\");"),
+        "the route drops the key's suffix: {text}"
+    );
+    assert!(
+        text.contains("request.operation(\"get_ping\", \"/ping\");"),
+        "a made-up id is reported: {text}"
+    );
+    assert!(!text.contains("retry_safe"), "{text}");
+}
+
+#[test]
+fn retry_safe_extensions_mark_the_request() {
+    let (text, warnings) = generated_file(
+        &format!(
+            "{HEAD}paths:\n  /jobs:\n    post:\n      operationId: createJob\n      x-apiforge-retry-safe: true\n      responses: {{'204': {{description: ok}}}}\n  /runs:\n    post:\n      operationId: startRun\n      x-idempotent: true\n      responses: {{'204': {{description: ok}}}}\n  /other:\n    post:\n      operationId: other\n      x-idempotent: 'yes'\n      x-apiforge-retry-safe: false\n      responses: {{'204': {{description: ok}}}}\n"
+        ),
+        "src/operations/",
+    );
+    assert_eq!(
+        text.matches("request.retry_safe();").count(),
+        2,
+        "createJob and startRun only: {text}"
+    );
+    let other = text
+        .split("pub async fn send_with_info")
+        .last()
+        .expect("three operations");
+    assert!(!other.contains("retry_safe"), "{other}");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("`x-idempotent` must be `true` or `false`")),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn builder_names_win_over_parameters_named_like_them() {
+    let text = operations_file(&format!(
+        "{HEAD}paths:\n  /wait:\n    get:\n      operationId: wait\n      parameters:\n        - {{name: timeout, in: query, schema: {{type: integer}}}}\n        - {{name: send_blocking, in: query, schema: {{type: integer}}}}\n      responses: {{'204': {{description: ok}}}}\n"
+    ));
+    assert!(
+        text.contains("pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self"),
+        "{text}"
+    );
+    assert!(
+        text.contains("pub fn timeout_2(mut self, value: impl Into<i64>) -> Self"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\"timeout\",\n                &self.timeout_2,"),
+        "{text}"
+    );
+    assert!(text.contains("pub fn send_blocking_2("), "{text}");
+    assert!(
+        text.contains("#[cfg(feature = \"blocking\")]\n    pub fn send_blocking(self)"),
+        "{text}"
+    );
+}
+
+const TOKEN_SPEC: &str = "components:\n  securitySchemes:\n    bearer: {type: http, scheme: bearer}\n  schemas:\n    Login:\n      type: object\n      required: [user, kind]\n      properties:\n        user: {type: string}\n        kind: {type: string, enum: [password, mfa]}\n        note: {type: string}\n    Refresh:\n      type: object\n      required: [refresh_token]\n      properties:\n        refresh_token: {type: string}\n    Tokens:\n      type: object\n      required: [data]\n      properties:\n        data:\n          type: object\n          required: [jwt]\n          properties:\n            jwt: {type: string}\nsecurity: [{bearer: []}]\npaths:\n  /refresh:\n    post:\n      operationId: refresh\n      security: []\n      requestBody: {required: true, content: {application/json: {schema: {$ref: '#/components/schemas/Refresh'}}}}\n      responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Tokens'}}}}}\n  /login:\n    post:\n      operationId: login\n      security: []\n      requestBody: {required: true, content: {application/json: {schema: {$ref: '#/components/schemas/Login'}}}}\n      responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Tokens'}}}}}\n  /me:\n    get:\n      operationId: me\n      responses: {'204': {description: ok}}\n";
+
+#[test]
+fn the_token_flow_is_the_login_not_the_refresh() {
+    let (lib, _) = generated_file(&format!("{HEAD}{TOKEN_SPEC}"), "src/lib.rs");
+    assert!(lib.contains("//! # Getting a token"), "{lib}");
+    assert!(lib.contains("//! ```no_run"), "{lib}");
+    assert!(lib.contains("`login` hands out tokens"), "{lib}");
+    assert!(lib.contains(".login(ops::types::Login {"), "{lib}");
+    assert!(
+        lib.contains("kind: ops::types::LoginKind::Password,"),
+        "{lib}"
+    );
+    assert!(lib.contains("note: None,"), "{lib}");
+    assert!(
+        lib.contains(".map(|response| Token::new(response.data.jwt))"),
+        "{lib}"
+    );
+    assert!(
+        lib.contains("let result = client.me().send().await?;"),
+        "{lib}"
+    );
+    let (readme, _) = generated_file(&format!("{HEAD}{TOKEN_SPEC}"), "README.md");
+    let code = lib
+        .lines()
+        .skip_while(|line| *line != "//! ```no_run")
+        .skip(1)
+        .take_while(|line| *line != "//! ```")
+        .map(|line| line.strip_prefix("//! ").unwrap_or("").to_owned() + "\n")
+        .collect::<String>();
+    assert!(
+        readme.contains(&format!("```rust,no_run\n{code}```")),
+        "the README shows the doctest's code:\n{code}\n{readme}"
+    );
+}
+
+#[test]
+fn no_token_flow_without_a_clear_token_operation() {
+    // Only a refresh (which takes a token) hands out tokens.
+    let spec = TOKEN_SPEC.replace("  /login:\n", "  /login_unused:\n").replace(
+        "$ref: '#/components/schemas/Login'}}}}\n      responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Tokens'}}}}}",
+        "$ref: '#/components/schemas/Login'}}}}\n      responses: {'204': {description: ok}}",
+    );
+    let (lib, _) = generated_file(&format!("{HEAD}{spec}"), "src/lib.rs");
+    assert!(!lib.contains("Getting a token"), "{lib}");
+}

@@ -38,6 +38,10 @@ pub struct Client {
 /// Everything a client's clones share besides the connection pool.
 struct Shared {
     base_url: Box<str>,
+    /// The base URL parsed once, with the path of its own that request paths follow, when it
+    /// has neither query nor fragment (always, in practice): each request then parses only
+    /// its path rather than the whole URL.
+    base: Option<(Url, Box<str>)>,
     /// The origin of the base URL: the only one credentials and cookies are sent to.
     origin: url::Origin,
     credentials: Credentials,
@@ -264,10 +268,23 @@ impl Client {
 
     /// The URL of `request` before credentials: base URL, path and query parameters.
     fn url(&self, request: &Request) -> Result<Url, EncodeError> {
-        let target = format!("{}{}", self.shared.base_url, request.path);
-        let mut url = Url::parse(&target).map_err(|error| {
-            EncodeError::new(format!("invalid URL for path `{}`: {error}", request.path))
-        })?;
+        let mut url = match &self.shared.base {
+            Some((base, base_path)) => {
+                let mut url = base.clone();
+                if base_path.is_empty() {
+                    url.set_path(&request.path);
+                } else {
+                    url.set_path(&format!("{base_path}{}", request.path));
+                }
+                url
+            }
+            None => {
+                let target = format!("{}{}", self.shared.base_url, request.path);
+                Url::parse(&target).map_err(|error| {
+                    EncodeError::new(format!("invalid URL for path `{}`: {error}", request.path))
+                })?
+            }
+        };
         if !request.query.is_empty() {
             url.query_pairs_mut().extend_pairs(
                 request
@@ -842,10 +859,15 @@ impl<C: From<Client>> ClientBuilder<C> {
                 builder.build()?
             }
         };
+        let base = (parsed.query().is_none() && parsed.fragment().is_none()).then(|| {
+            let base_path: Box<str> = parsed.path().trim_end_matches('/').into();
+            (parsed.clone(), base_path)
+        });
         Ok(C::from(Client {
             http,
             shared: Arc::new(Shared {
                 base_url: base_url.trim_end_matches('/').into(),
+                base,
                 origin: parsed.origin(),
                 credentials: self.credentials,
                 retry: self.retry,
@@ -873,5 +895,48 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("max_redirects", &self.max_redirects)
             .field("middleware", &self.middleware.len())
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::Method;
+
+    /// The URL the client builds, and the one parsing base URL and path as one string gives.
+    fn both(base_url: &str, path: &str) -> (Url, Url) {
+        let client = ClientBuilder::<Client>::new(None, "ua")
+            .base_url(base_url)
+            .build()
+            .expect("a client");
+        let request = Request::new(Method::GET, path.to_owned(), &[]);
+        let built = client.url(&request).expect("a URL");
+        let parsed =
+            Url::parse(&format!("{}{path}", base_url.trim_end_matches('/'))).expect("a parsed URL");
+        (built, parsed)
+    }
+
+    #[test]
+    fn request_urls_are_the_base_url_followed_by_the_path() {
+        for (base_url, path) in [
+            ("http://127.0.0.1:8080", "/jwt"),
+            ("http://127.0.0.1:8080/", "/jwt"),
+            ("https://api.example.com/ns-api/v2", "/jwt/a%2Fb%3Fc%23d"),
+            ("https://api.example.com/ns-api/v2/", "/jwt/1000%40example"),
+            ("https://api.example.com/v1", "/items/%2E%2E/x"),
+            ("https://api.example.com/v1", "/a b/ü"),
+            ("https://API.example.com:443/v1", ""),
+        ] {
+            let (built, parsed) = both(base_url, path);
+            assert_eq!(built, parsed, "{base_url} + {path}");
+        }
+        let (built, _) = both("https://api.example.com/ns-api/v2", "/jwt/x");
+        assert_eq!(built.as_str(), "https://api.example.com/ns-api/v2/jwt/x");
+    }
+
+    #[test]
+    fn a_base_url_with_a_query_is_parsed_with_each_path() {
+        let (built, parsed) = both("https://api.example.com/v1?tenant=a", "/jwt");
+        assert_eq!(built, parsed);
     }
 }

@@ -45,6 +45,19 @@ pub fn run(root: &Path) -> Result<(), String> {
         "generated crates without their features",
         &mut partial,
     )?;
+    // `send_blocking` is behind each crate's `blocking` feature, which the workspace build
+    // leaves off: lint the crates with it on (reusing the clippy build above).
+    let mut blocking = Command::new(&cargo);
+    blocking.args(["clippy", "--features", "blocking"]);
+    for name in codegen::generated_crates(root)? {
+        blocking.args(["-p", &name]);
+    }
+    blocking.args(["--", "-D", "warnings"]);
+    step(
+        root,
+        "generated crates with their blocking feature",
+        &mut blocking,
+    )?;
     let mut doc = Command::new(&cargo);
     doc.args(["doc", "--workspace", "--no-deps"])
         .env("RUSTDOCFLAGS", "-D warnings");

@@ -16,6 +16,6 @@ pub mod operations;
 #[rustfmt::skip]
 pub mod types;
 
-pub use apiforge_runtime::{Auth, Error, Response};
+pub use apiforge_runtime::{Auth, Error, Response, RetryPolicy, Token, TokenProvider};
 
 pub use client::{Client, ClientBuilder};

@@ -41,6 +41,10 @@ pub(super) fn cargo_toml(api: &Api, packaging: &Packaging) -> String {
         // Module names are snake_case ASCII, which TOML takes as bare keys.
         out.push_str(&format!("{} = []\n", module.ident));
     }
+    out.push_str(
+        "# `send_blocking()` and `send_with_info_blocking()` on every request, for synchronous code.\n",
+    );
+    out.push_str("blocking = [\"apiforge-runtime/blocking\"]\n");
     if packaging.standalone {
         out.push_str(
             "\n# Its own workspace, so the crate builds wherever it is put.\n[workspace]\n",

@@ -4,6 +4,7 @@
 //! `prettyplease`; the preamble is added after printing, since the printer drops comments.
 
 mod client;
+mod example;
 mod manifest;
 mod operations;
 mod readme;

@@ -112,6 +112,7 @@ fn client_method(api: &Api, op: &Operation) -> TokenStream {
         let default = encoding_tokens(op.encodings[0].kind);
         inits.push(quote! { encoding: #default });
     }
+    inits.push(quote! { timeout: None });
     let mut docs = op.docs.clone();
     if !arg_docs.is_empty() {
         docs.extend([String::new(), "# Arguments".to_owned(), String::new()]);
@@ -152,7 +153,8 @@ fn argument_doc(name: &str, docs: &[String]) -> String {
     }
 }
 
-/// The request builder: struct, optional-parameter setters, `send` and `send_with_info`.
+/// The request builder: struct, optional-parameter setters, `timeout`, `send` and
+/// `send_with_info`, and their blocking forms behind the crate's `blocking` feature.
 fn builder(api: &Api, op: &Operation) -> TokenStream {
     let builder = ident(&op.builder_ident);
     let fields = op.params.iter().map(|param| {
@@ -270,12 +272,20 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             #(#fields,)*
             #body_field
             #encoding_field
+            timeout: Option<::std::time::Duration>,
         }
 
         impl #builder<'_> {
             #(#setters)*
             #body_setter
             #(#encoding_setters)*
+
+            /// A time limit for this request, from connecting to the end of the response body,
+            /// instead of the client's; it applies to each attempt when the request is retried.
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.timeout = Some(timeout);
+                self
+            }
 
             /// Sends the request and returns the decoded body.
             pub async fn send(self) -> Result<#success, #error> {
@@ -285,6 +295,24 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             #[doc = #with_info_doc]
             pub async fn send_with_info(self) -> Result<::apiforge_runtime::Response<#success #typed_headers>, #error> {
                 #send_body
+            }
+
+            /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+            /// is decoded (cargo feature `blocking`).
+            ///
+            /// Not from inside a current-thread tokio runtime, where it returns
+            /// `Error::InvalidRequest` rather than deadlock; see
+            /// `apiforge_runtime::blocking::block_on`.
+            #[cfg(feature = "blocking")]
+            pub fn send_blocking(self) -> Result<#success, #error> {
+                ::apiforge_runtime::blocking::block_on(self.send())?
+            }
+
+            /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+            /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+            #[cfg(feature = "blocking")]
+            pub fn send_with_info_blocking(self) -> Result<::apiforge_runtime::Response<#success>, #error> {
+                ::apiforge_runtime::blocking::block_on(self.send_with_info())?
             }
         }
     }
@@ -415,11 +443,9 @@ fn send_with_info_body(api: &Api, op: &Operation) -> TokenStream {
             _ => quote! { request.body(&self.body, #encoding)?; },
         });
     }
-    let request_binding = if statements.is_empty() {
-        quote! { let request }
-    } else {
-        quote! { let mut request }
-    };
+    let operation_id = &op.operation_id;
+    let route = &op.route;
+    let retry_safe = op.retry_safe.then(|| quote! { request.retry_safe(); });
 
     let streams = op.responses.iter().any(|c| c.body == ResponseBody::Stream);
     let execute = if streams {
@@ -448,7 +474,12 @@ fn send_with_info_body(api: &Api, op: &Operation) -> TokenStream {
     };
     quote! {
         let path = #path;
-        #request_binding = ::apiforge_runtime::Request::new(::apiforge_runtime::Method::#method, path, &[#(#security),*]);
+        let mut request = ::apiforge_runtime::Request::new(::apiforge_runtime::Method::#method, path, &[#(#security),*]);
+        request.operation(#operation_id, #route);
+        #retry_safe
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         #(#statements)*
         let response = self.client.runtime.#execute(request).await?;
         #decode

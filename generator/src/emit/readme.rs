@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::type_text;
+use super::{example, type_text};
 use crate::ir::{
     Api, ApiKeyLocation, Operation, Param, ParamLocation, ResponseBody, SchemeKind, StatusMatch,
     TypeRef,
@@ -43,6 +43,14 @@ fn write_readme(api: &Api, out: &mut String) -> std::fmt::Result {
         out,
         "Every operation is a method on `Client` that takes the required parameters and returns a request builder: set optional parameters on it, then call `.send().await` for the decoded body, or `.send_with_info().await` for the status and headers too. Errors are `{}::Error<E>`, where `E` is the operation's typed error; every error that came from a response keeps its status, headers and raw body.\n",
         api.lib_name
+    )?;
+    writeln!(
+        out,
+        "Each request builder also has `.timeout(Duration)`, a limit for that request instead of the client's. `ClientBuilder::retry_policy(RetryPolicy::default())` retries requests that are safe to send twice (idempotent methods, and operations the spec marks retry-safe) after connection failures, timeouts and `429`/`502`/`503`/`504` answers, honouring `Retry-After`.\n"
+    )?;
+    writeln!(
+        out,
+        "With the crate's `blocking` feature, every request builder also has `.send_blocking()` and `.send_with_info_blocking()`, for code outside async: they run the request on a runtime of their own, and return an error rather than block a current-thread tokio runtime.\n"
     )?;
 
     writeln!(out, "## Servers\n")?;
@@ -91,6 +99,19 @@ fn write_readme(api: &Api, out: &mut String) -> std::fmt::Result {
         writeln!(
             out,
             "\nCredentials go only to the operations whose security asks for them. `ClientBuilder::scheme_auth(\"<scheme>\", ...)` sets a credential for one scheme.\n"
+        )?;
+    }
+    if let Some(flow) = &api.token_flow {
+        writeln!(out, "### Getting a token\n")?;
+        for paragraph in example::token_flow_text(api, flow) {
+            writeln!(out, "{paragraph}\n")?;
+        }
+        writeln!(out, "```rust,no_run")?;
+        write!(out, "{}", example::token_flow_code(api, flow))?;
+        writeln!(out, "```\n")?;
+        writeln!(
+            out,
+            "The crate docs hold the same example, which `cargo test` compiles.\n"
         )?;
     }
 

@@ -1,13 +1,15 @@
 //! Stage 2: the OpenAPI model to the IR, with every decision made.
 //!
 //! `schema` turns schemas into types, `operation` turns operations into methods, `docs` turns
-//! spec text into doc lines. This module holds the shared context, lowers what belongs to the
-//! whole API (servers, security schemes, tags), and finishes with the crate-wide passes:
-//! settling type names, boxing recursive fields, and sorting.
+//! spec text into doc lines, `token` finds the operation that hands out tokens. This module
+//! holds the shared context, lowers what belongs to the whole API (servers, security schemes,
+//! tags), and finishes with the crate-wide passes: settling type names, boxing recursive
+//! fields, sorting, and the token flow.
 
 mod docs;
 mod operation;
 mod schema;
+mod token;
 
 use std::collections::BTreeMap;
 
@@ -116,8 +118,10 @@ impl<'a> Lowerer<'a> {
             modules,
             types: Vec::new(),
             dependencies: Dependencies::default(),
+            token_flow: None,
         };
         self.finish_types(&mut api);
+        api.token_flow = token::token_flow(&api);
         let mut dependencies = Dependencies::default();
         api.visit_type_refs_mut(&mut |ty| match ty {
             TypeRef::DateTime | TypeRef::Date => dependencies.chrono = true,

@@ -16,8 +16,19 @@ use crate::ir::{
 };
 use crate::naming::{self, Case, Scope};
 
-/// Builder methods every operation has; parameters must not take these names.
-const BUILDER_METHODS: &[&str] = &["send", "send_with_info", "client", "new"];
+/// Builder methods and fields every operation has; parameters must not take these names.
+const BUILDER_METHODS: &[&str] = &[
+    "send",
+    "send_with_info",
+    "send_blocking",
+    "send_with_info_blocking",
+    "timeout",
+    "client",
+    "new",
+];
+
+/// Operation extensions that mark an operation safe to send more than once.
+const RETRY_SAFE_EXTENSIONS: &[&str] = &["x-apiforge-retry-safe", "x-idempotent"];
 
 /// How a media type is handled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -189,6 +200,7 @@ impl<'a> Lowerer<'a> {
         let response_headers = self.response_headers(operation, pointer, &hint);
         let accept = accept_header(operation, self.doc.components.as_ref());
         let security = self.security(operation, pointer, schemes);
+        let retry_safe = self.retry_safe(operation, pointer);
 
         let mut docs = Vec::new();
         if let Some(summary) = operation
@@ -235,6 +247,7 @@ impl<'a> Lowerer<'a> {
                 operation_id,
                 http_method,
                 path_template: path_key.to_owned(),
+                route: sent_path.to_owned(),
                 path,
                 summary: operation.summary.as_ref().map(|s| s.trim().to_owned()),
                 docs,
@@ -249,8 +262,26 @@ impl<'a> Lowerer<'a> {
                 error_enum,
                 response_headers,
                 security,
+                retry_safe,
             },
         }
+    }
+
+    /// Whether an extension marks the operation safe to retry; a value other than a boolean
+    /// is ignored with a warning.
+    fn retry_safe(&mut self, operation: &openapiv3::Operation, pointer: &Pointer) -> bool {
+        let mut safe = false;
+        for name in RETRY_SAFE_EXTENSIONS {
+            match operation.extensions.get(*name) {
+                None => {}
+                Some(serde_json::Value::Bool(value)) => safe |= value,
+                Some(_) => self.warning(
+                    &pointer.push(name),
+                    format!("`{name}` must be `true` or `false`; it is ignored"),
+                ),
+            }
+        }
+        safe
     }
 
     /// Path-level and operation-level parameters, the latter winning on the same name and place.
@@ -643,6 +674,7 @@ impl<'a> Lowerer<'a> {
             reserved.push("body");
         }
         if encodings.len() > 1 {
+            reserved.push("encoding");
             reserved.extend(encodings.iter().map(|e| encoding_method(e.kind)));
         }
         let mut scope = Scope::new(Case::Snake).reserve(reserved);

@@ -176,3 +176,106 @@ pub fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
         .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
         .collect()
 }
+
+// Token flows: tokens the mock hands out, and calls that carry them.
+
+/// A responder that answers its `n`th request (from 0) with `respond(n, request)`: a token
+/// endpoint that hands out a new token each time.
+pub struct Sequence<F> {
+    calls: std::sync::atomic::AtomicUsize,
+    respond: F,
+}
+
+/// Answers with `respond(n, request)` on the `n`th request.
+pub fn sequence<F>(respond: F) -> Sequence<F>
+where
+    F: Fn(usize, &Request) -> ResponseTemplate + Send + Sync + 'static,
+{
+    Sequence {
+        calls: std::sync::atomic::AtomicUsize::new(0),
+        respond,
+    }
+}
+
+impl<F> wiremock::Respond for Sequence<F>
+where
+    F: Fn(usize, &Request) -> ResponseTemplate + Send + Sync + 'static,
+{
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let n = self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        (self.respond)(n, request)
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::SystemTime::UNIX_EPOCH)
+        .expect("the clock is after 1970")
+        .as_secs()
+}
+
+/// An unsigned JWT for `subject` whose `exp` claim is `lifetime_secs` from now. A token
+/// provider refreshes it half-way through a lifetime this short (between 1 and 2 seconds
+/// left when the claim is 2 seconds ahead, whole seconds being all a JWT can say).
+pub fn jwt(subject: &str, lifetime_secs: u64) -> String {
+    let header = base64url(br#"{"alg":"none","typ":"JWT"}"#);
+    let exp = unix_now() + lifetime_secs;
+    let payload = base64url(format!(r#"{{"sub":"{subject}","exp":{exp}}}"#).as_bytes());
+    format!("{header}.{payload}.c2ln")
+}
+
+/// Base64url without padding, as JWTs use it.
+fn base64url(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> shift) & 63) as usize]));
+            }
+        }
+    }
+    out
+}
+
+/// A bare runtime client for `server` whose credentials come from `provider`: it stands for
+/// the rest of an API whose seed spec has only its token operations.
+pub fn runtime_client(
+    server: &MockServer,
+    provider: impl apiforge_runtime::CredentialProvider + 'static,
+) -> apiforge_runtime::Client {
+    apiforge_runtime::ClientBuilder::<apiforge_runtime::Client>::new(None, "apiforge-tests")
+        .base_url(server.uri())
+        .auth_provider(provider)
+        .build()
+        .expect("runtime client")
+}
+
+/// `GET route`, with the credential `security` asks for; the status, or the error.
+pub async fn protected_get(
+    client: &apiforge_runtime::Client,
+    route: &str,
+    security: &'static [apiforge_runtime::SecurityRequirement],
+) -> Result<u16, apiforge_runtime::Error> {
+    let request =
+        apiforge_runtime::Request::new(apiforge_runtime::Method::GET, route.to_owned(), security);
+    let response = client.execute(request).await?;
+    Ok(response.status().as_u16())
+}
+
+/// The `Authorization` header of every request the server received for `route`, in order.
+pub async fn authorizations(server: &MockServer, route: &str) -> Vec<Option<String>> {
+    requests(server)
+        .await
+        .iter()
+        .filter(|request| request.url.path() == route)
+        .map(|request| header(request, "authorization").map(str::to_owned))
+        .collect()
+}

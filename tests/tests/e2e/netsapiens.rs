@@ -1,18 +1,21 @@
 //! NetSapiens: seven JWT operations; `/jwt#1`, `/jwt#2` and `/jwt/{jti}#1` are sent without the
 //! suffix; the POSTs need no credential, the GET and DELETEs need the bearer token.
 
-use apiforge_runtime::Error;
+use std::sync::{Arc, Mutex};
+
+use apiforge_runtime::{Auth, Error, Token, TokenProvider};
 use netsapiens::operations::authentication_jwt_json_web_token::JwtGetError;
 use netsapiens::types::{
     AuthRequest, AuthRequestGrantType, AuthRequestMfa, AuthRequestMfaGrantType,
     AuthRequestMfaNsIdType, DeletegateRequest, ErrorResponse, SuccessResponse,
 };
 use serde_json::json;
-use wiremock::ResponseTemplate;
+use wiremock::matchers::{body_partial_json, method, path};
+use wiremock::{Mock, ResponseTemplate};
 
 use crate::{
     assert_bearer, assert_no_auth, assert_target, header, json_body, mount, netsapiens_client,
-    only_request, requests, start,
+    only_request, requests, sequence, start,
 };
 
 fn token_response() -> ResponseTemplate {
@@ -363,4 +366,225 @@ async fn jwt_get_200_that_does_not_decode_is_a_decode_error() {
     assert_eq!(decode.response.status().as_u16(), 200);
     assert_eq!(decode.response.body().as_ref(), raw.as_bytes());
     assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
+}
+
+/// What `GET /jwt` says about a token: an MFA-scoped token from the password grant, or the
+/// full token the MFA step gives.
+fn claims(scope: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({
+        "sub": "1002@portal",
+        "user_email": null,
+        "user_scope": scope,
+        "displayName": "Import Test",
+    }))
+}
+
+/// The password grant, then, when the token it gives is scoped `mfa_required` (read with
+/// `GET /jwt`), the MFA step with the authenticator's passcode: a NetSapiens login as a token
+/// provider calls it.
+async fn netsapiens_login(
+    login: &netsapiens::Client,
+    base_url: &str,
+) -> Result<Token, apiforge_runtime::BoxError> {
+    let first = login
+        .jwt_post()
+        .body(AuthRequest {
+            grant_type: AuthRequestGrantType::Password,
+            client_id: "client".to_owned(),
+            client_secret: "client-secret".to_owned(),
+            username: "1002@portal".to_owned(),
+            password: "hunter2".to_owned(),
+        })
+        .send()
+        .await?;
+    let scoped = netsapiens::Client::builder()
+        .base_url(base_url)
+        .auth(Auth::bearer(first.token.clone()))
+        .build()?;
+    if scoped.jwt_get().send().await?.user_scope != "mfa_required" {
+        return Ok(Token::new(first.token));
+    }
+    let full = login
+        .jwt2_post()
+        .body(AuthRequestMfa {
+            grant_type: AuthRequestMfaGrantType::Mfa,
+            client_id: "client".to_owned(),
+            client_secret: "client-secret".to_owned(),
+            username: "1002@portal".to_owned(),
+            password: "hunter2".to_owned(),
+            mfa_type: "authenticator".to_owned(),
+            mfa_vendor: "google".to_owned(),
+            ns_id_type: AuthRequestMfaNsIdType::Subscriber,
+            passcode: "371706".to_owned(),
+            access_token: first.token,
+        })
+        .send()
+        .await?;
+    Ok(Token::new(full.token))
+}
+
+#[tokio::test]
+async fn flow_password_grant_mfa_read_and_revoke() {
+    let server = start().await;
+    // The password grant gives an MFA-scoped token; the MFA step (same path, `grant_type`
+    // `mfa`) checks the passcode and that token, and gives the full one.
+    Mock::given(method("POST"))
+        .and(path("/jwt"))
+        .and(body_partial_json(json!({"grant_type": "password"})))
+        .respond_with(sequence(|n, _| {
+            ResponseTemplate::new(200).set_body_json(json!({"token": format!("mfa-{n}")}))
+        }))
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/jwt"))
+        .and(body_partial_json(
+            json!({"grant_type": "mfa", "passcode": "371706"}),
+        ))
+        .respond_with(sequence(|n, request| {
+            let sent: serde_json::Value = serde_json::from_slice(&request.body).unwrap_or_default();
+            if sent["access_token"] != json!(format!("mfa-{n}")) {
+                return ResponseTemplate::new(400)
+                    .set_body_json(json!({"code": 400, "message": "not the MFA token"}));
+            }
+            ResponseTemplate::new(200).set_body_json(json!({"token": format!("full-{n}")}))
+        }))
+        .expect(2)
+        .mount(&server)
+        .await;
+    // `GET /jwt` reads the token it is sent, until `DELETE /jwt` revokes it.
+    let revoked = Arc::new(Mutex::new(Vec::<String>::new()));
+    let revoked_on_get = revoked.clone();
+    Mock::given(method("GET"))
+        .and(path("/jwt"))
+        .respond_with(move |request: &wiremock::Request| {
+            let bearer = header(request, "authorization").unwrap_or_default();
+            let token = bearer.strip_prefix("Bearer ").unwrap_or_default();
+            if token.starts_with("mfa-") {
+                claims("mfa_required")
+            } else if token.starts_with("full-")
+                && !revoked_on_get.lock().unwrap().iter().any(|t| t == token)
+            {
+                claims("Office Manager")
+            } else {
+                ResponseTemplate::new(401).set_body_json(json!({"code": 401, "message": "revoked"}))
+            }
+        })
+        .mount(&server)
+        .await;
+    let revoked_on_delete = revoked.clone();
+    Mock::given(method("DELETE"))
+        .and(path("/jwt"))
+        .respond_with(move |request: &wiremock::Request| {
+            let bearer = header(request, "authorization").unwrap_or_default();
+            let token = bearer.strip_prefix("Bearer ").unwrap_or_default();
+            revoked_on_delete.lock().unwrap().push(token.to_owned());
+            ResponseTemplate::new(202).set_body_json(json!({"code": 202, "message": "Accepted"}))
+        })
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let login = netsapiens::Client::builder()
+        .base_url(server.uri())
+        .build()
+        .expect("login client");
+    let base_url = server.uri();
+    let provider = Arc::new(TokenProvider::new(move || {
+        let login = login.clone();
+        let base_url = base_url.clone();
+        async move { netsapiens_login(&login, &base_url).await }
+    }));
+    let client = netsapiens::Client::builder()
+        .base_url(server.uri())
+        .auth_provider(provider.clone())
+        .build()
+        .expect("client");
+
+    // Read the current JWT: the provider logs in (password, MFA) first.
+    let me = client.jwt_get().send().await.expect("the full token reads");
+    assert_eq!(me.user_scope, "Office Manager");
+    assert_eq!(provider.fetches(), 1);
+    // Revoke it.
+    let revoked_answer = client.revoke_my_jwt().send().await.expect("202");
+    assert_eq!(revoked_answer.code, 202);
+    assert_eq!(*revoked.lock().unwrap(), ["full-0"]);
+    // The revoked token is refused with 401: the provider logs in again, once, and the call
+    // goes through with the new token.
+    let again = client.jwt_get().send().await.expect("a fresh token reads");
+    assert_eq!(again.user_scope, "Office Manager");
+    assert_eq!(provider.fetches(), 2);
+
+    let reads: Vec<Option<String>> = requests(&server)
+        .await
+        .iter()
+        .filter(|r| r.method.as_str() == "GET")
+        .map(|r| header(r, "authorization").map(str::to_owned))
+        .collect();
+    let bearer = |token: &str| Some(format!("Bearer {token}"));
+    assert_eq!(
+        reads,
+        [
+            bearer("mfa-0"),
+            bearer("full-0"),
+            bearer("full-0"),
+            bearer("mfa-1"),
+            bearer("full-1"),
+        ]
+    );
+    for post in requests(&server)
+        .await
+        .iter()
+        .filter(|r| r.method.as_str() == "POST")
+    {
+        assert_no_auth(post);
+    }
+}
+
+#[tokio::test]
+async fn generated_calls_name_their_operation_and_route_to_middleware() {
+    /// Operation id, path template and path of each request.
+    type Named = (Option<&'static str>, Option<&'static str>, String);
+    #[derive(Default)]
+    struct Seen(Mutex<Vec<Named>>);
+    impl apiforge_runtime::Middleware for Seen {
+        fn on_request(
+            &self,
+            _: &mut apiforge_runtime::reqwest::Request,
+            context: &apiforge_runtime::RequestContext<'_>,
+        ) -> Result<(), apiforge_runtime::BoxError> {
+            self.0.lock().unwrap().push((
+                context.operation_id(),
+                context.path_template(),
+                context.path().to_owned(),
+            ));
+            Ok(())
+        }
+    }
+    let server = start().await;
+    mount(&server, "DELETE", "/jwt/a%2Fb", accepted()).await;
+    let seen = Arc::new(Seen::default());
+    let client = netsapiens::Client::builder()
+        .base_url(server.uri())
+        .middleware(seen.clone())
+        .build()
+        .expect("client");
+
+    client
+        .revoke_jwt_by_jti("a/b")
+        .timeout(std::time::Duration::from_secs(5))
+        .send()
+        .await
+        .expect("202");
+
+    assert_eq!(
+        *seen.0.lock().unwrap(),
+        [(
+            // The operationId as the spec writes it, not the method name.
+            Some("revokeJWTbyJti"),
+            Some("/jwt/{jti}"),
+            "/jwt/a%2Fb".to_owned()
+        )]
+    );
 }

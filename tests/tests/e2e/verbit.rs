@@ -1,15 +1,21 @@
-//! Verbit: `POST /auth` with a JSON body and two optional typed headers.
+//! Verbit: `POST /auth` with a JSON body and two optional typed headers; the API key
+//! exchanged for a JWT by a token provider.
 
-use apiforge_runtime::Error;
+use std::sync::Arc;
+use std::time::Duration;
+
+use apiforge_runtime::{Error, SecurityRequirement, Token, TokenProvider};
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::json;
 use uuid::Uuid;
 use verbit::operations::authentication::AuthError;
 use verbit::types::{ApiError, AuthPayload, AuthRequest, ClientErrorResponse};
-use wiremock::ResponseTemplate;
+use wiremock::matchers::{body_json, method, path};
+use wiremock::{Mock, ResponseTemplate};
 
 use crate::{
-    assert_no_auth, assert_target, header, json_body, mount, only_request, start, verbit_client,
+    assert_no_auth, assert_target, authorizations, header, json_body, mount, only_request,
+    protected_get, requests, runtime_client, sequence, start, verbit_client,
 };
 
 const TRACING_ID: &str = "b392efa9-1f26-4e79-9cd5-41ab283e9c76";
@@ -157,4 +163,129 @@ async fn auth_200_with_a_timestamp_that_is_not_rfc3339_is_a_decode_error() {
     };
     assert_eq!(decode.response.status().as_u16(), 200);
     assert_eq!(decode.response.body().as_ref(), raw.as_bytes());
+}
+
+/// Who may call the rest of the Verbit API (which the seed spec leaves out).
+const PROTECTED: &[SecurityRequirement] = &[&[&verbit::security::BEARER_AUTH]];
+
+/// `POST /auth` answering its `n`th call with the JWT `verbit-jwt-{n}`.
+async fn mount_auth(server: &wiremock::MockServer, expected_calls: u64) {
+    Mock::given(method("POST"))
+        .and(path("/auth"))
+        .and(body_json(json!({"payload": {"api_key": "key-123"}})))
+        .respond_with(sequence(|n, _| {
+            ResponseTemplate::new(200).set_body_json(json!({
+                "tracing_id": TRACING_ID,
+                "request_timestamp": "2021-07-30T21:00:00Z",
+                "data": {"token": format!("verbit-jwt-{n}")},
+            }))
+        }))
+        .expect(expected_calls)
+        .mount(server)
+        .await;
+}
+
+/// The API key exchanged for a JWT by the generated `auth` call.
+fn api_key_provider(server: &wiremock::MockServer) -> TokenProvider {
+    let login = verbit::Client::builder()
+        .base_url(server.uri())
+        .build()
+        .expect("login client");
+    TokenProvider::new(move || {
+        let login = login.clone();
+        async move {
+            login
+                .auth(request_body())
+                .send()
+                .await
+                .map(|response| Token::new(response.data.token))
+        }
+    })
+}
+
+#[tokio::test]
+async fn flow_api_key_to_jwt_refetched_after_the_configured_lifetime() {
+    // Verbit documents a one-hour token that is not a JWT the client can read; the provider
+    // is told the lifetime (2 s here) and fetches again half-way through it.
+    let server = start().await;
+    mount_auth(&server, 2).await;
+    mount(&server, "GET", "/jobs", ResponseTemplate::new(200)).await;
+    let provider = Arc::new(api_key_provider(&server).lifetime(Duration::from_secs(2)));
+    let client = runtime_client(&server, provider.clone());
+
+    assert_eq!(
+        protected_get(&client, "/jobs", PROTECTED).await.unwrap(),
+        200
+    );
+    assert_eq!(
+        protected_get(&client, "/jobs", PROTECTED).await.unwrap(),
+        200
+    );
+    assert_eq!(provider.fetches(), 1);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert_eq!(
+        protected_get(&client, "/jobs", PROTECTED).await.unwrap(),
+        200
+    );
+    assert_eq!(provider.fetches(), 2);
+
+    let bearer = |n: u32| Some(format!("Bearer verbit-jwt-{n}"));
+    assert_eq!(
+        authorizations(&server, "/jobs").await,
+        [bearer(0), bearer(0), bearer(1)]
+    );
+    for request in requests(&server)
+        .await
+        .iter()
+        .filter(|r| r.url.path() == "/auth")
+    {
+        assert_no_auth(request);
+    }
+}
+
+#[tokio::test]
+async fn flow_a_refused_jwt_is_replaced_once() {
+    let server = start().await;
+    mount_auth(&server, 2).await;
+    // The first token is refused, the second accepted.
+    Mock::given(method("GET"))
+        .and(path("/jobs"))
+        .and(wiremock::matchers::header(
+            "authorization",
+            "Bearer verbit-jwt-1",
+        ))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    mount(&server, "GET", "/jobs", ResponseTemplate::new(401)).await;
+    let provider = Arc::new(api_key_provider(&server));
+    let client = runtime_client(&server, provider.clone());
+
+    assert_eq!(
+        protected_get(&client, "/jobs", PROTECTED).await.unwrap(),
+        200
+    );
+    assert_eq!(provider.fetches(), 2);
+    let bearer = |n: u32| Some(format!("Bearer verbit-jwt-{n}"));
+    assert_eq!(
+        authorizations(&server, "/jobs").await,
+        [bearer(0), bearer(1)]
+    );
+}
+
+#[tokio::test]
+async fn flow_a_jwt_refused_twice_is_the_callers_401() {
+    let server = start().await;
+    mount_auth(&server, 2).await;
+    mount(&server, "GET", "/jobs", ResponseTemplate::new(401)).await;
+    let provider = Arc::new(api_key_provider(&server));
+    let client = runtime_client(&server, provider.clone());
+
+    // Retried once with a fresh token, then the 401 is the caller's.
+    assert_eq!(
+        protected_get(&client, "/jobs", PROTECTED).await.unwrap(),
+        401
+    );
+    assert_eq!(provider.fetches(), 2);
+    assert_eq!(authorizations(&server, "/jobs").await.len(), 2);
 }

@@ -1,15 +1,20 @@
 //! Yat: four `POST /auth/...` operations with JSON bodies, answered under `*/*`, with
-//! description-only error statuses.
+//! description-only error statuses; login, 2FA and refresh as a token provider.
 
-use apiforge_runtime::Error;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use apiforge_runtime::{Error, SecurityRequirement, Token, TokenProvider};
 use serde_json::json;
 use uuid::Uuid;
-use wiremock::ResponseTemplate;
+use wiremock::matchers::{body_json, method, path};
+use wiremock::{Mock, ResponseTemplate};
 use yat::operations::user_authentication::AuthTokenPostError;
 use yat::types::{Confirm2Fa, LoginRequest, MagicLinkLoginRequest, RefreshRequest};
 
 use crate::{
-    assert_no_auth, assert_target, header, json_body, mount, only_request, start, yat_client,
+    assert_no_auth, assert_target, authorizations, header, json_body, jwt, mount, only_request,
+    protected_get, runtime_client, start, yat_client,
 };
 
 /// Checks what every Yat operation sends besides its body.
@@ -200,4 +205,144 @@ async fn auth_token_post_422_is_the_unit_error_variant() {
     assert_eq!(api.status().as_u16(), 422);
     assert_eq!(api.headers().get("x-request-id").unwrap(), "yat-422");
     assert_eq!(api.raw_body().as_ref(), b"Duplicate record");
+}
+
+/// Who may call the rest of the Yat API (which the seed spec leaves out).
+const PROTECTED: &[SecurityRequirement] = &[&[&yat::security::JWT]];
+
+/// Yat's token lifecycle, as a token provider runs it: log in with the password, confirm the
+/// second factor when the login says it is required, and from then on trade the refresh token
+/// for new tokens.
+async fn yat_tokens(
+    client: &yat::Client,
+    refresh_token: &Mutex<Option<String>>,
+) -> Result<Token, apiforge_runtime::BoxError> {
+    let held = refresh_token.lock().unwrap().take();
+    let tokens = match held {
+        Some(refresh_token) => {
+            client
+                .auth_token_refresh_post(RefreshRequest { refresh_token })
+                .send()
+                .await?
+        }
+        None => {
+            let login = client
+                .auth_token_post(LoginRequest {
+                    email: "me@example.com".to_owned(),
+                    g_recaptcha_response: None,
+                    password: "hunter2".to_owned(),
+                })
+                .send()
+                .await?;
+            let requires_2fa = login
+                .requires_2fa
+                .as_ref()
+                .is_some_and(|method| !method.is_null() && *method != json!(""));
+            if requires_2fa {
+                client
+                    .auth2fa_post(Confirm2Fa {
+                        code: "123456".to_owned(),
+                        refresh_token: login.refresh_token,
+                    })
+                    .send()
+                    .await?
+            } else {
+                login
+            }
+        }
+    };
+    *refresh_token.lock().unwrap() = Some(tokens.refresh_token);
+    Ok(Token::new(tokens.access_token))
+}
+
+#[tokio::test]
+async fn flow_login_confirm_2fa_then_refresh_when_the_jwt_expires() {
+    let server = start().await;
+    let issued = Arc::new(Mutex::new(Vec::new()));
+    Mock::given(method("POST"))
+        .and(path("/auth/token"))
+        .and(body_json(
+            json!({"email": "me@example.com", "password": "hunter2"}),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "access_token": "before-2fa",
+            "refresh_token": "refresh-login",
+            "requires_2fa": "GoogleAuthenticator",
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let issued_by_2fa = issued.clone();
+    Mock::given(method("POST"))
+        .and(path("/auth/2fa"))
+        .and(body_json(
+            json!({"code": "123456", "refresh_token": "refresh-login"}),
+        ))
+        .respond_with(move |_: &wiremock::Request| {
+            let token = jwt("after-2fa", 2);
+            issued_by_2fa.lock().unwrap().push(token.clone());
+            ResponseTemplate::new(200).set_body_json(json!({
+                "access_token": token,
+                "refresh_token": "refresh-0",
+                "requires_2fa": null,
+            }))
+        })
+        .expect(1)
+        .mount(&server)
+        .await;
+    let issued_by_refresh = issued.clone();
+    Mock::given(method("POST"))
+        .and(path("/auth/token/refresh"))
+        .and(body_json(json!({"refresh_token": "refresh-0"})))
+        .respond_with(move |_: &wiremock::Request| {
+            let token = jwt("refreshed", 2);
+            issued_by_refresh.lock().unwrap().push(token.clone());
+            ResponseTemplate::new(200).set_body_json(json!({
+                "access_token": token,
+                "refresh_token": "refresh-1",
+            }))
+        })
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount(&server, "GET", "/account", ResponseTemplate::new(200)).await;
+
+    let login = yat::Client::builder()
+        .base_url(server.uri())
+        .build()
+        .expect("login client");
+    let refresh_token = Arc::new(Mutex::new(None));
+    let held = refresh_token.clone();
+    let provider = Arc::new(TokenProvider::new(move || {
+        let login = login.clone();
+        let held = held.clone();
+        async move { yat_tokens(&login, &held).await }
+    }));
+    let client = runtime_client(&server, provider.clone());
+
+    assert_eq!(
+        protected_get(&client, "/account", PROTECTED).await.unwrap(),
+        200
+    );
+    assert_eq!(provider.fetches(), 1, "login and 2FA");
+    assert_eq!(
+        protected_get(&client, "/account", PROTECTED).await.unwrap(),
+        200
+    );
+    assert_eq!(provider.fetches(), 1);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert_eq!(
+        protected_get(&client, "/account", PROTECTED).await.unwrap(),
+        200
+    );
+    assert_eq!(provider.fetches(), 2, "refreshed");
+    assert_eq!(refresh_token.lock().unwrap().as_deref(), Some("refresh-1"));
+
+    let issued = issued.lock().unwrap().clone();
+    let bearer = |token: &String| Some(format!("Bearer {token}"));
+    assert_eq!(
+        authorizations(&server, "/account").await,
+        [bearer(&issued[0]), bearer(&issued[0]), bearer(&issued[1])],
+        "the token from before the second factor is never used"
+    );
 }

@@ -19,6 +19,7 @@ impl crate::Client {
             client: self,
             id: id.into(),
             id_2: id_2.into(),
+            timeout: None,
         }
     }
     /// Sends `GET /items/{id}` (the spec's path key is `/items/{id}#2`).
@@ -30,6 +31,7 @@ impl crate::Client {
         GetItems2 {
             client: self,
             id: id.into(),
+            timeout: None,
         }
     }
 }
@@ -40,9 +42,16 @@ pub struct GetItems<'a> {
     client: &'a crate::Client,
     id: String,
     id_2: String,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl GetItems<'_> {
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
@@ -64,6 +73,10 @@ impl GetItems<'_> {
             path,
             &[],
         );
+        request.operation("get-items", "/items/{id}");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request
             .query(
                 "id",
@@ -79,6 +92,29 @@ impl GetItems<'_> {
             _ => Err(response.unexpected()),
         }
     }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(
+        self,
+    ) -> Result<Vec<crate::types::MyType2>, ::apiforge_runtime::Error> {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<Vec<crate::types::MyType2>>,
+        ::apiforge_runtime::Error,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
+    }
 }
 
 /// A `GET /items/{id}#2` request; built by [`Client::get_items_2`](crate::Client::get_items_2), sent by [`send`](Self::send).
@@ -86,9 +122,16 @@ impl GetItems<'_> {
 pub struct GetItems2<'a> {
     client: &'a crate::Client,
     id: String,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl GetItems2<'_> {
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and returns the decoded body.
     pub async fn send(self) -> Result<(), ::apiforge_runtime::Error> {
         self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
@@ -100,15 +143,37 @@ impl GetItems2<'_> {
         let path = format!(
             "/items/{}", ::apiforge_runtime::encode_path_segment("id", & self.id) ?
         );
-        let request = ::apiforge_runtime::Request::new(
+        let mut request = ::apiforge_runtime::Request::new(
             ::apiforge_runtime::Method::GET,
             path,
             &[],
         );
+        request.operation("GET_ITEMS", "/items/{id}");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             204 => response.empty(),
             _ => Err(response.unexpected()),
         }
+    }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(self) -> Result<(), ::apiforge_runtime::Error> {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<::apiforge_runtime::Response<()>, ::apiforge_runtime::Error> {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }

@@ -19,6 +19,7 @@ impl crate::Client {
             client: self,
             id: id.into(),
             body: body.into(),
+            timeout: None,
         }
     }
 }
@@ -29,9 +30,16 @@ pub struct PostItemsById2<'a> {
     client: &'a crate::Client,
     id: String,
     body: crate::types::MyType3,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl PostItemsById2<'_> {
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and returns the decoded body.
     pub async fn send(self) -> Result<crate::types::MyType, ::apiforge_runtime::Error> {
         self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
@@ -51,6 +59,10 @@ impl PostItemsById2<'_> {
             path,
             &[],
         );
+        request.operation("post_items_by_id_2", "/items/{id}");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         let response = self.client.runtime.execute(request).await?;
@@ -58,5 +70,28 @@ impl PostItemsById2<'_> {
             201 => response.json(),
             _ => Err(response.unexpected()),
         }
+    }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(
+        self,
+    ) -> Result<crate::types::MyType, ::apiforge_runtime::Error> {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<crate::types::MyType>,
+        ::apiforge_runtime::Error,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }

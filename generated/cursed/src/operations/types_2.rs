@@ -36,6 +36,7 @@ impl crate::Client {
             x_request_id_2: None,
             x_request_id: None,
             gen_: None,
+            timeout: None,
         }
     }
 }
@@ -57,6 +58,7 @@ pub struct Type<'a> {
     x_request_id_2: Option<String>,
     x_request_id: Option<String>,
     gen_: Option<String>,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl Type<'_> {
@@ -100,6 +102,12 @@ impl Type<'_> {
         self.gen_ = Some(value.into());
         self
     }
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and returns the decoded body.
     pub async fn send(self) -> Result<crate::types::Self_, ::apiforge_runtime::Error> {
         self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
@@ -121,6 +129,10 @@ impl Type<'_> {
             path,
             &[],
         );
+        request.operation("type", "/{ref}/{type}/{trait}");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request
             .query(
                 "if",
@@ -193,5 +205,28 @@ impl Type<'_> {
             200 => response.json(),
             _ => Err(response.unexpected()),
         }
+    }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(
+        self,
+    ) -> Result<crate::types::Self_, ::apiforge_runtime::Error> {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<crate::types::Self_>,
+        ::apiforge_runtime::Error,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }

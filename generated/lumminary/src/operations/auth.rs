@@ -31,6 +31,7 @@ impl crate::Client {
             x_fields: None,
             two_fa_token: None,
             encoding: ::apiforge_runtime::BodyEncoding::FormUrlEncoded,
+            timeout: None,
         }
     }
 }
@@ -45,6 +46,7 @@ pub struct PostJwtAuth<'a> {
     x_fields: Option<String>,
     two_fa_token: Option<String>,
     encoding: ::apiforge_runtime::BodyEncoding,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl PostJwtAuth<'_> {
@@ -68,6 +70,12 @@ impl PostJwtAuth<'_> {
         self.encoding = ::apiforge_runtime::BodyEncoding::Multipart;
         self
     }
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
@@ -87,6 +95,10 @@ impl PostJwtAuth<'_> {
             path,
             &[],
         );
+        request.operation("post_jwt_auth", "/auth/jwt");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request.header("X-Fields", &self.x_fields)?;
         request.accept("application/json");
         let mut form = ::apiforge_runtime::Form::new();
@@ -100,5 +112,28 @@ impl PostJwtAuth<'_> {
             200 => response.json(),
             _ => Err(response.unexpected()),
         }
+    }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(
+        self,
+    ) -> Result<crate::types::JavascriptWebToken, ::apiforge_runtime::Error> {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<crate::types::JavascriptWebToken>,
+        ::apiforge_runtime::Error,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }

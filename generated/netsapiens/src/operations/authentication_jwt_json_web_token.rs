@@ -8,7 +8,10 @@ impl crate::Client {
     ///
     /// Sends `GET /jwt`.
     pub fn jwt_get(&self) -> JwtGet<'_> {
-        JwtGet { client: self }
+        JwtGet {
+            client: self,
+            timeout: None,
+        }
     }
     /// Create JWT token From User/Pass
     ///
@@ -21,6 +24,7 @@ impl crate::Client {
         JwtPost {
             client: self,
             body: None,
+            timeout: None,
         }
     }
     /// Revoke current JWT
@@ -29,7 +33,10 @@ impl crate::Client {
     ///
     /// Sends `DELETE /jwt`.
     pub fn revoke_my_jwt(&self) -> RevokeMyJwt<'_> {
-        RevokeMyJwt { client: self }
+        RevokeMyJwt {
+            client: self,
+            timeout: None,
+        }
     }
     /// Create JWT token For Delegated  Access
     ///
@@ -44,6 +51,7 @@ impl crate::Client {
         Jwt1Post {
             client: self,
             body: None,
+            timeout: None,
         }
     }
     /// Create JWT token after MFA request
@@ -57,6 +65,7 @@ impl crate::Client {
         Jwt2Post {
             client: self,
             body: None,
+            timeout: None,
         }
     }
     /// Revoke JWT(s) by UID (user@domain)
@@ -70,6 +79,7 @@ impl crate::Client {
         RevokeJwtByUid {
             client: self,
             uid: uid.into(),
+            timeout: None,
         }
     }
     /// Revoke JWT by JTI (JWT ID)
@@ -85,6 +95,7 @@ impl crate::Client {
         RevokeJwtByJti {
             client: self,
             jti: jti.into(),
+            timeout: None,
         }
     }
 }
@@ -93,9 +104,16 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct JwtGet<'a> {
     client: &'a crate::Client,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl JwtGet<'_> {
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
@@ -115,6 +133,10 @@ impl JwtGet<'_> {
             path,
             &[&[&crate::security::BEARER_AUTH]],
         );
+        request.operation("jwtGet", "/jwt");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request.accept("application/json");
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
@@ -125,6 +147,29 @@ impl JwtGet<'_> {
             _ => Err(response.unexpected()),
         }
     }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(
+        self,
+    ) -> Result<crate::types::JwtResponse, ::apiforge_runtime::Error<JwtGetError>> {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<crate::types::JwtResponse>,
+        ::apiforge_runtime::Error<JwtGetError>,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
+    }
 }
 
 /// A `POST /jwt` request; built by [`Client::jwt_post`](crate::Client::jwt_post), sent by [`send`](Self::send).
@@ -132,12 +177,19 @@ impl JwtGet<'_> {
 pub struct JwtPost<'a> {
     client: &'a crate::Client,
     body: Option<crate::types::AuthRequest>,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl JwtPost<'_> {
     /// The request body.
     pub fn body(mut self, value: impl Into<crate::types::AuthRequest>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -162,6 +214,10 @@ impl JwtPost<'_> {
             path,
             &[],
         );
+        request.operation("jwtPost", "/jwt");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         let response = self.client.runtime.execute(request).await?;
@@ -174,15 +230,48 @@ impl JwtPost<'_> {
             _ => Err(response.unexpected()),
         }
     }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(
+        self,
+    ) -> Result<
+        crate::types::JwtRequestSuccess,
+        ::apiforge_runtime::Error<JwtPostError>,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<crate::types::JwtRequestSuccess>,
+        ::apiforge_runtime::Error<JwtPostError>,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
+    }
 }
 
 /// A `DELETE /jwt` request; built by [`Client::revoke_my_jwt`](crate::Client::revoke_my_jwt), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevokeMyJwt<'a> {
     client: &'a crate::Client,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl RevokeMyJwt<'_> {
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
@@ -205,6 +294,10 @@ impl RevokeMyJwt<'_> {
             path,
             &[&[&crate::security::BEARER_AUTH]],
         );
+        request.operation("revokeMyJWT", "/jwt");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request.accept("application/json");
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
@@ -215,6 +308,32 @@ impl RevokeMyJwt<'_> {
             _ => Err(response.unexpected()),
         }
     }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(
+        self,
+    ) -> Result<
+        crate::types::SuccessResponse,
+        ::apiforge_runtime::Error<RevokeMyJwtError>,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<crate::types::SuccessResponse>,
+        ::apiforge_runtime::Error<RevokeMyJwtError>,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
+    }
 }
 
 /// A `POST /jwt#1` request; built by [`Client::jwt1_post`](crate::Client::jwt1_post), sent by [`send`](Self::send).
@@ -222,12 +341,19 @@ impl RevokeMyJwt<'_> {
 pub struct Jwt1Post<'a> {
     client: &'a crate::Client,
     body: Option<crate::types::DeletegateRequest>,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl Jwt1Post<'_> {
     /// The request body.
     pub fn body(mut self, value: impl Into<crate::types::DeletegateRequest>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -252,6 +378,10 @@ impl Jwt1Post<'_> {
             path,
             &[],
         );
+        request.operation("jwt1Post", "/jwt");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         let response = self.client.runtime.execute(request).await?;
@@ -264,6 +394,32 @@ impl Jwt1Post<'_> {
             _ => Err(response.unexpected()),
         }
     }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(
+        self,
+    ) -> Result<
+        crate::types::JwtRequestSuccess,
+        ::apiforge_runtime::Error<Jwt1PostError>,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<crate::types::JwtRequestSuccess>,
+        ::apiforge_runtime::Error<Jwt1PostError>,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
+    }
 }
 
 /// A `POST /jwt#2` request; built by [`Client::jwt2_post`](crate::Client::jwt2_post), sent by [`send`](Self::send).
@@ -271,12 +427,19 @@ impl Jwt1Post<'_> {
 pub struct Jwt2Post<'a> {
     client: &'a crate::Client,
     body: Option<crate::types::AuthRequestMfa>,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl Jwt2Post<'_> {
     /// The request body.
     pub fn body(mut self, value: impl Into<crate::types::AuthRequestMfa>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -301,6 +464,10 @@ impl Jwt2Post<'_> {
             path,
             &[],
         );
+        request.operation("jwt2Post", "/jwt");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         let response = self.client.runtime.execute(request).await?;
@@ -313,6 +480,32 @@ impl Jwt2Post<'_> {
             _ => Err(response.unexpected()),
         }
     }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(
+        self,
+    ) -> Result<
+        crate::types::JwtRequestSuccess,
+        ::apiforge_runtime::Error<Jwt2PostError>,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<crate::types::JwtRequestSuccess>,
+        ::apiforge_runtime::Error<Jwt2PostError>,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
+    }
 }
 
 /// A `DELETE /jwt/{uid}` request; built by [`Client::revoke_jwt_by_uid`](crate::Client::revoke_jwt_by_uid), sent by [`send`](Self::send).
@@ -320,9 +513,16 @@ impl Jwt2Post<'_> {
 pub struct RevokeJwtByUid<'a> {
     client: &'a crate::Client,
     uid: String,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl RevokeJwtByUid<'_> {
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
@@ -344,6 +544,10 @@ impl RevokeJwtByUid<'_> {
             path,
             &[&[&crate::security::BEARER_AUTH]],
         );
+        request.operation("revokeJWTbyUid", "/jwt/{uid}");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request.accept("application/json");
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
@@ -354,6 +558,29 @@ impl RevokeJwtByUid<'_> {
             _ => Err(response.unexpected()),
         }
     }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(
+        self,
+    ) -> Result<::serde_json::Value, ::apiforge_runtime::Error<RevokeJwtByUidError>> {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<::serde_json::Value>,
+        ::apiforge_runtime::Error<RevokeJwtByUidError>,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
+    }
 }
 
 /// A `DELETE /jwt/{jti}#1` request; built by [`Client::revoke_jwt_by_jti`](crate::Client::revoke_jwt_by_jti), sent by [`send`](Self::send).
@@ -361,9 +588,16 @@ impl RevokeJwtByUid<'_> {
 pub struct RevokeJwtByJti<'a> {
     client: &'a crate::Client,
     jti: String,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl RevokeJwtByJti<'_> {
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
@@ -385,6 +619,10 @@ impl RevokeJwtByJti<'_> {
             path,
             &[&[&crate::security::BEARER_AUTH]],
         );
+        request.operation("revokeJWTbyJti", "/jwt/{jti}");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request.accept("application/json");
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
@@ -394,6 +632,29 @@ impl RevokeJwtByJti<'_> {
             404 => Err(response.error_json(RevokeJwtByJtiError::NotFound)),
             _ => Err(response.unexpected()),
         }
+    }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(
+        self,
+    ) -> Result<::serde_json::Value, ::apiforge_runtime::Error<RevokeJwtByJtiError>> {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<::serde_json::Value>,
+        ::apiforge_runtime::Error<RevokeJwtByJtiError>,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }
 

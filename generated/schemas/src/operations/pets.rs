@@ -10,7 +10,10 @@ impl crate::Client {
     ///
     /// Sends `GET /pets`.
     pub fn list_pets(&self) -> ListPets<'_> {
-        ListPets { client: self }
+        ListPets {
+            client: self,
+            timeout: None,
+        }
     }
     /// Adds a pet; any kind of pet goes in, and the stored one comes back.
     ///
@@ -23,13 +26,17 @@ impl crate::Client {
         CreatePet {
             client: self,
             body: body.into(),
+            timeout: None,
         }
     }
     /// Pets keyed by name (a map of $refs).
     ///
     /// Sends `GET /pets/by-name`.
     pub fn pets_by_name(&self) -> PetsByName<'_> {
-        PetsByName { client: self }
+        PetsByName {
+            client: self,
+            timeout: None,
+        }
     }
     /// An adoption names a pet through allOf constructs.
     ///
@@ -42,6 +49,7 @@ impl crate::Client {
         AdoptPet {
             client: self,
             body: body.into(),
+            timeout: None,
         }
     }
 }
@@ -50,9 +58,16 @@ impl crate::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListPets<'a> {
     client: &'a crate::Client,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl ListPets<'_> {
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
@@ -72,12 +87,39 @@ impl ListPets<'_> {
             path,
             &[],
         );
+        request.operation("listPets", "/pets");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request.accept("application/json");
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
         }
+    }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(
+        self,
+    ) -> Result<Vec<crate::types::Pet>, ::apiforge_runtime::Error> {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<Vec<crate::types::Pet>>,
+        ::apiforge_runtime::Error,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }
 
@@ -86,9 +128,16 @@ impl ListPets<'_> {
 pub struct CreatePet<'a> {
     client: &'a crate::Client,
     body: crate::types::Pet,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl CreatePet<'_> {
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and returns the decoded body.
     pub async fn send(self) -> Result<crate::types::Pet, ::apiforge_runtime::Error> {
         self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
@@ -106,6 +155,10 @@ impl CreatePet<'_> {
             path,
             &[],
         );
+        request.operation("createPet", "/pets");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         let response = self.client.runtime.execute(request).await?;
@@ -114,15 +167,43 @@ impl CreatePet<'_> {
             _ => Err(response.unexpected()),
         }
     }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(self) -> Result<crate::types::Pet, ::apiforge_runtime::Error> {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<crate::types::Pet>,
+        ::apiforge_runtime::Error,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
+    }
 }
 
 /// A `GET /pets/by-name` request; built by [`Client::pets_by_name`](crate::Client::pets_by_name), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct PetsByName<'a> {
     client: &'a crate::Client,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl PetsByName<'_> {
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
@@ -142,12 +223,39 @@ impl PetsByName<'_> {
             path,
             &[],
         );
+        request.operation("petsByName", "/pets/by-name");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request.accept("application/json");
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
         }
+    }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(
+        self,
+    ) -> Result<crate::types::PetsByName, ::apiforge_runtime::Error> {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<crate::types::PetsByName>,
+        ::apiforge_runtime::Error,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }
 
@@ -156,9 +264,16 @@ impl PetsByName<'_> {
 pub struct AdoptPet<'a> {
     client: &'a crate::Client,
     body: crate::types::Adoption,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl AdoptPet<'_> {
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
@@ -178,6 +293,10 @@ impl AdoptPet<'_> {
             path,
             &[],
         );
+        request.operation("adoptPet", "/pets/adoptions");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         let response = self.client.runtime.execute(request).await?;
@@ -185,5 +304,28 @@ impl AdoptPet<'_> {
             200 => response.json(),
             _ => Err(response.unexpected()),
         }
+    }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(
+        self,
+    ) -> Result<crate::types::Adoption, ::apiforge_runtime::Error> {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<crate::types::Adoption>,
+        ::apiforge_runtime::Error,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }

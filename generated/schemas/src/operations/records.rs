@@ -23,6 +23,7 @@ impl crate::Client {
             client: self,
             id: id.into(),
             body: body.into(),
+            timeout: None,
         }
     }
     /// Stores labels; any property beyond `name` is a label.
@@ -36,6 +37,7 @@ impl crate::Client {
         PutLabels {
             client: self,
             body: body.into(),
+            timeout: None,
         }
     }
     /// Echoes a record of every format.
@@ -52,6 +54,7 @@ impl crate::Client {
         EchoFormats {
             client: self,
             body: body.into(),
+            timeout: None,
         }
     }
     /// Creates a task (enums of every kind, defaults).
@@ -65,13 +68,17 @@ impl crate::Client {
         CreateTask {
             client: self,
             body: body.into(),
+            timeout: None,
         }
     }
     /// Settings whose required fields all have defaults.
     ///
     /// Sends `GET /settings`.
     pub fn get_settings(&self) -> GetSettings<'_> {
-        GetSettings { client: self }
+        GetSettings {
+            client: self,
+            timeout: None,
+        }
     }
 }
 
@@ -81,9 +88,16 @@ pub struct UpdateProfile<'a> {
     client: &'a crate::Client,
     id: String,
     body: crate::types::Profile,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl UpdateProfile<'_> {
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and returns the decoded body.
     pub async fn send(self) -> Result<crate::types::Profile, ::apiforge_runtime::Error> {
         self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
@@ -103,6 +117,10 @@ impl UpdateProfile<'_> {
             path,
             &[],
         );
+        request.operation("updateProfile", "/profiles/{id}");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         let response = self.client.runtime.execute(request).await?;
@@ -111,6 +129,29 @@ impl UpdateProfile<'_> {
             _ => Err(response.unexpected()),
         }
     }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(
+        self,
+    ) -> Result<crate::types::Profile, ::apiforge_runtime::Error> {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<crate::types::Profile>,
+        ::apiforge_runtime::Error,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
+    }
 }
 
 /// A `POST /labels` request; built by [`Client::put_labels`](crate::Client::put_labels), sent by [`send`](Self::send).
@@ -118,9 +159,16 @@ impl UpdateProfile<'_> {
 pub struct PutLabels<'a> {
     client: &'a crate::Client,
     body: crate::types::Labels,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl PutLabels<'_> {
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
@@ -140,6 +188,10 @@ impl PutLabels<'_> {
             path,
             &[],
         );
+        request.operation("putLabels", "/labels");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         let response = self.client.runtime.execute(request).await?;
@@ -148,6 +200,29 @@ impl PutLabels<'_> {
             _ => Err(response.unexpected()),
         }
     }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(
+        self,
+    ) -> Result<crate::types::LabelReport, ::apiforge_runtime::Error> {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<crate::types::LabelReport>,
+        ::apiforge_runtime::Error,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
+    }
 }
 
 /// A `POST /formats` request; built by [`Client::echo_formats`](crate::Client::echo_formats), sent by [`send`](Self::send).
@@ -155,9 +230,16 @@ impl PutLabels<'_> {
 pub struct EchoFormats<'a> {
     client: &'a crate::Client,
     body: crate::types::Formats,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl EchoFormats<'_> {
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and returns the decoded body.
     pub async fn send(self) -> Result<crate::types::Formats, ::apiforge_runtime::Error> {
         self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
@@ -175,6 +257,10 @@ impl EchoFormats<'_> {
             path,
             &[],
         );
+        request.operation("echoFormats", "/formats");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         let response = self.client.runtime.execute(request).await?;
@@ -183,6 +269,29 @@ impl EchoFormats<'_> {
             _ => Err(response.unexpected()),
         }
     }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(
+        self,
+    ) -> Result<crate::types::Formats, ::apiforge_runtime::Error> {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<crate::types::Formats>,
+        ::apiforge_runtime::Error,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
+    }
 }
 
 /// A `POST /tasks` request; built by [`Client::create_task`](crate::Client::create_task), sent by [`send`](Self::send).
@@ -190,9 +299,16 @@ impl EchoFormats<'_> {
 pub struct CreateTask<'a> {
     client: &'a crate::Client,
     body: crate::types::Task,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl CreateTask<'_> {
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and returns the decoded body.
     pub async fn send(self) -> Result<crate::types::Task, ::apiforge_runtime::Error> {
         self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
@@ -210,6 +326,10 @@ impl CreateTask<'_> {
             path,
             &[],
         );
+        request.operation("createTask", "/tasks");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         let response = self.client.runtime.execute(request).await?;
@@ -218,15 +338,43 @@ impl CreateTask<'_> {
             _ => Err(response.unexpected()),
         }
     }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(self) -> Result<crate::types::Task, ::apiforge_runtime::Error> {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<crate::types::Task>,
+        ::apiforge_runtime::Error,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
+    }
 }
 
 /// A `GET /settings` request; built by [`Client::get_settings`](crate::Client::get_settings), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSettings<'a> {
     client: &'a crate::Client,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl GetSettings<'_> {
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
@@ -246,11 +394,38 @@ impl GetSettings<'_> {
             path,
             &[],
         );
+        request.operation("getSettings", "/settings");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request.accept("application/json");
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
         }
+    }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(
+        self,
+    ) -> Result<crate::types::Settings, ::apiforge_runtime::Error> {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<crate::types::Settings>,
+        ::apiforge_runtime::Error,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }

@@ -20,6 +20,7 @@ impl crate::Client {
         MeasureShape {
             client: self,
             body: body.into(),
+            timeout: None,
         }
     }
     /// Resolves identifiers given as numbers or names.
@@ -33,6 +34,7 @@ impl crate::Client {
         ResolveIds {
             client: self,
             body: body.into(),
+            timeout: None,
         }
     }
 }
@@ -42,9 +44,16 @@ impl crate::Client {
 pub struct MeasureShape<'a> {
     client: &'a crate::Client,
     body: crate::types::Shape,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl MeasureShape<'_> {
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
@@ -64,6 +73,10 @@ impl MeasureShape<'_> {
             path,
             &[],
         );
+        request.operation("measureShape", "/shapes");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         let response = self.client.runtime.execute(request).await?;
@@ -72,6 +85,29 @@ impl MeasureShape<'_> {
             _ => Err(response.unexpected()),
         }
     }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(
+        self,
+    ) -> Result<crate::types::Measurement, ::apiforge_runtime::Error> {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<crate::types::Measurement>,
+        ::apiforge_runtime::Error,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
+    }
 }
 
 /// A `POST /ids` request; built by [`Client::resolve_ids`](crate::Client::resolve_ids), sent by [`send`](Self::send).
@@ -79,9 +115,16 @@ impl MeasureShape<'_> {
 pub struct ResolveIds<'a> {
     client: &'a crate::Client,
     body: crate::types::IdQuery,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl ResolveIds<'_> {
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and returns the decoded body.
     pub async fn send(self) -> Result<crate::types::IdQuery, ::apiforge_runtime::Error> {
         self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
@@ -99,6 +142,10 @@ impl ResolveIds<'_> {
             path,
             &[],
         );
+        request.operation("resolveIds", "/ids");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         let response = self.client.runtime.execute(request).await?;
@@ -106,5 +153,28 @@ impl ResolveIds<'_> {
             200 => response.json(),
             _ => Err(response.unexpected()),
         }
+    }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(
+        self,
+    ) -> Result<crate::types::IdQuery, ::apiforge_runtime::Error> {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<crate::types::IdQuery>,
+        ::apiforge_runtime::Error,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }

@@ -17,6 +17,7 @@ impl crate::Client {
         EchoTree {
             client: self,
             body: body.into(),
+            timeout: None,
         }
     }
     /// Evaluates an expression (a recursive discriminated union).
@@ -30,13 +31,17 @@ impl crate::Client {
         Evaluate {
             client: self,
             body: body.into(),
+            timeout: None,
         }
     }
     /// The organisation chart (mutually recursive types).
     ///
     /// Sends `GET /org`.
     pub fn get_org(&self) -> GetOrg<'_> {
-        GetOrg { client: self }
+        GetOrg {
+            client: self,
+            timeout: None,
+        }
     }
 }
 
@@ -45,9 +50,16 @@ impl crate::Client {
 pub struct EchoTree<'a> {
     client: &'a crate::Client,
     body: crate::types::Node,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl EchoTree<'_> {
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and returns the decoded body.
     pub async fn send(self) -> Result<crate::types::Node, ::apiforge_runtime::Error> {
         self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
@@ -65,6 +77,10 @@ impl EchoTree<'_> {
             path,
             &[],
         );
+        request.operation("echoTree", "/trees");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         let response = self.client.runtime.execute(request).await?;
@@ -73,6 +89,27 @@ impl EchoTree<'_> {
             _ => Err(response.unexpected()),
         }
     }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(self) -> Result<crate::types::Node, ::apiforge_runtime::Error> {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<crate::types::Node>,
+        ::apiforge_runtime::Error,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
+    }
 }
 
 /// A `POST /expressions` request; built by [`Client::evaluate`](crate::Client::evaluate), sent by [`send`](Self::send).
@@ -80,9 +117,16 @@ impl EchoTree<'_> {
 pub struct Evaluate<'a> {
     client: &'a crate::Client,
     body: crate::types::Expr,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl Evaluate<'_> {
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and returns the decoded body.
     pub async fn send(self) -> Result<crate::types::Expr, ::apiforge_runtime::Error> {
         self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
@@ -100,6 +144,10 @@ impl Evaluate<'_> {
             path,
             &[],
         );
+        request.operation("evaluate", "/expressions");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         let response = self.client.runtime.execute(request).await?;
@@ -108,15 +156,43 @@ impl Evaluate<'_> {
             _ => Err(response.unexpected()),
         }
     }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(self) -> Result<crate::types::Expr, ::apiforge_runtime::Error> {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<crate::types::Expr>,
+        ::apiforge_runtime::Error,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
+    }
 }
 
 /// A `GET /org` request; built by [`Client::get_org`](crate::Client::get_org), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOrg<'a> {
     client: &'a crate::Client,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl GetOrg<'_> {
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and returns the decoded body.
     pub async fn send(self) -> Result<crate::types::Manager, ::apiforge_runtime::Error> {
         self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
@@ -134,11 +210,38 @@ impl GetOrg<'_> {
             path,
             &[],
         );
+        request.operation("getOrg", "/org");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request.accept("application/json");
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
         }
+    }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(
+        self,
+    ) -> Result<crate::types::Manager, ::apiforge_runtime::Error> {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<crate::types::Manager>,
+        ::apiforge_runtime::Error,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }

@@ -17,6 +17,7 @@ impl crate::Client {
         DownloadFile {
             client: self,
             name: name.into(),
+            timeout: None,
         }
     }
     /// Stores a file's bytes as they are.
@@ -36,6 +37,7 @@ impl crate::Client {
             client: self,
             name: name.into(),
             body: body.into(),
+            timeout: None,
         }
     }
     /// An image of any type; the upload says which.
@@ -47,6 +49,7 @@ impl crate::Client {
         SetAvatar {
             client: self,
             body: None,
+            timeout: None,
         }
     }
     /// A multipart form with text fields and file parts.
@@ -71,6 +74,7 @@ impl crate::Client {
             back: None,
             pages: None,
             tags: None,
+            timeout: None,
         }
     }
 }
@@ -80,9 +84,16 @@ impl crate::Client {
 pub struct DownloadFile<'a> {
     client: &'a crate::Client,
     name: String,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl DownloadFile<'_> {
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
@@ -107,6 +118,10 @@ impl DownloadFile<'_> {
             path,
             &[],
         );
+        request.operation("downloadFile", "/files/{name}");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request.accept("application/octet-stream");
         let response = self.client.runtime.execute_streaming(request).await?;
         match response.status().as_u16() {
@@ -114,6 +129,32 @@ impl DownloadFile<'_> {
             404 => Err(response.error_json(DownloadFileError::NotFound)),
             _ => Err(response.unexpected()),
         }
+    }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::ByteStream,
+        ::apiforge_runtime::Error<DownloadFileError>,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<::apiforge_runtime::ByteStream>,
+        ::apiforge_runtime::Error<DownloadFileError>,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }
 
@@ -123,9 +164,16 @@ pub struct UploadFile<'a> {
     client: &'a crate::Client,
     name: String,
     body: ::apiforge_runtime::Upload,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl UploadFile<'_> {
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
@@ -147,6 +195,10 @@ impl UploadFile<'_> {
             path,
             &[],
         );
+        request.operation("uploadFile", "/files/{name}");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request.accept("application/json");
         request.upload_body(Some(self.body), "application/octet-stream");
         let response = self.client.runtime.execute(request).await?;
@@ -155,6 +207,29 @@ impl UploadFile<'_> {
             _ => Err(response.unexpected()),
         }
     }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(
+        self,
+    ) -> Result<crate::types::StoredFile, ::apiforge_runtime::Error> {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<crate::types::StoredFile>,
+        ::apiforge_runtime::Error,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
+    }
 }
 
 /// A `POST /avatars` request; built by [`Client::set_avatar`](crate::Client::set_avatar), sent by [`send`](Self::send).
@@ -162,12 +237,19 @@ impl UploadFile<'_> {
 pub struct SetAvatar<'a> {
     client: &'a crate::Client,
     body: Option<::apiforge_runtime::Upload>,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl SetAvatar<'_> {
     /// The request body.
     pub fn body(mut self, value: impl Into<::apiforge_runtime::Upload>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -184,12 +266,34 @@ impl SetAvatar<'_> {
             path,
             &[],
         );
+        request.operation("setAvatar", "/avatars");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request.upload_body(self.body, "image/*");
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             204 => response.empty(),
             _ => Err(response.unexpected()),
         }
+    }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(self) -> Result<(), ::apiforge_runtime::Error> {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<::apiforge_runtime::Response<()>, ::apiforge_runtime::Error> {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }
 
@@ -202,6 +306,7 @@ pub struct CreateAlbum<'a> {
     back: Option<::apiforge_runtime::Upload>,
     pages: Option<Vec<::apiforge_runtime::Upload>>,
     tags: Option<Vec<String>>,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl CreateAlbum<'_> {
@@ -219,6 +324,12 @@ impl CreateAlbum<'_> {
     }
     pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self {
         self.tags = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -240,6 +351,10 @@ impl CreateAlbum<'_> {
             path,
             &[],
         );
+        request.operation("createAlbum", "/albums");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request.accept("application/json");
         let mut form = ::apiforge_runtime::Form::new();
         form.field("title", &self.title)?;
@@ -253,6 +368,29 @@ impl CreateAlbum<'_> {
             201 => response.json(),
             _ => Err(response.unexpected()),
         }
+    }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(
+        self,
+    ) -> Result<crate::types::StoredFile, ::apiforge_runtime::Error> {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<crate::types::StoredFile>,
+        ::apiforge_runtime::Error,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }
 

@@ -16,6 +16,7 @@ impl crate::Client {
             client: self,
             body: None,
             encoding: ::apiforge_runtime::BodyEncoding::Json,
+            timeout: None,
         }
     }
     /// A note as plain text; the server answers in text, with typed headers.
@@ -29,13 +30,17 @@ impl crate::Client {
         CreateNote {
             client: self,
             body: body.into(),
+            timeout: None,
         }
     }
     /// A summary with everything the server says about it in headers.
     ///
     /// Sends `GET /notes/summary`.
     pub fn notes_summary(&self) -> NotesSummary<'_> {
-        NotesSummary { client: self }
+        NotesSummary {
+            client: self,
+            timeout: None,
+        }
     }
 }
 
@@ -45,6 +50,7 @@ pub struct ReplaceNotes<'a> {
     client: &'a crate::Client,
     body: Option<crate::types::NoteSet>,
     encoding: ::apiforge_runtime::BodyEncoding,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl ReplaceNotes<'_> {
@@ -61,6 +67,12 @@ impl ReplaceNotes<'_> {
     /// Sends the body as `application/x-www-form-urlencoded` (the default is `application/json`).
     pub fn form_urlencoded(mut self) -> Self {
         self.encoding = ::apiforge_runtime::BodyEncoding::FormUrlEncoded;
+        self
+    }
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -80,6 +92,10 @@ impl ReplaceNotes<'_> {
             path,
             &[],
         );
+        request.operation("replaceNotes", "/notes");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request.body(&self.body, self.encoding)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
@@ -93,6 +109,24 @@ impl ReplaceNotes<'_> {
             _ => Err(response.unexpected()),
         }
     }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(self) -> Result<(), ::apiforge_runtime::Error> {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<::apiforge_runtime::Response<()>, ::apiforge_runtime::Error> {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
+    }
 }
 
 /// A `POST /notes` request; built by [`Client::create_note`](crate::Client::create_note), sent by [`send`](Self::send).
@@ -100,9 +134,16 @@ impl ReplaceNotes<'_> {
 pub struct CreateNote<'a> {
     client: &'a crate::Client,
     body: String,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl CreateNote<'_> {
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and returns the decoded body.
     pub async fn send(self) -> Result<String, ::apiforge_runtime::Error> {
         self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
@@ -120,6 +161,10 @@ impl CreateNote<'_> {
             path,
             &[],
         );
+        request.operation("createNote", "/notes");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request.accept("text/plain");
         request.text_body(Some(self.body), "text/plain");
         let response = self.client.runtime.execute(request).await?;
@@ -134,15 +179,40 @@ impl CreateNote<'_> {
             _ => Err(response.unexpected()),
         }
     }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(self) -> Result<String, ::apiforge_runtime::Error> {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<::apiforge_runtime::Response<String>, ::apiforge_runtime::Error> {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
+    }
 }
 
 /// A `GET /notes/summary` request; built by [`Client::notes_summary`](crate::Client::notes_summary), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct NotesSummary<'a> {
     client: &'a crate::Client,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl NotesSummary<'_> {
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and returns the decoded body.
     pub async fn send(self) -> Result<crate::types::NoteSet, ::apiforge_runtime::Error> {
         self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
@@ -160,6 +230,10 @@ impl NotesSummary<'_> {
             path,
             &[],
         );
+        request.operation("notesSummary", "/notes/summary");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request.accept("application/json");
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
@@ -172,6 +246,29 @@ impl NotesSummary<'_> {
             }
             _ => Err(response.unexpected()),
         }
+    }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(
+        self,
+    ) -> Result<crate::types::NoteSet, ::apiforge_runtime::Error> {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<crate::types::NoteSet>,
+        ::apiforge_runtime::Error,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }
 

@@ -25,6 +25,7 @@ impl crate::Client {
             x_tracing_id: None,
             x_request_timestamp: None,
             body: body.into(),
+            timeout: None,
         }
     }
 }
@@ -36,6 +37,7 @@ pub struct Auth<'a> {
     x_tracing_id: Option<::uuid::Uuid>,
     x_request_timestamp: Option<::chrono::DateTime<::chrono::Utc>>,
     body: crate::types::AuthRequest,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl Auth<'_> {
@@ -50,6 +52,12 @@ impl Auth<'_> {
         value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
         self.x_request_timestamp = Some(value.into());
+        self
+    }
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -71,6 +79,10 @@ impl Auth<'_> {
             path,
             &[],
         );
+        request.operation("auth", "/auth");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request.header("X-Tracing-ID", &self.x_tracing_id)?;
         request.header("X-Request-Timestamp", &self.x_request_timestamp)?;
         request.accept("application/json");
@@ -82,6 +94,29 @@ impl Auth<'_> {
             500 => Err(response.error_json(AuthError::InternalServerError)),
             _ => Err(response.unexpected()),
         }
+    }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(
+        self,
+    ) -> Result<crate::types::AuthResponse, ::apiforge_runtime::Error<AuthError>> {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<crate::types::AuthResponse>,
+        ::apiforge_runtime::Error<AuthError>,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }
 

@@ -26,6 +26,7 @@ impl crate::Client {
         Auth2faPost {
             client: self,
             body: body.into(),
+            timeout: None,
         }
     }
     /// Generate magic link for login
@@ -44,6 +45,7 @@ impl crate::Client {
         AuthMagicLinkPost {
             client: self,
             body: body.into(),
+            timeout: None,
         }
     }
     /// Login via password
@@ -62,6 +64,7 @@ impl crate::Client {
         AuthTokenPost {
             client: self,
             body: body.into(),
+            timeout: None,
         }
     }
     /// Refreshes access token
@@ -80,6 +83,7 @@ impl crate::Client {
         AuthTokenRefreshPost {
             client: self,
             body: body.into(),
+            timeout: None,
         }
     }
 }
@@ -89,9 +93,16 @@ impl crate::Client {
 pub struct Auth2faPost<'a> {
     client: &'a crate::Client,
     body: crate::types::Confirm2Fa,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl Auth2faPost<'_> {
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
@@ -114,6 +125,10 @@ impl Auth2faPost<'_> {
             path,
             &[],
         );
+        request.operation("auth2faPost", "/auth/2fa");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request.accept("*/*");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         let response = self.client.runtime.execute(request).await?;
@@ -126,6 +141,32 @@ impl Auth2faPost<'_> {
             _ => Err(response.unexpected()),
         }
     }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(
+        self,
+    ) -> Result<
+        crate::types::TokenResponse,
+        ::apiforge_runtime::Error<Auth2faPostError>,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<crate::types::TokenResponse>,
+        ::apiforge_runtime::Error<Auth2faPostError>,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
+    }
 }
 
 /// A `POST /auth/magic_link` request; built by [`Client::auth_magic_link_post`](crate::Client::auth_magic_link_post), sent by [`send`](Self::send).
@@ -133,9 +174,16 @@ impl Auth2faPost<'_> {
 pub struct AuthMagicLinkPost<'a> {
     client: &'a crate::Client,
     body: crate::types::MagicLinkLoginRequest,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl AuthMagicLinkPost<'_> {
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
@@ -158,6 +206,10 @@ impl AuthMagicLinkPost<'_> {
             path,
             &[],
         );
+        request.operation("authMagicLinkPost", "/auth/magic_link");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request.accept("*/*");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         let response = self.client.runtime.execute(request).await?;
@@ -170,6 +222,32 @@ impl AuthMagicLinkPost<'_> {
             _ => Err(response.unexpected()),
         }
     }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(
+        self,
+    ) -> Result<
+        crate::types::MagicLinkLoginResponse,
+        ::apiforge_runtime::Error<AuthMagicLinkPostError>,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<crate::types::MagicLinkLoginResponse>,
+        ::apiforge_runtime::Error<AuthMagicLinkPostError>,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
+    }
 }
 
 /// A `POST /auth/token` request; built by [`Client::auth_token_post`](crate::Client::auth_token_post), sent by [`send`](Self::send).
@@ -177,9 +255,16 @@ impl AuthMagicLinkPost<'_> {
 pub struct AuthTokenPost<'a> {
     client: &'a crate::Client,
     body: crate::types::LoginRequest,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl AuthTokenPost<'_> {
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
@@ -202,6 +287,10 @@ impl AuthTokenPost<'_> {
             path,
             &[],
         );
+        request.operation("authTokenPost", "/auth/token");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request.accept("*/*");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         let response = self.client.runtime.execute(request).await?;
@@ -214,6 +303,32 @@ impl AuthTokenPost<'_> {
             _ => Err(response.unexpected()),
         }
     }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(
+        self,
+    ) -> Result<
+        crate::types::TokenResponse,
+        ::apiforge_runtime::Error<AuthTokenPostError>,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<crate::types::TokenResponse>,
+        ::apiforge_runtime::Error<AuthTokenPostError>,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
+    }
 }
 
 /// A `POST /auth/token/refresh` request; built by [`Client::auth_token_refresh_post`](crate::Client::auth_token_refresh_post), sent by [`send`](Self::send).
@@ -221,9 +336,16 @@ impl AuthTokenPost<'_> {
 pub struct AuthTokenRefreshPost<'a> {
     client: &'a crate::Client,
     body: crate::types::RefreshRequest,
+    timeout: Option<::std::time::Duration>,
 }
 
 impl AuthTokenRefreshPost<'_> {
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
@@ -246,6 +368,10 @@ impl AuthTokenRefreshPost<'_> {
             path,
             &[],
         );
+        request.operation("authTokenRefreshPost", "/auth/token/refresh");
+        if let Some(timeout) = self.timeout {
+            request.timeout(timeout);
+        }
         request.accept("*/*");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         let response = self.client.runtime.execute(request).await?;
@@ -261,6 +387,32 @@ impl AuthTokenRefreshPost<'_> {
             }
             _ => Err(response.unexpected()),
         }
+    }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(
+        self,
+    ) -> Result<
+        crate::types::TokenResponse,
+        ::apiforge_runtime::Error<AuthTokenRefreshPostError>,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<crate::types::TokenResponse>,
+        ::apiforge_runtime::Error<AuthTokenRefreshPostError>,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }
 

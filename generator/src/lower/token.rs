@@ -1,0 +1,226 @@
+//! The token flow: which operation hands out the token the others need, found once every
+//! operation and type is settled.
+//!
+//! An operation is the token operation when it is clear: it needs no credentials, it has one
+//! success type, that type holds a token-like `String` field (`token`, `access_token`, `jwt`,
+//! ...) directly or in a required struct field, and it does not itself take a token (a
+//! refresh or a second-factor step does; those come after a login, not instead of it). The
+//! first such operation wins, and only when the API has a scheme a bearer token fits and the
+//! call's required arguments can be written as plain values.
+
+use crate::ir::{
+    Api, ApiKeyLocation, ExampleValue, Operation, SchemeKind, TypeId, TypeKind, TypeRef,
+};
+use crate::naming;
+
+/// Field names (in snake case) that hold the token a token call returns.
+const TOKEN_FIELDS: &[&str] = &[
+    "token",
+    "access_token",
+    "jwt",
+    "jwt_token",
+    "id_token",
+    "auth_token",
+    "bearer_token",
+];
+
+/// How deep example struct values may nest.
+const MAX_EXAMPLE_DEPTH: usize = 4;
+
+/// The API's token flow, if one operation clearly hands out tokens.
+pub(super) fn token_flow(api: &Api) -> Option<crate::ir::TokenFlow> {
+    let bearer_fits = api
+        .security_schemes
+        .iter()
+        .any(|scheme| bearer_fits(&scheme.kind));
+    if !bearer_fits {
+        return None;
+    }
+    api.operations()
+        .filter(|op| op.security.is_empty() && op.success_enum.is_none())
+        .filter(|op| !takes_token(api, op))
+        .find_map(|op| {
+            let token_path = token_path(api, &op.success)?;
+            let mut arguments = Vec::new();
+            for param in op.params.iter().filter(|p| p.required) {
+                arguments.push(argument(api, &param.ty, &param.wire_name)?);
+            }
+            let mut optional_body = None;
+            if let Some(body) = &op.body {
+                let value = example(api, &body.ty, "body", 0);
+                if body.required {
+                    arguments.push(value?);
+                } else {
+                    optional_body = value;
+                }
+            }
+            Some(crate::ir::TokenFlow {
+                operation: op.method_ident.clone(),
+                arguments,
+                optional_body,
+                token_path,
+                then: then(api),
+            })
+        })
+}
+
+/// Whether a bearer token can be sent where `kind` asks for a credential.
+fn bearer_fits(kind: &SchemeKind) -> bool {
+    match kind {
+        SchemeKind::HttpBearer => true,
+        SchemeKind::ApiKey {
+            location: ApiKeyLocation::Header,
+            name,
+        } => name.eq_ignore_ascii_case("authorization"),
+        SchemeKind::HttpBasic | SchemeKind::ApiKey { .. } => false,
+    }
+}
+
+/// An operation to call with the token: it needs a credential a bearer token fits and takes
+/// no arguments.
+fn then(api: &Api) -> Option<String> {
+    api.operations()
+        .find(|op| {
+            op.params.iter().all(|p| !p.required)
+                && op.body.as_ref().is_none_or(|b| !b.required)
+                && op.security.first().is_some_and(|alternative| {
+                    alternative
+                        .iter()
+                        .all(|&i| bearer_fits(&api.security_schemes[i].kind))
+                })
+        })
+        .map(|op| op.method_ident.clone())
+}
+
+fn is_token_name(wire_name: &str) -> bool {
+    TOKEN_FIELDS.contains(&naming::snake(wire_name).as_str())
+}
+
+/// Whether the operation needs a token as input: a required parameter or body field whose
+/// name says token or JWT.
+fn takes_token(api: &Api, op: &Operation) -> bool {
+    let names_token = |wire_name: &str| {
+        let name = naming::snake(wire_name);
+        name.contains("token") || name.contains("jwt")
+    };
+    op.params
+        .iter()
+        .any(|p| p.required && names_token(&p.wire_name))
+        || op
+            .body
+            .as_ref()
+            .is_some_and(|body| struct_takes_token(api, &body.ty, &names_token, 0))
+}
+
+fn struct_takes_token(
+    api: &Api,
+    ty: &TypeRef,
+    names_token: &impl Fn(&str) -> bool,
+    depth: usize,
+) -> bool {
+    let Some(id) = named(ty) else {
+        return false;
+    };
+    let TypeKind::Struct(def) = &api.type_def(id).kind else {
+        return false;
+    };
+    depth < MAX_EXAMPLE_DEPTH
+        && def.fields.iter().any(|field| {
+            !matches!(field.ty, TypeRef::Option(_))
+                && (names_token(&field.wire_name)
+                    || struct_takes_token(api, &field.ty, names_token, depth + 1))
+        })
+}
+
+/// The fields from `ty` to a token: a token-like `String` field of the struct, or of a
+/// struct in one of its required fields.
+fn token_path(api: &Api, ty: &TypeRef) -> Option<Vec<String>> {
+    let direct = |id: TypeId| -> Option<String> {
+        let TypeKind::Struct(def) = &api.type_def(id).kind else {
+            return None;
+        };
+        def.fields
+            .iter()
+            .find(|f| f.ty == TypeRef::String && !f.flatten && is_token_name(&f.wire_name))
+            .map(|f| f.ident.clone())
+    };
+    let id = named(ty)?;
+    if let Some(field) = direct(id) {
+        return Some(vec![field]);
+    }
+    let TypeKind::Struct(def) = &api.type_def(id).kind else {
+        return None;
+    };
+    def.fields.iter().find_map(|outer| {
+        let inner = direct(named(&outer.ty)?)?;
+        Some(vec![outer.ident.clone(), inner])
+    })
+}
+
+/// The generated type `ty` names, boxes and aliases seen through.
+fn named(ty: &TypeRef) -> Option<TypeId> {
+    match ty {
+        TypeRef::Named(id) => Some(*id),
+        TypeRef::Boxed(inner) => named(inner),
+        _ => None,
+    }
+}
+
+/// A value for a `Client` method argument (`impl Into<T>`): integers only where an untyped
+/// literal converts.
+fn argument(api: &Api, ty: &TypeRef, name: &str) -> Option<ExampleValue> {
+    match ty {
+        TypeRef::U32 | TypeRef::U64 | TypeRef::F32 | TypeRef::F64 | TypeRef::Option(_) => None,
+        _ => example(api, ty, name, 0),
+    }
+}
+
+/// A plain value of type `ty`, named after where it goes; `None` when there is none to write
+/// (dates, bytes, free-form JSON, unions).
+fn example(api: &Api, ty: &TypeRef, name: &str, depth: usize) -> Option<ExampleValue> {
+    match ty {
+        TypeRef::String => Some(ExampleValue::Str(name.to_owned())),
+        TypeRef::Bool => Some(ExampleValue::Bool(true)),
+        TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 => Some(ExampleValue::Int(42)),
+        TypeRef::Option(_) => Some(ExampleValue::None),
+        TypeRef::Named(id) if depth < MAX_EXAMPLE_DEPTH => {
+            let def = api.type_def(*id);
+            match &def.kind {
+                TypeKind::Enum(e) => e.variants.first().map(|v| ExampleValue::Variant {
+                    ty: *id,
+                    variant: v.ident.clone(),
+                }),
+                TypeKind::Struct(s) => {
+                    let mut fields = Vec::new();
+                    for field in &s.fields {
+                        let value = if field.flatten {
+                            ExampleValue::Default
+                        } else {
+                            example(api, &field.ty, &field.wire_name, depth + 1)?
+                        };
+                        fields.push((field.ident.clone(), value));
+                    }
+                    Some(ExampleValue::Struct { ty: *id, fields })
+                }
+                TypeKind::Alias(inner) => example(api, inner, name, depth + 1),
+                TypeKind::Union(_) => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_names_are_recognised_in_any_case() {
+        for name in ["token", "access_token", "accessToken", "JWT", "id_token"] {
+            assert!(is_token_name(name), "{name}");
+        }
+        for name in ["refresh_token", "token_type", "expires_in", "tokens"] {
+            assert!(!is_token_name(name), "{name}");
+        }
+    }
+}

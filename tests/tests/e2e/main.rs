@@ -6,6 +6,7 @@
 mod cursed;
 mod lumminary;
 mod netsapiens;
+mod parameters;
 mod schemas;
 mod servers;
 mod transfers;

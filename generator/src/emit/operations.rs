@@ -311,7 +311,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             /// [`send_with_info`](Self::send_with_info) from synchronous code, as
             /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
             #[cfg(feature = "blocking")]
-            pub fn send_with_info_blocking(self) -> Result<::apiforge_runtime::Response<#success>, #error> {
+            pub fn send_with_info_blocking(self) -> Result<::apiforge_runtime::Response<#success #typed_headers>, #error> {
                 ::apiforge_runtime::blocking::block_on(self.send_with_info())?
             }
         }

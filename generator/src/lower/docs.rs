@@ -67,20 +67,26 @@ pub fn doc_lines(text: &str) -> Vec<String> {
     lines
 }
 
-/// The width of a list item's marker with its space (`- `, `* `, `+ `, `12. `, `3) `), if
-/// the line starts one.
+/// Where a list item's text starts, if the line starts one: the marker (`-`, `*`, `+`, `12.`,
+/// `3)`) and the spaces after it, of which CommonMark counts at most four.
 fn list_marker_width(line: &str) -> Option<usize> {
-    if ["- ", "* ", "+ "]
-        .iter()
-        .any(|marker| line.starts_with(marker))
-    {
-        return Some(2);
+    let marker = if line.starts_with(['-', '*', '+']) {
+        1
+    } else {
+        let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+        // CommonMark caps ordered-list numbers at nine digits.
+        let delimited = line[digits..].starts_with(['.', ')']);
+        if !(1..=9).contains(&digits) || !delimited {
+            return None;
+        }
+        digits + 1
+    };
+    let spaces = line[marker..].bytes().take_while(|&b| b == b' ').count();
+    match spaces {
+        0 => None,
+        1..=4 => Some(marker + spaces),
+        _ => Some(marker + 1),
     }
-    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
-    let rest = &line[digits..];
-    // CommonMark caps ordered-list numbers at nine digits.
-    ((1..=9).contains(&digits) && (rest.starts_with(". ") || rest.starts_with(") ")))
-        .then_some(digits + 2)
 }
 
 /// Escapes one line of prose, leaving `code spans` alone.
@@ -181,7 +187,9 @@ mod tests {
 
     #[test]
     fn lines_after_a_list_item_are_indented_as_its_continuation() {
-        let lines = doc_lines("Kinds:\n- first\nmore of first\n10. tenth\nmore\n\nafter the list");
+        let lines = doc_lines(
+            "Kinds:\n- first\nmore of first\n10. tenth\nmore\n*   wide\nmore\n\nafter the list",
+        );
         assert_eq!(
             lines,
             [
@@ -189,6 +197,8 @@ mod tests {
                 "- first",
                 "  more of first",
                 "10. tenth",
+                "    more",
+                "*   wide",
                 "    more",
                 "",
                 "after the list"

@@ -124,7 +124,10 @@ impl ReplaceNotes<'_> {
     #[cfg(feature = "blocking")]
     pub fn send_with_info_blocking(
         self,
-    ) -> Result<::apiforge_runtime::Response<()>, ::apiforge_runtime::Error> {
+    ) -> Result<
+        ::apiforge_runtime::Response<(), ReplaceNotesHeaders>,
+        ::apiforge_runtime::Error,
+    > {
         ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }
@@ -194,7 +197,10 @@ impl CreateNote<'_> {
     #[cfg(feature = "blocking")]
     pub fn send_with_info_blocking(
         self,
-    ) -> Result<::apiforge_runtime::Response<String>, ::apiforge_runtime::Error> {
+    ) -> Result<
+        ::apiforge_runtime::Response<String, CreateNoteHeaders>,
+        ::apiforge_runtime::Error,
+    > {
         ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }
@@ -265,7 +271,7 @@ impl NotesSummary<'_> {
     pub fn send_with_info_blocking(
         self,
     ) -> Result<
-        ::apiforge_runtime::Response<crate::types::NoteSet>,
+        ::apiforge_runtime::Response<crate::types::NoteSet, NotesSummaryHeaders>,
         ::apiforge_runtime::Error,
     > {
         ::apiforge_runtime::blocking::block_on(self.send_with_info())?

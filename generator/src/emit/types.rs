@@ -255,21 +255,8 @@ fn integer_enum_tokens(e: &EnumDef, type_name: &str, docs: TokenStream) -> Token
     let name = ident(type_name);
     let unknown = ident(&e.unknown_ident);
     let literal = |wire: &str| wire.parse::<TokenStream>().unwrap_or_default();
-    let variants = e.variants.iter().enumerate().map(|(index, variant)| {
-        let variant_ident = ident(&variant.ident);
-        let default = (e.default == Some(index)).then(|| quote! { #[default] });
-        let doc = format!(" `{}`", variant.wire_name);
-        quote! {
-            #[doc = #doc]
-            #default
-            #variant_ident,
-        }
-    });
-    let value_arms = e.variants.iter().map(|variant| {
-        let variant_ident = ident(&variant.ident);
-        let value = literal(&variant.wire_name);
-        quote! { #name::#variant_ident => #value, }
-    });
+    let variants = unit_variants(e);
+    let value_arms = value_arms(e, &name, literal);
     let from_arms = e.variants.iter().map(|variant| {
         let variant_ident = ident(&variant.ident);
         let value = literal(&variant.wire_name);
@@ -319,6 +306,34 @@ fn integer_enum_tokens(e: &EnumDef, type_name: &str, docs: TokenStream) -> Token
     }
 }
 
+/// The variants of an enum whose values are not strings: unit variants documented with their
+/// value, the default marked.
+fn unit_variants(e: &EnumDef) -> impl Iterator<Item = TokenStream> + '_ {
+    e.variants.iter().enumerate().map(|(index, variant)| {
+        let variant_ident = ident(&variant.ident);
+        let default = (e.default == Some(index)).then(|| quote! { #[default] });
+        let doc = format!(" `{}`", variant.wire_name);
+        quote! {
+            #[doc = #doc]
+            #default
+            #variant_ident,
+        }
+    })
+}
+
+/// `Name::Variant => value,` for each variant, the value spelled by `literal`.
+fn value_arms<'e>(
+    e: &'e EnumDef,
+    name: &'e proc_macro2::Ident,
+    literal: impl Fn(&str) -> TokenStream + 'e,
+) -> impl Iterator<Item = TokenStream> + 'e {
+    e.variants.iter().map(move |variant| {
+        let variant_ident = ident(&variant.ident);
+        let value = literal(&variant.wire_name);
+        quote! { #name::#variant_ident => #value, }
+    })
+}
+
 /// An enum whose values are of several JSON types; it goes through `serde_json::Value`.
 fn mixed_enum_tokens(e: &EnumDef, type_name: &str, docs: TokenStream) -> TokenStream {
     let name = ident(type_name);
@@ -328,21 +343,8 @@ fn mixed_enum_tokens(e: &EnumDef, type_name: &str, docs: TokenStream) -> TokenSt
         let tokens = wire.parse::<TokenStream>().unwrap_or_default();
         quote! { ::serde_json::json!(#tokens) }
     };
-    let variants = e.variants.iter().enumerate().map(|(index, variant)| {
-        let variant_ident = ident(&variant.ident);
-        let default = (e.default == Some(index)).then(|| quote! { #[default] });
-        let doc = format!(" `{}`", variant.wire_name);
-        quote! {
-            #[doc = #doc]
-            #default
-            #variant_ident,
-        }
-    });
-    let value_arms = e.variants.iter().map(|variant| {
-        let variant_ident = ident(&variant.ident);
-        let value = literal(&variant.wire_name);
-        quote! { #name::#variant_ident => #value, }
-    });
+    let variants = unit_variants(e);
+    let value_arms = value_arms(e, &name, literal);
     let from_checks = e.variants.iter().map(|variant| {
         let variant_ident = ident(&variant.ident);
         let value = literal(&variant.wire_name);

@@ -62,6 +62,8 @@ pub fn run(root: &Path) -> Result<(), String> {
     doc.args(["doc", "--workspace", "--no-deps"])
         .env("RUSTDOCFLAGS", "-D warnings");
     step(root, "cargo doc", &mut doc)?;
+    eprintln!("==> corpus subset: real documents generated and linted");
+    crate::corpus::check_subset(root)?;
     let prism = install_prism(root)?;
     let mut conformance = Command::new(&cargo);
     conformance

@@ -443,6 +443,17 @@ pub enum StatusMatch {
     Default,
 }
 
+impl StatusMatch {
+    /// Whether it covers only 2xx statuses (`default` never counts).
+    pub fn is_success(self) -> bool {
+        match self {
+            StatusMatch::Code(code) => (200..300).contains(&code),
+            StatusMatch::Range(range) => range == 2,
+            StatusMatch::Default => false,
+        }
+    }
+}
+
 /// What one response status means and how its body decodes.
 #[derive(Clone, Debug)]
 pub struct ResponseCase {

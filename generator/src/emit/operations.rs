@@ -2,7 +2,7 @@
 //! response enums.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{ToTokens, quote};
 
 use super::{doc_attrs, ident, type_tokens};
 use crate::ir::{
@@ -108,8 +108,9 @@ fn client_method(api: &Api, op: &Operation) -> TokenStream {
             inits.push(quote! { body: None });
         }
     }
-    if op.encodings.len() > 1 {
-        let default = encoding_tokens(op.encodings[0].kind);
+    if let [first, _, ..] = op.encodings.as_slice()
+        && let Some(default) = encoding_tokens(first.kind)
+    {
         inits.push(quote! { encoding: #default });
     }
     inits.push(quote! { timeout: None });
@@ -211,7 +212,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         .unwrap_or_default();
     let encoding_setters = op.encodings.iter().filter_map(|encoding| {
         let name = ident(encoding.method_ident.as_deref()?);
-        let value = encoding_tokens(encoding.kind);
+        let value = encoding_tokens(encoding.kind)?;
         let doc = format!(
             " Sends the body as `{}` (the default is `{default_media}`).",
             encoding.media_type
@@ -318,14 +319,16 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-/// The runtime's name for a structured encoding; text and bytes have their own calls.
-fn encoding_tokens(kind: EncodingKind) -> TokenStream {
+/// The runtime's name for a structured encoding; `None` for text and bytes, which have calls
+/// of their own (`text_body`, `upload_body`) and are never one of several choices.
+fn encoding_tokens(kind: EncodingKind) -> Option<TokenStream> {
     match kind {
-        EncodingKind::Json | EncodingKind::Text | EncodingKind::Binary => {
-            quote! { ::apiforge_runtime::BodyEncoding::Json }
+        EncodingKind::Json => Some(quote! { ::apiforge_runtime::BodyEncoding::Json }),
+        EncodingKind::FormUrlEncoded => {
+            Some(quote! { ::apiforge_runtime::BodyEncoding::FormUrlEncoded })
         }
-        EncodingKind::FormUrlEncoded => quote! { ::apiforge_runtime::BodyEncoding::FormUrlEncoded },
-        EncodingKind::Multipart => quote! { ::apiforge_runtime::BodyEncoding::Multipart },
+        EncodingKind::Multipart => Some(quote! { ::apiforge_runtime::BodyEncoding::Multipart }),
+        EncodingKind::Text | EncodingKind::Binary => None,
     }
 }
 
@@ -396,10 +399,8 @@ fn send_with_info_body(api: &Api, op: &Operation) -> TokenStream {
     let encoding = if op.encodings.len() > 1 {
         quote! { self.encoding }
     } else {
-        op.encodings
-            .first()
-            .map(|e| encoding_tokens(e.kind))
-            .unwrap_or_else(|| encoding_tokens(EncodingKind::Json))
+        let kind = op.encodings.first().map_or(EncodingKind::Json, |e| e.kind);
+        encoding_tokens(kind).to_token_stream()
     };
     let form_fields: Vec<&Param> = op
         .params

@@ -701,25 +701,17 @@ impl<'a> Lowerer<'a> {
         let base = pointer.push("responses");
         let mut listed: Vec<(StatusMatch, &'a ReferenceOr<Response>, Pointer)> = Vec::new();
         for (status, response) in &operation.responses.responses {
-            let (status, key) = match status {
-                StatusCode::Code(code) => (StatusMatch::Code(*code), code.to_string()),
-                StatusCode::Range(range) => (StatusMatch::Range(*range), format!("{range}XX")),
-            };
+            let (status, key) = status_match(status);
             listed.push((status, response, base.push(key)));
         }
         if let Some(default) = &operation.responses.default {
             listed.push((StatusMatch::Default, default, base.push("default")));
         }
         listed.sort_by_key(|(status, _, _)| *status);
-        let is_success = |status: StatusMatch| match status {
-            StatusMatch::Code(code) => (200..300).contains(&code),
-            StatusMatch::Range(range) => range == 2,
-            StatusMatch::Default => false,
-        };
-        let any_success = listed.iter().any(|(status, _, _)| is_success(*status));
+        let any_success = listed.iter().any(|(status, _, _)| status.is_success());
         let success_count = listed
             .iter()
-            .filter(|(status, _, _)| is_success(*status))
+            .filter(|(status, _, _)| status.is_success())
             .count();
 
         let mut cases = Vec::new();
@@ -729,7 +721,7 @@ impl<'a> Lowerer<'a> {
             else {
                 continue;
             };
-            let success = is_success(status) || (!any_success && status == StatusMatch::Default);
+            let success = status.is_success() || (!any_success && status == StatusMatch::Default);
             let variant = status_variant(status);
             let type_hint = match (success, success_count) {
                 (true, 0 | 1) => format!("{hint}Response"),
@@ -814,11 +806,8 @@ impl<'a> Lowerer<'a> {
         let mut fields: Vec<ResponseHeader> = Vec::new();
         let mut idents = Scope::new(Case::Snake);
         for (status, response) in &operation.responses.responses {
-            let (success, key) = match status {
-                StatusCode::Code(code) => ((200..300).contains(code), code.to_string()),
-                StatusCode::Range(range) => (*range == 2, format!("{range}XX")),
-            };
-            if !success {
+            let (status, key) = status_match(status);
+            if !status.is_success() {
                 continue;
             }
             let Some((response, at)) =
@@ -844,7 +833,12 @@ impl<'a> Lowerer<'a> {
                     openapiv3::ParameterSchemaOrContent::Schema(schema) => {
                         let hint = format!("{hint}{}", naming::pascal(name));
                         let ty = self.type_of(schema.into(), &header_at.push("schema"), &hint);
-                        header_type(self.decodes_from_text(&ty, true), strip_option(ty))
+                        // What a header's text cannot hold is kept as the text.
+                        if self.decodes_from_text(&ty, true) {
+                            strip_option(ty)
+                        } else {
+                            TypeRef::String
+                        }
                     }
                     openapiv3::ParameterSchemaOrContent::Content(_) => TypeRef::String,
                 };
@@ -1113,11 +1107,7 @@ fn accept_header(
         .responses
         .responses
         .iter()
-        .filter_map(|(status, response)| match status {
-            StatusCode::Code(code) if (200..300).contains(code) => Some(response),
-            StatusCode::Range(2) => Some(response),
-            _ => None,
-        });
+        .filter_map(|(status, response)| status_match(status).0.is_success().then_some(response));
     for response in responses {
         let response = match response {
             ReferenceOr::Item(response) => Some(response),
@@ -1234,13 +1224,15 @@ fn schema_format_name(schema: &openapiv3::Schema) -> Option<&str> {
     }
 }
 
-/// Parameters are stored as `Option` when optional; their own nullability adds nothing.
-/// A header's type: scalars, enums of them and lists of those decode from header text;
-/// anything else is kept as the text.
-fn header_type(decodable: bool, ty: TypeRef) -> TypeRef {
-    if decodable { ty } else { TypeRef::String }
+/// A response key (`200`, `4XX`) as the IR matches it, and as the pointer spells it.
+fn status_match(status: &StatusCode) -> (StatusMatch, String) {
+    match status {
+        StatusCode::Code(code) => (StatusMatch::Code(*code), code.to_string()),
+        StatusCode::Range(range) => (StatusMatch::Range(*range), format!("{range}XX")),
+    }
 }
 
+/// Parameters are stored as `Option` when optional; their own nullability adds nothing.
 fn strip_option(ty: TypeRef) -> TypeRef {
     match ty {
         TypeRef::Option(inner) => *inner,

@@ -135,7 +135,7 @@ async fn a_streamed_upload_arrives_whole() {
         (0..3u8).map(|i| Ok(vec![i; 100_000])).collect();
 
     client(&server)
-        .upload_file("big", Upload::stream(tokio_stream_of(chunks)))
+        .upload_file("big", Upload::stream(stream_of(chunks)))
         .send()
         .await
         .expect("upload");
@@ -147,7 +147,7 @@ async fn a_streamed_upload_arrives_whole() {
 }
 
 /// A stream over `items`, without pulling in a stream utility crate.
-fn tokio_stream_of<T: Send + Unpin + 'static>(
+fn stream_of<T: Send + Unpin + 'static>(
     items: Vec<T>,
 ) -> impl futures_core::Stream<Item = T> + Send + 'static {
     struct Items<T>(std::vec::IntoIter<T>);

@@ -9,14 +9,5 @@ fuzz_target!(|data: &[u8]| {
 });
 
 fn apiforge_fuzz_settings() -> apiforge_generator::Settings {
-    apiforge_generator::Settings {
-        target: apiforge_generator::Target {
-            crate_name: "fuzz".to_owned(),
-            crate_version: "0.1.0".to_owned(),
-        },
-        packaging: apiforge_generator::Packaging {
-            runtime_path: "../runtime".to_owned(),
-            standalone: true,
-        },
-    }
+    apiforge_generator::Settings::new("fuzz")
 }

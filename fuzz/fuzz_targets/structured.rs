@@ -82,15 +82,6 @@ impl<'a> Arbitrary<'a> for Document {
 }
 
 fuzz_target!(|document: Document| {
-    let settings = apiforge_generator::Settings {
-        target: apiforge_generator::Target {
-            crate_name: "fuzz".to_owned(),
-            crate_version: "0.1.0".to_owned(),
-        },
-        packaging: apiforge_generator::Packaging {
-            runtime_path: "../runtime".to_owned(),
-            standalone: true,
-        },
-    };
+    let settings = apiforge_generator::Settings::new("fuzz");
     let _ = apiforge_generator::generate("fuzz.json", &document.0, &settings);
 });

@@ -20,8 +20,12 @@ pub struct Api {
     pub api_version: String,
     /// `info.description`, as doc lines.
     pub docs: Vec<String>,
-    /// The file the crate was generated from, for headers and docs.
+    /// The file the crate was generated from, for headers and docs, on one line.
     pub source: String,
+    /// The command that regenerates the crate, for headers, on one line.
+    pub regenerate_command: String,
+    /// How generated code spells the paths of its own items and of the runtime.
+    pub paths: RustPaths,
     /// The base URL `Client::new` uses: the first server, absolute, variables at their defaults.
     pub default_base_url: Option<String>,
     /// Every server the spec lists.
@@ -37,6 +41,18 @@ pub struct Api {
     /// How a program gets a token from the API itself, when one operation clearly hands
     /// them out; the README and the crate docs show it as a compiled example.
     pub token_flow: Option<TokenFlow>,
+}
+
+/// The Rust paths generated code reaches things by.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RustPaths {
+    /// The generated client's root module: `crate`, or `crate::petstore` for a module file
+    /// included inside `mod petstore`.
+    pub root: String,
+    /// The runtime: `::apiforge_runtime`, or the crate's own `runtime` module when inlined.
+    pub runtime: String,
+    /// The runtime's source is a module of the generated code (`runtime`), not a dependency.
+    pub runtime_inlined: bool,
 }
 
 /// A token operation, and how to call it: the credentials-provider example of the docs.

@@ -15,19 +15,11 @@ pub mod load;
 pub mod lower;
 pub mod naming;
 pub mod position;
+mod settings;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Pointer, Severity};
-pub use emit::{GeneratedFile, Packaging};
-pub use lower::Target;
-
-/// What to generate: the crate's identity and how it is packaged.
-#[derive(Clone, Debug)]
-pub struct Settings {
-    /// Crate name and version.
-    pub target: Target,
-    /// Runtime path and workspace placement.
-    pub packaging: Packaging,
-}
+pub use emit::GeneratedFile;
+pub use settings::{Layout, Manifest, RUNTIME_REQUIREMENT, Runtime, Selection, Settings};
 
 /// A generated crate and the warnings met on the way.
 #[derive(Clone, Debug)]
@@ -82,12 +74,12 @@ pub fn generate_with(
     };
     let loaded = load::load_with(file, contents, sources).map_err(placed)?;
     let (api, lowering_warnings) =
-        lower::lower(file, &loaded.document, &settings.target).map_err(placed)?;
+        lower::lower(file, &loaded.document, settings).map_err(placed)?;
     let mut warnings = loaded.warnings;
     warnings.extend(lowering_warnings);
     position::annotate(file, &text, &mut warnings);
-    let files = emit::emit(&api, &settings.packaging)
-        .map_err(|message| Diagnostic::error(file, None, message))?;
+    let files =
+        emit::emit(&api, settings).map_err(|message| Diagnostic::error(file, None, message))?;
     Ok(Generated {
         files,
         warnings,

@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use apiforge_generator::load::{Loaded, load};
-use apiforge_generator::{Diagnostic, Packaging, Settings, Target, generate};
+use apiforge_generator::{Diagnostic, Settings, generate};
 use openapiv3::{
     APIKeyLocation, OpenAPI, Operation, Parameter, ParameterSchemaOrContent, QueryStyle,
     ReferenceOr, SchemaKind, SecurityScheme, Type,
@@ -22,16 +22,7 @@ fn read(relative: &str) -> Vec<u8> {
 
 /// Generates `bytes` as `specs/<name>.yaml` with the settings `cargo xtask gen` uses.
 fn crate_files(name: &str, bytes: &[u8]) -> apiforge_generator::Generated {
-    let settings = Settings {
-        target: Target {
-            crate_name: name.to_owned(),
-            crate_version: "0.1.0".to_owned(),
-        },
-        packaging: Packaging {
-            runtime_path: "../../runtime".to_owned(),
-            standalone: false,
-        },
-    };
+    let settings = apiforge_generator::Settings::new(name);
     let display = format!("specs/{name}.yaml");
     generate(&display, bytes, &settings).unwrap_or_else(|e| panic!("{display}:\n{e}"))
 }

@@ -116,16 +116,7 @@ fn other_files_are_brought_in_as_components() {
 #[test]
 fn a_multi_file_document_generates_a_crate() {
     let sources = Files(files().into_iter().collect());
-    let settings = apiforge_generator::Settings {
-        target: apiforge_generator::Target {
-            crate_name: "pets".to_owned(),
-            crate_version: "0.1.0".to_owned(),
-        },
-        packaging: apiforge_generator::Packaging {
-            runtime_path: "../../runtime".to_owned(),
-            standalone: false,
-        },
-    };
+    let settings = apiforge_generator::Settings::new("pets");
     let generated =
         apiforge_generator::generate_with("specs.yaml", ROOT.as_bytes(), &settings, &sources)
             .expect("generates");

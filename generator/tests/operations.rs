@@ -1,19 +1,10 @@
 //! Operation lowering decisions, read off the generated files: default body encoding, made-up
 //! operation names, parameter ordering and placement, response enums, path suffixes.
 
-use apiforge_generator::{Packaging, Settings, Target, generate};
+use apiforge_generator::{Settings, generate};
 
 fn operations_file(document: &str) -> String {
-    let settings = Settings {
-        target: Target {
-            crate_name: "ops".to_owned(),
-            crate_version: "0.1.0".to_owned(),
-        },
-        packaging: Packaging {
-            runtime_path: "../runtime".to_owned(),
-            standalone: true,
-        },
-    };
+    let settings = apiforge_generator::Settings::new("ops");
     let generated = generate("ops.yaml", document.as_bytes(), &settings).expect("generates");
     generated
         .files
@@ -110,16 +101,7 @@ fn path_parameters_come_first_in_path_order_then_required_then_optional() {
 
 /// The file at `path` (or, for `src/operations/`, every operation file) and the warnings.
 fn generated_file(document: &str, path: &str) -> (String, Vec<String>) {
-    let settings = Settings {
-        target: Target {
-            crate_name: "ops".to_owned(),
-            crate_version: "0.1.0".to_owned(),
-        },
-        packaging: Packaging {
-            runtime_path: "../runtime".to_owned(),
-            standalone: true,
-        },
-    };
+    let settings = apiforge_generator::Settings::new("ops");
     let generated = generate("ops.yaml", document.as_bytes(), &settings).expect("generates");
     let warnings = generated.warnings.iter().map(|w| w.to_string()).collect();
     let text: Vec<&str> = generated

@@ -1,19 +1,10 @@
 //! Pathological documents end in output or a clear error: no stack overflow, no hang, no
 //! unbounded memory.
 
-use apiforge_generator::{Generated, Packaging, Settings, Target, generate};
+use apiforge_generator::{Generated, Settings, generate};
 
 fn settings() -> Settings {
-    Settings {
-        target: Target {
-            crate_name: "stress".to_owned(),
-            crate_version: "0.1.0".to_owned(),
-        },
-        packaging: Packaging {
-            runtime_path: "../runtime".to_owned(),
-            standalone: true,
-        },
-    }
+    apiforge_generator::Settings::new("stress")
 }
 
 fn run(document: &str) -> Result<Generated, String> {

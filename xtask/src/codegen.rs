@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use apiforge_generator::{Generated, GeneratedFile, Packaging, Settings, Sources, Target};
+use apiforge_generator::{Generated, GeneratedFile, Layout, Manifest, Runtime, Settings, Sources};
 
 use crate::fsx::{self, io_error};
 
@@ -97,26 +97,22 @@ fn generate(
     base: &Path,
     display: &str,
     crate_name: &str,
-    packaging: Packaging,
+    runtime: Runtime,
+    standalone: bool,
 ) -> Result<Generated, String> {
     let path = base.join(display);
     let contents = fs::read(&path).map_err(|e| format!("error: cannot read {display}: {e}"))?;
-    let settings = Settings {
-        target: Target {
-            crate_name: crate_name.to_owned(),
-            crate_version: "0.1.0".to_owned(),
-        },
-        packaging,
+    let mut settings = Settings::new(crate_name);
+    settings.source = display.to_owned();
+    settings.regenerate_command = "cargo xtask gen".to_owned();
+    settings.runtime = runtime;
+    settings.layout = Layout::Crate { standalone };
+    settings.manifest = Manifest {
+        publish_false: true,
+        ..Manifest::default()
     };
     apiforge_generator::generate_with(display, &contents, &settings, &Files { base })
         .map_err(|d| d.to_string())
-}
-
-fn workspace_packaging() -> Packaging {
-    Packaging {
-        runtime_path: "../../runtime".to_owned(),
-        standalone: false,
-    }
 }
 
 fn print_warnings(display: &str, generated: &Generated) {
@@ -142,8 +138,13 @@ pub fn generate_all(root: &Path) -> Result<(), String> {
     let mut failures = Vec::new();
     let specs = specs(root)?;
     for spec in &specs {
-        let generated = match generate(root, &spec.display, &spec.crate_name, workspace_packaging())
-        {
+        let generated = match generate(
+            root,
+            &spec.display,
+            &spec.crate_name,
+            Runtime::Path("../../runtime".to_owned()),
+            false,
+        ) {
             Ok(generated) => generated,
             Err(message) => {
                 eprintln!("{message}");
@@ -175,7 +176,13 @@ pub fn check_all(root: &Path) -> Result<(), String> {
     let mut stale = Vec::new();
     let specs = specs(root)?;
     for spec in &specs {
-        let generated = generate(root, &spec.display, &spec.crate_name, workspace_packaging())?;
+        let generated = generate(
+            root,
+            &spec.display,
+            &spec.crate_name,
+            Runtime::Path("../../runtime".to_owned()),
+            false,
+        )?;
         let dir = root.join("generated").join(&spec.crate_name);
         stale.extend(
             differences(&dir, &generated.files)?
@@ -205,11 +212,13 @@ pub fn generate_one(spec: &Path, out: &Path) -> Result<(), String> {
     let display = spec.display().to_string();
     let runtime = project_root().join("runtime");
     let runtime = runtime.canonicalize().map_err(|e| io_error(&runtime, &e))?;
-    let packaging = Packaging {
-        runtime_path: runtime.to_string_lossy().into_owned(),
-        standalone: true,
-    };
-    let generated = generate(Path::new(""), &display, &crate_name(spec), packaging)?;
+    let generated = generate(
+        Path::new(""),
+        &display,
+        &crate_name(spec),
+        Runtime::Path(runtime.to_string_lossy().into_owned()),
+        true,
+    )?;
     print_warnings(&display, &generated);
     if out.exists() && !is_generated_crate(out) && !is_empty_dir(out) {
         return Err(format!(

@@ -15,7 +15,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use apiforge_generator::{Packaging, Settings, Target};
+use apiforge_generator::{Layout, Runtime, Settings};
 
 use crate::fsx::{self, io_error};
 
@@ -133,16 +133,9 @@ fn generate_and_lint(
         let crate_name = format!("corpus-{index:04}");
         let contents = fs::read(path).map_err(|e| io_error(path, &e))?;
         let operations_in_spec = count_operations(&contents);
-        let settings = Settings {
-            target: Target {
-                crate_name: crate_name.clone(),
-                crate_version: "0.1.0".to_owned(),
-            },
-            packaging: Packaging {
-                runtime_path: runtime.to_string_lossy().into_owned(),
-                standalone: false,
-            },
-        };
+        let mut settings = Settings::new(&crate_name);
+        settings.runtime = Runtime::Path(runtime.to_string_lossy().into_owned());
+        settings.layout = Layout::Crate { standalone: false };
         eprintln!("[{}/{}] {name}", index + 1, chosen.len());
         let result = catch_unwind(AssertUnwindSafe(|| {
             apiforge_generator::generate(&name, &contents, &settings)

@@ -54,6 +54,9 @@ pub(super) fn lib_rs(api: &Api) -> TokenStream {
         .map(ident);
     let security_mod =
         (!api.security_schemes.is_empty()).then(|| quote! { #[rustfmt::skip] pub mod security; });
+    let runtime_mod = api.paths.runtime_inlined.then(|| {
+        quote! { pub mod runtime; }
+    });
     quote! {
         #(#docs)*
 
@@ -64,6 +67,7 @@ pub(super) fn lib_rs(api: &Api) -> TokenStream {
         #security_mod
         #[rustfmt::skip]
         pub mod types;
+        #runtime_mod
 
         pub use apiforge_runtime::{Auth, Error, Response, RetryPolicy, Token, TokenProvider};
         pub use client::{Client, ClientBuilder, #(#server_fns),*};

@@ -5,24 +5,18 @@
 
 mod client;
 mod example;
+mod layout;
 mod manifest;
 mod operations;
 mod readme;
+mod runtime_source;
 mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::ir::{Api, TypeRef};
-
-/// Where the generated crate finds the runtime, and how it sits in a workspace.
-#[derive(Clone, Debug)]
-pub struct Packaging {
-    /// The `path` of the `apiforge-runtime` dependency, as written in `Cargo.toml`.
-    pub runtime_path: String,
-    /// Adds an empty `[workspace]` table, so the crate builds on its own wherever it is.
-    pub standalone: bool,
-}
+use crate::settings::{Layout, Settings};
 
 /// One generated file: a path relative to the crate root (`/`-separated) and its text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,49 +27,82 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// Every file of the crate, sorted by path.
-pub fn emit(api: &Api, packaging: &Packaging) -> Result<Vec<GeneratedFile>, String> {
+/// Every file of the crate, sorted by path; for [`Layout::Module`], the one module file.
+pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, String> {
+    let mut modules = vec![
+        ("src/lib.rs".to_owned(), client::lib_rs(api)),
+        ("src/client.rs".to_owned(), client::client_rs(api)),
+        ("src/types/mod.rs".to_owned(), types::types_mod(api)),
+        (
+            "src/operations/mod.rs".to_owned(),
+            operations::operations_mod(api),
+        ),
+    ];
+    if !api.security_schemes.is_empty() {
+        modules.push(("src/security.rs".to_owned(), client::security_rs(api)));
+    }
+    for def in &api.types {
+        let path = format!("src/types/{}.rs", def.module);
+        modules.push((path, types::type_file(api, def)));
+    }
+    for module in &api.modules {
+        let path = format!("src/operations/{}.rs", module.ident);
+        modules.push((path, operations::module_file(api, module)));
+    }
+    let mut parsed = Vec::with_capacity(modules.len());
+    for (path, tokens) in modules {
+        let tokens = layout::rebase(tokens, &api.paths);
+        let file: syn::File = syn::parse2(tokens).map_err(|error| {
+            format!("internal error: generated `{path}` does not parse: {error}")
+        })?;
+        parsed.push((path, file));
+    }
+    if let Layout::Module { .. } = settings.layout {
+        if api.paths.runtime_inlined {
+            for (path, text) in runtime_source::files(&api.paths.runtime) {
+                let file = syn::parse_file(&text).map_err(|error| {
+                    format!("internal error: the runtime's `{path}` does not parse: {error}")
+                })?;
+                parsed.push((path, file));
+            }
+        }
+        let file = layout::single_module(parsed)?;
+        return Ok(vec![GeneratedFile {
+            path: format!("{}.rs", api.lib_name),
+            contents: format!("{}\n{}", preamble(api, "//"), print_items(file)),
+        }]);
+    }
     let mut files = vec![
         GeneratedFile {
             path: "Cargo.toml".to_owned(),
-            contents: manifest::cargo_toml(api, packaging),
+            contents: manifest::cargo_toml(api, settings),
         },
         GeneratedFile {
             path: "README.md".to_owned(),
             contents: readme::readme(api),
         },
-        rust_file(api, "src/lib.rs", client::lib_rs(api))?,
-        rust_file(api, "src/client.rs", client::client_rs(api))?,
-        rust_file(api, "src/types/mod.rs", types::types_mod(api))?,
-        rust_file(
-            api,
-            "src/operations/mod.rs",
-            operations::operations_mod(api),
-        )?,
     ];
-    if !api.security_schemes.is_empty() {
-        files.push(rust_file(api, "src/security.rs", client::security_rs(api))?);
+    for (path, file) in parsed {
+        files.push(GeneratedFile {
+            contents: format!("{}\n{}", preamble(api, "//"), print_items(file)),
+            path,
+        });
     }
-    for def in &api.types {
-        let path = format!("src/types/{}.rs", def.module);
-        files.push(rust_file(api, &path, types::type_file(api, def))?);
-    }
-    for module in &api.modules {
-        let path = format!("src/operations/{}.rs", module.ident);
-        files.push(rust_file(api, &path, operations::module_file(api, module))?);
+    if api.paths.runtime_inlined {
+        // Vendored as written (comments included); only its `crate::` paths are rebased.
+        files.extend(
+            runtime_source::files(&api.paths.runtime)
+                .map(|(path, contents)| GeneratedFile { path, contents }),
+        );
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
 
-/// Prints tokens as a formatted Rust file with the generated-file preamble.
-fn rust_file(api: &Api, path: &str, tokens: TokenStream) -> Result<GeneratedFile, String> {
-    let file: syn::File = syn::parse2(tokens)
-        .map_err(|error| format!("internal error: generated `{path}` does not parse: {error}"))?;
-    // Printing item by item puts one blank line between top-level items, which the printer
-    // would otherwise run together.
-    let mut sections = Vec::with_capacity(file.items.len() + 2);
-    sections.push(preamble(api, "//"));
+/// Prints a file item by item: one blank line between top-level items, which the printer would
+/// otherwise run together.
+fn print_items(file: syn::File) -> String {
+    let mut sections = Vec::with_capacity(file.items.len() + 1);
     if !file.attrs.is_empty() {
         sections.push(print(file.attrs, Vec::new()));
     }
@@ -84,10 +111,7 @@ fn rust_file(api: &Api, path: &str, tokens: TokenStream) -> Result<GeneratedFile
             .into_iter()
             .map(|item| print(Vec::new(), vec![item])),
     );
-    Ok(GeneratedFile {
-        path: path.to_owned(),
-        contents: sections.join("\n"),
-    })
+    sections.join("\n")
 }
 
 fn print(attrs: Vec<syn::Attribute>, items: Vec<syn::Item>) -> String {
@@ -101,8 +125,8 @@ fn print(attrs: Vec<syn::Attribute>, items: Vec<syn::Item>) -> String {
 /// The first lines of every generated file: where it came from and how to regenerate it.
 fn preamble(api: &Api, comment: &str) -> String {
     format!(
-        "{comment} Generated by apiforge from `{}`. Do not edit by hand: change the spec and run\n{comment} `cargo xtask gen`.\n",
-        api.source
+        "{comment} Generated by apiforge from `{}`. Do not edit by hand: change the spec and run\n{comment} `{}`.\n",
+        api.source, api.regenerate_command
     )
 }
 

@@ -158,6 +158,25 @@ fn needs_escape(c: char) -> bool {
     matches!(c, '[' | ']' | '<' | '>' | '\\')
 }
 
+/// `text` made safe to put on one line of a comment: control characters, line and paragraph
+/// separators, and text-direction controls are escaped (`\n`, `\u{202e}`).
+pub(crate) fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            c if c.is_control()
+                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}')
+                || ('\u{202a}'..='\u{202e}').contains(&c)
+                || ('\u{2066}'..='\u{2069}').contains(&c) =>
+            {
+                out.extend(c.escape_default());
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,28 +17,37 @@ use openapiv3::{OpenAPI, ReferenceOr};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Pointer, Severity};
 use crate::ir::{
-    Api, ApiKeyLocation, Dependencies, EnumRepr, OperationModule, SchemeKind, SecurityScheme,
-    Server, ServerVariable, Tagging, TypeDef, TypeId, TypeKind, TypeRef,
+    Api, ApiKeyLocation, Dependencies, EnumRepr, OperationModule, RustPaths, SchemeKind,
+    SecurityScheme, Server, ServerVariable, Tagging, TypeDef, TypeId, TypeKind, TypeRef,
 };
 use crate::naming::{Case, Scope};
+use crate::settings::{Layout, Runtime, Settings};
 
-pub(crate) use docs::doc_lines;
-
-/// What lowering needs to know beyond the document.
-#[derive(Clone, Debug)]
-pub struct Target {
-    /// The crate name.
-    pub crate_name: String,
-    /// The crate version.
-    pub crate_version: String,
-}
+pub(crate) use docs::{doc_lines, one_line};
 
 /// Lowers `doc` (read from `file`) into a crate; warnings come back beside it.
 pub fn lower(
     file: &str,
     doc: &OpenAPI,
-    target: &Target,
+    settings: &Settings,
 ) -> Result<(Api, Vec<Diagnostic>), Diagnostics> {
+    if let Layout::Module { root_path } = &settings.layout {
+        let valid = root_path == "crate"
+            || root_path.strip_prefix("crate::").is_some_and(|rest| {
+                rest.split("::")
+                    .all(|segment| syn::parse_str::<syn::Ident>(segment).is_ok())
+            });
+        if !valid {
+            return Err(Diagnostics(vec![Diagnostic::error(
+                file,
+                None,
+                format!(
+                    "the module path `{}` is not a path from the crate root such as `crate::api`",
+                    one_line(root_path)
+                ),
+            )]));
+        }
+    }
     let mut lowerer = Lowerer {
         file,
         doc,
@@ -47,13 +56,30 @@ pub fn lower(
         components: BTreeMap::new(),
         inline_depth: 0,
     };
-    let api = lowerer.api(target);
+    let api = lowerer.api(settings);
     let mut diagnostics = lowerer.diagnostics;
     diagnostics.sort_by_key(|d| std::cmp::Reverse(d.severity));
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(Diagnostics(diagnostics));
     }
     Ok((api, diagnostics))
+}
+
+/// Where generated code finds its own items and the runtime's.
+fn rust_paths(settings: &Settings) -> RustPaths {
+    let root = match &settings.layout {
+        Layout::Crate { .. } => "crate".to_owned(),
+        Layout::Module { root_path } => root_path.clone(),
+    };
+    let runtime = match settings.runtime {
+        Runtime::Inline => format!("{root}::runtime"),
+        _ => "::apiforge_runtime".to_owned(),
+    };
+    RustPaths {
+        root,
+        runtime,
+        runtime_inlined: settings.runtime == Runtime::Inline,
+    }
 }
 
 /// The context of one lowering run.
@@ -85,7 +111,7 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
 ];
 
 impl<'a> Lowerer<'a> {
-    fn api(&mut self, target: &Target) -> Api {
+    fn api(&mut self, settings: &Settings) -> Api {
         self.register_components();
         let security_schemes = self.security_schemes();
         let modules = self.operation_modules(&security_schemes);
@@ -101,17 +127,19 @@ impl<'a> Lowerer<'a> {
         });
         let info = &self.doc.info;
         let mut api = Api {
-            crate_name: target.crate_name.clone(),
-            lib_name: target.crate_name.replace('-', "_"),
-            crate_version: target.crate_version.clone(),
-            title: info.title.trim().to_owned(),
+            crate_name: settings.crate_name.clone(),
+            lib_name: settings.crate_name.replace('-', "_"),
+            crate_version: settings.crate_version.clone(),
+            title: one_line(info.title.trim()),
             api_version: info.version.clone(),
             docs: info
                 .description
                 .as_deref()
                 .map(doc_lines)
                 .unwrap_or_default(),
-            source: self.file.to_owned(),
+            source: one_line(&settings.source),
+            regenerate_command: one_line(&settings.regenerate_command),
+            paths: rust_paths(settings),
             default_base_url,
             servers,
             security_schemes,

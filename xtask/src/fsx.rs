@@ -1,66 +1,7 @@
-//! File-system steps that never leave a crate half-written.
+//! File-system helpers of the measuring commands: listing a crate's files, error messages.
 
 use std::fs;
 use std::path::{Path, PathBuf};
-
-use apiforge_generator::GeneratedFile;
-
-/// Replaces `dir` with exactly `files`, or leaves it as it was.
-///
-/// The crate is written to a sibling temporary directory first and swapped in by renames, so
-/// a failure at any point leaves either the old crate or the new one, never a mix.
-pub fn replace_dir(dir: &Path, files: &[GeneratedFile]) -> Result<(), String> {
-    let parent = dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = dir
-        .file_name()
-        .ok_or_else(|| format!("error: `{}` has no directory name", dir.display()))?
-        .to_string_lossy()
-        .into_owned();
-    fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
-    let staging = parent.join(format!(".{name}.apiforge-new"));
-    let backup = parent.join(format!(".{name}.apiforge-old"));
-    for leftover in [&staging, &backup] {
-        if leftover.exists() {
-            fs::remove_dir_all(leftover).map_err(|e| io_error(leftover, &e))?;
-        }
-    }
-    let written = write_tree(&staging, files);
-    if let Err(error) = written {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(error);
-    }
-    if dir.exists() {
-        fs::rename(dir, &backup).map_err(|e| {
-            let _ = fs::remove_dir_all(&staging);
-            io_error(dir, &e)
-        })?;
-    }
-    if let Err(error) = fs::rename(&staging, dir) {
-        if backup.exists() {
-            let _ = fs::rename(&backup, dir);
-        }
-        let _ = fs::remove_dir_all(&staging);
-        return Err(io_error(dir, &error));
-    }
-    if backup.exists() {
-        fs::remove_dir_all(&backup).map_err(|e| io_error(&backup, &e))?;
-    }
-    Ok(())
-}
-
-fn write_tree(root: &Path, files: &[GeneratedFile]) -> Result<(), String> {
-    for file in files {
-        let path = root.join(&file.path);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
-        }
-        fs::write(&path, &file.contents).map_err(|e| io_error(&path, &e))?;
-    }
-    Ok(())
-}
 
 /// Every file under `dir`, as `/`-separated paths relative to it, sorted.
 pub fn list_files(dir: &Path) -> Result<Vec<String>, String> {

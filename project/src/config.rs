@@ -1,0 +1,519 @@
+//! `apiforge.toml`: found from the current directory upward, as Cargo finds its manifest, and
+//! read into one [`ApiConfig`] per API. Every mistake is reported with the file, the line and
+//! column, and the key (`api.pets.version`).
+//!
+//! ```toml
+//! [api.pets]
+//! spec = "specs/pets.yaml"          # paths are relative to this file
+//! out = "crates/pets"
+//! name = "pets-client"              # default: the table's name
+//! version = "1.2.0"
+//! license = "MIT"
+//! runtime = "inline"                # or "0.1", { path = "..." }, { git = "...", rev = "..." }
+//! include-tags = ["pets"]
+//! derives = ["PartialEq"]
+//! replace = { Money = "::rust_decimal::Decimal" }
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Component, Path, PathBuf};
+
+use apiforge_generator::{Layout, Manifest, RUNTIME_REQUIREMENT, Runtime, Selection, Settings};
+use serde::Deserialize;
+use serde::de::{self, MapAccess, Visitor};
+use toml::Spanned;
+
+use crate::Error;
+
+/// The configuration file's name.
+pub const CONFIG_FILE: &str = "apiforge.toml";
+
+/// A read and checked `apiforge.toml`. Each API's preambles say to run `apiforge generate`;
+/// another front end sets its own command in [`ApiConfig::settings`].
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The file, as it was found.
+    pub path: PathBuf,
+    /// The APIs, sorted by table name.
+    pub apis: Vec<ApiConfig>,
+}
+
+/// One `[api.<name>]` table.
+#[derive(Clone, Debug)]
+pub struct ApiConfig {
+    /// The table's name (`pets` for `[api.pets]`).
+    pub key: String,
+    /// Where the document's path starts: the configuration's folder.
+    pub base: PathBuf,
+    /// The document, relative to `base`, as messages name it.
+    pub spec: String,
+    /// The folder the crate is written to.
+    pub out: PathBuf,
+    /// The folder as written in the configuration (`crates/pets`), for messages.
+    pub out_display: String,
+    /// Everything else: the crate's identity, manifest, runtime, selection and types. Its
+    /// `regenerate_command` is the front end's to set.
+    pub settings: Settings,
+}
+
+impl ApiConfig {
+    /// One document to one folder, without a configuration (`apiforge generate SPEC --out
+    /// DIR`): the crate is named after the file, and generated files name the document by its
+    /// file name only, so the output is the same wherever the command runs.
+    pub fn single(spec: &Path, out: &Path, regenerate_command: &str) -> ApiConfig {
+        let file_name = spec
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let stem = spec
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut settings = Settings::new(crate_name_from(&stem));
+        settings.source = file_name;
+        settings.regenerate_command = regenerate_command.to_owned();
+        ApiConfig {
+            key: settings.crate_name.clone(),
+            base: PathBuf::new(),
+            spec: spec.to_string_lossy().into_owned(),
+            out: out.to_path_buf(),
+            out_display: out.display().to_string(),
+            settings,
+        }
+    }
+
+    /// Depends on the runtime in the folder `runtime` (both it and the output folder as given
+    /// on the command line), through a path relative to the crate.
+    pub fn runtime_at(&mut self, runtime: &Path) -> Result<(), Error> {
+        let cwd = std::env::current_dir().map_err(|e| Error::io(Path::new("."), &e))?;
+        let runtime = normalize(&cwd.join(runtime));
+        let out = normalize(&cwd.join(&self.out));
+        let relative = pathdiff::diff_paths(&runtime, &out).ok_or_else(|| {
+            Error::new(format!(
+                "error: no relative path from `{}` to `{}`",
+                out.display(),
+                runtime.display()
+            ))
+        })?;
+        self.settings.runtime = Runtime::Path(slash_path(&relative));
+        Ok(())
+    }
+}
+
+/// Walks up from `start` to the first folder holding an `apiforge.toml`.
+pub fn find(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .map(|dir| dir.join(CONFIG_FILE))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Reads and checks the configuration at `path`.
+pub fn load(path: &Path) -> Result<Config, Error> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::new(format!("error: cannot read {}: {e}", path.display())))?;
+    parse(path, &text)
+}
+
+/// Checks the configuration `text`, read from `path` (its folder is where relative paths
+/// start).
+pub fn parse(path: &Path, text: &str) -> Result<Config, Error> {
+    let at = |span: std::ops::Range<usize>, key: &str, message: String| {
+        let (line, column) = line_column(text, span.start);
+        Error::new(format!(
+            "error: {message}\n  --> {}:{line}:{column} at `{key}`",
+            path.display()
+        ))
+    };
+    let deserializer = toml::Deserializer::parse(text).map_err(|error| {
+        at(
+            error.span().unwrap_or(0..0),
+            "(document)",
+            format!("invalid TOML: {}", error.message()),
+        )
+    })?;
+    let raw: RawConfig = serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let key = error.path().to_string();
+        let inner = error.into_inner();
+        at(
+            inner.span().unwrap_or(0..0),
+            &key,
+            inner.message().to_owned(),
+        )
+    })?;
+
+    let base = path.parent().unwrap_or(Path::new(""));
+    let mut apis: Vec<ApiConfig> = Vec::new();
+    let mut outs: Vec<(PathBuf, String)> = Vec::new();
+    let mut names: Vec<(String, String)> = Vec::new();
+    for (key, api) in raw.api {
+        let table = format!("api.{key}");
+        let spec = base.join(api.spec.as_ref());
+        if !spec.is_file() {
+            return Err(at(
+                api.spec.span(),
+                &format!("{table}.spec"),
+                format!("the spec `{}` does not exist", api.spec.as_ref()),
+            ));
+        }
+        let out_relative = normalize(Path::new(api.out.as_ref()));
+        if out_relative.as_os_str().is_empty() {
+            return Err(at(
+                api.out.span(),
+                &format!("{table}.out"),
+                "`out` must name a folder below the configuration's own".to_owned(),
+            ));
+        }
+        if let Some((_, other)) = outs.iter().find(|(out, _)| *out == out_relative) {
+            return Err(at(
+                api.out.span(),
+                &format!("{table}.out"),
+                format!(
+                    "`{}` is already the output folder of `{other}`; each API needs its own",
+                    api.out.as_ref()
+                ),
+            ));
+        }
+        outs.push((out_relative.clone(), table.clone()));
+
+        let (name, name_span, name_key) = match &api.name {
+            Some(name) => (name.as_ref().clone(), name.span(), format!("{table}.name")),
+            // The table's name has no span of its own here; its first key is close by.
+            None => (key.clone(), api.spec.span(), table.clone()),
+        };
+        if let Err(problem) = check_crate_name(&name) {
+            return Err(at(name_span, &name_key, problem));
+        }
+        if let Some((_, other)) = names.iter().find(|(n, _)| *n == name) {
+            return Err(at(
+                name_span,
+                &name_key,
+                format!("`{other}` already generates the crate `{name}`; set a different `name`"),
+            ));
+        }
+        names.push((name.clone(), table.clone()));
+
+        let runtime = match &api.runtime {
+            None => Runtime::Version(RUNTIME_REQUIREMENT.to_owned()),
+            Some(spanned) => runtime(spanned.as_ref(), &out_relative)
+                .map_err(|problem| at(spanned.span(), &format!("{table}.runtime"), problem))?,
+        };
+
+        let mut settings = Settings::new(name);
+        settings.regenerate_command = "apiforge generate".to_owned();
+        let spec_display = slash_path(&normalize(Path::new(api.spec.as_ref())));
+        settings.source = spec_display.clone();
+        if let Some(version) = api.version {
+            settings.crate_version = version;
+        }
+        settings.manifest = Manifest {
+            description: api.description,
+            license: api.license,
+            repository: api.repository,
+            homepage: api.homepage,
+            documentation: api.documentation,
+            authors: api.authors,
+            keywords: api.keywords,
+            categories: api.categories,
+            publish_false: !api.publish,
+        };
+        settings.runtime = runtime;
+        settings.layout = Layout::Crate {
+            standalone: !api.workspace_member,
+        };
+        settings.operations = Selection {
+            include_tags: api.include_tags,
+            exclude_tags: api.exclude_tags,
+            include_operations: api.include_operations,
+            exclude_operations: api.exclude_operations,
+        };
+        settings.type_replacements = api.replace;
+        settings.extra_derives = api.derives;
+        apis.push(ApiConfig {
+            key,
+            base: base.to_path_buf(),
+            spec: spec_display,
+            out: base.join(&out_relative),
+            out_display: slash_path(&out_relative),
+            settings,
+        });
+    }
+    Ok(Config {
+        path: path.to_path_buf(),
+        apis,
+    })
+}
+
+/// The runtime dependency a `runtime` value asks for; a `path` is made relative to the crate.
+fn runtime(raw: &RawRuntime, out: &Path) -> Result<Runtime, String> {
+    Ok(match raw {
+        RawRuntime::Short(text) if text == "inline" => Runtime::Inline,
+        RawRuntime::Short(requirement) => Runtime::Version(requirement.clone()),
+        RawRuntime::Table {
+            version: Some(requirement),
+            path: None,
+            git: None,
+            rev: None,
+        } => Runtime::Version(requirement.clone()),
+        RawRuntime::Table {
+            version: None,
+            path: Some(path),
+            git: None,
+            rev: None,
+        } => Runtime::Path(relative_to_crate(Path::new(path), out)?),
+        RawRuntime::Table {
+            version: None,
+            path: None,
+            git: Some(url),
+            rev: Some(rev),
+        } => Runtime::Git {
+            url: url.clone(),
+            rev: rev.clone(),
+        },
+        RawRuntime::Table { git: Some(_), .. } => {
+            return Err(
+                "a `git` runtime needs a `rev` (a commit, tag or branch), and nothing else"
+                    .to_owned(),
+            );
+        }
+        RawRuntime::Table { .. } => {
+            return Err(
+                "`runtime` takes one of `version`, `path`, or `git` with `rev`; or the string \"inline\""
+                    .to_owned(),
+            );
+        }
+    })
+}
+
+/// `runtime`, given relative to the configuration, as a path relative to the crate at `out`
+/// (also relative to the configuration). Absolute paths are refused: they would not build on
+/// another machine.
+pub(crate) fn relative_to_crate(runtime: &Path, out: &Path) -> Result<String, String> {
+    if runtime.is_absolute() {
+        return Err(format!(
+            "the runtime path `{}` is absolute; give it relative to apiforge.toml so the crate builds on another checkout",
+            runtime.display()
+        ));
+    }
+    let runtime = normalize(runtime);
+    let out = normalize(out);
+    if out.components().any(|c| c == Component::ParentDir) {
+        // Going up from a crate that is itself above the configuration needs to know real
+        // folder names, which a lexical difference does not.
+        return Err(format!(
+            "the output folder `{}` is outside the configuration's folder; a runtime `path` needs both below it",
+            out.display()
+        ));
+    }
+    let relative = pathdiff::diff_paths(&runtime, &out).ok_or_else(|| {
+        format!(
+            "no relative path from `{}` to `{}`",
+            out.display(),
+            runtime.display()
+        )
+    })?;
+    Ok(slash_path(&relative))
+}
+
+/// `path` without `.` components and with `a/..` pairs removed, lexically.
+pub(crate) fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// A relative path with `/` separators, as written in manifests and preambles everywhere.
+pub(crate) fn slash_path(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Cargo's rule for package names: ASCII letters, digits, `-` and `_`, starting with a letter.
+pub fn check_crate_name(name: &str) -> Result<(), String> {
+    let starts_well = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+    let all_legal = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if starts_well && all_legal && name.len() <= 64 {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{}` is not a crate name: use ASCII letters, digits, `-` and `_`, starting with a letter",
+            name.escape_default()
+        ))
+    }
+}
+
+/// A crate name from a file stem: `Pet Store.v2` becomes `pet-store-v2`, `1password` becomes
+/// `api-1password`.
+pub fn crate_name_from(stem: &str) -> String {
+    let mut name = String::new();
+    for c in stem.to_lowercase().chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            name.push(c);
+        } else if !name.ends_with('-') {
+            name.push('-');
+        }
+    }
+    let name = name.trim_matches('-').to_owned();
+    match name.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() => name,
+        _ => format!("api-{name}"),
+    }
+}
+
+/// 1-based line and column (in characters) of byte `offset` in `text`.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .map_or(0, |last| last.chars().count())
+        + 1;
+    (line, column)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    api: BTreeMap<String, RawApi>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawApi {
+    spec: Spanned<String>,
+    out: Spanned<String>,
+    name: Option<Spanned<String>>,
+    version: Option<String>,
+    description: Option<String>,
+    license: Option<String>,
+    repository: Option<String>,
+    homepage: Option<String>,
+    documentation: Option<String>,
+    #[serde(default)]
+    authors: Vec<String>,
+    #[serde(default)]
+    keywords: Vec<String>,
+    #[serde(default)]
+    categories: Vec<String>,
+    #[serde(default = "yes")]
+    publish: bool,
+    runtime: Option<Spanned<RawRuntime>>,
+    /// `workspace = true`: the crate is a member of an enclosing workspace, so it gets no
+    /// `[workspace]` table of its own.
+    #[serde(default, rename = "workspace")]
+    workspace_member: bool,
+    #[serde(default)]
+    include_tags: Vec<String>,
+    #[serde(default)]
+    exclude_tags: Vec<String>,
+    #[serde(default)]
+    include_operations: Vec<String>,
+    #[serde(default)]
+    exclude_operations: Vec<String>,
+    #[serde(default)]
+    replace: BTreeMap<String, String>,
+    #[serde(default)]
+    derives: Vec<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// `runtime = "inline"`, `runtime = "0.1"`, or a table.
+enum RawRuntime {
+    Short(String),
+    Table {
+        version: Option<String>,
+        path: Option<String>,
+        git: Option<String>,
+        rev: Option<String>,
+    },
+}
+
+impl<'de> Deserialize<'de> for RawRuntime {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Table {
+            version: Option<String>,
+            path: Option<String>,
+            git: Option<String>,
+            rev: Option<String>,
+        }
+
+        struct RuntimeVisitor;
+
+        impl<'de> Visitor<'de> for RuntimeVisitor {
+            type Value = RawRuntime;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("\"inline\", a version requirement, or a table with `version`, `path`, or `git` and `rev`")
+            }
+
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<RawRuntime, E> {
+                Ok(RawRuntime::Short(text.to_owned()))
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawRuntime, A::Error> {
+                let table = Table::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(RawRuntime::Table {
+                    version: table.version,
+                    path: table.path,
+                    git: table.git,
+                    rev: table.rev,
+                })
+            }
+        }
+
+        deserializer.deserialize_any(RuntimeVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_runtime_path_is_relative_to_the_crate() {
+        assert_eq!(
+            relative_to_crate(Path::new("runtime"), Path::new("generated/pets")),
+            Ok("../../runtime".to_owned())
+        );
+        assert_eq!(
+            relative_to_crate(Path::new("./vendor/../runtime"), Path::new("crates/./pets")),
+            Ok("../../runtime".to_owned())
+        );
+        assert!(relative_to_crate(Path::new("/opt/runtime"), Path::new("pets")).is_err());
+    }
+
+    #[test]
+    fn crate_names_come_from_file_names() {
+        assert_eq!(crate_name_from("netsapiens"), "netsapiens");
+        assert_eq!(crate_name_from("Pet Store.v2"), "pet-store-v2");
+        assert_eq!(crate_name_from("1password"), "api-1password");
+    }
+
+    #[test]
+    fn lines_and_columns_count_from_one() {
+        assert_eq!(line_column("a\nbc = 1\n", 5), (2, 4));
+        assert_eq!(line_column("x", 0), (1, 1));
+    }
+}

@@ -1,0 +1,209 @@
+//! apiforge in a project: everything between the generator and the file system, shared by the
+//! `apiforge` command, `cargo xtask gen` and `build.rs` scripts.
+//!
+//! - [`config`] finds and reads `apiforge.toml`.
+//! - [`generate_api`] reads an API's document (and the files its `$ref`s name) and generates
+//!   its crate.
+//! - [`write`] puts a crate into its folder, touching only the files the folder's
+//!   [`record`] says apiforge wrote, or checks the folder for freshness.
+//! - [`build`] is the `build.rs` entry point: one module file in `OUT_DIR`.
+//! - [`generate_all`] and [`check_all`] do the above for every API of a configuration.
+
+pub mod build;
+pub mod config;
+pub mod record;
+pub mod write;
+
+use std::cell::RefCell;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use apiforge_generator::{Diagnostic, Generated, Sources};
+
+pub use config::{ApiConfig, CONFIG_FILE, Config};
+pub use write::{Stale, Written};
+
+/// A failure, rendered for a terminal: `error: ...` with the file and place where known.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Error {
+    message: String,
+}
+
+impl Error {
+    /// An error with this rendered text.
+    pub fn new(message: impl Into<String>) -> Self {
+        Error {
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn io(path: &Path, error: &std::io::Error) -> Self {
+        Error::new(format!("error: {}: {error}", path.display()))
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// A generated crate and every file its document was read from.
+#[derive(Clone, Debug)]
+pub struct Output {
+    /// The generator's result.
+    pub generated: Generated,
+    /// The document and each file its `$ref`s read, for `cargo:rerun-if-changed`.
+    pub inputs: Vec<PathBuf>,
+}
+
+/// Reads the document `base/spec` and the files its relative `$ref`s name, and generates with
+/// `settings`. Messages name the document `spec`, and its references are resolved against
+/// `spec`'s folder (`specs/common.yaml` for `./common.yaml` in `specs/pets.yaml`), so every
+/// file is read from `base`.
+pub fn generate_api(
+    base: &Path,
+    spec: &str,
+    settings: &apiforge_generator::Settings,
+) -> Result<Output, Error> {
+    let path = base.join(spec);
+    let contents =
+        std::fs::read(&path).map_err(|e| Error::new(format!("error: cannot read {spec}: {e}")))?;
+    let sources = Files {
+        base: base.to_path_buf(),
+        read: RefCell::new(Vec::new()),
+    };
+    let generated = apiforge_generator::generate_with(spec, &contents, settings, &sources)
+        .map_err(|diagnostics| Error::new(diagnostics.to_string()))?;
+    let mut inputs = vec![path];
+    inputs.extend(sources.read.into_inner());
+    Ok(Output { generated, inputs })
+}
+
+/// Reads the files a document's `$ref`s name, relative to `base`, and remembers which.
+struct Files {
+    base: PathBuf,
+    read: RefCell<Vec<PathBuf>>,
+}
+
+impl Sources for Files {
+    fn read(&self, path: &str) -> Result<Vec<u8>, String> {
+        let full = self.base.join(path);
+        let bytes = std::fs::read(&full).map_err(|e| e.to_string())?;
+        self.read.borrow_mut().push(full);
+        Ok(bytes)
+    }
+}
+
+/// What [`generate_all`] and [`check_all`] tell their caller as they go.
+#[derive(Debug)]
+pub enum Progress<'a> {
+    /// Generation of the API `index` (from 0) of `total` begins.
+    Started {
+        /// The API's table name.
+        api: &'a str,
+        /// Its place in the configuration.
+        index: usize,
+        /// How many APIs there are.
+        total: usize,
+    },
+    /// Constructs that were ignored or given a fallback.
+    Warnings(&'a [Diagnostic]),
+    /// The crate was written (some files changed) or was already up to date.
+    Finished {
+        /// The output folder, as the configuration names it.
+        out: &'a str,
+        /// What changed; empty when nothing did.
+        written: &'a Written,
+    },
+    /// The API could not be generated; the error follows at the end.
+    Failed(&'a Error),
+}
+
+/// Generates every API of `config` into its folder. An API whose document has errors leaves
+/// its crate as it was; the others are still written, and the errors come back together.
+pub fn generate_all(
+    config: &Config,
+    force: bool,
+    progress: &mut dyn FnMut(Progress<'_>),
+) -> Result<(), Error> {
+    let mut failures = Vec::new();
+    let total = config.apis.len();
+    for (index, api) in config.apis.iter().enumerate() {
+        progress(Progress::Started {
+            api: &api.key,
+            index,
+            total,
+        });
+        let result = generate_one(api).and_then(|output| {
+            progress(Progress::Warnings(&output.generated.warnings));
+            write::write_crate(&api.out, &output.generated.files, force)
+        });
+        match result {
+            Ok(written) => progress(Progress::Finished {
+                out: &api.out_display,
+                written: &written,
+            }),
+            Err(error) => {
+                progress(Progress::Failed(&error));
+                failures.push(error.to_string());
+            }
+        }
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::new(failures.join("\n")))
+    }
+}
+
+/// Fails, naming every stale, missing and extra file, unless each API's folder holds exactly
+/// what generating it would write.
+pub fn check_all(config: &Config, progress: &mut dyn FnMut(Progress<'_>)) -> Result<(), Error> {
+    let mut stale = Vec::new();
+    let total = config.apis.len();
+    for (index, api) in config.apis.iter().enumerate() {
+        progress(Progress::Started {
+            api: &api.key,
+            index,
+            total,
+        });
+        let output = generate_one(api)?;
+        for problem in write::check_crate(&api.out, &output.generated.files)? {
+            stale.push(describe(&api.out_display, &problem));
+        }
+    }
+    match config.apis.first() {
+        Some(api) if !stale.is_empty() => Err(Error::new(format!(
+            "error: generated crates are stale; run `{}` and commit the result\n{}",
+            api.settings.regenerate_command,
+            stale.join("\n")
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// A line of `--check`'s report: `  stale: generated/pets/src/lib.rs`.
+pub fn describe(out: &str, problem: &Stale) -> String {
+    match problem {
+        Stale::Changed(path) => format!("  stale: {out}/{path}"),
+        Stale::Missing(path) => format!("  missing: {out}/{path}"),
+        Stale::Extra(path) => format!("  extra: {out}/{path} (no longer generated)"),
+        Stale::NotGenerated => format!(
+            "  not generated: {out} has files but no {} record",
+            record::RECORD_FILE
+        ),
+    }
+}
+
+fn generate_one(api: &ApiConfig) -> Result<Output, Error> {
+    generate_api(&api.base, &api.spec, &api.settings)
+}

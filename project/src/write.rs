@@ -1,0 +1,348 @@
+//! Writing a generated crate into a folder that may hold other people's files, and checking
+//! one for freshness. Only files the folder's record lists are ever replaced or removed.
+//!
+//! A new folder is written beside its place and renamed into it. An existing one is updated
+//! through a staging folder inside it: every new file is written there first, then each is
+//! renamed over its old version (which is kept aside), and if any step fails, every file put
+//! in place so far goes back to what it was. Either the whole new crate is there, or the old
+//! one is.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use apiforge_generator::GeneratedFile;
+
+use crate::Error;
+use crate::record::{RECORD_FILE, Record, hash};
+
+/// The folder, inside a crate, where new files wait to be renamed into place.
+const STAGING: &str = ".apiforge-staging";
+
+/// What a write changed, for progress lines.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Written {
+    /// Files written because they were new or different.
+    pub changed: Vec<String>,
+    /// Files removed because the crate no longer has them.
+    pub removed: Vec<String>,
+}
+
+/// One way a folder differs from what generation gives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stale {
+    /// The file's contents differ.
+    Changed(String),
+    /// The file is not there.
+    Missing(String),
+    /// apiforge wrote the file, and the crate no longer has it.
+    Extra(String),
+    /// The folder has files but no record: it is not apiforge's.
+    NotGenerated,
+}
+
+/// Writes `files` (and the record of them) into `dir`, replacing and removing only files the
+/// folder's record lists. Files someone edited since they were generated, and files of
+/// someone else's at a path apiforge wants, stop the write unless `force` is set.
+pub fn write_crate(dir: &Path, files: &[GeneratedFile], force: bool) -> Result<Written, Error> {
+    let record = Record::of(files);
+    let mut all = files.to_vec();
+    all.push(record.to_file());
+    if !dir.exists() {
+        write_new(dir, &all)?;
+        return Ok(Written {
+            changed: all.iter().map(|f| f.path.clone()).collect(),
+            removed: Vec::new(),
+        });
+    }
+    let Some(old) = Record::read(dir)? else {
+        if is_empty_dir(dir)? {
+            return write_into(dir, &all, &[]);
+        }
+        return Err(Error::new(format!(
+            "error: `{}` has files apiforge did not write, and no record of its own ({RECORD_FILE}); refusing to write into it\n  = note: generate into a new or empty folder",
+            dir.display()
+        )));
+    };
+
+    let mut edited = Vec::new();
+    for (path, recorded) in &old.files {
+        let Some(on_disk) = read_normalized(&dir.join(path))? else {
+            continue;
+        };
+        let wanted = all.iter().find(|f| f.path == *path).map(|f| &f.contents);
+        if hash(on_disk.as_bytes()) != *recorded && wanted != Some(&on_disk) {
+            edited.push(format!("{path} (edited since it was generated)"));
+        }
+    }
+    for file in &all {
+        if file.path == RECORD_FILE || old.files.contains_key(&file.path) {
+            continue;
+        }
+        if let Some(on_disk) = read_normalized(&dir.join(&file.path))? {
+            if on_disk != file.contents {
+                edited.push(format!("{} (not written by apiforge)", file.path));
+            }
+        }
+    }
+    if !edited.is_empty() && !force {
+        return Err(Error::new(format!(
+            "error: would overwrite files in `{}` that apiforge did not write as they are:\n{}\n  = note: move your changes elsewhere, or pass --force to replace these files",
+            dir.display(),
+            edited
+                .iter()
+                .map(|f| format!("  {f}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        )));
+    }
+    let removed: Vec<String> = old
+        .files
+        .keys()
+        .filter(|path| !all.iter().any(|f| f.path == **path))
+        .filter(|path| dir.join(path).exists())
+        .cloned()
+        .collect();
+    write_into(dir, &all, &removed)
+}
+
+/// Compares `dir` with `files` and the record of them: what would `write_crate` change?
+pub fn check_crate(dir: &Path, files: &[GeneratedFile]) -> Result<Vec<Stale>, Error> {
+    let mut all = files.to_vec();
+    all.push(Record::of(files).to_file());
+    let mut stale = Vec::new();
+    let old = if dir.exists() {
+        Record::read(dir)?
+    } else {
+        None
+    };
+    if old.is_none() && dir.exists() && !is_empty_dir(dir)? {
+        stale.push(Stale::NotGenerated);
+    }
+    for file in &all {
+        match read_normalized(&dir.join(&file.path))? {
+            None => stale.push(Stale::Missing(file.path.clone())),
+            Some(on_disk) if on_disk != file.contents => {
+                stale.push(Stale::Changed(file.path.clone()));
+            }
+            Some(_) => {}
+        }
+    }
+    if let Some(old) = old {
+        for path in old.files.keys() {
+            if !all.iter().any(|f| f.path == *path) && dir.join(path).exists() {
+                stale.push(Stale::Extra(path.clone()));
+            }
+        }
+    }
+    Ok(stale)
+}
+
+/// Removes the files the record in `dir` lists and nobody edited, then the record if nothing
+/// it lists is left, and folders left empty; every other file stays (and so does `dir`, if
+/// any does). For crates whose API left the configuration.
+pub fn remove_crate(dir: &Path) -> Result<Vec<String>, Error> {
+    let Some(record) = Record::read(dir)? else {
+        return Ok(Vec::new());
+    };
+    let mut removed = Vec::new();
+    let mut kept = false;
+    for (path, recorded) in &record.files {
+        let file = dir.join(path);
+        match read_normalized(&file)? {
+            Some(text) if hash(text.as_bytes()) == *recorded => {
+                fs::remove_file(&file).map_err(|e| Error::io(&file, &e))?;
+                remove_empty_parents(dir, &file);
+                removed.push(path.clone());
+            }
+            Some(_) => kept = true,
+            None => {}
+        }
+    }
+    if !kept {
+        let file = dir.join(RECORD_FILE);
+        fs::remove_file(&file).map_err(|e| Error::io(&file, &e))?;
+    }
+    if is_empty_dir(dir)? {
+        fs::remove_dir(dir).map_err(|e| Error::io(dir, &e))?;
+    }
+    Ok(removed)
+}
+
+/// A folder that does not exist yet: written whole beside it, then renamed into place.
+fn write_new(dir: &Path, files: &[GeneratedFile]) -> Result<(), Error> {
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = dir
+        .file_name()
+        .ok_or_else(|| Error::new(format!("error: `{}` has no folder name", dir.display())))?
+        .to_string_lossy()
+        .into_owned();
+    fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
+    let staging = parent.join(format!(".{name}.apiforge-new"));
+    // A leftover of an interrupted run is apiforge's only if it holds a record, which is
+    // written first below.
+    if staging.join(RECORD_FILE).is_file() {
+        fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, &e))?;
+    }
+    if staging.exists() {
+        return Err(Error::new(format!(
+            "error: `{}` is in the way of apiforge's temporary folder; move it",
+            staging.display()
+        )));
+    }
+    let mut ordered: Vec<&GeneratedFile> = files.iter().collect();
+    ordered.sort_by_key(|f| f.path != RECORD_FILE);
+    let result = ordered
+        .iter()
+        .try_for_each(|file| write_file(&staging.join(&file.path), &file.contents))
+        .and_then(|()| fs::rename(&staging, dir).map_err(|e| Error::io(dir, &e)));
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+/// An existing folder of apiforge's: stage, swap file by file (undoing on failure), remove.
+fn write_into(dir: &Path, files: &[GeneratedFile], removed: &[String]) -> Result<Written, Error> {
+    let staging = dir.join(STAGING);
+    if staging.exists() {
+        fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, &e))?;
+    }
+    let mut changed = Vec::new();
+    for file in files {
+        if read_normalized(&dir.join(&file.path))?.as_deref() != Some(file.contents.as_str()) {
+            changed.push(file);
+        }
+    }
+    if changed.is_empty() && removed.is_empty() {
+        return Ok(Written::default());
+    }
+    // The record goes last, so an interruption leaves the old record describing old files.
+    changed.sort_by_key(|f| f.path == RECORD_FILE);
+    let staged = changed
+        .iter()
+        .try_for_each(|file| write_file(&staging.join("new").join(&file.path), &file.contents));
+    if let Err(error) = staged {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(error);
+    }
+    let mut swaps = Swaps {
+        dir,
+        aside: staging.join("old"),
+        done: Vec::new(),
+    };
+    let applied = changed
+        .iter()
+        .try_for_each(|file| swaps.replace(&file.path, &staging.join("new").join(&file.path)))
+        .and_then(|()| removed.iter().try_for_each(|path| swaps.remove(path)));
+    if let Err(error) = applied {
+        swaps.undo();
+        let _ = fs::remove_dir_all(&staging);
+        return Err(error);
+    }
+    for path in removed {
+        remove_empty_parents(dir, &dir.join(path));
+    }
+    fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, &e))?;
+    Ok(Written {
+        changed: changed.iter().map(|f| f.path.clone()).collect(),
+        removed: removed.to_vec(),
+    })
+}
+
+/// Renames done so far, so that a failure can put every file back.
+struct Swaps<'a> {
+    dir: &'a Path,
+    aside: PathBuf,
+    /// (path in the crate, where its old version was put aside, if it had one)
+    done: Vec<(PathBuf, Option<PathBuf>)>,
+}
+
+impl Swaps<'_> {
+    fn replace(&mut self, path: &str, staged: &Path) -> Result<(), Error> {
+        let target = self.dir.join(path);
+        let kept = self.put_aside(path)?;
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
+        }
+        fs::rename(staged, &target).map_err(|e| Error::io(&target, &e))?;
+        self.done.push((target, kept));
+        Ok(())
+    }
+
+    fn remove(&mut self, path: &str) -> Result<(), Error> {
+        let kept = self.put_aside(path)?;
+        self.done.push((self.dir.join(path), kept));
+        Ok(())
+    }
+
+    fn put_aside(&self, path: &str) -> Result<Option<PathBuf>, Error> {
+        let target = self.dir.join(path);
+        if !target.exists() {
+            return Ok(None);
+        }
+        let aside = self.aside.join(path);
+        if let Some(parent) = aside.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
+        }
+        fs::rename(&target, &aside).map_err(|e| Error::io(&target, &e))?;
+        Ok(Some(aside))
+    }
+
+    fn undo(self) {
+        for (target, kept) in self.done.into_iter().rev() {
+            let _ = fs::remove_file(&target);
+            if let Some(kept) = kept {
+                let _ = fs::rename(kept, &target);
+            }
+        }
+    }
+}
+
+fn write_file(path: &Path, contents: &str) -> Result<(), Error> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
+    }
+    fs::write(path, contents).map_err(|e| Error::io(path, &e))
+}
+
+/// The file's text with `\r\n` read as `\n` (a checkout on Windows may convert line endings);
+/// `None` if there is no such file.
+fn read_normalized(path: &Path) -> Result<Option<String>, Error> {
+    match fs::read(path) {
+        Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).replace("\r\n", "\n"))),
+        Err(error)
+            if matches!(
+                error.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(error) if path.is_dir() => Err(Error::new(format!(
+            "error: `{}` is a folder where apiforge writes a file ({error})",
+            path.display()
+        ))),
+        Err(error) => Err(Error::io(path, &error)),
+    }
+}
+
+fn is_empty_dir(dir: &Path) -> Result<bool, Error> {
+    Ok(fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, &e))?
+        .next()
+        .is_none())
+}
+
+/// Removes the folders between `file` and `root` that are left empty.
+fn remove_empty_parents(root: &Path, file: &Path) {
+    let mut at = file.parent();
+    while let Some(dir) = at {
+        if dir == root || !dir.starts_with(root) || fs::remove_dir(dir).is_err() {
+            break;
+        }
+        at = dir.parent();
+    }
+}

@@ -135,3 +135,27 @@ pub struct Selection {
     /// `operationId`s left out.
     pub exclude_operations: Vec<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Generated crates ask for the runtime this workspace builds, so a `[patch]` or a path
+    /// dependency satisfies the requirement, and so will the published runtime.
+    #[test]
+    fn the_runtime_requirement_matches_the_runtime_version() {
+        let manifest = include_str!("../../runtime/Cargo.toml");
+        let version = manifest
+            .lines()
+            .find_map(|line| line.strip_prefix("version = \""))
+            .and_then(|rest| rest.strip_suffix('"'))
+            .expect("runtime/Cargo.toml has a version");
+        let mut parts = version.split('.');
+        let major_minor = format!(
+            "{}.{}",
+            parts.next().unwrap_or_default(),
+            parts.next().unwrap_or_default()
+        );
+        assert_eq!(RUNTIME_REQUIREMENT, major_minor, "runtime version {version}");
+    }
+}

@@ -1,14 +1,13 @@
 //! The `build.rs` entry point: an API's client as one module file in `OUT_DIR`.
 //!
+//! In `build.rs`'s `main`:
+//!
 //! ```no_run
-//! // build.rs
-//! fn main() {
-//!     if let Err(error) = apiforge_project::build::Module::new("specs/pets.yaml")
-//!         .module_path("crate::pets")
-//!         .generate()
-//!     {
-//!         panic!("{error}");
-//!     }
+//! let generated = apiforge_project::build::Module::new("specs/pets.yaml")
+//!     .module_path("crate::pets")
+//!     .generate();
+//! if let Err(error) = generated {
+//!     panic!("{error}");
 //! }
 //! ```
 //!

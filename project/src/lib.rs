@@ -4,7 +4,7 @@
 //! - [`config`] finds and reads `apiforge.toml`.
 //! - [`generate_api`] reads an API's document (and the files its `$ref`s name) and generates
 //!   its crate.
-//! - [`write`] puts a crate into its folder, touching only the files the folder's
+//! - [`write`](mod@write) puts a crate into its folder, touching only the files the folder's
 //!   [`record`] says apiforge wrote, or checks the folder for freshness.
 //! - [`build`] is the `build.rs` entry point: one module file in `OUT_DIR`.
 //! - [`generate_all`] and [`check_all`] do the above for every API of a configuration.

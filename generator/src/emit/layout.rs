@@ -65,22 +65,26 @@ fn rebase_stream(tokens: TokenStream, root: &TokenStream, runtime: &TokenStream)
     out
 }
 
-/// `crate::api::runtime` as tokens (the settings were checked to be a path in lowering).
+/// `crate::api::runtime` or `::apiforge_runtime` as tokens (lowering checked that they are
+/// paths).
 fn path_tokens(path: &str) -> TokenStream {
+    let separator = [
+        TokenTree::Punct(Punct::new(':', Spacing::Joint)),
+        TokenTree::Punct(Punct::new(':', Spacing::Alone)),
+    ];
     let mut out = TokenStream::new();
-    for (index, segment) in path.split("::").enumerate() {
-        if index > 0 || segment.is_empty() {
-            out.extend([
-                TokenTree::Punct(Punct::new(':', Spacing::Joint)),
-                TokenTree::Punct(Punct::new(':', Spacing::Alone)),
-            ]);
+    let (leading, rest) = match path.strip_prefix("::") {
+        Some(rest) => (true, rest),
+        None => (false, path),
+    };
+    if leading {
+        out.extend(separator.clone());
+    }
+    for (index, segment) in rest.split("::").enumerate() {
+        if index > 0 {
+            out.extend(separator.clone());
         }
-        if !segment.is_empty() {
-            out.extend([TokenTree::Ident(Ident::new(
-                segment.trim(),
-                Span::call_site(),
-            ))]);
-        }
+        out.extend([TokenTree::Ident(Ident::new(segment.trim(), Span::call_site()))]);
     }
     out
 }
@@ -129,7 +133,16 @@ fn fold_items(
                     .remove(&file_path)
                     .ok_or_else(|| format!("internal error: no `{file_path}` for `mod {name};`"))?;
                 let items = fold_items(file.items, &child_dir, files)?;
-                module.attrs.extend(file.attrs);
+                // The file's own docs describe the module (the declaration's mention cargo
+                // features, which a module file has none of), and as outer attributes they
+                // do not mix styles.
+                if file.attrs.iter().any(|attr| attr.path().is_ident("doc")) {
+                    module.attrs.retain(|attr| !attr.path().is_ident("doc"));
+                }
+                module.attrs.extend(file.attrs.into_iter().map(|mut attr| {
+                    attr.style = syn::AttrStyle::Outer;
+                    attr
+                }));
                 module.content = Some((syn::token::Brace::default(), items));
                 module.semi = None;
             } else if let Some((_, items)) = &mut module.content {

@@ -19,6 +19,8 @@ pub(super) fn cargo_toml(api: &Api, settings: &Settings) -> String {
     out.push_str(&format!("name = {}\n", toml_string(&api.crate_name)));
     out.push_str(&format!("version = {}\n", toml_string(&api.crate_version)));
     out.push_str("edition = \"2024\"\n");
+    // The oldest Rust the generated code and the runtime build with (the workspace's own).
+    out.push_str("rust-version = \"1.85\"\n");
     out.push_str(&format!("description = {}\n", toml_string(&description)));
     for (key, value) in [
         ("license", &manifest.license),

@@ -133,16 +133,13 @@ fn fold_items(
                     .remove(&file_path)
                     .ok_or_else(|| format!("internal error: no `{file_path}` for `mod {name};`"))?;
                 let items = fold_items(file.items, &child_dir, files)?;
-                // The file's own docs describe the module (the declaration's mention cargo
-                // features, which a module file has none of), and as outer attributes they
-                // do not mix styles.
+                // The file's own (inner) docs describe the module, and their links resolve
+                // inside it; the declaration's outer docs mention cargo features, which a
+                // module file has none of, and would mix doc styles on one item.
                 if file.attrs.iter().any(|attr| attr.path().is_ident("doc")) {
                     module.attrs.retain(|attr| !attr.path().is_ident("doc"));
                 }
-                module.attrs.extend(file.attrs.into_iter().map(|mut attr| {
-                    attr.style = syn::AttrStyle::Outer;
-                    attr
-                }));
+                module.attrs.extend(file.attrs);
                 module.content = Some((syn::token::Brace::default(), items));
                 module.semi = None;
             } else if let Some((_, items)) = &mut module.content {

@@ -3,10 +3,12 @@
 //! - `cargo xtask gen` regenerates every crate in `generated/` from `specs/`.
 //! - `cargo xtask gen --check` fails, naming the stale files, when `generated/` is not fresh.
 //! - `cargo xtask gen --spec FILE --out DIR` turns one document into one crate in `DIR`.
-//! - `cargo xtask test` runs everything CI runs.
+//! - `cargo xtask test` runs everything CI runs; `cargo xtask new-user` only its walk-through of
+//!   README's "Use it in your project".
 //! - `cargo xtask bench` measures speed (generation, compile, runtime overhead).
 //! - `cargo xtask corpus` measures the generator on public specs (slow, not part of `test`).
 
+mod adoption;
 mod bench;
 mod codegen;
 mod corpus;
@@ -41,6 +43,8 @@ enum Command {
     },
     /// Run everything CI runs: fmt, clippy, gen --check, tests, docs, Prism conformance.
     Test,
+    /// Only the new user's walk-through of `test`: install, generate, build, call, package.
+    NewUser,
     /// Speed figures: generation and `cargo check` of big public specs, and the runtime.
     Bench {
         /// Only the generation/compile figures.
@@ -75,6 +79,7 @@ fn main() -> ExitCode {
         } => codegen::generate_one(&spec, &out),
         Command::Gen { .. } => codegen::generate_all(&codegen::project_root()),
         Command::Test => test::run(&codegen::project_root()),
+        Command::NewUser => adoption::run(&codegen::project_root()),
         Command::Bench { codegen, runtime } => {
             bench::run(&codegen::project_root(), !runtime, !codegen)
         }

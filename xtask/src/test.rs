@@ -58,6 +58,8 @@ pub fn run(root: &Path) -> Result<(), String> {
         "generated crates with their blocking feature",
         &mut blocking,
     )?;
+    eprintln!("==> a new user's project: apiforge generate, build, call, package");
+    crate::adoption::run(root)?;
     let mut doc = Command::new(&cargo);
     doc.args(["doc", "--workspace", "--no-deps"])
         .env("RUSTDOCFLAGS", "-D warnings");

@@ -32,7 +32,8 @@ pub struct Api {
     pub servers: Vec<Server>,
     /// Security schemes, in spec order.
     pub security_schemes: Vec<SecurityScheme>,
-    /// Operation modules, one per tag, sorted by module name.
+    /// Operation modules, one per tag (the operations without a tag in `untagged`), sorted by
+    /// module name.
     pub modules: Vec<OperationModule>,
     /// Named types, sorted by name; [`TypeId`] indexes this list.
     pub types: Vec<TypeDef>,
@@ -237,10 +238,10 @@ pub enum ApiKeyLocation {
 /// The operations of one tag.
 #[derive(Clone, Debug)]
 pub struct OperationModule {
-    /// The module (and file) name.
+    /// The module (and file) name; `untagged` for the operations without a tag.
     pub ident: String,
-    /// The tag as written in the spec.
-    pub tag: String,
+    /// The tag as written in the spec; `None` for the operations without one.
+    pub tag: Option<String>,
     /// The tag's description, as doc lines.
     pub docs: Vec<String>,
     /// Operations in spec order.
@@ -553,6 +554,9 @@ pub enum Outcome {
 pub struct ResponseEnum {
     /// The enum's name.
     pub ident: String,
+    /// Whether it derives `PartialEq`: not when a payload holds a replacement type
+    /// ([`TypeRef::External`]) that is not known to implement it.
+    pub derive_partial_eq: bool,
     /// Doc lines.
     pub docs: Vec<String>,
     /// One variant per response case, in match order.
@@ -624,6 +628,10 @@ pub enum TypeRef {
     Option(Box<TypeRef>),
     /// `Box<T>`, to break a recursive type.
     Boxed(Box<TypeRef>),
+    /// A type of the caller's own that replaces a component schema
+    /// ([`Settings::type_replacements`](crate::Settings::type_replacements)): its Rust type as
+    /// written in the settings (`::rust_decimal::Decimal`), checked to parse as a type.
+    External(String),
 }
 
 impl TypeRef {
@@ -669,6 +677,11 @@ pub struct TypeDef {
     pub docs: Vec<String>,
     /// What kind of type.
     pub kind: TypeKind,
+    /// The derive macros of its `#[derive(...)]`, in order, each a Rust path (`Clone`,
+    /// `::serde::Serialize`, a caller's extra `schemars::JsonSchema`); empty for an alias.
+    /// What a hand-written impl provides (a redacted `Debug`, a tagged union's serde) is not
+    /// among them.
+    pub derives: Vec<String>,
 }
 
 /// The shape of a generated type.

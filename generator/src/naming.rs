@@ -12,6 +12,10 @@
 //!    spec (JSON pointer order), never by the order lowering happened to visit them.
 //!    The first keeps the name; the others get the smallest free suffix `2`, `3`, ...
 //!    (`foo_bar_2` in snake case, `FooBar2` in Pascal case).
+//!
+//! Scopes whose names are also file names ([`Scope::file_names`]) treat the device names
+//! Windows reserves (`con`, `aux`, `com1`, ...) as reserved names too, so that a generated
+//! crate can be checked out on Windows.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -143,6 +147,22 @@ fn capitalize(word: &str) -> String {
     }
 }
 
+/// Device names that Windows reserves in every folder, whatever the case and extension
+/// (`con.rs` is the console too).
+const WINDOWS_DEVICE_NAMES: &[&str] = &[
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
+/// Whether Windows refuses a file named `name` (or `name` with any extension): a device name
+/// such as `con`, `aux` or `lpt1`, in any case.
+pub fn is_windows_reserved(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or_default().trim_end();
+    WINDOWS_DEVICE_NAMES
+        .iter()
+        .any(|device| stem.eq_ignore_ascii_case(device))
+}
+
 /// The case a scope's identifiers are written in; it decides how suffixes attach.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Case {
@@ -157,6 +177,8 @@ pub enum Case {
 pub struct Scope {
     case: Case,
     reserved: BTreeSet<String>,
+    /// The names become file names: Windows device names count as reserved.
+    file_names: bool,
     candidates: Vec<Candidate>,
 }
 
@@ -172,8 +194,21 @@ impl Scope {
         Scope {
             case,
             reserved: BTreeSet::new(),
+            file_names: false,
             candidates: Vec::new(),
         }
+    }
+
+    /// Marks the names as file names (module files): none may be one Windows reserves
+    /// ([`is_windows_reserved`]); such a name is settled like a reserved one, with a suffix.
+    pub fn file_names(mut self) -> Self {
+        self.file_names = true;
+        self
+    }
+
+    /// Whether nobody in this scope may take `name`.
+    fn is_reserved(&self, name: &str) -> bool {
+        self.reserved.contains(name) || (self.file_names && is_windows_reserved(name))
     }
 
     /// Names nobody in this scope may take.
@@ -212,7 +247,7 @@ impl Scope {
             // Stable sort: exact spellings first, then canonical order.
             indices.sort_by_key(|&index| !self.candidates[index].exact);
             let mut rest = indices.into_iter();
-            if self.reserved.contains(name) {
+            if self.is_reserved(name) {
                 losers.extend(rest);
                 continue;
             }
@@ -227,7 +262,7 @@ impl Scope {
             let wanted = &self.candidates[index].wanted;
             let name = (2..)
                 .map(|n| self.suffixed(wanted, n))
-                .find(|name| !taken.contains(name))
+                .find(|name| !taken.contains(name) && !self.is_reserved(name))
                 .unwrap_or_default();
             taken.insert(name.clone());
             settled[index] = name;
@@ -338,6 +373,38 @@ mod tests {
         let b = scope.add("Pet");
         let names = scope.settle();
         assert_eq!((names[a].as_str(), names[b].as_str()), ("Pet2", "Pet"));
+    }
+
+    #[test]
+    fn file_name_scopes_suffix_windows_device_names() {
+        for reserved in ["con", "CON", "Aux", "nul.rs", "com1", "LPT9", "prn.txt"] {
+            assert!(is_windows_reserved(reserved), "{reserved}");
+        }
+        for allowed in [
+            "console",
+            "com",
+            "com10",
+            "lpt0",
+            "con_2",
+            "auxiliary",
+            "com_1",
+        ] {
+            assert!(!is_windows_reserved(allowed), "{allowed}");
+        }
+        let mut scope = Scope::new(Case::Snake).file_names();
+        let con = scope.add("CON");
+        let aux = scope.add("aux");
+        let com1 = scope.add("com1");
+        let pets = scope.add("pets");
+        let names = scope.settle();
+        assert_eq!(names[con], "con_2");
+        assert_eq!(names[aux], "aux_2");
+        assert_eq!(names[com1], "com1_2");
+        assert_eq!(names[pets], "pets");
+        // Only file names care: other scopes keep the names.
+        let mut plain = Scope::new(Case::Snake);
+        let con = plain.add("con");
+        assert_eq!(plain.settle()[con], "con");
     }
 
     #[test]

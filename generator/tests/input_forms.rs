@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use apiforge_generator::load::{Loaded, load};
-use apiforge_generator::{Diagnostic, Settings, generate};
+use apiforge_generator::{Diagnostic, generate};
 use openapiv3::{
     APIKeyLocation, OpenAPI, Operation, Parameter, ParameterSchemaOrContent, QueryStyle,
     ReferenceOr, SchemaKind, SecurityScheme, Type,

@@ -1,7 +1,7 @@
 //! Operation lowering decisions, read off the generated files: default body encoding, made-up
 //! operation names, parameter ordering and placement, response enums, path suffixes.
 
-use apiforge_generator::{Settings, generate};
+use apiforge_generator::generate;
 
 fn operations_file(document: &str) -> String {
     let settings = apiforge_generator::Settings::new("ops");

@@ -46,6 +46,12 @@ pub mod security;
 #[rustfmt::skip]
 pub mod types;
 
-pub use apiforge_runtime::{Auth, Error, Response, RetryPolicy, Token, TokenProvider};
+pub use ::apiforge_runtime::{
+    ApiError, Auth, AuthKind, BoxError, BoxFuture, ByteStream, Bytes, CredentialError,
+    CredentialProvider, Error, Exchange, HeaderMap, Middleware, RawResponse,
+    RequestContext, Response, RetryPolicy, StatusCode, Token, TokenProvider, Upload,
+};
 
 pub use client::{Client, ClientBuilder};
+
+pub use ::apiforge_runtime as runtime;

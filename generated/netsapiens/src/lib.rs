@@ -53,6 +53,14 @@ pub mod security;
 #[rustfmt::skip]
 pub mod types;
 
-pub use apiforge_runtime::{Auth, Error, Response, RetryPolicy, Token, TokenProvider};
+pub use ::apiforge_runtime::{
+    ApiError, Auth, AuthKind, BoxError, BoxFuture, ByteStream, Bytes, CredentialError,
+    CredentialProvider, Error, Exchange, HeaderMap, Middleware, RawResponse,
+    RequestContext, Response, RetryPolicy, StatusCode, Token, TokenProvider, Upload,
+};
 
 pub use client::{Client, ClientBuilder, server_url};
+
+pub use ::apiforge_runtime as runtime;
+
+pub use ::serde_json;

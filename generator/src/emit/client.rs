@@ -54,9 +54,25 @@ pub(super) fn lib_rs(api: &Api) -> TokenStream {
         .map(ident);
     let security_mod =
         (!api.security_schemes.is_empty()).then(|| quote! { #[rustfmt::skip] pub mod security; });
-    let runtime_mod = api.paths.runtime_inlined.then(|| {
-        quote! { pub mod runtime; }
-    });
+    // Inlined, the runtime is the crate's own `runtime` module; otherwise it is re-exported
+    // under that name, so that programs reach it at one path either way.
+    let (runtime_mod, runtime_use) = if api.paths.runtime_inlined {
+        (Some(quote! { pub mod runtime; }), None)
+    } else {
+        (
+            None,
+            Some(quote! { pub use ::apiforge_runtime as runtime; }),
+        )
+    };
+    // The crates whose types the generated types expose, so that a program names them at
+    // the versions this crate uses. An inlined runtime always brings serde_json.
+    let serde_json = (api.dependencies.serde_json || api.paths.runtime_inlined)
+        .then(|| quote! { pub use ::serde_json; });
+    let chrono = api
+        .dependencies
+        .chrono
+        .then(|| quote! { pub use ::chrono; });
+    let uuid = api.dependencies.uuid.then(|| quote! { pub use ::uuid; });
     quote! {
         #(#docs)*
 
@@ -69,8 +85,19 @@ pub(super) fn lib_rs(api: &Api) -> TokenStream {
         pub mod types;
         #runtime_mod
 
-        pub use apiforge_runtime::{Auth, Error, Response, RetryPolicy, Token, TokenProvider};
+        // The runtime's items a program writes. Generated types live in `types` and
+        // operations' in `operations`, so the root holds only these, the client and the server
+        // functions (values, not types): no document can make two of them collide.
+        pub use ::apiforge_runtime::{
+            ApiError, Auth, AuthKind, BoxError, BoxFuture, ByteStream, Bytes, CredentialError,
+            CredentialProvider, Error, Exchange, HeaderMap, Middleware, RawResponse,
+            RequestContext, Response, RetryPolicy, StatusCode, Token, TokenProvider, Upload,
+        };
         pub use client::{Client, ClientBuilder, #(#server_fns),*};
+        #runtime_use
+        #serde_json
+        #chrono
+        #uuid
     }
 }
 

@@ -188,6 +188,10 @@ fn type_tokens(api: &Api, ty: &TypeRef) -> TokenStream {
             let inner = type_tokens(api, inner);
             quote! { Box<#inner> }
         }
+        // Lowering checked that the path parses; `Value` only keeps this total.
+        TypeRef::External(path) => syn::parse_str::<syn::Type>(path)
+            .map(|ty| quote! { #ty })
+            .unwrap_or_else(|_| quote! { ::serde_json::Value }),
     }
 }
 
@@ -216,5 +220,6 @@ fn type_text(api: &Api, ty: &TypeRef) -> String {
         TypeRef::Map(inner) => format!("BTreeMap<String, {}>", type_text(api, inner)),
         TypeRef::Option(inner) => format!("Option<{}>", type_text(api, inner)),
         TypeRef::Boxed(inner) => format!("Box<{}>", type_text(api, inner)),
+        TypeRef::External(path) => path.trim_start_matches("::").to_owned(),
     }
 }

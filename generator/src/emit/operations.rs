@@ -18,28 +18,54 @@ pub(super) fn operations_mod(api: &Api) -> TokenStream {
     let modules = api.modules.iter().map(|module| {
         let name = ident(&module.ident);
         let feature = &module.ident;
-        let doc = format!(
-            " Operations tagged `{}` (cargo feature `{feature}`).",
-            module.tag
-        );
+        let doc = format!(" {} (cargo feature `{feature}`).", module_title(module));
+        // Names of these items are settled crate-wide, so the flat list never collides.
+        let mut items: Vec<&str> = module.operations.iter().flat_map(item_names).collect();
+        items.sort_unstable();
+        let items = items.into_iter().map(ident);
         quote! {
             #[doc = #doc]
             #[cfg(feature = #feature)]
             pub mod #name;
+            #[cfg(feature = #feature)]
+            pub use self::#name::{#(#items),*};
         }
     });
     quote! {
-        #![doc = " The API's operations, one module per tag; each adds methods to [`Client`](crate::Client)."]
+        #![doc = " The API's operations, one module per tag; each adds methods to [`Client`](super::Client)."]
         #![doc = ""]
         #![doc = " Each module is behind a cargo feature of the same name, all on by default, so that"]
-        #![doc = " a large API can be built with only the parts a program uses."]
+        #![doc = " a large API can be built with only the parts a program uses. Every request builder,"]
+        #![doc = " response enum and headers struct is re-exported here too, so that a program can name"]
+        #![doc = " it without knowing its tag."]
         #(#modules)*
+    }
+}
+
+/// The types an operation's module defines for it: its builder, its response enums and its
+/// headers struct.
+fn item_names(op: &Operation) -> impl Iterator<Item = &str> {
+    [
+        Some(op.builder_ident.as_str()),
+        op.success_enum.as_ref().map(|e| e.ident.as_str()),
+        op.error_enum.as_ref().map(|e| e.ident.as_str()),
+        op.response_headers.as_ref().map(|h| h.ident.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+}
+
+/// What a module holds, for its docs: "Operations tagged `pets`".
+fn module_title(module: &OperationModule) -> String {
+    match &module.tag {
+        Some(tag) => format!("Operations tagged `{tag}`"),
+        None => "Operations without a tag".to_owned(),
     }
 }
 
 /// `src/operations/<tag>.rs`.
 pub(super) fn module_file(api: &Api, module: &OperationModule) -> TokenStream {
-    let mut docs = vec![format!("Operations tagged `{}`.", module.tag)];
+    let mut docs = vec![format!("{}.", module_title(module))];
     if !module.docs.is_empty() {
         docs.push(String::new());
         docs.extend(module.docs.iter().cloned());
@@ -241,7 +267,8 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         None => quote! { ::apiforge_runtime::Error },
     };
     let struct_doc = format!(
-        " A `{} {}` request; built by [`Client::{}`](crate::Client::{}), sent by [`send`](Self::send).",
+        // Relative, so the link holds wherever the client is (a crate, or a module of one).
+        " A `{} {}` request; built by [`Client::{}`](super::super::Client::{}), sent by [`send`](Self::send).",
         op.http_method.as_str(),
         op.path_template,
         op.method_ident,
@@ -557,13 +584,16 @@ fn response_enum_tokens(api: &Api, response_enum: &ResponseEnum) -> TokenStream 
     let carries_structs = response_enum
         .variants
         .iter()
-        .any(|v| matches!(v.ty, TypeRef::Named(_)));
+        .any(|v| matches!(v.ty, TypeRef::Named(_) | TypeRef::External(_)));
     let allow = (carries_structs && response_enum.variants.len() > 1).then(|| {
         quote! { #[allow(clippy::large_enum_variant, reason = "built once per response and moved out at once; boxing would only cost an allocation")] }
     });
+    let partial_eq = response_enum
+        .derive_partial_eq
+        .then(|| quote! { , PartialEq });
     quote! {
         #docs
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone, Debug #partial_eq)]
         #allow
         pub enum #name {
             #(#variants)*

@@ -46,6 +46,11 @@ fn write_readme(api: &Api, out: &mut String) -> std::fmt::Result {
     )?;
     writeln!(
         out,
+        "The crate root re-exports the runtime's types a program writes (`Auth`, `TokenProvider`, `RetryPolicy`, `Middleware`, `Upload`, `ByteStream`, ...) and the runtime itself as `{0}::runtime`; `{0}::operations` holds every request builder, response enum and headers struct, whatever its tag.\n",
+        api.lib_name
+    )?;
+    writeln!(
+        out,
         "Each request builder also has `.timeout(Duration)`, a limit for that request instead of the client's. `ClientBuilder::retry_policy(RetryPolicy::default())` retries requests that are safe to send twice (idempotent methods, and operations the spec marks retry-safe) after connection failures, timeouts and `429`/`502`/`503`/`504` answers, honouring `Retry-After`.\n"
     )?;
     writeln!(
@@ -133,7 +138,10 @@ fn write_readme(api: &Api, out: &mut String) -> std::fmt::Result {
     }
     writeln!(out)?;
     for module in &api.modules {
-        writeln!(out, "## {}\n", module.tag)?;
+        match &module.tag {
+            Some(tag) => writeln!(out, "## {tag}\n")?,
+            None => writeln!(out, "## Without a tag\n")?,
+        }
         for line in &module.docs {
             writeln!(out, "{line}")?;
         }

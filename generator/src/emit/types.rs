@@ -48,29 +48,42 @@ pub(super) fn type_file(api: &Api, def: &TypeDef) -> TokenStream {
         docs.push(paragraph);
     }
     let docs = doc_attrs(&docs);
+    let derives = derive_attr(def);
+    // Each kind's own attributes (`#[serde(...)]`) follow.
+    let attrs = quote! { #docs #derives };
     let name = ident(&def.ident);
     match &def.kind {
-        TypeKind::Struct(s) => struct_tokens(api, def, s, docs),
+        TypeKind::Struct(s) => struct_tokens(api, def, s, attrs),
         TypeKind::Enum(e) => match e.repr {
-            EnumRepr::String => enum_tokens(e, &def.ident, docs),
-            EnumRepr::Integer => integer_enum_tokens(e, &def.ident, docs),
-            EnumRepr::Mixed => mixed_enum_tokens(e, &def.ident, docs),
+            EnumRepr::String => enum_tokens(e, &def.ident, attrs),
+            EnumRepr::Integer => integer_enum_tokens(e, &def.ident, attrs),
+            EnumRepr::Mixed => mixed_enum_tokens(e, &def.ident, attrs),
         },
         TypeKind::Union(u) => match &u.tagging {
-            Tagging::Untagged => untagged_union_tokens(api, u, &def.ident, docs),
+            Tagging::Untagged => untagged_union_tokens(api, u, &def.ident, attrs),
             Tagging::Discriminator {
                 property,
                 unknown_ident,
-            } => tagged_union_tokens(api, u, &def.ident, property, unknown_ident, docs),
+            } => tagged_union_tokens(api, u, &def.ident, property, unknown_ident, attrs),
         },
         TypeKind::Alias(ty) => {
             let ty = type_tokens(api, ty);
             quote! {
-                #docs
+                #attrs
                 pub type #name = #ty;
             }
         }
     }
+}
+
+/// `#[derive(...)]` with the type's derives, as lowering chose them; nothing for none.
+fn derive_attr(def: &TypeDef) -> Option<TokenStream> {
+    // Lowering checked every path; one that did not parse is left out rather than panic.
+    let paths = def
+        .derives
+        .iter()
+        .filter_map(|derive| syn::parse_str::<syn::Path>(derive).ok());
+    (!def.derives.is_empty()).then(|| quote! { #[derive(#(#paths),*)] })
 }
 
 /// The runtime's module of serde helpers.
@@ -78,12 +91,13 @@ fn helpers() -> TokenStream {
     quote! { ::apiforge_runtime::serde_helpers }
 }
 
-/// The path of a helper function or module, as a `#[serde(...)]` string wants it.
-fn helper_path(rest: &str) -> String {
-    format!("::apiforge_runtime::serde_helpers::{rest}")
+/// The path of a helper function or module, as a `#[serde(...)]` string wants it (a string,
+/// which rebasing the tokens cannot reach, so it is spelled with the crate's runtime path).
+fn helper_path(api: &Api, rest: &str) -> String {
+    format!("{}::serde_helpers::{rest}", api.paths.runtime)
 }
 
-fn field_serde_attr(field: &Field) -> Option<TokenStream> {
+fn field_serde_attr(api: &Api, field: &Field) -> Option<TokenStream> {
     let wire = &field.wire_name;
     let mut args = Vec::new();
     if field.rename {
@@ -98,40 +112,38 @@ fn field_serde_attr(field: &Field) -> Option<TokenStream> {
     match field.codec {
         FieldCodec::Plain => {}
         FieldCodec::DoubleOption => {
-            let path = helper_path("double_option::deserialize");
+            let path = helper_path(api, "double_option::deserialize");
             args.push(quote! { deserialize_with = #path });
         }
         FieldCodec::RequiredNullable => {
-            let path = helper_path("nullable::deserialize");
+            let path = helper_path(api, "nullable::deserialize");
             args.push(quote! { deserialize_with = #path });
         }
         FieldCodec::Base64 => {
-            let path = helper_path("base64");
+            let path = helper_path(api, "base64");
             args.push(quote! { with = #path });
         }
         FieldCodec::Base64DoubleOption => {
-            let path = helper_path("base64::double_option");
+            let path = helper_path(api, "base64::double_option");
             args.push(quote! { with = #path });
         }
     }
     (!args.is_empty()).then(|| quote! { #[serde(#(#args),*)] })
 }
 
-fn struct_tokens(api: &Api, def: &TypeDef, s: &StructDef, docs: TokenStream) -> TokenStream {
+fn struct_tokens(api: &Api, def: &TypeDef, s: &StructDef, attrs: TokenStream) -> TokenStream {
     let name = ident(&def.ident);
     let fields = s.fields.iter().map(|field| {
         let field_docs = doc_attrs(&field.docs);
         let field_ident = ident(&field.ident);
         let ty = type_tokens(api, &field.ty);
-        let serde_attr = field_serde_attr(field);
+        let serde_attr = field_serde_attr(api, field);
         quote! {
             #field_docs
             #serde_attr
             pub #field_ident: #ty,
         }
     });
-    let debug_derive = (!s.redacted_debug).then(|| quote! { Debug, });
-    let default_derive = s.derive_default.then(|| quote! { Default, });
     let debug_impl = s.redacted_debug.then(|| {
         let name_text = &def.ident;
         let entries = s.fields.iter().map(|field| {
@@ -172,8 +184,7 @@ fn struct_tokens(api: &Api, def: &TypeDef, s: &StructDef, docs: TokenStream) -> 
         }
     });
     quote! {
-        #docs
-        #[derive(Clone, #debug_derive #default_derive PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #attrs
         pub struct #name {
             #(#fields)*
         }
@@ -202,7 +213,7 @@ fn default_value(api: &Api, field: &Field) -> TokenStream {
     }
 }
 
-fn enum_tokens(e: &EnumDef, type_name: &str, docs: TokenStream) -> TokenStream {
+fn enum_tokens(e: &EnumDef, type_name: &str, attrs: TokenStream) -> TokenStream {
     let name = ident(type_name);
     let unknown = ident(&e.unknown_ident);
     let variants = e.variants.iter().enumerate().map(|(index, variant)| {
@@ -222,10 +233,8 @@ fn enum_tokens(e: &EnumDef, type_name: &str, docs: TokenStream) -> TokenStream {
         let wire = &variant.wire_name;
         quote! { #name::#variant_ident => #wire, }
     });
-    let default_derive = e.default.is_some().then(|| quote! { Default, });
     quote! {
-        #docs
-        #[derive(Clone, Debug, #default_derive PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        #attrs
         pub enum #name {
             #(#variants)*
             /// A value the spec does not list, kept as it came so that newer servers still decode.
@@ -251,7 +260,7 @@ fn enum_tokens(e: &EnumDef, type_name: &str, docs: TokenStream) -> TokenStream {
     }
 }
 
-fn integer_enum_tokens(e: &EnumDef, type_name: &str, docs: TokenStream) -> TokenStream {
+fn integer_enum_tokens(e: &EnumDef, type_name: &str, attrs: TokenStream) -> TokenStream {
     let name = ident(type_name);
     let unknown = ident(&e.unknown_ident);
     let literal = |wire: &str| wire.parse::<TokenStream>().unwrap_or_default();
@@ -262,10 +271,8 @@ fn integer_enum_tokens(e: &EnumDef, type_name: &str, docs: TokenStream) -> Token
         let value = literal(&variant.wire_name);
         quote! { #value => #name::#variant_ident, }
     });
-    let default_derive = e.default.is_some().then(|| quote! { Default, });
     quote! {
-        #docs
-        #[derive(Clone, Copy, Debug, #default_derive PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        #attrs
         #[serde(from = "i64", into = "i64")]
         pub enum #name {
             #(#variants)*
@@ -335,7 +342,7 @@ fn value_arms<'e>(
 }
 
 /// An enum whose values are of several JSON types; it goes through `serde_json::Value`.
-fn mixed_enum_tokens(e: &EnumDef, type_name: &str, docs: TokenStream) -> TokenStream {
+fn mixed_enum_tokens(e: &EnumDef, type_name: &str, attrs: TokenStream) -> TokenStream {
     let name = ident(type_name);
     let unknown = ident(&e.unknown_ident);
     // The wire name is the value's JSON text, which `json!` reads as it is.
@@ -354,10 +361,8 @@ fn mixed_enum_tokens(e: &EnumDef, type_name: &str, docs: TokenStream) -> TokenSt
             }
         }
     });
-    let default_derive = e.default.is_some().then(|| quote! { Default, });
     quote! {
-        #docs
-        #[derive(Clone, Debug, #default_derive PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #attrs
         #[serde(from = "::serde_json::Value", into = "::serde_json::Value")]
         pub enum #name {
             #(#variants)*
@@ -429,7 +434,7 @@ fn untagged_union_tokens(
     api: &Api,
     u: &UnionDef,
     type_name: &str,
-    docs: TokenStream,
+    attrs: TokenStream,
 ) -> TokenStream {
     let name = ident(type_name);
     let allow = large_variant_allow(u);
@@ -444,8 +449,7 @@ fn untagged_union_tokens(
         }
     });
     quote! {
-        #docs
-        #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #attrs
         #[serde(untagged)]
         #allow
         pub enum #name {
@@ -462,7 +466,7 @@ fn tagged_union_tokens(
     type_name: &str,
     property: &str,
     unknown_ident: &str,
-    docs: TokenStream,
+    attrs: TokenStream,
 ) -> TokenStream {
     let name = ident(type_name);
     let unknown = ident(unknown_ident);
@@ -506,8 +510,7 @@ fn tagged_union_tokens(
         " A value whose `{property}` the spec does not list, kept as it came so that newer servers still decode."
     );
     quote! {
-        #docs
-        #[derive(Clone, Debug, PartialEq)]
+        #attrs
         #allow
         pub enum #name {
             #(#variants)*

@@ -1,11 +1,14 @@
 //! Stage 2: the OpenAPI model to the IR, with every decision made.
 //!
-//! `schema` turns schemas into types, `operation` turns operations into methods, `docs` turns
-//! spec text into doc lines, `token` finds the operation that hands out tokens. This module
-//! holds the shared context, lowers what belongs to the whole API (servers, security schemes,
-//! tags), and finishes with the crate-wide passes: settling type names, boxing recursive
-//! fields, sorting, and the token flow.
+//! `config` checks the caller's settings and selects operations, `schema` turns schemas into
+//! types, `operation` turns operations into methods, `docs` turns spec text into doc lines,
+//! `derives` decides each type's derives, `token` finds the operation that hands out tokens.
+//! This module holds the shared context, lowers what belongs to the whole API (servers,
+//! security schemes, tags), and finishes with the crate-wide passes: settling type names,
+//! boxing recursive fields, derives, sorting, and the token flow.
 
+mod config;
+mod derives;
 mod docs;
 mod operation;
 mod schema;
@@ -48,15 +51,20 @@ pub fn lower(
             )]));
         }
     }
+    let errors = config::check(file, doc, settings);
+    if !errors.is_empty() {
+        return Err(Diagnostics(errors));
+    }
     let mut lowerer = Lowerer {
         file,
         doc,
+        settings,
         diagnostics: Vec::new(),
         types: Vec::new(),
         components: BTreeMap::new(),
         inline_depth: 0,
     };
-    let api = lowerer.api(settings);
+    let api = lowerer.api();
     let mut diagnostics = lowerer.diagnostics;
     diagnostics.sort_by_key(|d| std::cmp::Reverse(d.severity));
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
@@ -86,10 +94,12 @@ fn rust_paths(settings: &Settings) -> RustPaths {
 pub(crate) struct Lowerer<'a> {
     pub(crate) file: &'a str,
     pub(crate) doc: &'a OpenAPI,
+    /// The caller's settings, already checked against the document.
+    pub(crate) settings: &'a Settings,
     pub(crate) diagnostics: Vec<Diagnostic>,
     /// Every named type so far; names are wishes until [`Lowerer::settle_types`].
     pub(crate) types: Vec<PendingType>,
-    /// Component schema name to its type.
+    /// Component schema name to its type; replaced schemas have none.
     pub(crate) components: BTreeMap<String, TypeId>,
     /// How many inline schemas are being lowered inside each other right now.
     pub(crate) inline_depth: usize,
@@ -105,13 +115,17 @@ pub(crate) struct PendingType {
     pub(crate) kind: Option<TypeKind>,
 }
 
+/// The module of the operations without a tag.
+const UNTAGGED_MODULE: &str = "untagged";
+
 /// Type names the generated code itself uses unqualified.
-const RESERVED_TYPE_NAMES: &[&str] = &[
+pub(crate) const RESERVED_TYPE_NAMES: &[&str] = &[
     "Option", "Result", "Vec", "String", "Box", "Some", "None", "Ok", "Err",
 ];
 
 impl<'a> Lowerer<'a> {
-    fn api(&mut self, settings: &Settings) -> Api {
+    fn api(&mut self) -> Api {
+        let settings = self.settings;
         self.register_components();
         let security_schemes = self.security_schemes();
         let modules = self.operation_modules(&security_schemes);
@@ -171,18 +185,24 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Gives every component schema its type id first, so references (even cyclic) resolve.
+    /// Replaced schemas get none and are never lowered: references to them are the caller's
+    /// type.
     fn register_components(&mut self) {
         let Some(components) = &self.doc.components else {
             return;
         };
+        let replacements = &self.settings.type_replacements;
         let base = Pointer::root().push("components").push("schemas");
         for name in components.schemas.keys() {
-            let id = self.add_pending(name, base.push(name), 0, Vec::new(), None);
-            self.components.insert(name.clone(), id);
+            if !replacements.contains_key(name) {
+                let id = self.add_pending(name, base.push(name), 0, Vec::new(), None);
+                self.components.insert(name.clone(), id);
+            }
         }
         for (name, schema) in &components.schemas {
-            let id = self.components[name];
-            self.lower_component(id, schema, &base.push(name));
+            if let Some(&id) = self.components.get(name) {
+                self.lower_component(id, schema, &base.push(name));
+            }
         }
     }
 
@@ -326,14 +346,19 @@ impl<'a> Lowerer<'a> {
         schemes
     }
 
-    /// Groups operations into one module per tag (the operation's first tag).
+    /// Groups operations into one module per tag (the operation's first tag), and those
+    /// without a tag into [`UNTAGGED_MODULE`].
     fn operation_modules(&mut self, schemes: &[SecurityScheme]) -> Vec<OperationModule> {
         let operations = self.operations(schemes);
-        let mut by_tag: BTreeMap<String, Vec<_>> = BTreeMap::new();
+        let mut by_tag: BTreeMap<Option<String>, Vec<_>> = BTreeMap::new();
         for (tag, operation) in operations {
             by_tag.entry(tag).or_default().push(operation);
         }
-        let mut scope = Scope::new(Case::Snake).reserve([
+        // Module names are cargo feature names too (`default`, `blocking`), and file names.
+        // The untagged module's name is reserved whether or not there is one, so that it
+        // never changes, and neither does a tag's that would take it.
+        let mut scope = Scope::new(Case::Snake).file_names().reserve([
+            UNTAGGED_MODULE,
             "types",
             "client",
             "servers",
@@ -342,19 +367,24 @@ impl<'a> Lowerer<'a> {
             "blocking",
             "operations",
         ]);
-        let tags: Vec<String> = by_tag.keys().cloned().collect();
-        for tag in &tags {
-            scope.add(tag);
+        let mut settled = Vec::new();
+        for tag in by_tag.keys() {
+            settled.push(tag.as_deref().map(|tag| scope.add(tag)));
         }
+        let names = scope.settle();
         let mut modules: Vec<OperationModule> = by_tag
             .into_iter()
-            .zip(scope.settle())
-            .map(|((tag, operations), ident)| {
+            .zip(settled)
+            .map(|((tag, operations), slot)| {
+                let ident = match slot {
+                    Some(index) => names[index].clone(),
+                    None => UNTAGGED_MODULE.to_owned(),
+                };
                 let docs = self
                     .doc
                     .tags
                     .iter()
-                    .find(|t| t.name == tag)
+                    .find(|t| Some(&t.name) == tag.as_ref())
                     .and_then(|t| t.description.as_deref())
                     .map(doc_lines)
                     .unwrap_or_default();
@@ -397,6 +427,7 @@ impl<'a> Lowerer<'a> {
                 origin: pending.origin.to_string(),
                 docs: pending.docs,
                 kind: pending.kind.unwrap_or(TypeKind::Alias(TypeRef::Json)),
+                derives: Vec::new(),
             })
             .collect();
         for (index, cycle) in alias_cycles(&types) {
@@ -409,7 +440,10 @@ impl<'a> Lowerer<'a> {
         }
         box_recursive_fields(&mut types);
         schema::mark_large_unions(&mut types);
-        let mut modules = Scope::new(Case::Snake).reserve(["mod", "types"]);
+        derives::set_derives(&mut types, &mut api.modules, &self.settings.extra_derives);
+        let mut modules = Scope::new(Case::Snake)
+            .file_names()
+            .reserve(["mod", "types"]);
         for def in &types {
             modules.add(&def.ident);
         }

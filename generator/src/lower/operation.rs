@@ -5,9 +5,9 @@ use openapiv3::{
     Components, Parameter, ParameterSchemaOrContent, ReferenceOr, Response, StatusCode,
 };
 
-use super::Lowerer;
 use super::docs::doc_lines;
 use super::schema::SchemaRef;
+use super::{Lowerer, RESERVED_TYPE_NAMES, config};
 use crate::diagnostic::{Diagnostic, Pointer};
 use crate::ir::{
     Body, Encoding, EncodingKind, HttpMethod, Operation, Outcome, Param, ParamLocation, PathPart,
@@ -68,14 +68,18 @@ enum FileShape {
 
 /// An operation before its names are settled crate-wide.
 struct Draft {
-    tag: String,
+    /// Its first tag, if it has one.
+    tag: Option<String>,
     wanted: String,
     op: Operation,
 }
 
 impl<'a> Lowerer<'a> {
-    /// Every operation with its tag, names settled.
-    pub(crate) fn operations(&mut self, schemes: &[SecurityScheme]) -> Vec<(String, Operation)> {
+    /// Every operation the settings select, with its first tag, names settled.
+    pub(crate) fn operations(
+        &mut self,
+        schemes: &[SecurityScheme],
+    ) -> Vec<(Option<String>, Operation)> {
         let mut drafts = Vec::new();
         let paths = Pointer::root().push("paths");
         for (path_key, item) in &self.doc.paths.paths {
@@ -88,6 +92,10 @@ impl<'a> Lowerer<'a> {
                 continue;
             };
             for (method, operation) in item.iter() {
+                // A dropped operation is never lowered, so its inline types never exist.
+                if !config::selected(&self.settings.operations, operation) {
+                    continue;
+                }
                 let pointer = item_pointer.push(method);
                 let http_method = match method {
                     "get" => HttpMethod::Get,
@@ -117,8 +125,10 @@ impl<'a> Lowerer<'a> {
             methods.add(&draft.wanted);
         }
         let method_names = methods.settle();
-        // Operation modules name every other type by absolute path, so nothing is reserved.
-        let mut types = Scope::new(Case::Pascal);
+        // One scope for the whole crate, although each type lives in its tag's module:
+        // `operations` re-exports them all side by side. Operation modules name the API's
+        // types by absolute path, but the prelude's (`Result`, `Option`) unqualified.
+        let mut types = Scope::new(Case::Pascal).reserve(RESERVED_TYPE_NAMES.iter().copied());
         let builders: Vec<usize> = method_names.iter().map(|name| types.add(name)).collect();
         let errors: Vec<Option<usize>> = drafts
             .iter()
@@ -235,11 +245,7 @@ impl<'a> Lowerer<'a> {
         }
 
         Draft {
-            tag: operation
-                .tags
-                .first()
-                .cloned()
-                .unwrap_or_else(|| "default".to_owned()),
+            tag: operation.tags.first().cloned(),
             wanted: operation_id.clone(),
             op: Operation {
                 method_ident: String::new(),
@@ -749,6 +755,8 @@ impl<'a> Lowerer<'a> {
             .all(|pair| pair[0].body.ty() == pair[1].body.ty());
         let success_enum = (!single_type).then(|| ResponseEnum {
             ident: String::new(),
+            // Decided once every type is known (`derives`).
+            derive_partial_eq: true,
             docs: vec![format!("The successful responses of `{hint}`, by status.")],
             variants: successes
                 .iter()
@@ -788,6 +796,8 @@ impl<'a> Lowerer<'a> {
             .collect();
         let error_enum = (!errors.is_empty()).then(|| ResponseEnum {
             ident: String::new(),
+            // Decided once every type is known (`derives`).
+            derive_partial_eq: true,
             docs: vec![format!("The error responses `{hint}` declares, by status.")],
             variants: errors,
         });

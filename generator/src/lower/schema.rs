@@ -451,12 +451,20 @@ impl<'a> Lowerer<'a> {
                 let Some((name, target)) = self.component_schema(reference, pointer) else {
                     return TypeRef::Json;
                 };
-                let id = self.components[name];
                 let nullable = match target {
                     ReferenceOr::Item(schema) => is_nullable(schema),
                     ReferenceOr::Reference { .. } => false,
                 };
-                wrap_nullable(TypeRef::Named(id), nullable)
+                let ty = match (
+                    self.settings.type_replacements.get(name),
+                    self.components.get(name),
+                ) {
+                    (Some(path), _) => TypeRef::External(path.trim().to_owned()),
+                    (None, Some(&id)) => TypeRef::Named(id),
+                    // Every schema that is not replaced was registered.
+                    (None, None) => TypeRef::Json,
+                };
+                wrap_nullable(ty, nullable)
             }
             SchemaRef::Inline(schema) => {
                 // Inline schemas nest only as deep as the document, but `allOf` merges copy the
@@ -1673,6 +1681,8 @@ impl Sizes<'_> {
             // 72 with `preserve_order`; a little more, to be safe.
             TypeRef::Json => 80,
             TypeRef::Boxed(_) => WORD,
+            // The caller's type could be any size: as an upper bound, a large one.
+            TypeRef::External(_) => LARGE_VARIANT,
             TypeRef::Option(inner) => round(self.bound(inner)) + WORD,
             TypeRef::Named(id) => {
                 if let Some(size) = self.known[id.0] {

@@ -36,7 +36,7 @@ impl crate::Client {
     }
 }
 
-/// A `GET /items/{id}` request; built by [`Client::get_items`](crate::Client::get_items), sent by [`send`](Self::send).
+/// A `GET /items/{id}` request; built by [`Client::get_items`](super::super::Client::get_items), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetItems<'a> {
     client: &'a crate::Client,
@@ -117,7 +117,7 @@ impl GetItems<'_> {
     }
 }
 
-/// A `GET /items/{id}#2` request; built by [`Client::get_items_2`](crate::Client::get_items_2), sent by [`send`](Self::send).
+/// A `GET /items/{id}#2` request; built by [`Client::get_items_2`](super::super::Client::get_items_2), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetItems2<'a> {
     client: &'a crate::Client,

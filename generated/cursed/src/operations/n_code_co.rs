@@ -24,7 +24,7 @@ impl crate::Client {
     }
 }
 
-/// A `POST /items/{id}#2` request; built by [`Client::post_items_by_id_2`](crate::Client::post_items_by_id_2), sent by [`send`](Self::send).
+/// A `POST /items/{id}#2` request; built by [`Client::post_items_by_id_2`](super::super::Client::post_items_by_id_2), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct PostItemsById2<'a> {
     client: &'a crate::Client,

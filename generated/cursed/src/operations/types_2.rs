@@ -41,7 +41,7 @@ impl crate::Client {
     }
 }
 
-/// A `GET /{ref}/{type}/{trait}` request; built by [`Client::type_`](crate::Client::type_), sent by [`send`](Self::send).
+/// A `GET /{ref}/{type}/{trait}` request; built by [`Client::type_`](super::super::Client::type_), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct Type<'a> {
     client: &'a crate::Client,

@@ -36,7 +36,7 @@ impl crate::Client {
     }
 }
 
-/// A `POST /auth/jwt` request; built by [`Client::post_jwt_auth`](crate::Client::post_jwt_auth), sent by [`send`](Self::send).
+/// A `POST /auth/jwt` request; built by [`Client::post_jwt_auth`](super::super::Client::post_jwt_auth), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct PostJwtAuth<'a> {
     client: &'a crate::Client,

@@ -100,7 +100,7 @@ impl crate::Client {
     }
 }
 
-/// A `GET /jwt` request; built by [`Client::jwt_get`](crate::Client::jwt_get), sent by [`send`](Self::send).
+/// A `GET /jwt` request; built by [`Client::jwt_get`](super::super::Client::jwt_get), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct JwtGet<'a> {
     client: &'a crate::Client,
@@ -172,7 +172,7 @@ impl JwtGet<'_> {
     }
 }
 
-/// A `POST /jwt` request; built by [`Client::jwt_post`](crate::Client::jwt_post), sent by [`send`](Self::send).
+/// A `POST /jwt` request; built by [`Client::jwt_post`](super::super::Client::jwt_post), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct JwtPost<'a> {
     client: &'a crate::Client,
@@ -258,7 +258,7 @@ impl JwtPost<'_> {
     }
 }
 
-/// A `DELETE /jwt` request; built by [`Client::revoke_my_jwt`](crate::Client::revoke_my_jwt), sent by [`send`](Self::send).
+/// A `DELETE /jwt` request; built by [`Client::revoke_my_jwt`](super::super::Client::revoke_my_jwt), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevokeMyJwt<'a> {
     client: &'a crate::Client,
@@ -336,7 +336,7 @@ impl RevokeMyJwt<'_> {
     }
 }
 
-/// A `POST /jwt#1` request; built by [`Client::jwt1_post`](crate::Client::jwt1_post), sent by [`send`](Self::send).
+/// A `POST /jwt#1` request; built by [`Client::jwt1_post`](super::super::Client::jwt1_post), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct Jwt1Post<'a> {
     client: &'a crate::Client,
@@ -422,7 +422,7 @@ impl Jwt1Post<'_> {
     }
 }
 
-/// A `POST /jwt#2` request; built by [`Client::jwt2_post`](crate::Client::jwt2_post), sent by [`send`](Self::send).
+/// A `POST /jwt#2` request; built by [`Client::jwt2_post`](super::super::Client::jwt2_post), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct Jwt2Post<'a> {
     client: &'a crate::Client,
@@ -508,7 +508,7 @@ impl Jwt2Post<'_> {
     }
 }
 
-/// A `DELETE /jwt/{uid}` request; built by [`Client::revoke_jwt_by_uid`](crate::Client::revoke_jwt_by_uid), sent by [`send`](Self::send).
+/// A `DELETE /jwt/{uid}` request; built by [`Client::revoke_jwt_by_uid`](super::super::Client::revoke_jwt_by_uid), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevokeJwtByUid<'a> {
     client: &'a crate::Client,
@@ -583,7 +583,7 @@ impl RevokeJwtByUid<'_> {
     }
 }
 
-/// A `DELETE /jwt/{jti}#1` request; built by [`Client::revoke_jwt_by_jti`](crate::Client::revoke_jwt_by_jti), sent by [`send`](Self::send).
+/// A `DELETE /jwt/{jti}#1` request; built by [`Client::revoke_jwt_by_jti`](super::super::Client::revoke_jwt_by_jti), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevokeJwtByJti<'a> {
     client: &'a crate::Client,

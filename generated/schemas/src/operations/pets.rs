@@ -54,7 +54,7 @@ impl crate::Client {
     }
 }
 
-/// A `GET /pets` request; built by [`Client::list_pets`](crate::Client::list_pets), sent by [`send`](Self::send).
+/// A `GET /pets` request; built by [`Client::list_pets`](super::super::Client::list_pets), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListPets<'a> {
     client: &'a crate::Client,
@@ -123,7 +123,7 @@ impl ListPets<'_> {
     }
 }
 
-/// A `POST /pets` request; built by [`Client::create_pet`](crate::Client::create_pet), sent by [`send`](Self::send).
+/// A `POST /pets` request; built by [`Client::create_pet`](super::super::Client::create_pet), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreatePet<'a> {
     client: &'a crate::Client,
@@ -190,7 +190,7 @@ impl CreatePet<'_> {
     }
 }
 
-/// A `GET /pets/by-name` request; built by [`Client::pets_by_name`](crate::Client::pets_by_name), sent by [`send`](Self::send).
+/// A `GET /pets/by-name` request; built by [`Client::pets_by_name`](super::super::Client::pets_by_name), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct PetsByName<'a> {
     client: &'a crate::Client,
@@ -259,7 +259,7 @@ impl PetsByName<'_> {
     }
 }
 
-/// A `POST /pets/adoptions` request; built by [`Client::adopt_pet`](crate::Client::adopt_pet), sent by [`send`](Self::send).
+/// A `POST /pets/adoptions` request; built by [`Client::adopt_pet`](super::super::Client::adopt_pet), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct AdoptPet<'a> {
     client: &'a crate::Client,

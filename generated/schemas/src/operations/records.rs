@@ -82,7 +82,7 @@ impl crate::Client {
     }
 }
 
-/// A `PUT /profiles/{id}` request; built by [`Client::update_profile`](crate::Client::update_profile), sent by [`send`](Self::send).
+/// A `PUT /profiles/{id}` request; built by [`Client::update_profile`](super::super::Client::update_profile), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateProfile<'a> {
     client: &'a crate::Client,
@@ -154,7 +154,7 @@ impl UpdateProfile<'_> {
     }
 }
 
-/// A `POST /labels` request; built by [`Client::put_labels`](crate::Client::put_labels), sent by [`send`](Self::send).
+/// A `POST /labels` request; built by [`Client::put_labels`](super::super::Client::put_labels), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutLabels<'a> {
     client: &'a crate::Client,
@@ -225,7 +225,7 @@ impl PutLabels<'_> {
     }
 }
 
-/// A `POST /formats` request; built by [`Client::echo_formats`](crate::Client::echo_formats), sent by [`send`](Self::send).
+/// A `POST /formats` request; built by [`Client::echo_formats`](super::super::Client::echo_formats), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct EchoFormats<'a> {
     client: &'a crate::Client,
@@ -294,7 +294,7 @@ impl EchoFormats<'_> {
     }
 }
 
-/// A `POST /tasks` request; built by [`Client::create_task`](crate::Client::create_task), sent by [`send`](Self::send).
+/// A `POST /tasks` request; built by [`Client::create_task`](super::super::Client::create_task), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateTask<'a> {
     client: &'a crate::Client,
@@ -361,7 +361,7 @@ impl CreateTask<'_> {
     }
 }
 
-/// A `GET /settings` request; built by [`Client::get_settings`](crate::Client::get_settings), sent by [`send`](Self::send).
+/// A `GET /settings` request; built by [`Client::get_settings`](super::super::Client::get_settings), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSettings<'a> {
     client: &'a crate::Client,

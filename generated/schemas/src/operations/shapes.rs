@@ -39,7 +39,7 @@ impl crate::Client {
     }
 }
 
-/// A `POST /shapes` request; built by [`Client::measure_shape`](crate::Client::measure_shape), sent by [`send`](Self::send).
+/// A `POST /shapes` request; built by [`Client::measure_shape`](super::super::Client::measure_shape), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct MeasureShape<'a> {
     client: &'a crate::Client,
@@ -110,7 +110,7 @@ impl MeasureShape<'_> {
     }
 }
 
-/// A `POST /ids` request; built by [`Client::resolve_ids`](crate::Client::resolve_ids), sent by [`send`](Self::send).
+/// A `POST /ids` request; built by [`Client::resolve_ids`](super::super::Client::resolve_ids), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct ResolveIds<'a> {
     client: &'a crate::Client,

@@ -45,7 +45,7 @@ impl crate::Client {
     }
 }
 
-/// A `POST /trees` request; built by [`Client::echo_tree`](crate::Client::echo_tree), sent by [`send`](Self::send).
+/// A `POST /trees` request; built by [`Client::echo_tree`](super::super::Client::echo_tree), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct EchoTree<'a> {
     client: &'a crate::Client,
@@ -112,7 +112,7 @@ impl EchoTree<'_> {
     }
 }
 
-/// A `POST /expressions` request; built by [`Client::evaluate`](crate::Client::evaluate), sent by [`send`](Self::send).
+/// A `POST /expressions` request; built by [`Client::evaluate`](super::super::Client::evaluate), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct Evaluate<'a> {
     client: &'a crate::Client,
@@ -179,7 +179,7 @@ impl Evaluate<'_> {
     }
 }
 
-/// A `GET /org` request; built by [`Client::get_org`](crate::Client::get_org), sent by [`send`](Self::send).
+/// A `GET /org` request; built by [`Client::get_org`](super::super::Client::get_org), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOrg<'a> {
     client: &'a crate::Client,

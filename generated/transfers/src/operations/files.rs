@@ -79,7 +79,7 @@ impl crate::Client {
     }
 }
 
-/// A `GET /files/{name}` request; built by [`Client::download_file`](crate::Client::download_file), sent by [`send`](Self::send).
+/// A `GET /files/{name}` request; built by [`Client::download_file`](super::super::Client::download_file), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct DownloadFile<'a> {
     client: &'a crate::Client,
@@ -158,7 +158,7 @@ impl DownloadFile<'_> {
     }
 }
 
-/// A `PUT /files/{name}` request; built by [`Client::upload_file`](crate::Client::upload_file), sent by [`send`](Self::send).
+/// A `PUT /files/{name}` request; built by [`Client::upload_file`](super::super::Client::upload_file), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct UploadFile<'a> {
     client: &'a crate::Client,
@@ -232,7 +232,7 @@ impl UploadFile<'_> {
     }
 }
 
-/// A `POST /avatars` request; built by [`Client::set_avatar`](crate::Client::set_avatar), sent by [`send`](Self::send).
+/// A `POST /avatars` request; built by [`Client::set_avatar`](super::super::Client::set_avatar), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetAvatar<'a> {
     client: &'a crate::Client,
@@ -297,7 +297,7 @@ impl SetAvatar<'_> {
     }
 }
 
-/// A `POST /albums` request; built by [`Client::create_album`](crate::Client::create_album), sent by [`send`](Self::send).
+/// A `POST /albums` request; built by [`Client::create_album`](super::super::Client::create_album), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateAlbum<'a> {
     client: &'a crate::Client,

@@ -44,7 +44,7 @@ impl crate::Client {
     }
 }
 
-/// A `PUT /notes` request; built by [`Client::replace_notes`](crate::Client::replace_notes), sent by [`send`](Self::send).
+/// A `PUT /notes` request; built by [`Client::replace_notes`](super::super::Client::replace_notes), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReplaceNotes<'a> {
     client: &'a crate::Client,
@@ -132,7 +132,7 @@ impl ReplaceNotes<'_> {
     }
 }
 
-/// A `POST /notes` request; built by [`Client::create_note`](crate::Client::create_note), sent by [`send`](Self::send).
+/// A `POST /notes` request; built by [`Client::create_note`](super::super::Client::create_note), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateNote<'a> {
     client: &'a crate::Client,
@@ -205,7 +205,7 @@ impl CreateNote<'_> {
     }
 }
 
-/// A `GET /notes/summary` request; built by [`Client::notes_summary`](crate::Client::notes_summary), sent by [`send`](Self::send).
+/// A `GET /notes/summary` request; built by [`Client::notes_summary`](super::super::Client::notes_summary), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct NotesSummary<'a> {
     client: &'a crate::Client,

@@ -30,7 +30,7 @@ impl crate::Client {
     }
 }
 
-/// A `POST /auth` request; built by [`Client::auth`](crate::Client::auth), sent by [`send`](Self::send).
+/// A `POST /auth` request; built by [`Client::auth`](super::super::Client::auth), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct Auth<'a> {
     client: &'a crate::Client,

@@ -88,7 +88,7 @@ impl crate::Client {
     }
 }
 
-/// A `POST /auth/2fa` request; built by [`Client::auth2fa_post`](crate::Client::auth2fa_post), sent by [`send`](Self::send).
+/// A `POST /auth/2fa` request; built by [`Client::auth2fa_post`](super::super::Client::auth2fa_post), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct Auth2faPost<'a> {
     client: &'a crate::Client,
@@ -169,7 +169,7 @@ impl Auth2faPost<'_> {
     }
 }
 
-/// A `POST /auth/magic_link` request; built by [`Client::auth_magic_link_post`](crate::Client::auth_magic_link_post), sent by [`send`](Self::send).
+/// A `POST /auth/magic_link` request; built by [`Client::auth_magic_link_post`](super::super::Client::auth_magic_link_post), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct AuthMagicLinkPost<'a> {
     client: &'a crate::Client,
@@ -250,7 +250,7 @@ impl AuthMagicLinkPost<'_> {
     }
 }
 
-/// A `POST /auth/token` request; built by [`Client::auth_token_post`](crate::Client::auth_token_post), sent by [`send`](Self::send).
+/// A `POST /auth/token` request; built by [`Client::auth_token_post`](super::super::Client::auth_token_post), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct AuthTokenPost<'a> {
     client: &'a crate::Client,
@@ -331,7 +331,7 @@ impl AuthTokenPost<'_> {
     }
 }
 
-/// A `POST /auth/token/refresh` request; built by [`Client::auth_token_refresh_post`](crate::Client::auth_token_refresh_post), sent by [`send`](Self::send).
+/// A `POST /auth/token/refresh` request; built by [`Client::auth_token_refresh_post`](super::super::Client::auth_token_refresh_post), sent by [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
 pub struct AuthTokenRefreshPost<'a> {
     client: &'a crate::Client,

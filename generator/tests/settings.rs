@@ -413,19 +413,30 @@ fn the_crate_root_re_exports_the_runtime_and_the_crates_its_types_expose() {
 
 #[test]
 fn a_module_file_re_exports_without_feature_gates() {
-    let mut settings = Settings::new("x");
-    settings.layout = Layout::Module {
-        root_path: "crate".to_owned(),
-    };
-    let files = generated(PET_STORE, &settings);
-    let [module] = files.as_slice() else {
-        panic!("{:?}", paths(&files));
-    };
-    let text = &module.contents;
-    assert!(text.contains("pub use self::untagged::Health;"), "{text}");
-    assert!(!text.contains("cfg(feature = \"untagged"), "{text}");
-    assert!(
-        text.contains("pub use ::apiforge_runtime as runtime;"),
-        "{text}"
-    );
+    for (root_path, runtime, runtime_item) in [
+        (
+            "crate",
+            Runtime::Version("0.1".to_owned()),
+            "pub use ::apiforge_runtime as runtime;",
+        ),
+        (
+            "crate::api",
+            Runtime::Version("0.1".to_owned()),
+            "pub use ::apiforge_runtime as runtime;",
+        ),
+    ] {
+        let mut settings = Settings::new("x");
+        settings.layout = Layout::Module {
+            root_path: root_path.to_owned(),
+        };
+        settings.runtime = runtime;
+        let files = generated(PET_STORE, &settings);
+        let [module] = files.as_slice() else {
+            panic!("{:?}", paths(&files));
+        };
+        let text = &module.contents;
+        assert!(text.contains("pub use self::untagged::Health;"), "{text}");
+        assert!(!text.contains("cfg(feature = \"untagged"), "{text}");
+        assert!(text.contains(runtime_item), "{text}");
+    }
 }

@@ -32,7 +32,11 @@ pub struct Settings {
     /// Which operations the crate has.
     pub operations: Selection,
     /// Component schema name to an existing Rust type used instead of generating one
-    /// (`Money` to `::rust_decimal::Decimal`).
+    /// (`Money` to `::rust_decimal::Decimal`). The type must implement `Debug`, `Clone`,
+    /// `Serialize` and `Deserialize`; types holding it derive `PartialEq` only if
+    /// `extra_derives` asks for it. The crate it comes from is the user's to add. In a
+    /// [`Layout::Module`] file, `crate::` paths are read from the generated module's root, like
+    /// the generated code's own.
     pub type_replacements: BTreeMap<String, String>,
     /// Derives added to every generated struct and enum (`PartialEq`, `Hash`, paths allowed).
     pub extra_derives: Vec<String>,
@@ -156,6 +160,9 @@ mod tests {
             parts.next().unwrap_or_default(),
             parts.next().unwrap_or_default()
         );
-        assert_eq!(RUNTIME_REQUIREMENT, major_minor, "runtime version {version}");
+        assert_eq!(
+            RUNTIME_REQUIREMENT, major_minor,
+            "runtime version {version}"
+        );
     }
 }

@@ -440,3 +440,31 @@ fn a_module_file_re_exports_without_feature_gates() {
         assert!(text.contains(runtime_item), "{text}");
     }
 }
+
+#[test]
+fn a_module_file_can_carry_the_runtime_inside_it() {
+    let mut settings = Settings::new("x");
+    settings.layout = Layout::Module {
+        root_path: "crate::api".to_owned(),
+    };
+    settings.runtime = Runtime::Inline;
+    let files = generated(PET_STORE, &settings);
+    let [module] = files.as_slice() else {
+        panic!("{:?}", paths(&files));
+    };
+    let text = &module.contents;
+    assert!(text.contains("pub mod runtime {"), "the runtime is a module of the file");
+    assert!(
+        text.contains("crate::api::runtime::"),
+        "the runtime's paths start at the module"
+    );
+    assert!(
+        !text.contains("crate::runtime::") && !text.contains("::apiforge_runtime"),
+        "no path escapes the module"
+    );
+    assert!(
+        !text.contains("mod blocking") && !text.contains("cfg(feature"),
+        "a module file has no cargo features, so no blocking calls"
+    );
+    assert!(!text.contains("mod tests"), "the runtime's unit tests stay behind");
+}

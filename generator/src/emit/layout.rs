@@ -84,7 +84,10 @@ fn path_tokens(path: &str) -> TokenStream {
         if index > 0 {
             out.extend(separator.clone());
         }
-        out.extend([TokenTree::Ident(Ident::new(segment.trim(), Span::call_site()))]);
+        out.extend([TokenTree::Ident(Ident::new(
+            segment.trim(),
+            Span::call_site(),
+        ))]);
     }
     out
 }
@@ -116,6 +119,12 @@ fn fold_items(
     let mut out = Vec::with_capacity(items.len());
     for mut item in items {
         if gated_on(&mut item, "blocking") {
+            // A left-out `mod name;` takes its file with it (the runtime's `blocking`).
+            if let syn::Item::Mod(module) = &item {
+                let name = module.ident.to_string();
+                files.remove(&format!("{dir}/{name}.rs"));
+                files.remove(&format!("{dir}/{name}/mod.rs"));
+            }
             continue;
         }
         strip_feature_gates(&mut item);

@@ -18,8 +18,8 @@ pub mod types;
 
 pub use ::apiforge_runtime::{
     ApiError, Auth, AuthKind, BoxError, BoxFuture, ByteStream, Bytes, CredentialError,
-    CredentialProvider, Error, Exchange, HeaderMap, Middleware, RawResponse,
-    RequestContext, Response, RetryPolicy, StatusCode, Token, TokenProvider, Upload,
+    CredentialProvider, Error, Exchange, HeaderMap, Middleware, RawResponse, RequestContext,
+    Response, RetryPolicy, StatusCode, Token, TokenProvider, Upload,
 };
 
 pub use client::{Client, ClientBuilder};

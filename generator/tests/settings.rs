@@ -453,7 +453,10 @@ fn a_module_file_can_carry_the_runtime_inside_it() {
         panic!("{:?}", paths(&files));
     };
     let text = &module.contents;
-    assert!(text.contains("pub mod runtime {"), "the runtime is a module of the file");
+    assert!(
+        text.contains("pub mod runtime {"),
+        "the runtime is a module of the file"
+    );
     assert!(
         text.contains("crate::api::runtime::"),
         "the runtime's paths start at the module"
@@ -466,5 +469,8 @@ fn a_module_file_can_carry_the_runtime_inside_it() {
         !text.contains("mod blocking") && !text.contains("cfg(feature"),
         "a module file has no cargo features, so no blocking calls"
     );
-    assert!(!text.contains("mod tests"), "the runtime's unit tests stay behind");
+    assert!(
+        !text.contains("mod tests"),
+        "the runtime's unit tests stay behind"
+    );
 }

@@ -55,9 +55,9 @@ pub fn generated_crates(root: &Path) -> Result<Vec<String>, String> {
 }
 
 /// `cargo xtask gen`: regenerates every crate; a spec with errors leaves its crate alone.
-pub fn generate_all(root: &Path) -> Result<(), String> {
+pub fn generate_all(root: &Path, force: bool) -> Result<(), String> {
     let config = workspace_config(root)?;
-    let generated = apiforge_project::generate_all(&config, false, &mut print_progress);
+    let generated = apiforge_project::generate_all(&config, force, &mut print_progress);
     for orphan in orphans(root, &config)? {
         write::remove_crate(&orphan).map_err(|e| e.to_string())?;
         eprintln!("removed {} (no API generates it)", orphan.display());
@@ -87,7 +87,7 @@ pub fn check_all(root: &Path) -> Result<(), String> {
 
 /// `cargo xtask gen --spec FILE --out DIR`: one crate that builds on its own in DIR, with the
 /// runtime of this checkout by a relative path.
-pub fn generate_one(spec: &Path, out: &Path) -> Result<(), String> {
+pub fn generate_one(spec: &Path, out: &Path, force: bool) -> Result<(), String> {
     let file_name = spec
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -107,7 +107,7 @@ pub fn generate_one(spec: &Path, out: &Path) -> Result<(), String> {
         path: PathBuf::new(),
         apis: vec![api],
     };
-    apiforge_project::generate_all(&config, false, &mut print_progress).map_err(|e| e.to_string())
+    apiforge_project::generate_all(&config, force, &mut print_progress).map_err(|e| e.to_string())
 }
 
 /// Folders in generated/ with an apiforge record that no API of the configuration writes.
@@ -159,7 +159,7 @@ mod tests {
             "{missing}"
         );
 
-        generate_all(root.path()).expect("gen");
+        generate_all(root.path(), false).expect("gen");
         check_all(root.path()).expect("fresh right after gen");
 
         let client = root.path().join("generated/verbit/src/client.rs");
@@ -178,13 +178,13 @@ mod tests {
             !stale.contains("types"),
             "only the changed files are named: {stale}"
         );
-        let refused = generate_all(root.path()).expect_err("an edited file stops gen");
+        let refused = generate_all(root.path(), false).expect_err("an edited file stops gen");
         assert!(refused.contains("src/client.rs (edited"), "{refused}");
 
         fs::write(root.path().join(CONFIG_FILE), "").expect("config without the API");
         let orphan = check_all(root.path()).expect_err("a crate without an API");
         assert!(orphan.contains("no API in apiforge.toml"), "{orphan}");
-        generate_all(root.path()).expect("gen");
+        generate_all(root.path(), false).expect("gen");
         assert!(
             !root.path().join("generated/verbit/src/lib.rs").exists(),
             "gen removes the files of a crate no API generates"

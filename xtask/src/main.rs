@@ -40,6 +40,9 @@ enum Command {
         /// Where to put the crate generated from --spec.
         #[arg(long, requires = "spec")]
         out: Option<PathBuf>,
+        /// Replace generated files even where someone edited them.
+        #[arg(long, conflicts_with = "check")]
+        force: bool,
     },
     /// Run everything CI runs: fmt, clippy, gen --check, tests, docs, Prism conformance.
     Test,
@@ -75,9 +78,10 @@ fn main() -> ExitCode {
         Command::Gen {
             spec: Some(spec),
             out: Some(out),
+            force,
             ..
-        } => codegen::generate_one(&spec, &out),
-        Command::Gen { .. } => codegen::generate_all(&codegen::project_root()),
+        } => codegen::generate_one(&spec, &out, force),
+        Command::Gen { force, .. } => codegen::generate_all(&codegen::project_root(), force),
         Command::Test => test::run(&codegen::project_root()),
         Command::NewUser => adoption::run(&codegen::project_root()),
         Command::Bench { codegen, runtime } => {

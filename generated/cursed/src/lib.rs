@@ -14,12 +14,14 @@ pub mod operations;
 #[rustfmt::skip]
 pub mod types;
 
+#[rustfmt::skip]
 pub use ::apiforge_runtime::{
     ApiError, Auth, AuthKind, BoxError, BoxFuture, ByteStream, Bytes, CredentialError,
-    CredentialProvider, Error, Exchange, HeaderMap, Middleware, RawResponse, RequestContext,
-    Response, RetryPolicy, StatusCode, Token, TokenProvider, Upload,
+    CredentialProvider, Error, Exchange, HeaderMap, Middleware, RawResponse,
+    RequestContext, Response, RetryPolicy, StatusCode, Token, TokenProvider, Upload,
 };
 
+#[rustfmt::skip]
 pub use client::{Client, ClientBuilder};
 
 pub use ::apiforge_runtime as runtime;

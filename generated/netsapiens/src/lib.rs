@@ -53,12 +53,14 @@ pub mod security;
 #[rustfmt::skip]
 pub mod types;
 
+#[rustfmt::skip]
 pub use ::apiforge_runtime::{
     ApiError, Auth, AuthKind, BoxError, BoxFuture, ByteStream, Bytes, CredentialError,
-    CredentialProvider, Error, Exchange, HeaderMap, Middleware, RawResponse, RequestContext,
-    Response, RetryPolicy, StatusCode, Token, TokenProvider, Upload,
+    CredentialProvider, Error, Exchange, HeaderMap, Middleware, RawResponse,
+    RequestContext, Response, RetryPolicy, StatusCode, Token, TokenProvider, Upload,
 };
 
+#[rustfmt::skip]
 pub use client::{Client, ClientBuilder, server_url};
 
 pub use ::apiforge_runtime as runtime;

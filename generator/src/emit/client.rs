@@ -88,11 +88,13 @@ pub(super) fn lib_rs(api: &Api) -> TokenStream {
         // The runtime's items a program writes. Generated types live in `types` and
         // operations' in `operations`, so the root holds only these, the client and the server
         // functions (values, not types): no document can make two of them collide.
+        #[rustfmt::skip]
         pub use ::apiforge_runtime::{
             ApiError, Auth, AuthKind, BoxError, BoxFuture, ByteStream, Bytes, CredentialError,
             CredentialProvider, Error, Exchange, HeaderMap, Middleware, RawResponse,
             RequestContext, Response, RetryPolicy, StatusCode, Token, TokenProvider, Upload,
         };
+        #[rustfmt::skip]
         pub use client::{Client, ClientBuilder, #(#server_fns),*};
         #runtime_use
         #serde_json

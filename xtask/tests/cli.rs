@@ -127,6 +127,6 @@ fn refuses_to_replace_a_directory_it_did_not_generate() {
     let output = gen_one(&yat, dir.path());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success());
-    assert!(stderr.contains("refusing to replace it"), "{stderr}");
+    assert!(stderr.contains("no record of its own"), "{stderr}");
     assert!(dir.path().join("notes.txt").exists());
 }

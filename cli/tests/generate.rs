@@ -306,6 +306,11 @@ fn configuration_errors_name_the_file_the_line_and_the_key() {
             "a `git` runtime needs a `rev`",
             "apiforge.toml:4:11 at `api.yat.runtime`",
         ),
+        (
+            "[api.yat]\nspec = \"specs/yat.yaml\"\nout = \"clients/yat\"\ninclude-tags = [\"User Authentication\", \"emoji\"]\n",
+            "no operation has the tag `emoji`; tags: User Authentication",
+            "apiforge.toml:4:16 at `api.yat.include-tags`",
+        ),
     ];
     for (config, message, place) in cases {
         let project = project();

@@ -26,6 +26,44 @@ pub struct Diagnostic {
     pub pointer: Option<String>,
     /// A hint: what is expected, or how to fix it.
     pub note: Option<String>,
+    /// The caller's setting the problem is in, when it is not in the document: a front end
+    /// points at where its configuration sets it.
+    pub setting: Option<Setting>,
+}
+
+/// A setting of [`Settings`](crate::Settings) that names things in the document or spells Rust,
+/// and can therefore be wrong about it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Setting {
+    /// `operations.include_tags`.
+    IncludeTags,
+    /// `operations.exclude_tags`.
+    ExcludeTags,
+    /// `operations.include_operations`.
+    IncludeOperations,
+    /// `operations.exclude_operations`.
+    ExcludeOperations,
+    /// `type_replacements`.
+    TypeReplacements,
+    /// `extra_derives`.
+    ExtraDerives,
+    /// The `root_path` of `Layout::Module`.
+    ModulePath,
+}
+
+impl Setting {
+    /// The setting's path in [`Settings`](crate::Settings).
+    pub fn name(self) -> &'static str {
+        match self {
+            Setting::IncludeTags => "operations.include_tags",
+            Setting::ExcludeTags => "operations.exclude_tags",
+            Setting::IncludeOperations => "operations.include_operations",
+            Setting::ExcludeOperations => "operations.exclude_operations",
+            Setting::TypeReplacements => "type_replacements",
+            Setting::ExtraDerives => "extra_derives",
+            Setting::ModulePath => "layout.root_path",
+        }
+    }
 }
 
 impl Diagnostic {
@@ -38,6 +76,15 @@ impl Diagnostic {
             position: None,
             pointer: pointer.map(Pointer::to_string),
             note: None,
+            setting: None,
+        }
+    }
+
+    /// An error in the caller's `setting`, about the document `file`.
+    pub fn setting_error(file: &str, setting: Setting, message: impl Into<String>) -> Self {
+        Diagnostic {
+            setting: Some(setting),
+            ..Diagnostic::error(file, None, message)
         }
     }
 
@@ -75,6 +122,9 @@ impl fmt::Display for Diagnostic {
         }
         if let Some(pointer) = &self.pointer {
             write!(f, " at {pointer}")?;
+        }
+        if let Some(setting) = self.setting {
+            write!(f, " (the setting `{}`)", setting.name())?;
         }
         if let Some(note) = &self.note {
             write!(f, "\n  = note: {note}")?;

@@ -17,7 +17,7 @@ pub mod naming;
 pub mod position;
 mod settings;
 
-pub use diagnostic::{Diagnostic, Diagnostics, Pointer, Severity};
+pub use diagnostic::{Diagnostic, Diagnostics, Pointer, Setting, Severity};
 pub use emit::GeneratedFile;
 pub use settings::{Layout, Manifest, RUNTIME_REQUIREMENT, Runtime, Selection, Settings};
 

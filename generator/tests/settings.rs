@@ -2,7 +2,9 @@
 //! selection, type replacements, extra derives; and the names and re-exports every crate has
 //! (the untagged module, file names Windows accepts, the crate root and `operations`).
 
-use apiforge_generator::{Diagnostics, GeneratedFile, Layout, Runtime, Settings, generate};
+use apiforge_generator::{
+    Diagnostics, GeneratedFile, Layout, Runtime, Setting, Settings, generate,
+};
 
 /// Pets (one also tagged `admin`), stores with an inline query type, an untagged health check,
 /// and `Pet` holding a `Money`.
@@ -157,11 +159,17 @@ fn names_that_match_nothing_are_errors_that_list_the_valid_ones() {
     assert_eq!(
         messages,
         [
-            "`include_tags` names `pet`, which no operation has; tags: admin, pets, stores",
-            "`exclude_operations` names `listpets`, which is no operation's `operationId`; operationIds: createPet, health, listPets, listStores",
+            "no operation has the tag `pet`; tags: admin, pets, stores",
+            "no operation has the operationId `listpets`; operationIds: createPet, health, listPets, listStores",
         ]
     );
     assert!(diagnostics.iter().all(|d| d.pointer.is_none()));
+    let settings_named: Vec<Option<Setting>> = diagnostics.iter().map(|d| d.setting).collect();
+    assert_eq!(
+        settings_named,
+        [Some(Setting::IncludeTags), Some(Setting::ExcludeOperations)],
+        "each error names the setting, for the front end to point at"
+    );
 }
 
 #[test]
@@ -242,9 +250,9 @@ fn replacements_and_derives_that_are_not_rust_are_errors() {
     assert_eq!(
         messages,
         [
-            "`type_replacements` maps `Pet` to `&str`, which is not a Rust type such as `::rust_decimal::Decimal`",
-            "`type_replacements` names the schema `money`, which is not under #/components/schemas; did you mean `Money`",
-            "`extra_derives` has `Partial Eq`, which is not a derive path such as `PartialEq` or `schemars::JsonSchema`",
+            "`&str` (for `Pet`) is not a Rust type such as `::rust_decimal::Decimal`",
+            "the schema `money` is not under #/components/schemas; did you mean `Money`",
+            "`Partial Eq` is not a derive path such as `PartialEq` or `schemars::JsonSchema`",
         ]
     );
 }

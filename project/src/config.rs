@@ -19,7 +19,9 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
 
-use apiforge_generator::{Layout, Manifest, RUNTIME_REQUIREMENT, Runtime, Selection, Settings};
+use apiforge_generator::{
+    Layout, Manifest, RUNTIME_REQUIREMENT, Runtime, Selection, Setting, Settings,
+};
 use serde::Deserialize;
 use serde::de::{self, MapAccess, Visitor};
 use toml::Spanned;
@@ -55,6 +57,9 @@ pub struct ApiConfig {
     /// Everything else: the crate's identity, manifest, runtime, selection and types. Its
     /// `regenerate_command` is the front end's to set.
     pub settings: Settings,
+    /// Where the configuration sets each setting the generator checks against the document
+    /// (`apiforge.toml:9:16 at `api.pets.include-tags``), for its errors.
+    pub setting_places: BTreeMap<Setting, String>,
 }
 
 impl ApiConfig {
@@ -80,6 +85,7 @@ impl ApiConfig {
             out: out.to_path_buf(),
             out_display: out.display().to_string(),
             settings,
+            setting_places: BTreeMap::new(),
         }
     }
 
@@ -222,14 +228,40 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Error> {
         settings.layout = Layout::Crate {
             standalone: !api.workspace_member,
         };
-        settings.operations = Selection {
-            include_tags: api.include_tags,
-            exclude_tags: api.exclude_tags,
-            include_operations: api.include_operations,
-            exclude_operations: api.exclude_operations,
+        // Where each setting the generator may find wrong about the document is written.
+        let mut setting_places = BTreeMap::new();
+        let mut place = |setting: Setting, key: &str, span: std::ops::Range<usize>| {
+            let (line, column) = line_column(text, span.start);
+            setting_places.insert(
+                setting,
+                format!("{}:{line}:{column} at `{table}.{key}`", path.display()),
+            );
         };
-        settings.type_replacements = api.replace;
-        settings.extra_derives = api.derives;
+        let mut list = |setting, key, value: Option<Spanned<Vec<String>>>| {
+            value.map_or_else(Vec::new, |value| {
+                place(setting, key, value.span());
+                value.into_inner()
+            })
+        };
+        settings.operations = Selection {
+            include_tags: list(Setting::IncludeTags, "include-tags", api.include_tags),
+            exclude_tags: list(Setting::ExcludeTags, "exclude-tags", api.exclude_tags),
+            include_operations: list(
+                Setting::IncludeOperations,
+                "include-operations",
+                api.include_operations,
+            ),
+            exclude_operations: list(
+                Setting::ExcludeOperations,
+                "exclude-operations",
+                api.exclude_operations,
+            ),
+        };
+        settings.extra_derives = list(Setting::ExtraDerives, "derives", api.derives);
+        if let Some(replace) = api.replace {
+            place(Setting::TypeReplacements, "replace", replace.span());
+            settings.type_replacements = replace.into_inner();
+        }
         apis.push(ApiConfig {
             key,
             base: base.to_path_buf(),
@@ -237,6 +269,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Error> {
             out: base.join(&out_relative),
             out_display: slash_path(&out_relative),
             settings,
+            setting_places,
         });
     }
     Ok(Config {
@@ -419,18 +452,12 @@ struct RawApi {
     /// `[workspace]` table of its own.
     #[serde(default, rename = "workspace")]
     workspace_member: bool,
-    #[serde(default)]
-    include_tags: Vec<String>,
-    #[serde(default)]
-    exclude_tags: Vec<String>,
-    #[serde(default)]
-    include_operations: Vec<String>,
-    #[serde(default)]
-    exclude_operations: Vec<String>,
-    #[serde(default)]
-    replace: BTreeMap<String, String>,
-    #[serde(default)]
-    derives: Vec<String>,
+    include_tags: Option<Spanned<Vec<String>>>,
+    exclude_tags: Option<Spanned<Vec<String>>>,
+    include_operations: Option<Spanned<Vec<String>>>,
+    exclude_operations: Option<Spanned<Vec<String>>>,
+    replace: Option<Spanned<BTreeMap<String, String>>>,
+    derives: Option<Spanned<Vec<String>>>,
 }
 
 fn yes() -> bool {

@@ -15,10 +15,11 @@ pub mod record;
 pub mod write;
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use apiforge_generator::{Diagnostic, Generated, Sources};
+use apiforge_generator::{Diagnostic, Generated, Setting, Sources};
 
 pub use config::{ApiConfig, CONFIG_FILE, Config};
 pub use write::{Stale, Written};
@@ -74,6 +75,16 @@ pub fn generate_api(
     spec: &str,
     settings: &apiforge_generator::Settings,
 ) -> Result<Output, Error> {
+    generate_located(base, spec, settings, &BTreeMap::new())
+}
+
+/// [`generate_api`], with errors in a setting shown where the configuration sets it.
+fn generate_located(
+    base: &Path,
+    spec: &str,
+    settings: &apiforge_generator::Settings,
+    setting_places: &BTreeMap<Setting, String>,
+) -> Result<Output, Error> {
     let path = base.join(spec);
     let contents =
         std::fs::read(&path).map_err(|e| Error::new(format!("error: cannot read {spec}: {e}")))?;
@@ -82,7 +93,21 @@ pub fn generate_api(
         read: RefCell::new(Vec::new()),
     };
     let generated = apiforge_generator::generate_with(spec, &contents, settings, &sources)
-        .map_err(|diagnostics| Error::new(diagnostics.to_string()))?;
+        .map_err(|diagnostics| {
+            let rendered: Vec<String> = diagnostics
+                .iter()
+                .map(
+                    |diagnostic| match diagnostic.setting.and_then(|s| setting_places.get(&s)) {
+                        Some(place) => format!(
+                            "error: {}\n  --> {place}\n  = note: checked against {spec}",
+                            diagnostic.message
+                        ),
+                        None => diagnostic.to_string(),
+                    },
+                )
+                .collect();
+            Error::new(rendered.join("\n"))
+        })?;
     let mut inputs = vec![path];
     inputs.extend(sources.read.into_inner());
     Ok(Output { generated, inputs })
@@ -205,5 +230,5 @@ pub fn describe(out: &str, problem: &Stale) -> String {
 }
 
 fn generate_one(api: &ApiConfig) -> Result<Output, Error> {
-    generate_api(&api.base, &api.spec, &api.settings)
+    generate_located(&api.base, &api.spec, &api.settings, &api.setting_places)
 }

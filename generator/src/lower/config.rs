@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use openapiv3::{OpenAPI, ReferenceOr};
 
 use super::one_line;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Setting};
 use crate::settings::{Selection, Settings};
 
 /// How many valid names a diagnostic lists before it only counts the rest: a document may
@@ -20,31 +20,44 @@ const MAX_LISTED: usize = 30;
 /// An error for each setting that cannot be honoured.
 pub(super) fn check(file: &str, doc: &OpenAPI, settings: &Settings) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
-    let mut error = |message: String| errors.push(Diagnostic::error(file, None, message));
+    let mut error = |setting: Setting, message: String| {
+        errors.push(Diagnostic::setting_error(file, setting, message));
+    };
 
     let (tags, operation_ids) = names_in(doc);
     let selection = &settings.operations;
     let lists = [
-        ("include_tags", &selection.include_tags, true),
-        ("exclude_tags", &selection.exclude_tags, true),
-        ("include_operations", &selection.include_operations, false),
-        ("exclude_operations", &selection.exclude_operations, false),
+        (Setting::IncludeTags, &selection.include_tags, true),
+        (Setting::ExcludeTags, &selection.exclude_tags, true),
+        (
+            Setting::IncludeOperations,
+            &selection.include_operations,
+            false,
+        ),
+        (
+            Setting::ExcludeOperations,
+            &selection.exclude_operations,
+            false,
+        ),
     ];
     for (setting, names, is_tags) in lists {
         let known = if is_tags { &tags } else { &operation_ids };
         for name in names.iter().filter(|name| !known.contains(name.as_str())) {
             let name = one_line(name);
-            error(if is_tags {
-                format!(
-                    "`{setting}` names `{name}`, which no operation has; {}",
-                    listing("tags", known)
-                )
-            } else {
-                format!(
-                    "`{setting}` names `{name}`, which is no operation's `operationId`; {}",
-                    listing("operationIds", known)
-                )
-            });
+            error(
+                setting,
+                if is_tags {
+                    format!(
+                        "no operation has the tag `{name}`; {}",
+                        listing("tags", known)
+                    )
+                } else {
+                    format!(
+                        "no operation has the operationId `{name}`; {}",
+                        listing("operationIds", known)
+                    )
+                },
+            );
         }
     }
 
@@ -59,26 +72,35 @@ pub(super) fn check(file: &str, doc: &OpenAPI, settings: &Settings) -> Vec<Diagn
                 Some(schema) => format!("; did you mean `{}`", one_line(schema)),
                 None => String::new(),
             };
-            error(format!(
-                "`type_replacements` names the schema `{}`, which is not under #/components/schemas{hint}",
-                one_line(name)
-            ));
+            error(
+                Setting::TypeReplacements,
+                format!(
+                    "the schema `{}` is not under #/components/schemas{hint}",
+                    one_line(name)
+                ),
+            );
         }
         if !is_owned_type(path) {
-            error(format!(
-                "`type_replacements` maps `{}` to `{}`, which is not a Rust type such as `::rust_decimal::Decimal`",
-                one_line(name),
-                one_line(path)
-            ));
+            error(
+                Setting::TypeReplacements,
+                format!(
+                    "`{}` (for `{}`) is not a Rust type such as `::rust_decimal::Decimal`",
+                    one_line(path),
+                    one_line(name)
+                ),
+            );
         }
     }
 
     for derive in &settings.extra_derives {
         if derive_path(derive).is_none() {
-            error(format!(
-                "`extra_derives` has `{}`, which is not a derive path such as `PartialEq` or `schemars::JsonSchema`",
-                one_line(derive)
-            ));
+            error(
+                Setting::ExtraDerives,
+                format!(
+                    "`{}` is not a derive path such as `PartialEq` or `schemars::JsonSchema`",
+                    one_line(derive)
+                ),
+            );
         }
     }
     errors

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 
 use openapiv3::{OpenAPI, ReferenceOr};
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Pointer, Severity};
+use crate::diagnostic::{Diagnostic, Diagnostics, Pointer, Setting, Severity};
 use crate::ir::{
     Api, ApiKeyLocation, Dependencies, EnumRepr, OperationModule, RustPaths, SchemeKind,
     SecurityScheme, Server, ServerVariable, Tagging, TypeDef, TypeId, TypeKind, TypeRef,
@@ -41,11 +41,11 @@ pub fn lower(
                     .all(|segment| syn::parse_str::<syn::Ident>(segment).is_ok())
             });
         if !valid {
-            return Err(Diagnostics(vec![Diagnostic::error(
+            return Err(Diagnostics(vec![Diagnostic::setting_error(
                 file,
-                None,
+                Setting::ModulePath,
                 format!(
-                    "the module path `{}` is not a path from the crate root such as `crate::api`",
+                    "`{}` is not a module path from the crate root such as `crate::api`",
                     one_line(root_path)
                 ),
             )]));

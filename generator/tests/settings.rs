@@ -482,3 +482,67 @@ fn a_module_file_can_carry_the_runtime_inside_it() {
         "the runtime's unit tests stay behind"
     );
 }
+
+#[test]
+fn the_runtime_dependency_takes_the_chosen_form() {
+    let forms = [
+        (
+            Runtime::Version("0.1".to_owned()),
+            "apiforge-runtime = \"0.1\"\n",
+        ),
+        (
+            Runtime::Path("../../runtime".to_owned()),
+            "apiforge-runtime = { version = \"0.1\", path = \"../../runtime\" }\n",
+        ),
+        (
+            Runtime::Git {
+                url: "https://example.com/apiforge.git".to_owned(),
+                rev: "v0.1.0".to_owned(),
+            },
+            "apiforge-runtime = { git = \"https://example.com/apiforge.git\", rev = \"v0.1.0\" }\n",
+        ),
+    ];
+    for (runtime, line) in forms {
+        let mut settings = Settings::new("x");
+        settings.runtime = runtime;
+        let files = generated(PET_STORE, &settings);
+        let manifest = file(&files, "Cargo.toml").expect("Cargo.toml");
+        assert!(manifest.contains(line), "{manifest}");
+        assert!(
+            manifest.contains("blocking = [\"apiforge-runtime/blocking\"]"),
+            "{manifest}"
+        );
+        assert!(!paths(&files).iter().any(|p| p.starts_with("src/runtime/")));
+    }
+    let mut settings = Settings::new("x");
+    settings.runtime = Runtime::Inline;
+    let files = generated(PET_STORE, &settings);
+    let manifest = file(&files, "Cargo.toml").expect("Cargo.toml");
+    assert!(!manifest.contains("apiforge-runtime"), "{manifest}");
+    assert!(
+        manifest.contains("blocking = [\"tokio/rt-multi-thread\"]"),
+        "{manifest}"
+    );
+    assert!(file(&files, "src/runtime/mod.rs").is_some());
+    let lib = file(&files, "src/lib.rs").expect("lib.rs");
+    assert!(lib.contains("pub mod runtime;"), "{lib}");
+}
+
+#[test]
+fn outside_text_reaches_preambles_on_one_line() {
+    let mut settings = Settings::new("x");
+    settings.source = "specs/evil\nname.yaml".to_owned();
+    settings.regenerate_command = "apiforge generate\r\n[workspace]".to_owned();
+    let files = generated(PET_STORE, &settings);
+    for file in &files {
+        let head = file.contents.lines().take(2).collect::<Vec<_>>().join("\n");
+        assert!(
+            head.contains("`specs/evil\\nname.yaml`")
+                && head.contains("`apiforge generate\\r\\n[workspace]`"),
+            "{}: {head}",
+            file.path
+        );
+    }
+    let manifest = file(&files, "Cargo.toml").expect("Cargo.toml");
+    assert_eq!(manifest.matches("[workspace]\n").count(), 1, "{manifest}");
+}

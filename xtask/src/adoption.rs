@@ -1,9 +1,10 @@
 //! The new user's walk-through, as README's "Use it in your project" tells it, run by
 //! `cargo xtask test`: in a folder outside this workspace, the built `apiforge` command
 //! generates two APIs from an `apiforge.toml` (one carrying the runtime inline, one depending
-//! on it by version, resolved through a `[patch]` to this checkout), a separate binary crate
-//! depends on both and calls one operation of each against a loopback server, and the inline
-//! crate is packaged for publishing, verify step included.
+//! on it by version, resolved through a `[patch]` to this checkout), the project moves to
+//! another path (as a teammate's checkout) and is still fresh there, a separate binary crate
+//! depends on both clients and calls one operation of each against a loopback server, and the
+//! inline crate is packaged for publishing, verify step included.
 //!
 //! Offline, with this workspace's target folder, lock file and profile settings, so that the
 //! dependencies built for the workspace are reused.
@@ -151,6 +152,20 @@ fn walk_through(
     if !status.success() {
         return Err(format!("error: apiforge generate failed ({status})"));
     }
+
+    // As a teammate's checkout would be: the same files on another path. They must build there,
+    // and still be exactly what generating there gives.
+    eprintln!("    the project moves to another path; apiforge generate --check there");
+    let moved = project.with_file_name("checked-out-elsewhere");
+    fs::rename(project, &moved).map_err(|e| io_error(&moved, &e))?;
+    let project = moved;
+    let app = project.join("app");
+    status_of(
+        Command::new(apiforge)
+            .args(["generate", "--check"])
+            .current_dir(&project),
+        "apiforge generate --check after the move",
+    )?;
 
     eprintln!("    cargo build of a binary crate that depends on both clients");
     let mut build = Command::new(cargo);

@@ -11,8 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use apiforge_generator::{RUNTIME_REQUIREMENT, Runtime};
-use apiforge_project::{ApiConfig, CONFIG_FILE, Config, Error, Progress, config};
+use apiforge_project::{ApiConfig, CONFIG_FILE, Config, Error, Progress, SingleOptions, config};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -44,13 +43,14 @@ struct Generate {
     /// The crate's name (default: from SPEC's file name).
     #[arg(long, requires = "spec")]
     name: Option<String>,
-    /// The crate's version.
-    #[arg(long, requires = "spec", default_value = "0.1.0")]
-    crate_version: String,
-    /// How the crate gets the runtime: `inline` (its source inside the crate), a version
-    /// requirement (`0.1`), `path:DIR`, or `git:URL#REV`.
-    #[arg(long, requires = "spec", default_value = RUNTIME_REQUIREMENT)]
-    runtime: String,
+    /// The crate's version (default: 0.1.0).
+    #[arg(long, requires = "spec")]
+    crate_version: Option<String>,
+    /// How the crate gets the runtime: a version requirement (default: the runtime this
+    /// apiforge emits code for), `inline` (its source inside the crate), `path:DIR`, or
+    /// `git:URL#REV`.
+    #[arg(long, requires = "spec")]
+    runtime: Option<String>,
     /// The configuration to use instead of the nearest apiforge.toml.
     #[arg(long)]
     config: Option<PathBuf>,
@@ -92,7 +92,7 @@ fn generate(args: &Generate) -> Result<(), Error> {
             config::load(&path)?
         }
     };
-    let mut reporter = Reporter::new(args.quiet, config.apis.len());
+    let mut reporter = Reporter::new(args.quiet, args.check, config.apis.len());
     let result = if args.check {
         apiforge_project::check_all(&config, &mut |event| reporter.report(event))
     } else {
@@ -118,44 +118,13 @@ fn find_config() -> Result<PathBuf, Error> {
 
 /// The API of `apiforge generate SPEC --out DIR`.
 fn single(args: &Generate, spec: &Path, out: &Path) -> Result<ApiConfig, Error> {
-    let file_name = spec
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let out_name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut api = ApiConfig::single(
-        spec,
-        out,
-        &format!("apiforge generate {file_name} --out {out_name}"),
-    );
-    if let Some(name) = &args.name {
-        config::check_crate_name(name)
-            .map_err(|problem| Error::new(format!("error: --name: {problem}")))?;
-        api.settings.crate_name = name.clone();
-    }
-    api.settings.crate_version = args.crate_version.clone();
-    match args.runtime.as_str() {
-        "inline" => api.settings.runtime = Runtime::Inline,
-        form => {
-            if let Some(dir) = form.strip_prefix("path:") {
-                api.runtime_at(Path::new(dir))?;
-            } else if let Some(git) = form.strip_prefix("git:") {
-                let (url, rev) = git.rsplit_once('#').ok_or_else(|| {
-                    Error::new("error: --runtime git:URL#REV needs a revision after `#`")
-                })?;
-                api.settings.runtime = Runtime::Git {
-                    url: url.to_owned(),
-                    rev: rev.to_owned(),
-                };
-            } else {
-                api.settings.runtime = Runtime::Version(form.to_owned());
-            }
-        }
-    }
-    Ok(api)
+    let cwd = std::env::current_dir().map_err(|e| Error::new(format!("error: {e}")))?;
+    let options = SingleOptions {
+        name: args.name.as_deref(),
+        crate_version: args.crate_version.as_deref(),
+        runtime: args.runtime.as_deref(),
+    };
+    ApiConfig::single(spec, out, "apiforge generate", options, &cwd)
 }
 
 /// Progress on a terminal (a bar over the APIs), status lines otherwise, nothing with
@@ -166,7 +135,7 @@ struct Reporter {
 }
 
 impl Reporter {
-    fn new(quiet: bool, total: usize) -> Self {
+    fn new(quiet: bool, checking: bool, total: usize) -> Self {
         let target = if quiet {
             ProgressDrawTarget::hidden()
         } else {
@@ -181,7 +150,7 @@ impl Reporter {
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
         );
-        bar.set_prefix("Generating");
+        bar.set_prefix(if checking { "Checking" } else { "Generating" });
         bar.enable_steady_tick(Duration::from_millis(120));
         Reporter { quiet, bar }
     }
@@ -213,7 +182,7 @@ impl Reporter {
                 };
                 self.bar.suspend(|| eprintln!("{line}"));
             }
-            Progress::Failed(_) => self.bar.inc(1),
+            Progress::Failed => self.bar.inc(1),
         }
     }
 

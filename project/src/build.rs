@@ -39,8 +39,10 @@ pub struct Module {
 
 impl Module {
     /// The client of the document at `spec` (relative to the package's folder, where Cargo
-    /// runs build scripts), written to `OUT_DIR/<file stem>.rs` and meant to be included at
-    /// the crate root; see [`Module::module_path`] otherwise.
+    /// runs build scripts), meant to be included at the crate root (see
+    /// [`Module::module_path`] otherwise). It is written to `OUT_DIR/<library name>.rs`, the
+    /// library name being the file's stem made a Rust name (`pet-store.yaml` gives
+    /// `pet_store.rs`); [`Module::generate`] returns the path.
     pub fn new(spec: impl AsRef<Path>) -> Self {
         let spec = spec.as_ref().to_path_buf();
         let stem = spec

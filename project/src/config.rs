@@ -31,8 +31,12 @@ use crate::Error;
 /// The configuration file's name.
 pub const CONFIG_FILE: &str = "apiforge.toml";
 
-/// A read and checked `apiforge.toml`. Each API's preambles say to run `apiforge generate`;
-/// another front end sets its own command in [`ApiConfig::settings`].
+/// The command generated files name, unless the configuration's `command` says otherwise.
+pub const DEFAULT_COMMAND: &str = "apiforge generate";
+
+/// A read and checked `apiforge.toml`. Each API's preambles say to run its top-level `command`
+/// (`apiforge generate` unless it says otherwise), whichever front end generates it, so that
+/// every front end writes the same bytes.
 #[derive(Clone, Debug)]
 pub struct Config {
     /// The file, as it was found.
@@ -62,12 +66,35 @@ pub struct ApiConfig {
     pub setting_places: BTreeMap<Setting, String>,
 }
 
+/// The options of `apiforge generate SPEC --out DIR`, as the user gave them.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SingleOptions<'a> {
+    /// `--name`: the crate's name (default: from the file's name).
+    pub name: Option<&'a str>,
+    /// `--crate-version`.
+    pub crate_version: Option<&'a str>,
+    /// `--runtime`: `inline`, a version requirement, `path:DIR` or `git:URL#REV`.
+    pub runtime: Option<&'a str>,
+}
+
 impl ApiConfig {
     /// One document to one folder, without a configuration (`apiforge generate SPEC --out
-    /// DIR`): the crate is named after the file, and generated files name the document by its
-    /// file name only, so the output is the same wherever the command runs.
-    pub fn single(spec: &Path, out: &Path, regenerate_command: &str) -> ApiConfig {
+    /// DIR`): the crate is named after the file unless `options` name it, and generated files
+    /// name the document by its file name only, so the output is the same wherever the command
+    /// runs. They tell their reader to run `command` (`apiforge generate`) with the file, the
+    /// output folder's name and the options given. A `path:` runtime is relative to `cwd`.
+    pub fn single(
+        spec: &Path,
+        out: &Path,
+        command: &str,
+        options: SingleOptions<'_>,
+        cwd: &Path,
+    ) -> Result<ApiConfig, Error> {
         let file_name = spec
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let out_name = out
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
@@ -76,23 +103,62 @@ impl ApiConfig {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         let mut settings = Settings::new(crate_name_from(&stem));
-        settings.source = file_name;
-        settings.regenerate_command = regenerate_command.to_owned();
-        ApiConfig {
+        settings.source = file_name.clone();
+        let mut command = format!("{command} {file_name} --out {out_name}");
+        let fail =
+            |option: &str, problem: String| Error::new(format!("error: {option}: {problem}"));
+        if let Some(name) = options.name {
+            check_crate_name(name).map_err(|p| fail("--name", p))?;
+            settings.crate_name = name.to_owned();
+            command.push_str(&format!(" --name {name}"));
+        }
+        if let Some(version) = options.crate_version {
+            check_version(version).map_err(|p| fail("--crate-version", p))?;
+            settings.crate_version = version.to_owned();
+            command.push_str(&format!(" --crate-version {version}"));
+        }
+        let mut api = ApiConfig {
             key: settings.crate_name.clone(),
             base: PathBuf::new(),
             spec: spec.to_string_lossy().into_owned(),
             out: out.to_path_buf(),
-            out_display: out.display().to_string(),
+            out_display: slash_path(out),
             settings,
             setting_places: BTreeMap::new(),
+        };
+        if let Some(runtime) = options.runtime {
+            api.settings.runtime = match runtime {
+                "inline" => Runtime::Inline,
+                _ => {
+                    if let Some(dir) = runtime.strip_prefix("path:") {
+                        api.runtime_at(cwd, Path::new(dir))?;
+                        api.settings.runtime.clone()
+                    } else if let Some(git) = runtime.strip_prefix("git:") {
+                        let (url, rev) = git.rsplit_once('#').ok_or_else(|| {
+                            fail(
+                                "--runtime",
+                                "`git:URL#REV` needs a revision after `#`".to_owned(),
+                            )
+                        })?;
+                        Runtime::Git {
+                            url: url.to_owned(),
+                            rev: rev.to_owned(),
+                        }
+                    } else {
+                        check_requirement(runtime).map_err(|p| fail("--runtime", p))?;
+                        Runtime::Version(runtime.to_owned())
+                    }
+                }
+            };
+            command.push_str(&format!(" --runtime {runtime}"));
         }
+        api.settings.regenerate_command = command;
+        Ok(api)
     }
 
-    /// Depends on the runtime in the folder `runtime` (both it and the output folder as given
-    /// on the command line), through a path relative to the crate.
-    pub fn runtime_at(&mut self, runtime: &Path) -> Result<(), Error> {
-        let cwd = std::env::current_dir().map_err(|e| Error::io(Path::new("."), &e))?;
+    /// Depends on the runtime in the folder `runtime` (it and the output folder relative to
+    /// `cwd`), through a path relative to the crate.
+    pub fn runtime_at(&mut self, cwd: &Path, runtime: &Path) -> Result<(), Error> {
         let runtime = normalize(&cwd.join(runtime));
         let out = normalize(&cwd.join(&self.out));
         let relative = pathdiff::diff_paths(&runtime, &out).ok_or_else(|| {
@@ -139,8 +205,12 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Error> {
             format!("invalid TOML: {}", error.message()),
         )
     })?;
-    let raw: RawConfig = serde_path_to_error::deserialize(deserializer).map_err(|error| {
-        let key = error.path().to_string();
+    let mut raw: RawConfig = serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        // `toml::Spanned` values add toml's private field to the path; the user wrote none.
+        let key = error
+            .path()
+            .to_string()
+            .replace(".$__serde_spanned_private_value", "");
         let inner = error.into_inner();
         at(
             inner.span().unwrap_or(0..0),
@@ -153,7 +223,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Error> {
     let mut apis: Vec<ApiConfig> = Vec::new();
     let mut outs: Vec<(PathBuf, String)> = Vec::new();
     let mut names: Vec<(String, String)> = Vec::new();
-    for (key, api) in raw.api {
+    for (key, api) in std::mem::take(&mut raw.api) {
         let table = format!("api.{key}");
         let spec = base.join(api.spec.as_ref());
         if !spec.is_file() {
@@ -164,24 +234,36 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Error> {
             ));
         }
         let out_relative = normalize(Path::new(api.out.as_ref()));
-        if out_relative.as_os_str().is_empty() {
-            return Err(at(
-                api.out.span(),
-                &format!("{table}.out"),
-                "`out` must name a folder below the configuration's own".to_owned(),
-            ));
-        }
-        if let Some((_, other)) = outs.iter().find(|(out, _)| *out == out_relative) {
+        let inside = out_relative
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)));
+        if out_relative.as_os_str().is_empty() || !inside {
             return Err(at(
                 api.out.span(),
                 &format!("{table}.out"),
                 format!(
-                    "`{}` is already the output folder of `{other}`; each API needs its own",
+                    "`{}` is not a folder inside the configuration's folder; `out` must be one, so that a configuration never writes elsewhere",
                     api.out.as_ref()
                 ),
             ));
         }
-        outs.push((out_relative.clone(), table.clone()));
+        // Compared without case: on the file systems that ignore it, `Pets` and `pets` are one
+        // folder, and each API would take the other's files for its own.
+        let folded = PathBuf::from(slash_path(&out_relative).to_lowercase());
+        let overlap = outs
+            .iter()
+            .find(|(out, _)| out.starts_with(&folded) || folded.starts_with(out));
+        if let Some((_, other)) = overlap {
+            return Err(at(
+                api.out.span(),
+                &format!("{table}.out"),
+                format!(
+                    "`{}` is, contains or is inside the output folder of `{other}`; each API needs a folder of its own",
+                    api.out.as_ref()
+                ),
+            ));
+        }
+        outs.push((folded, table.clone()));
 
         let (name, name_span, name_key) = match &api.name {
             Some(name) => (name.as_ref().clone(), name.span(), format!("{table}.name")),
@@ -206,12 +288,26 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Error> {
                 .map_err(|problem| at(spanned.span(), &format!("{table}.runtime"), problem))?,
         };
 
+        if let Some(version) = &api.version {
+            if let Err(problem) = check_version(version.as_ref()) {
+                return Err(at(version.span(), &format!("{table}.version"), problem));
+            }
+        }
+        if let Some(keywords) = &api.keywords {
+            if let Err(problem) = check_keywords(keywords.as_ref()) {
+                return Err(at(keywords.span(), &format!("{table}.keywords"), problem));
+            }
+        }
+
         let mut settings = Settings::new(name);
-        settings.regenerate_command = "apiforge generate".to_owned();
+        settings.regenerate_command = raw
+            .command
+            .clone()
+            .unwrap_or_else(|| DEFAULT_COMMAND.to_owned());
         let spec_display = slash_path(&normalize(Path::new(api.spec.as_ref())));
         settings.source = spec_display.clone();
         if let Some(version) = api.version {
-            settings.crate_version = version;
+            settings.crate_version = version.into_inner();
         }
         settings.manifest = Manifest {
             description: api.description,
@@ -220,7 +316,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Error> {
             homepage: api.homepage,
             documentation: api.documentation,
             authors: api.authors,
-            keywords: api.keywords,
+            keywords: api.keywords.map(Spanned::into_inner).unwrap_or_default(),
             categories: api.categories,
             publish_false: !api.publish,
         };
@@ -282,13 +378,16 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Error> {
 fn runtime(raw: &RawRuntime, out: &Path) -> Result<Runtime, String> {
     Ok(match raw {
         RawRuntime::Short(text) if text == "inline" => Runtime::Inline,
-        RawRuntime::Short(requirement) => Runtime::Version(requirement.clone()),
-        RawRuntime::Table {
+        RawRuntime::Short(requirement)
+        | RawRuntime::Table {
             version: Some(requirement),
             path: None,
             git: None,
             rev: None,
-        } => Runtime::Version(requirement.clone()),
+        } => {
+            check_requirement(requirement)?;
+            Runtime::Version(requirement.clone())
+        }
         RawRuntime::Table {
             version: None,
             path: Some(path),
@@ -368,10 +467,19 @@ pub(crate) fn normalize(path: &Path) -> PathBuf {
 
 /// A relative path with `/` separators, as written in manifests and preambles everywhere.
 pub(crate) fn slash_path(path: &Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
+    let mut out = String::new();
+    for component in path.components() {
+        match component {
+            Component::RootDir => out.push('/'),
+            other => {
+                if !out.is_empty() && !out.ends_with('/') {
+                    out.push('/');
+                }
+                out.push_str(&other.as_os_str().to_string_lossy());
+            }
+        }
+    }
+    out
 }
 
 /// Cargo's rule for package names: ASCII letters, digits, `-` and `_`, starting with a letter.
@@ -408,6 +516,56 @@ pub fn crate_name_from(stem: &str) -> String {
     }
 }
 
+/// A crate version must be SemVer, as Cargo requires.
+fn check_version(version: &str) -> Result<(), String> {
+    semver::Version::parse(version).map(drop).map_err(|e| {
+        format!(
+            "`{}` is not a version such as `1.2.0`: {e}",
+            version.escape_default()
+        )
+    })
+}
+
+/// A version requirement on the runtime, as Cargo reads one.
+fn check_requirement(requirement: &str) -> Result<(), String> {
+    semver::VersionReq::parse(requirement)
+        .map(drop)
+        .map_err(|e| {
+            format!(
+                "`{}` is neither \"inline\" nor a version requirement such as `0.1`: {e}",
+                requirement.escape_default()
+            )
+        })
+}
+
+/// crates.io takes at most five keywords, each of ASCII letters, digits, `_`, `-` and `+`,
+/// starting with a letter, at most 20 characters.
+fn check_keywords(keywords: &[String]) -> Result<(), String> {
+    if keywords.len() > 5 {
+        return Err(format!(
+            "{} keywords; crates.io takes at most five",
+            keywords.len()
+        ));
+    }
+    for keyword in keywords {
+        let legal = keyword
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+            && keyword.len() <= 20
+            && keyword
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+'));
+        if !legal {
+            return Err(format!(
+                "`{}` is not a keyword crates.io takes: ASCII letters, digits, `_`, `-` and `+`, starting with a letter, at most 20 characters",
+                keyword.escape_default()
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// 1-based line and column (in characters) of byte `offset` in `text`.
 fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = text.get(..offset).unwrap_or(text);
@@ -423,6 +581,8 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
+    /// The command generated files tell their reader to run.
+    command: Option<String>,
     #[serde(default)]
     api: BTreeMap<String, RawApi>,
 }
@@ -433,7 +593,7 @@ struct RawApi {
     spec: Spanned<String>,
     out: Spanned<String>,
     name: Option<Spanned<String>>,
-    version: Option<String>,
+    version: Option<Spanned<String>>,
     description: Option<String>,
     license: Option<String>,
     repository: Option<String>,
@@ -441,11 +601,10 @@ struct RawApi {
     documentation: Option<String>,
     #[serde(default)]
     authors: Vec<String>,
-    #[serde(default)]
-    keywords: Vec<String>,
+    keywords: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     categories: Vec<String>,
-    #[serde(default = "yes")]
+    #[serde(default = "published_by_default")]
     publish: bool,
     runtime: Option<Spanned<RawRuntime>>,
     /// `workspace = true`: the crate is a member of an enclosing workspace, so it gets no
@@ -460,7 +619,8 @@ struct RawApi {
     derives: Option<Spanned<Vec<String>>>,
 }
 
-fn yes() -> bool {
+/// Crates may be published unless the configuration says otherwise, as in Cargo.
+fn published_by_default() -> bool {
     true
 }
 

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use apiforge_generator::{Diagnostic, Generated, Setting, Sources};
 
-pub use config::{ApiConfig, CONFIG_FILE, Config};
+pub use config::{ApiConfig, CONFIG_FILE, Config, SingleOptions};
 pub use write::{Stale, Written};
 
 /// A failure, rendered for a terminal: `error: ...` with the file and place where known.
@@ -149,8 +149,8 @@ pub enum Progress<'a> {
         /// What changed; empty when nothing did.
         written: &'a Written,
     },
-    /// The API could not be generated; the error follows at the end.
-    Failed(&'a Error),
+    /// The API could not be generated; its error is among those returned at the end.
+    Failed,
 }
 
 /// Generates every API of `config` into its folder. An API whose document has errors leaves
@@ -178,7 +178,7 @@ pub fn generate_all(
                 written: &written,
             }),
             Err(error) => {
-                progress(Progress::Failed(&error));
+                progress(Progress::Failed);
                 failures.push(error.to_string());
             }
         }
@@ -194,6 +194,7 @@ pub fn generate_all(
 /// what generating it would write.
 pub fn check_all(config: &Config, progress: &mut dyn FnMut(Progress<'_>)) -> Result<(), Error> {
     let mut stale = Vec::new();
+    let mut failures = Vec::new();
     let total = config.apis.len();
     for (index, api) in config.apis.iter().enumerate() {
         progress(Progress::Started {
@@ -201,23 +202,34 @@ pub fn check_all(config: &Config, progress: &mut dyn FnMut(Progress<'_>)) -> Res
             index,
             total,
         });
-        let output = generate_one(api)?;
-        for problem in write::check_crate(&api.out, &output.generated.files)? {
-            stale.push(describe(&api.out_display, &problem));
+        // Every API is checked, so one run names everything that is stale.
+        let problems = generate_one(api)
+            .and_then(|output| write::check_crate(&api.out, &output.generated.files));
+        match problems {
+            Ok(problems) => stale.extend(
+                problems
+                    .iter()
+                    .map(|problem| describe(&api.out_display, problem)),
+            ),
+            Err(error) => failures.push(error.to_string()),
         }
     }
-    match config.apis.first() {
-        Some(api) if !stale.is_empty() => Err(Error::new(format!(
+    if let Some(api) = config.apis.first().filter(|_| !stale.is_empty()) {
+        failures.push(format!(
             "error: generated crates are stale; run `{}` and commit the result\n{}",
             api.settings.regenerate_command,
             stale.join("\n")
-        ))),
-        _ => Ok(()),
+        ));
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::new(failures.join("\n")))
     }
 }
 
 /// A line of `--check`'s report: `  stale: generated/pets/src/lib.rs`.
-pub fn describe(out: &str, problem: &Stale) -> String {
+fn describe(out: &str, problem: &Stale) -> String {
     match problem {
         Stale::Changed(path) => format!("  stale: {out}/{path}"),
         Stale::Missing(path) => format!("  missing: {out}/{path}"),

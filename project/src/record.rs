@@ -40,6 +40,7 @@ impl Record {
 
     /// The record as its file holds it.
     pub fn to_file(&self) -> GeneratedFile {
+        // Strings and a map of strings: serialising them cannot fail.
         let mut contents = serde_json::to_string_pretty(self).unwrap_or_default();
         contents.push('\n');
         GeneratedFile {
@@ -64,10 +65,11 @@ impl Record {
                 error.column()
             ))
         })?;
-        if let Some(bad) = record.files.keys().find(|file| !is_safe_relative(file)) {
+        if let Some(bad) = record.files.keys().find(|file| !is_generated_path(file)) {
             return Err(Error::new(format!(
-                "error: {}: lists `{bad}`, which is not a path inside the crate",
-                path.display()
+                "error: {}: lists `{}`, which is not a file apiforge generates (`Cargo.toml`, `README.md`, `src/**/*.rs`)\n  = note: restore the record from version control",
+                path.display(),
+                bad.escape_default()
             )));
         }
         Ok(Some(record))
@@ -85,16 +87,18 @@ pub fn hash(bytes: &[u8]) -> String {
     out
 }
 
-/// A `/`-separated relative path with no `..`, no root and no empty segment: a record (which
-/// anyone can edit) must never make apiforge touch a file outside the crate.
-fn is_safe_relative(path: &str) -> bool {
-    !path.is_empty()
-        && !path.starts_with('/')
-        && !path.contains('\\')
-        && !path.contains(':')
-        && path
-            .split('/')
-            .all(|segment| !segment.is_empty() && segment != "." && segment != "..")
+/// A path of the kind apiforge generates: `Cargo.toml`, `README.md`, or a Rust file under
+/// `src/` (no `..`, no root, no empty segment). A record, which anyone can edit, must never
+/// make apiforge touch anything else: not `.git/`, `Cargo.lock`, `tests/`, nor a file outside
+/// the crate.
+fn is_generated_path(path: &str) -> bool {
+    let plain_segments = path.split('/').all(|segment| {
+        !segment.is_empty() && segment != "." && segment != ".." && !segment.contains(['\\', ':'])
+    });
+    plain_segments
+        && (path == "Cargo.toml"
+            || path == "README.md"
+            || (path.starts_with("src/") && path.ends_with(".rs")))
 }
 
 #[cfg(test)]
@@ -102,20 +106,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn records_never_reach_outside_the_crate() {
-        for bad in [
+    fn records_name_only_files_apiforge_generates() {
+        let bad = [
             "../x",
             "/etc/passwd",
-            "a//b",
-            "a/./b",
+            "src//a.rs",
+            "src/./a.rs",
+            "src/../Cargo.lock",
             "C:\\x",
-            "a\\..\\b",
+            "src\\..\\a.rs",
             "",
-        ] {
-            assert!(!is_safe_relative(bad), "{bad}");
+            ".git/HEAD",
+            "Cargo.lock",
+            "tests/login.rs",
+            "src/notes.md",
+            ".apiforge-files.json",
+        ];
+        for path in bad {
+            assert!(!is_generated_path(path), "{path}");
         }
-        for good in ["Cargo.toml", "src/types/pet.rs", ".apiforge-files.json"] {
-            assert!(is_safe_relative(good), "{good}");
+        for path in ["Cargo.toml", "README.md", "src/lib.rs", "src/types/pet.rs"] {
+            assert!(is_generated_path(path), "{path}");
         }
     }
 

@@ -144,6 +144,9 @@ pub fn remove_crate(dir: &Path) -> Result<Vec<String>, Error> {
     let Some(record) = Record::read(dir)? else {
         return Ok(Vec::new());
     };
+    for path in record.files.keys() {
+        refuse_links(dir, path)?;
+    }
     let mut removed = Vec::new();
     let mut kept = false;
     for (path, recorded) in &record.files {
@@ -207,8 +210,22 @@ fn write_new(dir: &Path, files: &[GeneratedFile]) -> Result<(), Error> {
 /// An existing folder of apiforge's: stage, swap file by file (undoing on failure), remove.
 fn write_into(dir: &Path, files: &[GeneratedFile], removed: &[String]) -> Result<Written, Error> {
     let staging = dir.join(STAGING);
-    if staging.exists() {
-        fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, &e))?;
+    let aside = staging.join("old");
+    // A run interrupted while swapping left the files it replaced there: they may be the only
+    // copy of something, so they are the user's to look at, not apiforge's to delete.
+    if aside.exists() {
+        return Err(Error::new(format!(
+            "error: an earlier run was interrupted; `{}` holds the files it had replaced\n  = note: restore what you need from it, delete `{}`, and generate again",
+            aside.display(),
+            staging.display()
+        )));
+    }
+    for path in files
+        .iter()
+        .map(|f| f.path.as_str())
+        .chain(removed.iter().map(String::as_str))
+    {
+        refuse_links(dir, path)?;
     }
     let mut changed = Vec::new();
     for file in files {
@@ -218,6 +235,10 @@ fn write_into(dir: &Path, files: &[GeneratedFile], removed: &[String]) -> Result
     }
     if changed.is_empty() && removed.is_empty() {
         return Ok(Written::default());
+    }
+    if fs::symlink_metadata(&staging).is_ok() {
+        // Holds only new files of an earlier run that failed before swapping anything.
+        remove_path(&staging)?;
     }
     // The record goes last, so an interruption leaves the old record describing old files.
     changed.sort_by_key(|f| f.path == RECORD_FILE);
@@ -230,7 +251,7 @@ fn write_into(dir: &Path, files: &[GeneratedFile], removed: &[String]) -> Result
     }
     let mut swaps = Swaps {
         dir,
-        aside: staging.join("old"),
+        aside,
         done: Vec::new(),
     };
     let applied = changed
@@ -238,25 +259,66 @@ fn write_into(dir: &Path, files: &[GeneratedFile], removed: &[String]) -> Result
         .try_for_each(|file| swaps.replace(&file.path, &staging.join("new").join(&file.path)))
         .and_then(|()| removed.iter().try_for_each(|path| swaps.remove(path)));
     if let Err(error) = applied {
-        swaps.undo();
-        let _ = fs::remove_dir_all(&staging);
-        return Err(error);
+        return match swaps.undo() {
+            Ok(()) => {
+                let _ = fs::remove_dir_all(&staging);
+                Err(error)
+            }
+            Err(undo) => Err(Error::new(format!(
+                "{error}\n{undo}\n  = note: the files that could not be put back are in `{}`",
+                staging.join("old").display()
+            ))),
+        };
     }
     for path in removed {
         remove_empty_parents(dir, &dir.join(path));
     }
-    fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, &e))?;
+    // The crate is complete; a staging folder that will not go is only untidy, and the next
+    // run says so if it holds anything of worth.
+    let _ = fs::remove_dir_all(&staging);
     Ok(Written {
         changed: changed.iter().map(|f| f.path.clone()).collect(),
         removed: removed.to_vec(),
     })
 }
 
+/// Refuses to write through a symbolic link: a crate checked out from someone else's
+/// repository could point `src` anywhere on the machine.
+fn refuse_links(dir: &Path, path: &str) -> Result<(), Error> {
+    let mut at = dir.to_path_buf();
+    for segment in path.split('/') {
+        at.push(segment);
+        match fs::symlink_metadata(&at) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return Err(Error::new(format!(
+                    "error: `{}` is a symbolic link; apiforge writes only real files and folders inside the crate",
+                    at.display()
+                )));
+            }
+            Ok(_) => {}
+            Err(_) => return Ok(()),
+        }
+    }
+    Ok(())
+}
+
+/// Removes a file, a link or a folder at `path` without following links.
+fn remove_path(path: &Path) -> Result<(), Error> {
+    let meta = fs::symlink_metadata(path).map_err(|e| Error::io(path, &e))?;
+    let removed = if meta.is_dir() {
+        fs::remove_dir_all(path)
+    } else {
+        fs::remove_file(path)
+    };
+    removed.map_err(|e| Error::io(path, &e))
+}
+
 /// Renames done so far, so that a failure can put every file back.
 struct Swaps<'a> {
     dir: &'a Path,
     aside: PathBuf,
-    /// (path in the crate, where its old version was put aside, if it had one)
+    /// (path in the crate, where its old version was put aside, if it had one); recorded as
+    /// soon as the old version moves, before the new one arrives.
     done: Vec<(PathBuf, Option<PathBuf>)>,
 }
 
@@ -264,12 +326,11 @@ impl Swaps<'_> {
     fn replace(&mut self, path: &str, staged: &Path) -> Result<(), Error> {
         let target = self.dir.join(path);
         let kept = self.put_aside(path)?;
+        self.done.push((target.clone(), kept));
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
         }
-        fs::rename(staged, &target).map_err(|e| Error::io(&target, &e))?;
-        self.done.push((target, kept));
-        Ok(())
+        fs::rename(staged, &target).map_err(|e| Error::io(&target, &e))
     }
 
     fn remove(&mut self, path: &str) -> Result<(), Error> {
@@ -291,12 +352,29 @@ impl Swaps<'_> {
         Ok(Some(aside))
     }
 
-    fn undo(self) {
+    /// Puts every old file back where it was, newest change first.
+    fn undo(self) -> Result<(), Error> {
+        let mut failures = Vec::new();
         for (target, kept) in self.done.into_iter().rev() {
-            let _ = fs::remove_file(&target);
-            if let Some(kept) = kept {
-                let _ = fs::rename(kept, &target);
+            if fs::symlink_metadata(&target).is_ok() {
+                if let Err(error) = fs::remove_file(&target) {
+                    failures.push(format!("  {}: {error}", target.display()));
+                    continue;
+                }
             }
+            if let Some(kept) = kept {
+                if let Err(error) = fs::rename(&kept, &target) {
+                    failures.push(format!("  {}: {error}", target.display()));
+                }
+            }
+        }
+        if failures.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::new(format!(
+                "error: could not put back:\n{}",
+                failures.join("\n")
+            )))
         }
     }
 }
@@ -344,5 +422,74 @@ fn remove_empty_parents(root: &Path, file: &Path) {
             break;
         }
         at = dir.parent();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_swap_puts_every_file_back() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let crate_dir = dir.path();
+        write_file(&crate_dir.join("src/a.rs"), "old a").expect("a");
+        write_file(&crate_dir.join("src/b.rs"), "old b").expect("b");
+        write_file(&crate_dir.join("staged/a.rs"), "new a").expect("staged a");
+        let mut swaps = Swaps {
+            dir: crate_dir,
+            aside: crate_dir.join("aside"),
+            done: Vec::new(),
+        };
+        swaps
+            .replace("src/a.rs", &crate_dir.join("staged/a.rs"))
+            .expect("first swap");
+        swaps.remove("src/b.rs").expect("removal");
+        let failed = swaps.replace("src/c.rs", &crate_dir.join("staged/missing.rs"));
+        assert!(failed.is_err(), "a staged file that is not there");
+        swaps.undo().expect("undo");
+        let read = |path: &str| fs::read_to_string(crate_dir.join(path)).ok();
+        assert_eq!(read("src/a.rs").as_deref(), Some("old a"));
+        assert_eq!(read("src/b.rs").as_deref(), Some("old b"));
+        assert_eq!(read("src/c.rs"), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn writes_never_go_through_a_symbolic_link() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let victim = dir.path().join("victim");
+        fs::create_dir_all(&victim).expect("victim");
+        let crate_dir = dir.path().join("crate");
+        fs::create_dir_all(&crate_dir).expect("crate");
+        fs::write(crate_dir.join(RECORD_FILE), "{\"files\": {}}").expect("record");
+        std::os::unix::fs::symlink(&victim, crate_dir.join("src")).expect("link");
+        let files = [GeneratedFile {
+            path: "src/lib.rs".to_owned(),
+            contents: "// generated\n".to_owned(),
+        }];
+        let refused = write_crate(&crate_dir, &files, true).expect_err("refused");
+        assert!(refused.to_string().contains("symbolic link"), "{refused}");
+        assert_eq!(fs::read_dir(&victim).expect("victim").count(), 0);
+    }
+
+    #[test]
+    fn an_interrupted_run_leaves_its_replaced_files_to_the_user() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let files = [GeneratedFile {
+            path: "src/lib.rs".to_owned(),
+            contents: "// one\n".to_owned(),
+        }];
+        let crate_dir = dir.path().join("crate");
+        write_crate(&crate_dir, &files, false).expect("first write");
+        let kept = crate_dir.join(STAGING).join("old/src/lib.rs");
+        write_file(&kept, "// the only copy\n").expect("leftover");
+        let changed = [GeneratedFile {
+            path: "src/lib.rs".to_owned(),
+            contents: "// two\n".to_owned(),
+        }];
+        let refused = write_crate(&crate_dir, &changed, false).expect_err("refused");
+        assert!(refused.to_string().contains("interrupted"), "{refused}");
+        assert!(kept.exists(), "the leftover is not deleted");
     }
 }

@@ -58,6 +58,9 @@ pub use upload::Upload;
 /// `reqwest::Request`) and [`ClientBuilder::http_client`].
 pub use reqwest;
 
+/// The `bytes` crate, whose [`Bytes`] request and response bodies are made of, at the version
+/// this runtime uses.
+pub use bytes;
 pub use bytes::Bytes;
 pub use reqwest::header::HeaderMap;
 pub use reqwest::{Method, StatusCode};

@@ -105,7 +105,8 @@ pub fn run(root: &Path) -> Result<(), String> {
     let apiforge = home
         .join("bin")
         .join(format!("apiforge{}", std::env::consts::EXE_SUFFIX));
-    let result = walk_through(root, &cargo, &target, &apiforge, &scratch.join("project"));
+    let result = install_from_git(root, &cargo, &target, &scratch)
+        .and_then(|()| walk_through(root, &cargo, &target, &apiforge, &scratch.join("project")));
     let _ = fs::remove_dir_all(&scratch);
     result
 }
@@ -220,9 +221,73 @@ fn walk_through(
         package.current_dir(&verbit),
         "cargo package of the inline crate",
     )?;
+    eprintln!("    cargo test --doc of the inline crate (its examples and the runtime's)");
+    let mut doctests = Command::new(cargo);
+    doctests
+        .args(["test", "--offline", "--quiet", "--doc"])
+        .args(PROFILE)
+        .env("CARGO_TARGET_DIR", target);
+    status_of(
+        doctests.current_dir(&verbit),
+        "cargo test --doc of the inline crate",
+    )?;
+
+    // The runtime is not on crates.io from here, so the registry's copy is this checkout's.
+    eprintln!("    cargo package of the crate that takes the runtime by version");
+    let yat = project.join("clients/yat");
+    write(&yat.join("Cargo.lock"), &lock)?;
+    let patch = format!(
+        "patch.crates-io.apiforge-runtime.path={:?}",
+        runtime.to_string_lossy()
+    );
+    let mut package = Command::new(cargo);
+    package
+        .args(["package", "--offline", "--quiet", "--allow-dirty"])
+        .args(PROFILE)
+        .args(["--config", &patch])
+        .env("CARGO_TARGET_DIR", target);
+    status_of(
+        package.current_dir(&yat),
+        "cargo package of the versioned crate",
+    )?;
+
     let lines = count_lines(&verbit.join("src/runtime"))?;
     eprintln!("    the inline runtime is {lines} lines");
     Ok(())
+}
+
+/// README's other way to install, `cargo install --git URL apiforge-cli`, from this checkout's
+/// repository (its committed `HEAD`; the walk-through itself uses the working tree).
+fn install_from_git(root: &Path, cargo: &str, target: &Path, scratch: &Path) -> Result<(), String> {
+    if !root.join(".git").exists() {
+        eprintln!("    cargo install --git: skipped, this checkout is not a git repository");
+        return Ok(());
+    }
+    eprintln!("    cargo install --git file://<this repository> apiforge-cli");
+    let home = scratch.join("git-home");
+    status_of(
+        Command::new(cargo)
+            .args(["install", "--quiet", "--locked", "--debug", "--root"])
+            .arg(&home)
+            .arg("--git")
+            .arg(format!("file://{}", root.display()))
+            .arg("apiforge-cli")
+            .env("CARGO_TARGET_DIR", target),
+        "cargo install --git",
+    )?;
+    let installed = home
+        .join("bin")
+        .join(format!("apiforge{}", std::env::consts::EXE_SUFFIX));
+    let output = Command::new(&installed)
+        .arg("--version")
+        .output()
+        .map_err(|e| format!("error: cannot run {}: {e}", installed.display()))?;
+    let version = String::from_utf8_lossy(&output.stdout);
+    if version.starts_with("apiforge ") {
+        Ok(())
+    } else {
+        Err(format!("error: the installed apiforge said {version:?}"))
+    }
 }
 
 fn status_of(command: &mut Command, what: &str) -> Result<(), String> {

@@ -8,9 +8,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use apiforge_project::record::RECORD_FILE;
-use apiforge_project::{ApiConfig, CONFIG_FILE, Config, Error, Progress, config, write};
+use apiforge_project::{ApiConfig, CONFIG_FILE, Config, Progress, SingleOptions, config, write};
 
-/// What this workspace's generated files say to run.
+/// What this workspace's generated files say to run (its `apiforge.toml` says so too).
 const COMMAND: &str = "cargo xtask gen";
 
 /// The repository root (the parent of `xtask/`).
@@ -19,13 +19,9 @@ pub fn project_root() -> PathBuf {
     manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
 }
 
-/// The workspace's configuration, with `cargo xtask gen` as every crate's command.
+/// The workspace's configuration (whose `command` is `cargo xtask gen`).
 fn workspace_config(root: &Path) -> Result<Config, String> {
-    let mut config = config::load(&root.join(CONFIG_FILE)).map_err(|e| e.to_string())?;
-    for api in &mut config.apis {
-        api.settings.regenerate_command = COMMAND.to_owned();
-    }
-    Ok(config)
+    config::load(&root.join(CONFIG_FILE)).map_err(|e| e.to_string())
 }
 
 /// Status lines as `gen` goes: warnings, and which crates were written.
@@ -88,21 +84,20 @@ pub fn check_all(root: &Path) -> Result<(), String> {
 /// `cargo xtask gen --spec FILE --out DIR`: one crate that builds on its own in DIR, with the
 /// runtime of this checkout by a relative path.
 pub fn generate_one(spec: &Path, out: &Path, force: bool) -> Result<(), String> {
-    let file_name = spec
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let out_name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let cwd = std::env::current_dir().map_err(|e| format!("error: {e}"))?;
     let mut api = ApiConfig::single(
         spec,
         out,
-        &format!("cargo xtask gen --spec {file_name} --out {out_name}"),
-    );
-    api.runtime_at(&project_root().join("runtime"))
-        .map_err(|e: Error| e.to_string())?;
+        "cargo xtask gen --spec",
+        SingleOptions::default(),
+        &cwd,
+    )
+    .and_then(|mut api| {
+        api.runtime_at(&cwd, &project_root().join("runtime"))?;
+        Ok(api)
+    })
+    .map_err(|e| e.to_string())?;
+    api.settings.manifest.publish_false = true;
     let config = Config {
         path: PathBuf::new(),
         apis: vec![api],

@@ -26,4 +26,6 @@ pub use client::{Client, ClientBuilder};
 
 pub use ::apiforge_runtime as runtime;
 
+pub use ::apiforge_runtime::bytes;
+
 pub use ::uuid;

@@ -57,3 +57,5 @@ pub use ::apiforge_runtime::{
 pub use client::{Client, ClientBuilder};
 
 pub use ::apiforge_runtime as runtime;
+
+pub use ::apiforge_runtime::bytes;

@@ -65,4 +65,6 @@ pub use client::{Client, ClientBuilder, server_url};
 
 pub use ::apiforge_runtime as runtime;
 
+pub use ::apiforge_runtime::bytes;
+
 pub use ::serde_json;

@@ -28,4 +28,6 @@ pub use client::{Client, ClientBuilder};
 
 pub use ::apiforge_runtime as runtime;
 
+pub use ::apiforge_runtime::bytes;
+
 pub use ::chrono;

@@ -28,6 +28,8 @@ pub use client::{Client, ClientBuilder};
 
 pub use ::apiforge_runtime as runtime;
 
+pub use ::apiforge_runtime::bytes;
+
 pub use ::serde_json;
 
 pub use ::chrono;

@@ -73,6 +73,8 @@ pub(super) fn lib_rs(api: &Api) -> TokenStream {
         .chrono
         .then(|| quote! { pub use ::chrono; });
     let uuid = api.dependencies.uuid.then(|| quote! { pub use ::uuid; });
+    // `bytes` reaches generated crates through the runtime, which depends on it.
+    let bytes = quote! { pub use ::apiforge_runtime::bytes; };
     quote! {
         #(#docs)*
 
@@ -97,6 +99,7 @@ pub(super) fn lib_rs(api: &Api) -> TokenStream {
         #[rustfmt::skip]
         pub use client::{Client, ClientBuilder, #(#server_fns),*};
         #runtime_use
+        #bytes
         #serde_json
         #chrono
         #uuid

@@ -59,7 +59,7 @@ pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, String
     }
     if let Layout::Module { .. } = settings.layout {
         if api.paths.runtime_inlined {
-            for (path, text) in runtime_source::files(&api.paths.runtime) {
+            for (path, text) in runtime_source::files(&api.paths.runtime, None) {
                 let file = syn::parse_file(&text).map_err(|error| {
                     format!("internal error: the runtime's `{path}` does not parse: {error}")
                 })?;
@@ -68,7 +68,7 @@ pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, String
         }
         let file = layout::single_module(parsed)?;
         return Ok(vec![GeneratedFile {
-            path: format!("{}.rs", api.lib_name),
+            path: module_file_name(&api.lib_name),
             contents: format!("{}\n{}", preamble(api, "//"), print_items(file)),
         }]);
     }
@@ -90,13 +90,24 @@ pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, String
     }
     if api.paths.runtime_inlined {
         // Vendored as written (comments included); only its `crate::` paths are rebased.
+        let doctest_path = format!("{}::runtime", api.lib_name);
         files.extend(
-            runtime_source::files(&api.paths.runtime)
+            runtime_source::files(&api.paths.runtime, Some(&doctest_path))
                 .map(|(path, contents)| GeneratedFile { path, contents }),
         );
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// The module file's name: the library name, unless Windows reserves it (`con.rs`), then
+/// with an underscore (`con_.rs`).
+fn module_file_name(lib_name: &str) -> String {
+    if crate::naming::is_windows_reserved(lib_name) {
+        format!("{lib_name}_.rs")
+    } else {
+        format!("{lib_name}.rs")
+    }
 }
 
 /// Prints a file item by item: one blank line between top-level items, which the printer would

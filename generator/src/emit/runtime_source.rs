@@ -44,14 +44,29 @@ const SOURCES: &[(&str, &str)] = &[
 ];
 
 /// The runtime's files, as `src/runtime/<file>` paths and their text, with `crate::` respelled
-/// as `module_path::` (`crate::runtime`).
-pub(super) fn files(module_path: &str) -> impl Iterator<Item = (String, String)> + '_ {
+/// as `module_path::` (`crate::runtime`). Doc examples name the runtime as `apiforge_runtime`;
+/// they are compiled as doctests of the crate that carries them, so they name it as that
+/// crate's `doctest_path` (`verbit::runtime`), or, when there is none to name (a module file
+/// included in someone's crate), they are not compiled.
+pub(super) fn files<'a>(
+    module_path: &'a str,
+    doctest_path: Option<&'a str>,
+) -> impl Iterator<Item = (String, String)> + 'a {
     SOURCES.iter().map(move |(name, text)| {
         let path = match *name {
             "lib.rs" => "src/runtime/mod.rs".to_owned(),
             name => format!("src/runtime/{name}"),
         };
-        (path, rebase(without_tests(text), module_path))
+        // A checkout may have turned line endings into CRLF; generated files use LF.
+        let text = text.replace("\r\n", "\n");
+        let text = respell(without_tests(&text), "crate::", &format!("{module_path}::"));
+        let text = match doctest_path {
+            Some(doctest_path) => {
+                respell(&text, "apiforge_runtime::", &format!("{doctest_path}::"))
+            }
+            None => text.replace("```no_run", "```ignore"),
+        };
+        (path, text)
     })
 }
 
@@ -64,21 +79,20 @@ fn without_tests(text: &str) -> &str {
     }
 }
 
-/// Replaces each `crate::` that starts a path (not `pub(crate)`, not `$crate::`) with
-/// `module_path::`.
-fn rebase(text: &str, module_path: &str) -> String {
+/// Replaces each `from` that starts a path (not `pub(crate)`, not `$crate::`, not
+/// `my_apiforge_runtime::`) with `to`.
+fn respell(text: &str, from: &str, to: &str) -> String {
     let mut out = String::with_capacity(text.len() + 1024);
     let mut rest = text;
-    while let Some(at) = rest.find("crate::") {
+    while let Some(at) = rest.find(from) {
         let before = rest[..at].chars().next_back();
         out.push_str(&rest[..at]);
         if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$') {
-            out.push_str("crate::");
+            out.push_str(from);
         } else {
-            out.push_str(module_path);
-            out.push_str("::");
+            out.push_str(to);
         }
-        rest = &rest[at + "crate::".len()..];
+        rest = &rest[at + from.len()..];
     }
     out.push_str(rest);
     out
@@ -111,11 +125,28 @@ mod tests {
     #[test]
     fn paths_are_rebased_and_tests_dropped() {
         let text = "use crate::a::B;\npub(crate) fn f() {}\n/// [`C`](crate::C)\n$crate::x\n#[cfg(test)]\nmod tests {\n    use crate::a;\n}\n";
-        let out = rebase(without_tests(text), "crate::runtime");
+        let out = respell(without_tests(text), "crate::", "crate::runtime::");
         assert_eq!(
             out,
             "use crate::runtime::a::B;\npub(crate) fn f() {}\n/// [`C`](crate::runtime::C)\n$crate::x\n"
         );
+    }
+
+    #[test]
+    fn doc_examples_name_the_crate_that_carries_them_or_are_not_compiled() {
+        let in_crate: String = files("crate::runtime", Some("verbit::runtime"))
+            .map(|(_, text)| text)
+            .collect();
+        assert!(
+            !in_crate.contains("apiforge_runtime::"),
+            "every example is respelled"
+        );
+        assert!(in_crate.contains("verbit::runtime::"));
+        let in_module: String = files("crate::api::runtime", None)
+            .map(|(_, text)| text)
+            .collect();
+        assert!(!in_module.contains("```no_run") && !in_module.contains("```rust"));
+        assert!(in_module.contains("```ignore"));
     }
 
     #[test]

@@ -37,8 +37,10 @@ pub fn lower(
     if let Layout::Module { root_path } = &settings.layout {
         let valid = root_path == "crate"
             || root_path.strip_prefix("crate::").is_some_and(|rest| {
-                rest.split("::")
-                    .all(|segment| syn::parse_str::<syn::Ident>(segment).is_ok())
+                // Raw identifiers (`r#type`) are refused: the paths are rebuilt from text.
+                rest.split("::").all(|segment| {
+                    !segment.starts_with("r#") && syn::parse_str::<syn::Ident>(segment).is_ok()
+                })
             });
         if !valid {
             return Err(Diagnostics(vec![Diagnostic::setting_error(

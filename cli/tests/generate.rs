@@ -423,3 +423,17 @@ fn version_names_the_tool() {
         format!("apiforge {}", env!("CARGO_PKG_VERSION"))
     );
 }
+
+/// The workspace's own crates, which `cargo xtask gen` writes, are exactly what `apiforge`
+/// writes from the same configuration: the front ends share one implementation and one
+/// command name.
+#[test]
+fn every_front_end_writes_the_same_bytes() {
+    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("../apiforge.toml");
+    let config = config.to_str().expect("utf-8 path");
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    succeeds(apiforge(
+        elsewhere.path(),
+        &["generate", "--check", "--quiet", "--config", config],
+    ));
+}

@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 use apiforge_generator::{Layout, Runtime, Settings};
 
 use crate::Error;
-use crate::config::crate_name_from;
+use crate::names::crate_name_from;
 
 /// One API's client, generated into `OUT_DIR` by a build script.
 #[derive(Clone, Debug)]

@@ -27,6 +27,10 @@ use serde::de::{self, MapAccess, Visitor};
 use toml::Spanned;
 
 use crate::Error;
+use crate::names::{
+    check_crate_name, check_keywords, check_requirement, check_version, crate_name_from,
+};
+use crate::paths::{normalize, relative_to_crate, slash_path};
 
 /// The configuration file's name.
 pub const CONFIG_FILE: &str = "apiforge.toml";
@@ -418,154 +422,6 @@ fn runtime(raw: &RawRuntime, out: &Path) -> Result<Runtime, String> {
     })
 }
 
-/// `runtime`, given relative to the configuration, as a path relative to the crate at `out`
-/// (also relative to the configuration). Absolute paths are refused: they would not build on
-/// another machine.
-pub(crate) fn relative_to_crate(runtime: &Path, out: &Path) -> Result<String, String> {
-    if runtime.is_absolute() {
-        return Err(format!(
-            "the runtime path `{}` is absolute; give it relative to apiforge.toml so the crate builds on another checkout",
-            runtime.display()
-        ));
-    }
-    let runtime = normalize(runtime);
-    let out = normalize(out);
-    if out.components().any(|c| c == Component::ParentDir) {
-        // Going up from a crate that is itself above the configuration needs to know real
-        // folder names, which a lexical difference does not.
-        return Err(format!(
-            "the output folder `{}` is outside the configuration's folder; a runtime `path` needs both below it",
-            out.display()
-        ));
-    }
-    let relative = pathdiff::diff_paths(&runtime, &out).ok_or_else(|| {
-        format!(
-            "no relative path from `{}` to `{}`",
-            out.display(),
-            runtime.display()
-        )
-    })?;
-    Ok(slash_path(&relative))
-}
-
-/// `path` without `.` components and with `a/..` pairs removed, lexically.
-pub(crate) fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir
-                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
-            {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
-/// A relative path with `/` separators, as written in manifests and preambles everywhere.
-pub(crate) fn slash_path(path: &Path) -> String {
-    let mut out = String::new();
-    for component in path.components() {
-        match component {
-            Component::RootDir => out.push('/'),
-            other => {
-                if !out.is_empty() && !out.ends_with('/') {
-                    out.push('/');
-                }
-                out.push_str(&other.as_os_str().to_string_lossy());
-            }
-        }
-    }
-    out
-}
-
-/// Cargo's rule for package names: ASCII letters, digits, `-` and `_`, starting with a letter.
-pub fn check_crate_name(name: &str) -> Result<(), String> {
-    let starts_well = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
-    let all_legal = name
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if starts_well && all_legal && name.len() <= 64 {
-        Ok(())
-    } else {
-        Err(format!(
-            "`{}` is not a crate name: use ASCII letters, digits, `-` and `_`, starting with a letter",
-            name.escape_default()
-        ))
-    }
-}
-
-/// A crate name from a file stem: `Pet Store.v2` becomes `pet-store-v2`, `1password` becomes
-/// `api-1password`.
-pub fn crate_name_from(stem: &str) -> String {
-    let mut name = String::new();
-    for c in stem.to_lowercase().chars() {
-        if c.is_ascii_alphanumeric() || c == '_' {
-            name.push(c);
-        } else if !name.ends_with('-') {
-            name.push('-');
-        }
-    }
-    let name = name.trim_matches('-').to_owned();
-    match name.chars().next() {
-        Some(c) if c.is_ascii_alphabetic() => name,
-        _ => format!("api-{name}"),
-    }
-}
-
-/// A crate version must be SemVer, as Cargo requires.
-fn check_version(version: &str) -> Result<(), String> {
-    semver::Version::parse(version).map(drop).map_err(|e| {
-        format!(
-            "`{}` is not a version such as `1.2.0`: {e}",
-            version.escape_default()
-        )
-    })
-}
-
-/// A version requirement on the runtime, as Cargo reads one.
-fn check_requirement(requirement: &str) -> Result<(), String> {
-    semver::VersionReq::parse(requirement)
-        .map(drop)
-        .map_err(|e| {
-            format!(
-                "`{}` is neither \"inline\" nor a version requirement such as `0.1`: {e}",
-                requirement.escape_default()
-            )
-        })
-}
-
-/// crates.io takes at most five keywords, each of ASCII letters, digits, `_`, `-` and `+`,
-/// starting with a letter, at most 20 characters.
-fn check_keywords(keywords: &[String]) -> Result<(), String> {
-    if keywords.len() > 5 {
-        return Err(format!(
-            "{} keywords; crates.io takes at most five",
-            keywords.len()
-        ));
-    }
-    for keyword in keywords {
-        let legal = keyword
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic())
-            && keyword.len() <= 20
-            && keyword
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+'));
-        if !legal {
-            return Err(format!(
-                "`{}` is not a keyword crates.io takes: ASCII letters, digits, `_`, `-` and `+`, starting with a letter, at most 20 characters",
-                keyword.escape_default()
-            ));
-        }
-    }
-    Ok(())
-}
-
 /// 1-based line and column (in characters) of byte `offset` in `text`.
 fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = text.get(..offset).unwrap_or(text);
@@ -677,26 +533,6 @@ impl<'de> Deserialize<'de> for RawRuntime {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_runtime_path_is_relative_to_the_crate() {
-        assert_eq!(
-            relative_to_crate(Path::new("runtime"), Path::new("generated/pets")),
-            Ok("../../runtime".to_owned())
-        );
-        assert_eq!(
-            relative_to_crate(Path::new("./vendor/../runtime"), Path::new("crates/./pets")),
-            Ok("../../runtime".to_owned())
-        );
-        assert!(relative_to_crate(Path::new("/opt/runtime"), Path::new("pets")).is_err());
-    }
-
-    #[test]
-    fn crate_names_come_from_file_names() {
-        assert_eq!(crate_name_from("netsapiens"), "netsapiens");
-        assert_eq!(crate_name_from("Pet Store.v2"), "pet-store-v2");
-        assert_eq!(crate_name_from("1password"), "api-1password");
-    }
 
     #[test]
     fn lines_and_columns_count_from_one() {

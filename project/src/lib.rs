@@ -11,6 +11,8 @@
 
 pub mod build;
 pub mod config;
+pub mod names;
+mod paths;
 pub mod record;
 pub mod write;
 

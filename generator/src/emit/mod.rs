@@ -52,9 +52,10 @@ pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, String
     let mut parsed = Vec::with_capacity(modules.len());
     for (path, tokens) in modules {
         let tokens = layout::rebase(tokens, &api.paths);
-        let file: syn::File = syn::parse2(tokens).map_err(|error| {
+        let mut file: syn::File = syn::parse2(tokens).map_err(|error| {
             format!("internal error: generated `{path}` does not parse: {error}")
         })?;
+        syn::visit_mut::visit_file_mut(&mut OneLineDocs, &mut file);
         parsed.push((path, file));
     }
     if let Layout::Module { .. } = settings.layout {
@@ -107,6 +108,34 @@ fn module_file_name(lib_name: &str) -> String {
         format!("{lib_name}_.rs")
     } else {
         format!("{lib_name}.rs")
+    }
+}
+
+/// Keeps every `#[doc]` attribute on one line. Each doc line is its own attribute, so a line
+/// break inside one can only come from spec text that slipped into a sentence; there it could
+/// start a code block rustdoc would run, so it is shown escaped instead. (Lowering already
+/// keeps such text on its line: this is the last line of defence, not the first.)
+struct OneLineDocs;
+
+impl syn::visit_mut::VisitMut for OneLineDocs {
+    fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
+        if !attr.path().is_ident("doc") {
+            return;
+        }
+        if let syn::Meta::NameValue(syn::MetaNameValue {
+            value:
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(text),
+                    ..
+                }),
+            ..
+        }) = &mut attr.meta
+        {
+            let value = text.value();
+            if value.contains(['\n', '\r']) {
+                *text = syn::LitStr::new(&crate::lower::one_line(&value), text.span());
+            }
+        }
     }
 }
 

@@ -9,6 +9,7 @@ use crate::ir::{
     Api, EncodingKind, Operation, OperationModule, Outcome, Param, ParamLocation, PathPart,
     QueryStyle, ResponseBody, ResponseCase, ResponseEnum, ResponseHeaders, StatusMatch, TypeRef,
 };
+use crate::lower::code_span;
 
 /// Methods with more arguments than this (counting `&self`) trip `clippy::too_many_arguments`.
 const CLIPPY_MAX_ARGUMENTS: usize = 7;
@@ -58,7 +59,7 @@ fn item_names(op: &Operation) -> impl Iterator<Item = &str> {
 /// What a module holds, for its docs: "Operations tagged `pets`".
 fn module_title(module: &OperationModule) -> String {
     match &module.tag {
-        Some(tag) => format!("Operations tagged `{tag}`"),
+        Some(tag) => format!("Operations tagged {}", code_span(tag)),
         None => "Operations without a tag".to_owned(),
     }
 }
@@ -240,8 +241,9 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         let name = ident(encoding.method_ident.as_deref()?);
         let value = encoding_tokens(encoding.kind)?;
         let doc = format!(
-            " Sends the body as `{}` (the default is `{default_media}`).",
-            encoding.media_type
+            " Sends the body as {} (the default is {}).",
+            code_span(&encoding.media_type),
+            code_span(&default_media)
         );
         Some(quote! {
             #[doc = #doc]
@@ -268,9 +270,8 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     };
     let struct_doc = format!(
         // Relative, so the link holds wherever the client is (a crate, or a module of one).
-        " A `{} {}` request; built by [`Client::{}`](super::super::Client::{}), sent by [`send`](Self::send).",
-        op.http_method.as_str(),
-        op.path_template,
+        " A {} request; built by [`Client::{}`](super::super::Client::{}), sent by [`send`](Self::send).",
+        code_span(&format!("{} {}", op.http_method.as_str(), op.path_template)),
         op.method_ident,
         op.method_ident
     );
@@ -608,7 +609,7 @@ fn response_headers_tokens(api: &Api, headers: &ResponseHeaders) -> TokenStream 
     let fields = headers.fields.iter().map(|field| {
         let field_name = ident(&field.ident);
         let ty = type_tokens(api, &field.ty);
-        let mut lines = vec![format!("`{}`.", field.wire_name)];
+        let mut lines = vec![format!("{}.", code_span(&field.wire_name))];
         if !field.docs.is_empty() {
             lines.push(String::new());
             lines.extend(field.docs.iter().cloned());

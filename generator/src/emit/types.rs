@@ -8,6 +8,7 @@ use crate::ir::{
     Api, DefaultValue, EnumDef, EnumRepr, Field, FieldCodec, StructDef, Tagging, TypeDef, TypeKind,
     TypeRef, UnionDef,
 };
+use crate::lower::code_span;
 
 /// `src/types/mod.rs`.
 pub(super) fn types_mod(api: &Api) -> TokenStream {
@@ -37,11 +38,15 @@ pub(super) fn type_file(api: &Api, def: &TypeDef) -> TokenStream {
             tagging: Tagging::Discriminator { property, .. },
             ..
         }) => Some(format!(
-            "The value's `{property}` property names the variant."
+            "The value's {} property names the variant.",
+            code_span(property)
         )),
         _ => None,
     };
-    for paragraph in how.into_iter().chain([format!("Schema `{}`.", def.origin)]) {
+    for paragraph in how
+        .into_iter()
+        .chain([format!("Schema {}.", code_span(&def.origin))])
+    {
         if !docs.is_empty() {
             docs.push(String::new());
         }
@@ -220,7 +225,7 @@ fn enum_tokens(e: &EnumDef, type_name: &str, attrs: TokenStream) -> TokenStream 
         let variant_ident = ident(&variant.ident);
         let wire = &variant.wire_name;
         let default = (e.default == Some(index)).then(|| quote! { #[default] });
-        let doc = format!(" `{wire}`");
+        let doc = format!(" {}", code_span(wire));
         quote! {
             #[doc = #doc]
             #[serde(rename = #wire)]
@@ -319,7 +324,7 @@ fn unit_variants(e: &EnumDef) -> impl Iterator<Item = TokenStream> + '_ {
     e.variants.iter().enumerate().map(|(index, variant)| {
         let variant_ident = ident(&variant.ident);
         let default = (e.default == Some(index)).then(|| quote! { #[default] });
-        let doc = format!(" `{}`", variant.wire_name);
+        let doc = format!(" {}", code_span(&variant.wire_name));
         quote! {
             #[doc = #doc]
             #default
@@ -507,7 +512,8 @@ fn tagged_union_tokens(
             }
         });
     let unknown_doc = format!(
-        " A value whose `{property}` the spec does not list, kept as it came so that newer servers still decode."
+        " A value whose {} the spec does not list, kept as it came so that newer servers still decode.",
+        code_span(property)
     );
     quote! {
         #attrs

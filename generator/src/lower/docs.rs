@@ -1,43 +1,54 @@
 //! Spec text to doc lines that rustdoc renders as meant and never mistakes for code.
+//!
+//! A spec is someone else's text, and rustdoc compiles and runs the code blocks of a crate's
+//! docs as doctests. So every code block of a description, fenced with backticks or tildes
+//! and whatever its info string, becomes a `text` block, and indented code is de-indented into
+//! prose; text placed inside a line ([`code_span`], [`inline_text`]) is kept on that line.
+//! The only doctests of a generated crate are the ones apiforge writes itself.
 
 /// Turns a spec `description`/`summary` into doc lines (without the leading space).
 ///
-/// Rustdoc would otherwise compile indented or unlabelled code blocks as doctests, read
-/// `[x]` as intra-doc links, warn on bare URLs and unknown HTML tags; all are defused here.
+/// Rustdoc would otherwise compile code blocks as doctests, read `[x]` as intra-doc links,
+/// warn on bare URLs and unknown HTML tags; all are defused here. Control characters, lone
+/// carriage returns and text-direction controls, which rustdoc or the compiler refuse in docs
+/// (or which make text read otherwise than it is), are escaped.
 pub fn doc_lines(text: &str) -> Vec<String> {
     // Tabs render unpredictably and clippy refuses them in docs.
     let text = text
-        .replace('\t', "    ")
         .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\t', "    ")
         .replace("<br>", "\n")
         .replace("<br/>", "\n")
         .replace("<br />", "\n");
     let mut lines = Vec::new();
-    let mut in_fence = false;
+    // The open fence (its character and length) and the code lines read so far.
+    let mut fence: Option<(char, usize)> = None;
+    let mut code: Vec<String> = Vec::new();
     // Markdown joins a line that follows a list item to that item ("lazy continuation");
     // indenting it to the item's text says so explicitly, as rustdoc and clippy want.
     let mut list_item_indent: Option<usize> = None;
     for raw in text.lines() {
-        let line = raw.trim_end();
+        let line = escape_controls(raw.trim_end());
         let trimmed = line.trim_start();
-        if let Some(info) = trimmed.strip_prefix("```") {
-            if in_fence {
-                lines.push("```".to_owned());
+        if let Some((fence_char, fence_len)) = fence {
+            let closing = fence_run(trimmed).is_some_and(|(c, len, info)| {
+                c == fence_char && len >= fence_len && info.is_empty()
+            });
+            if closing {
+                push_text_block(&mut lines, &code);
+                code.clear();
+                fence = None;
             } else {
-                let info = info.trim();
-                let label = if info.is_empty() || info == "rust" {
-                    "text"
-                } else {
-                    info
-                };
-                lines.push(format!("```{label}"));
+                code.push(line.clone());
             }
-            in_fence = !in_fence;
-            list_item_indent = None;
             continue;
         }
-        if in_fence {
-            lines.push(line.to_owned());
+        if let Some((fence_char, fence_len, _info)) = fence_run(trimmed) {
+            // Whatever the info string (`rust`, `should_panic`, `rust,edition2021`, none), the
+            // block is shown as text.
+            fence = Some((fence_char, fence_len));
+            list_item_indent = None;
             continue;
         }
         let escaped = escape_markdown(trimmed);
@@ -53,8 +64,8 @@ pub fn doc_lines(text: &str) -> Vec<String> {
             lines.push(escaped);
         }
     }
-    if in_fence {
-        lines.push("```".to_owned());
+    if fence.is_some() {
+        push_text_block(&mut lines, &code);
     }
     while lines.last().is_some_and(String::is_empty) {
         lines.pop();
@@ -65,6 +76,88 @@ pub fn doc_lines(text: &str) -> Vec<String> {
         .unwrap_or(lines.len());
     lines.drain(..first);
     lines
+}
+
+/// A code fence at the start of `line`: three or more backticks or tildes, and the info
+/// string after them (CommonMark: a backtick fence's info string has no backtick).
+fn fence_run(line: &str) -> Option<(char, usize, &str)> {
+    let fence_char = line.chars().next().filter(|c| matches!(c, '`' | '~'))?;
+    let len = line.chars().take_while(|&c| c == fence_char).count();
+    let info = line[len..].trim();
+    let valid = len >= 3 && !(fence_char == '`' && info.contains('`'));
+    valid.then_some((fence_char, len, info))
+}
+
+/// `code` as a `text` block, fenced with more backticks than any run inside it, so that no
+/// line of it can close the block early and start a block rustdoc would run.
+fn push_text_block(lines: &mut Vec<String>, code: &[String]) {
+    let longest_run = code
+        .iter()
+        .flat_map(|line| line.split(|c| c != '`'))
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    let fence = "`".repeat(longest_run.max(2) + 1);
+    lines.push(format!("{fence}text"));
+    lines.extend(code.iter().cloned());
+    lines.push(fence);
+}
+
+/// `text` as a Markdown code span on one line: newlines and control characters escaped, and
+/// delimited by more backticks than any run inside it.
+pub(crate) fn code_span(text: &str) -> String {
+    let text = one_line(text);
+    let longest_run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest_run + 1);
+    // A span that starts or ends with a backtick needs a space between it and the fence.
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// Spec text placed inside a sentence (a tag, a server description): on one line, with
+/// Markdown that would become a link or HTML escaped.
+pub(crate) fn inline_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in one_line(text).chars() {
+        if needs_escape(c) || c == '`' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Control characters (but tabs, already spaces) and text-direction controls escaped as
+/// `\u{..}`, which rustdoc shows as written.
+fn escape_controls(line: &str) -> String {
+    if !line.chars().any(is_hidden_control) {
+        return line.to_owned();
+    }
+    line.chars()
+        .map(|c| {
+            if is_hidden_control(c) {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// Characters that do not show as themselves: control characters, line and paragraph
+/// separators, and the controls that reorder text (Trojan Source, CVE-2021-42574).
+fn is_hidden_control(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{061c}'
+        )
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
 }
 
 /// Where a list item's text starts, if the line starts one: the marker (`-`, `*`, `+`, `12.`,
@@ -163,15 +256,10 @@ fn needs_escape(c: char) -> bool {
 pub(crate) fn one_line(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        match c {
-            c if c.is_control()
-                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}')
-                || ('\u{202a}'..='\u{202e}').contains(&c)
-                || ('\u{2066}'..='\u{2069}').contains(&c) =>
-            {
-                out.extend(c.escape_default());
-            }
-            c => out.push(c),
+        if is_hidden_control(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
         }
     }
     out
@@ -180,6 +268,61 @@ pub(crate) fn one_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_code_block_is_text_whatever_its_fence() {
+        let text = "a\n~~~rust\nstd::process::exit(1);\n~~~\n```rust,edition2021\nx\n```\n```should_panic\ny\n````\n\n````\n```rust\nz\n```\n````\nend";
+        assert_eq!(
+            doc_lines(text),
+            [
+                "a",
+                "```text",
+                "std::process::exit(1);",
+                "```",
+                "```text",
+                "x",
+                "```",
+                "```text",
+                "y",
+                "```",
+                "",
+                "````text",
+                "```rust",
+                "z",
+                "```",
+                "````",
+                "end"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unclosed_fence_ends_with_the_text_and_a_tilde_run_inside_backticks_is_code() {
+        assert_eq!(
+            doc_lines("```\n~~~\ncode"),
+            ["```text", "~~~", "code", "```"]
+        );
+    }
+
+    #[test]
+    fn hidden_characters_are_shown_escaped() {
+        // Shown as `b\u{202e}c\u{7}`: the backslash is escaped for Markdown.
+        assert_eq!(
+            doc_lines("a\rb\u{202e}c\u{7}"),
+            ["a", "b\\\\u{202e}c\\\\u{7}"]
+        );
+    }
+
+    #[test]
+    fn inline_text_stays_on_its_line() {
+        assert_eq!(code_span("a`b"), "``a`b``");
+        assert_eq!(code_span("`x"), "`` `x ``");
+        assert_eq!(code_span("t\n```rust"), "````t\\n```rust````");
+        assert_eq!(
+            inline_text("Pets\n```\n[x]"),
+            "Pets\\\\n\\`\\`\\`\\\\n\\[x\\]"
+        );
+    }
 
     #[test]
     fn tabs_become_spaces() {

@@ -26,7 +26,7 @@ use crate::ir::{
 use crate::naming::{Case, Scope};
 use crate::settings::{Layout, Runtime, Settings};
 
-pub(crate) use docs::{doc_lines, one_line};
+pub(crate) use docs::{code_span, doc_lines, inline_text, one_line};
 
 /// Lowers `doc` (read from `file`) into a crate; warnings come back beside it.
 pub fn lower(
@@ -147,7 +147,7 @@ impl<'a> Lowerer<'a> {
             lib_name: settings.crate_name.replace('-', "_"),
             crate_version: settings.crate_version.clone(),
             title: one_line(info.title.trim()),
-            api_version: info.version.clone(),
+            api_version: one_line(&info.version),
             docs: info
                 .description
                 .as_deref()

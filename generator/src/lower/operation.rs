@@ -5,7 +5,7 @@ use openapiv3::{
     Components, Parameter, ParameterSchemaOrContent, ReferenceOr, Response, StatusCode,
 };
 
-use super::docs::doc_lines;
+use super::docs::{code_span, doc_lines};
 use super::schema::SchemaRef;
 use super::{Lowerer, RESERVED_TYPE_NAMES, config};
 use crate::diagnostic::{Diagnostic, Pointer};
@@ -234,13 +234,14 @@ impl<'a> Lowerer<'a> {
             docs.push(String::new());
         }
         if sent_path == path_key {
-            docs.push(format!("Sends `{} {}`.", http_method.as_str(), path_key));
+            let route = format!("{} {}", http_method.as_str(), path_key);
+            docs.push(format!("Sends {}.", code_span(&route)));
         } else {
+            let route = format!("{} {}", http_method.as_str(), sent_path);
             docs.push(format!(
-                "Sends `{} {}` (the spec's path key is `{}`).",
-                http_method.as_str(),
-                sent_path,
-                path_key
+                "Sends {} (the spec's path key is {}).",
+                code_span(&route),
+                code_span(path_key)
             ));
         }
 
@@ -757,7 +758,10 @@ impl<'a> Lowerer<'a> {
             ident: String::new(),
             // Decided once every type is known (`derives`).
             derive_partial_eq: true,
-            docs: vec![format!("The successful responses of `{hint}`, by status.")],
+            docs: vec![format!(
+                "The successful responses of {}, by status.",
+                code_span(hint)
+            )],
             variants: successes
                 .iter()
                 .map(|case| response_variant(case, status_variant(case.status)))
@@ -798,7 +802,10 @@ impl<'a> Lowerer<'a> {
             ident: String::new(),
             // Decided once every type is known (`derives`).
             derive_partial_eq: true,
-            docs: vec![format!("The error responses `{hint}` declares, by status.")],
+            docs: vec![format!(
+                "The error responses {} declares, by status.",
+                code_span(hint)
+            )],
             variants: errors,
         });
         (cases, success, success_enum, error_enum)

@@ -32,7 +32,7 @@ use openapiv3::{
 use serde_json::Value;
 
 use super::Lowerer;
-use super::docs::doc_lines;
+use super::docs::{code_span, doc_lines};
 use crate::diagnostic::{Diagnostic, Pointer};
 use crate::ir::{
     DefaultValue, EnumDef, EnumRepr, EnumVariant, Field, FieldCodec, StructDef, Tagging, TypeDef,
@@ -736,7 +736,7 @@ impl<'a> Lowerer<'a> {
                 None => false,
             };
             if let Some(discriminator) = tagged {
-                let values: Vec<String> = tags.iter().map(|tag| format!("`{tag}`")).collect();
+                let values: Vec<String> = tags.iter().map(|tag| code_span(tag)).collect();
                 if !docs.is_empty() {
                     docs.push(String::new());
                 }
@@ -1188,8 +1188,12 @@ impl<'a> Lowerer<'a> {
         }
         let mut notes = Vec::new();
         match &data.default {
-            Some(Value::String(default)) => notes.push(format!("Defaults to `{default}`.")),
-            Some(default) => notes.push(format!("Defaults to `{default}`.")),
+            Some(Value::String(default)) => {
+                notes.push(format!("Defaults to {}.", code_span(default)));
+            }
+            Some(default) => {
+                notes.push(format!("Defaults to {}.", code_span(&default.to_string())))
+            }
             None => {}
         }
         notes.extend(value_notes(schema));
@@ -1474,7 +1478,12 @@ fn value_notes(schema: &Schema) -> Option<String> {
     if values.is_empty() {
         return None;
     }
-    let quoted: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+    // A doc line is for reading: a long list is cut short (the type has every value).
+    const LISTED: usize = 30;
+    let mut quoted: Vec<String> = values.iter().take(LISTED).map(|v| code_span(v)).collect();
+    if values.len() > LISTED {
+        quoted.push(format!("and {} more", values.len() - LISTED));
+    }
     Some(format!("One of {}.", quoted.join(", ")))
 }
 
@@ -1499,7 +1508,7 @@ fn format_note(schema: &Schema) -> Option<String> {
         (false, "decimal") => {
             "A decimal number (`format: decimal`); as `f64` it may be rounded.".to_owned()
         }
-        (_, format) => format!("Format: `{}`.", format.replace('`', "'")),
+        (_, format) => format!("Format: {}.", code_span(format)),
     };
     Some(note)
 }
@@ -1578,7 +1587,7 @@ fn constraint_notes(schema: &Schema) -> Vec<String> {
     if let Some((min, max, pattern)) = length {
         count_notes(&mut notes, min, max, "character", "characters");
         if let Some(pattern) = pattern {
-            notes.push(format!("Matches `{}`.", pattern.replace('`', "'")));
+            notes.push(format!("Matches {}.", code_span(pattern)));
         }
     }
     if let Some((min, max, unique)) = items {

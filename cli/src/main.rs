@@ -51,6 +51,9 @@ struct Generate {
     /// `git:URL#REV`.
     #[arg(long, requires = "spec")]
     runtime: Option<String>,
+    /// A folder besides SPEC's own that its `$ref`s may read (repeatable).
+    #[arg(long, requires = "spec")]
+    ref_root: Vec<PathBuf>,
     /// The configuration to use instead of the nearest apiforge.toml.
     #[arg(long)]
     config: Option<PathBuf>,
@@ -123,6 +126,7 @@ fn single(args: &Generate, spec: &Path, out: &Path) -> Result<ApiConfig, Error> 
         name: args.name.as_deref(),
         crate_version: args.crate_version.as_deref(),
         runtime: args.runtime.as_deref(),
+        ref_roots: &args.ref_root,
     };
     ApiConfig::single(spec, out, "apiforge generate", options, &cwd)
 }

@@ -437,3 +437,66 @@ fn every_front_end_writes_the_same_bytes() {
         &["generate", "--check", "--quiet", "--config", config],
     ));
 }
+
+/// A `$ref` reads only inside the configuration's folder (or the roots it names): not an
+/// absolute path, not `../` out of it, not through a link that leads out; and the refusal
+/// names the place of the `$ref`, not what the file holds.
+#[test]
+fn refs_stay_inside_their_root() {
+    let outer = tempfile::tempdir().expect("temp dir");
+    let secret = "SECRET-CONTENTS-42";
+    let shared = outer.path().join("shared");
+    fs::create_dir_all(&shared).expect("shared");
+    fs::write(
+        shared.join("pet.yaml"),
+        format!("Pet:\n  type: object\n  description: {secret}\n"),
+    )
+    .expect("outside file");
+    let root = outer.path().join("project");
+    fs::create_dir_all(root.join("specs")).expect("specs");
+    let absolute = shared.join("pet.yaml");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&shared, root.join("specs/linked")).expect("link");
+    let cases = [
+        (format!("{}#/Pet", absolute.display()), "absolute"),
+        ("../../shared/pet.yaml#/Pet".to_owned(), "climbing"),
+        ("./linked/pet.yaml#/Pet".to_owned(), "linked"),
+    ];
+    for (reference, case) in cases {
+        if case == "linked" && !cfg!(unix) {
+            continue;
+        }
+        let spec = format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /pets:\n    get:\n      operationId: getPet\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '{reference}'}}\n"
+        );
+        fs::write(root.join("specs/api.yaml"), spec).expect("spec");
+        fs::write(
+            root.join("apiforge.toml"),
+            "[api.api]\nspec = \"specs/api.yaml\"\nout = \"clients/api\"\n",
+        )
+        .expect("config");
+        let error = fails(apiforge(&root, &["generate"]));
+        assert!(error.contains("refused: it is outside"), "{case}: {error}");
+        assert!(
+            error.contains("specs/api.yaml:12:15 at #/paths/~1pets/get/responses/200/content/application~1json/schema"),
+            "{case}: {error}"
+        );
+        assert!(!error.contains(secret), "{case}: {error}");
+        assert!(!root.join("clients").exists(), "{case}");
+    }
+
+    // Named as a root, the shared folder may be read.
+    fs::write(
+        root.join("specs/api.yaml"),
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /pets:\n    get:\n      operationId: getPet\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '../../shared/pet.yaml#/Pet'}\n",
+    )
+    .expect("spec");
+    fs::write(
+        root.join("apiforge.toml"),
+        "[api.api]\nspec = \"specs/api.yaml\"\nout = \"clients/api\"\nref-roots = [\"../shared\"]\n",
+    )
+    .expect("config");
+    succeeds(apiforge(&root, &["generate"]));
+    let pet = fs::read_to_string(root.join("clients/api/src/types/pet.rs")).expect("pet");
+    assert!(pet.contains(secret), "the named root's file is used");
+}

@@ -35,6 +35,7 @@ use crate::names::crate_name_from;
 pub struct Module {
     spec: PathBuf,
     settings: Settings,
+    ref_roots: Vec<PathBuf>,
 }
 
 impl Module {
@@ -58,7 +59,11 @@ impl Module {
         settings.layout = Layout::Module {
             root_path: "crate".to_owned(),
         };
-        Module { spec, settings }
+        Module {
+            spec,
+            settings,
+            ref_roots: Vec::new(),
+        }
     }
 
     /// The Rust path of the module the file is included in (`crate::pets` for an `include!`
@@ -79,6 +84,13 @@ impl Module {
         self
     }
 
+    /// Lets `$ref`s read files inside `folder` (relative to the package's folder); by default
+    /// they may read only inside the document's own folder.
+    pub fn ref_root(mut self, folder: impl AsRef<Path>) -> Self {
+        self.ref_roots.push(folder.as_ref().to_path_buf());
+        self
+    }
+
     /// Every other setting (operations kept, type replacements, derives), for changing.
     pub fn settings_mut(&mut self) -> &mut Settings {
         &mut self.settings
@@ -94,7 +106,17 @@ impl Module {
         let spec = self.spec.to_string_lossy().into_owned();
         // Printed before generating, so a failing document is also watched for its fix.
         println!("cargo:rerun-if-changed={spec}");
-        let output = crate::generate_api(Path::new(""), &spec, &self.settings)?;
+        let mut roots = self.ref_roots.clone();
+        if !roots.is_empty() {
+            // Naming other folders does not take the document's own away.
+            roots.push(
+                self.spec
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default(),
+            );
+        }
+        let output = crate::generate_api(Path::new(""), &spec, &self.settings, &roots)?;
         for input in &output.inputs {
             println!("cargo:rerun-if-changed={}", input.display());
         }

@@ -65,6 +65,9 @@ pub struct ApiConfig {
     /// Everything else: the crate's identity, manifest, runtime, selection and types. Its
     /// `regenerate_command` is the front end's to set.
     pub settings: Settings,
+    /// The folders `$ref`s may read files from: the configuration's folder and those its
+    /// `ref-roots` name (for a single document, the document's folder and `--ref-root`s).
+    pub ref_roots: Vec<PathBuf>,
     /// Where the configuration sets each setting the generator checks against the document
     /// (`apiforge.toml:9:16 at `api.pets.include-tags``), for its errors.
     pub setting_places: BTreeMap<Setting, String>,
@@ -79,6 +82,8 @@ pub struct SingleOptions<'a> {
     pub crate_version: Option<&'a str>,
     /// `--runtime`: `inline`, a version requirement, `path:DIR` or `git:URL#REV`.
     pub runtime: Option<&'a str>,
+    /// `--ref-root`: folders besides the document's own that its `$ref`s may read.
+    pub ref_roots: &'a [PathBuf],
 }
 
 impl ApiConfig {
@@ -128,6 +133,7 @@ impl ApiConfig {
             out: out.to_path_buf(),
             out_display: slash_path(out),
             settings,
+            ref_roots: Vec::new(),
             setting_places: BTreeMap::new(),
         };
         if let Some(runtime) = options.runtime {
@@ -155,6 +161,19 @@ impl ApiConfig {
                 }
             };
             command.push_str(&format!(" --runtime {runtime}"));
+        }
+        if !options.ref_roots.is_empty() {
+            api.ref_roots = options
+                .ref_roots
+                .iter()
+                .map(|root| cwd.join(root))
+                .collect();
+            // Naming other folders does not take the document's own away.
+            api.ref_roots
+                .push(cwd.join(spec.parent().unwrap_or(Path::new(""))));
+            for root in options.ref_roots {
+                command.push_str(&format!(" --ref-root {}", slash_path(root)));
+            }
         }
         api.settings.regenerate_command = command;
         Ok(api)
@@ -362,6 +381,18 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Error> {
             place(Setting::TypeReplacements, "replace", replace.span());
             settings.type_replacements = replace.into_inner();
         }
+        let mut ref_roots = vec![base.to_path_buf()];
+        for root in &api.ref_roots {
+            let folder = base.join(root.as_ref());
+            if !folder.is_dir() {
+                return Err(at(
+                    root.span(),
+                    &format!("{table}.ref-roots"),
+                    format!("`{}` is not a folder", root.as_ref()),
+                ));
+            }
+            ref_roots.push(folder);
+        }
         apis.push(ApiConfig {
             key,
             base: base.to_path_buf(),
@@ -369,6 +400,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Error> {
             out: base.join(&out_relative),
             out_display: slash_path(&out_relative),
             settings,
+            ref_roots,
             setting_places,
         });
     }
@@ -473,6 +505,9 @@ struct RawApi {
     exclude_operations: Option<Spanned<Vec<String>>>,
     replace: Option<Spanned<BTreeMap<String, String>>>,
     derives: Option<Spanned<Vec<String>>>,
+    /// Folders besides the configuration's own that `$ref`s may read.
+    #[serde(default)]
+    ref_roots: Vec<Spanned<String>>,
 }
 
 /// Crates may be published unless the configuration says otherwise, as in Cargo.

@@ -72,12 +72,17 @@ pub struct Output {
 /// `settings`. Messages name the document `spec`, and its references are resolved against
 /// `spec`'s folder (`specs/common.yaml` for `./common.yaml` in `specs/pets.yaml`), so every
 /// file is read from `base`.
+///
+/// A `$ref` may read only files inside `ref_roots` (the document's own folder when empty),
+/// after following symbolic links: a document from elsewhere must not pull a file of the
+/// machine into the crate it generates, nor into an error message.
 pub fn generate_api(
     base: &Path,
     spec: &str,
     settings: &apiforge_generator::Settings,
+    ref_roots: &[PathBuf],
 ) -> Result<Output, Error> {
-    generate_located(base, spec, settings, &BTreeMap::new())
+    generate_located(base, spec, settings, ref_roots, &BTreeMap::new())
 }
 
 /// [`generate_api`], with errors in a setting shown where the configuration sets it.
@@ -85,13 +90,31 @@ fn generate_located(
     base: &Path,
     spec: &str,
     settings: &apiforge_generator::Settings,
+    ref_roots: &[PathBuf],
     setting_places: &BTreeMap<Setting, String>,
 ) -> Result<Output, Error> {
     let path = base.join(spec);
     let contents =
         std::fs::read(&path).map_err(|e| Error::new(format!("error: cannot read {spec}: {e}")))?;
+    let roots = if ref_roots.is_empty() {
+        vec![path.parent().map(Path::to_path_buf).unwrap_or_default()]
+    } else {
+        ref_roots.to_vec()
+    };
     let sources = Files {
         base: base.to_path_buf(),
+        // Compared after following links, so a link inside a root cannot lead out of it.
+        roots: roots
+            .iter()
+            .map(|root| {
+                let root = if root.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    root
+                };
+                root.canonicalize().map_err(|e| Error::io(root, &e))
+            })
+            .collect::<Result<_, _>>()?,
         read: RefCell::new(Vec::new()),
     };
     let generated = apiforge_generator::generate_with(spec, &contents, settings, &sources)
@@ -115,16 +138,30 @@ fn generate_located(
     Ok(Output { generated, inputs })
 }
 
-/// Reads the files a document's `$ref`s name, relative to `base`, and remembers which.
+/// Reads the files a document's `$ref`s name, relative to `base` and only inside `roots`,
+/// and remembers which.
 struct Files {
     base: PathBuf,
+    roots: Vec<PathBuf>,
     read: RefCell<Vec<PathBuf>>,
 }
 
 impl Sources for Files {
     fn read(&self, path: &str) -> Result<Vec<u8>, String> {
         let full = self.base.join(path);
-        let bytes = std::fs::read(&full).map_err(|e| e.to_string())?;
+        let real = full.canonicalize().map_err(|e| e.to_string())?;
+        if !self.roots.iter().any(|root| real.starts_with(root)) {
+            let roots: Vec<String> = self
+                .roots
+                .iter()
+                .map(|root| format!("`{}`", root.display()))
+                .collect();
+            return Err(format!(
+                "refused: it is outside {}, the folders $refs may read (name another with `ref-roots` in apiforge.toml or `--ref-root`)",
+                roots.join(", ")
+            ));
+        }
+        let bytes = std::fs::read(&real).map_err(|e| e.to_string())?;
         self.read.borrow_mut().push(full);
         Ok(bytes)
     }
@@ -244,5 +281,11 @@ fn describe(out: &str, problem: &Stale) -> String {
 }
 
 fn generate_one(api: &ApiConfig) -> Result<Output, Error> {
-    generate_located(&api.base, &api.spec, &api.settings, &api.setting_places)
+    generate_located(
+        &api.base,
+        &api.spec,
+        &api.settings,
+        &api.ref_roots,
+        &api.setting_places,
+    )
 }

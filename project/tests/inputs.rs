@@ -18,7 +18,7 @@ fn inputs_are_the_document_and_every_file_its_refs_read() {
     )
     .expect("part");
     let settings = apiforge_generator::Settings::new("pets");
-    let output = apiforge_project::generate_api(dir.path(), "specs/pets.yaml", &settings)
+    let output = apiforge_project::generate_api(dir.path(), "specs/pets.yaml", &settings, &[])
         .expect("generates");
     let inputs: Vec<String> = output
         .inputs

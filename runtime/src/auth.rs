@@ -7,7 +7,7 @@ use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
 
 use crate::credential::{CredentialError, CredentialProvider};
 use crate::error::EncodeError;
-use crate::request::header_name;
+use crate::request::{check_cookie_name, header_name};
 
 /// A string that must never be printed: its `Debug` and `Display` show `<redacted>`.
 #[derive(Clone, PartialEq, Eq)]
@@ -194,7 +194,7 @@ impl Fixed {
         Fixed { auth, header }
     }
 
-    fn placement(&self, scheme: &SecurityScheme) -> Result<Option<Placement>, EncodeError> {
+    fn placement(&self, scheme: &SecurityScheme) -> Result<Option<Placement>, ApplyError> {
         match (scheme.kind, &self.header) {
             (SchemeKind::HttpBearer | SchemeKind::HttpBasic, Some(value)) => {
                 Ok(Some(Placement::Header(AUTHORIZATION, value.clone())))
@@ -276,6 +276,29 @@ impl Credentials {
     /// Whether no credential at all is configured.
     pub(crate) fn is_empty(&self) -> bool {
         self.default.is_none() && self.per_scheme.is_empty()
+    }
+
+    /// Checks, for each of `schemes`, that the fixed credential that would be sent for it can
+    /// be (no line break in a header, no `;` in a cookie): the builder calls this so that a
+    /// bad credential is refused when the client is built, not at its first request. Gives
+    /// the scheme's name and the reason, never the credential.
+    pub(crate) fn check(&self, schemes: &[&SecurityScheme]) -> Result<(), (String, String)> {
+        for scheme in schemes {
+            let Some(Source::Fixed(fixed)) = self.for_scheme(scheme) else {
+                continue;
+            };
+            if let Err(error) = fixed.placement(scheme) {
+                let reason = match error {
+                    ApplyError::Encode(error) => error.to_string(),
+                    ApplyError::Credential(error) => error.reason().to_string(),
+                };
+                // The build error names the scheme itself.
+                let named = format!("the credential for security scheme `{}` ", scheme.name);
+                let reason = reason.strip_prefix(&named).unwrap_or(&reason).to_owned();
+                return Err((scheme.name.to_owned(), reason));
+            }
+        }
+        Ok(())
     }
 
     /// The source for `scheme`: its own override first, else the default if it fits.
@@ -392,10 +415,28 @@ fn placement_value(scheme: &SecurityScheme, auth: &Auth) -> Option<String> {
     }
 }
 
-fn placement(scheme: &SecurityScheme, auth: &Auth) -> Result<Option<Placement>, EncodeError> {
+fn placement(scheme: &SecurityScheme, auth: &Auth) -> Result<Option<Placement>, ApplyError> {
     let Some(value) = placement_value(scheme, auth) else {
         return Ok(None);
     };
+    if let SchemeKind::ApiKey {
+        location: ApiKeyLocation::Cookie,
+        name,
+    } = scheme.kind
+    {
+        check_cookie_name(name)?;
+        // The value goes into the `Cookie` header as it is: a `;` would end it and start
+        // another cookie of the credential's choosing, a `,` or control character is read
+        // differently by each server.
+        if !is_cookie_value(&value) {
+            return Err(ApplyError::Credential(CredentialError::new(format!(
+                "the credential for security scheme `{}` cannot be sent as cookie `{name}`: it \
+                 holds a character a cookie value cannot (`;`, `,`, `\"`, `\\`, whitespace, or a \
+                 control or non-ASCII character)",
+                scheme.name
+            ))));
+        }
+    }
     let header = |name: &str| -> Result<Placement, EncodeError> {
         let name = header_name(name)?;
         let mut value = HeaderValue::from_str(&value).map_err(|_| {
@@ -415,6 +456,14 @@ fn placement(scheme: &SecurityScheme, auth: &Auth) -> Result<Option<Placement>, 
             ApiKeyLocation::Cookie => Placement::Cookie(name, value),
         },
     }))
+}
+
+/// Whether `value` can be a cookie's value as it is (RFC 6265's `cookie-octet`, which leaves
+/// out whitespace, `"`, `,`, `;` and `\`).
+fn is_cookie_value(value: &str) -> bool {
+    value
+        .bytes()
+        .all(|b| b.is_ascii_graphic() && !matches!(b, b'"' | b',' | b';' | b'\\'))
 }
 
 fn basic_header(username: &str, password: &str) -> String {

@@ -2,7 +2,8 @@
 
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
@@ -14,7 +15,9 @@ use reqwest::{Method, StatusCode};
 use tracing::Instrument;
 use url::Url;
 
-use crate::auth::{Applied, ApplyError, Auth, Credentials, Fixed, Placement, Source};
+use crate::auth::{
+    Applied, ApplyError, Auth, Credentials, Fixed, Placement, SecurityScheme, Source,
+};
 use crate::credential::{CredentialError, CredentialProvider};
 use crate::download::{Cap, Pending};
 use crate::error::{BuildError, EncodeError, Error, ResponseTooLarge};
@@ -27,6 +30,9 @@ use crate::upload::already_sent;
 
 /// How many redirects a call follows by default.
 const DEFAULT_MAX_REDIRECTS: usize = 10;
+
+const JSON: HeaderValue = HeaderValue::from_static("application/json");
+const FORM_URL_ENCODED: HeaderValue = HeaderValue::from_static("application/x-www-form-urlencoded");
 
 /// The transport every generated client wraps. Cheap to clone: clones share one connection pool.
 #[derive(Clone)]
@@ -47,8 +53,54 @@ struct Shared {
     credentials: Credentials,
     retry: Option<RetryPolicy>,
     max_response_bytes: Option<u64>,
+    max_download_bytes: Option<u64>,
     max_redirects: usize,
+    resend_body_across_origins: bool,
     middleware: Vec<Arc<dyn Middleware>>,
+    /// The timeouts the runtime gave its own transport; all `None` with
+    /// [`ClientBuilder::http_client`].
+    timeouts: Timeouts,
+    /// A transport without the read timeout, for requests it would wrongly cut short (see
+    /// [`Client::transport`]); built the first time one needs it. `None` when there is no read
+    /// timeout, or the transport is the caller's own.
+    patient: Option<(Transport, OnceLock<reqwest::Client>)>,
+    /// The base URL is plain `http://` to a host that is not this machine: credentials sent
+    /// there can be read on the way.
+    in_clear: bool,
+    /// Whether the warning about `in_clear` has been given (once per client and its clones).
+    warned_in_clear: AtomicBool,
+}
+
+/// The timeouts of the runtime's own transport.
+#[derive(Clone, Copy, Debug, Default)]
+struct Timeouts {
+    total: Option<Duration>,
+    connect: Option<Duration>,
+    read: Option<Duration>,
+}
+
+/// What the runtime's own reqwest client is built from, kept to build a second one.
+struct Transport {
+    user_agent: HeaderValue,
+    timeouts: Timeouts,
+}
+
+impl Transport {
+    fn build(&self, read_timeout: bool) -> reqwest::Result<reqwest::Client> {
+        let mut builder = reqwest::Client::builder()
+            .user_agent(self.user_agent.clone())
+            .redirect(reqwest::redirect::Policy::none());
+        if let Some(timeout) = self.timeouts.total {
+            builder = builder.timeout(timeout);
+        }
+        if let Some(timeout) = self.timeouts.connect {
+            builder = builder.connect_timeout(timeout);
+        }
+        if let (true, Some(timeout)) = (read_timeout, self.timeouts.read) {
+            builder = builder.read_timeout(timeout);
+        }
+        builder.build()
+    }
 }
 
 /// Why one attempt failed; turned into [`Error`] once the call is over.
@@ -91,6 +143,36 @@ impl Client {
         &self.shared.base_url
     }
 
+    /// The limit on a whole exchange ([`ClientBuilder::timeout`]); `None` by default.
+    pub fn timeout(&self) -> Option<Duration> {
+        self.shared.timeouts.total
+    }
+
+    /// The limit on connecting ([`ClientBuilder::connect_timeout`]);
+    /// [`DEFAULT_CONNECT_TIMEOUT`](ClientBuilder::DEFAULT_CONNECT_TIMEOUT) by default, `None`
+    /// when switched off or when the client sends through [`ClientBuilder::http_client`].
+    pub fn connect_timeout(&self) -> Option<Duration> {
+        self.shared.timeouts.connect
+    }
+
+    /// The longest wait for the server's next bytes ([`ClientBuilder::read_timeout`]);
+    /// [`DEFAULT_READ_TIMEOUT`](ClientBuilder::DEFAULT_READ_TIMEOUT) by default, `None` when
+    /// switched off or when the client sends through [`ClientBuilder::http_client`].
+    pub fn read_timeout(&self) -> Option<Duration> {
+        self.shared.timeouts.read
+    }
+
+    /// The longest body read into memory ([`ClientBuilder::max_response_bytes`]).
+    pub fn max_response_bytes(&self) -> Option<u64> {
+        self.shared.max_response_bytes
+    }
+
+    /// The longest body streamed by a download ([`ClientBuilder::max_download_bytes`]); `None`
+    /// (no limit) by default.
+    pub fn max_download_bytes(&self) -> Option<u64> {
+        self.shared.max_download_bytes
+    }
+
     /// Sends `request` and reads the whole response.
     ///
     /// Credentials are applied for the first of the request's security alternatives that the
@@ -102,7 +184,11 @@ impl Client {
     /// Redirects are followed up to the builder's
     /// [`max_redirects`](ClientBuilder::max_redirects); credentials and cookies go only to the
     /// origin (scheme, host and port) of the base URL, never to another one a redirect points
-    /// at.
+    /// at, and neither do secret-named headers and query parameters
+    /// ([`is_secret_name`](crate::is_secret_name)) nor, unless the builder allows it
+    /// ([`resend_body_across_origins`](ClientBuilder::resend_body_across_origins)), the
+    /// request body: a redirect that would send the body to another origin is not followed,
+    /// and comes back as the response.
     ///
     /// Each call is a `tracing` span named `apiforge.request` with the method, the path
     /// template (or the path when the request names no operation), the operation id, and once
@@ -122,10 +208,13 @@ impl Client {
     /// with [`RawResponse::stream`]. Any other status is read in full, so that error
     /// statuses decode as they do after `execute`.
     ///
-    /// A `Content-Length` over [`max_response_bytes`](ClientBuilder::max_response_bytes) is
-    /// refused here, before anything is read; a body that goes over it without saying so is
-    /// refused by the [`ByteStream`](crate::ByteStream) when it does. Hooks see the exchange
-    /// once the headers are in, without a body, and the span's latency ends there too.
+    /// A `2xx` body is limited by [`max_download_bytes`](ClientBuilder::max_download_bytes)
+    /// (no limit by default), any other by
+    /// [`max_response_bytes`](ClientBuilder::max_response_bytes). A `Content-Length` over the
+    /// limit is refused here, before anything is read; a body that goes over it without saying
+    /// so is refused by the [`ByteStream`](crate::ByteStream) when it does. Hooks see the
+    /// exchange once the headers are in, without a body, and the span's latency ends there
+    /// too.
     pub async fn execute_streaming<E>(&self, request: Request) -> Result<RawResponse, Error<E>> {
         self.execute_raw(&request, Read::StreamSuccess)
             .await
@@ -189,6 +278,9 @@ impl Client {
         exchanges: &mut u32,
     ) -> Result<RawResponse, Failure> {
         if let Some(Body::Invalid(error)) = &request.body {
+            return Err(Failure::Encode(error.clone()));
+        }
+        if let Some(error) = &request.refused {
             return Err(Failure::Encode(error.clone()));
         }
         // The first attempt takes the URL; a later one (rare) builds it again.
@@ -313,6 +405,17 @@ impl Client {
                 credential_query.push(*name);
             }
         }
+        if self.shared.in_clear
+            && applied.placements.iter().next().is_some()
+            && !self.shared.warned_in_clear.swap(true, Ordering::Relaxed)
+        {
+            tracing::warn!(
+                host = url.host_str().unwrap_or_default(),
+                "sending a credential over plain http:// to a host that is not this machine: \
+                 anyone on the way can read it; use an https:// base URL (warned once per client)"
+            );
+        }
+        let http = self.transport(request)?;
         // Built once; the first exchange takes it, a redirect builds it again.
         let mut headers = Some(self.headers(request, applied)?);
         let mut method = request.method.clone();
@@ -352,7 +455,7 @@ impl Client {
             }
             // Hooks are told the latency; without hooks there is no need to read the clock.
             let sent = hooked.then(Instant::now);
-            let mut response = match self.http.execute(http_request).await {
+            let mut response = match http.execute(http_request).await {
                 Ok(response) => response,
                 Err(error) => {
                     let error = redact_error(error, &credential_query);
@@ -361,8 +464,20 @@ impl Client {
                 }
             };
             let status = response.status();
-            if redirects < self.shared.max_redirects {
-                if let Some(next) = redirect_target(&response) {
+            if let Some(mut next) =
+                redirect_target(&response).filter(|_| redirects < self.shared.max_redirects)
+            {
+                let to_origin = next.origin() == self.shared.origin;
+                let (next_method, next_body) = redirected(status, &method, body);
+                if !to_origin && next_body.is_some() && !self.shared.resend_body_across_origins {
+                    // The body may be as secret as any credential (a login form, a payment);
+                    // the caller gets the redirect response and can decide.
+                    tracing::debug!(
+                        status = status.as_u16(),
+                        "not following a redirect that would send the request body to another \
+                         origin"
+                    );
+                } else {
                     self.notify(
                         &context,
                         sent,
@@ -373,23 +488,33 @@ impl Client {
                         },
                     );
                     redirects += 1;
-                    if next.origin() != self.shared.origin {
+                    if !to_origin {
                         // Once the call has left the origin it was meant for, no credential
                         // goes with it again, not even if a later redirect points back.
                         same_origin = false;
                     }
-                    if (status == StatusCode::SEE_OTHER && method != Method::HEAD)
-                        || (matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND)
-                            && method == Method::POST)
-                    {
-                        method = Method::GET;
-                        body = None;
+                    if same_origin {
+                        // The key is part of the URL, which the redirect replaced.
+                        keep_query_credentials(&mut next, applied);
+                    } else {
+                        // A server that redirects often copies the query it was sent.
+                        redact::strip_secrets(&mut next, &credential_query);
                     }
+                    // reqwest would not send them, but errors would show them.
+                    let _ = next.set_username("");
+                    let _ = next.set_password(None);
+                    method = next_method;
+                    body = next_body;
                     url = next;
                     continue;
                 }
             }
-            let limit = self.shared.max_response_bytes;
+            let streamed = read == Read::StreamSuccess && status.is_success();
+            let limit = if streamed {
+                self.shared.max_download_bytes
+            } else {
+                self.shared.max_response_bytes
+            };
             if let Some(limit) = limit {
                 if method != Method::HEAD
                     && response
@@ -401,7 +526,7 @@ impl Client {
             }
             // Reading the body needs no headers: take them rather than copy them.
             let headers = std::mem::take(response.headers_mut());
-            if read == Read::StreamSuccess && status.is_success() {
+            if streamed {
                 self.notify(
                     &context,
                     sent,
@@ -454,6 +579,31 @@ impl Client {
                 }
             };
         }
+    }
+
+    /// The transport for `request`: the client's, or, when the client has a read timeout and
+    /// the request would be wrongly cut short by it, one without.
+    ///
+    /// reqwest starts the read timeout when the request starts, not when the response does,
+    /// so it also counts the time the body takes to send: a large upload would fail for
+    /// taking longer than the timeout to send, however steadily it goes. A request with its
+    /// own [`Request::timeout`] is bounded by that alone (it may be an operation known to
+    /// take minutes before it answers).
+    fn transport(&self, request: &Request) -> Result<&reqwest::Client, Failure> {
+        let Some((transport, built)) = &self.shared.patient else {
+            return Ok(&self.http);
+        };
+        let patient =
+            request.timeout.is_some() || request.body.as_ref().is_some_and(Body::is_slow_to_send);
+        if !patient {
+            return Ok(&self.http);
+        }
+        if let Some(http) = built.get() {
+            return Ok(http);
+        }
+        let http = transport.build(false).map_err(Failure::Transport)?;
+        // Two calls may build one at the same time; the first stored is kept.
+        Ok(built.get_or_init(|| http))
     }
 
     /// A response whose `Content-Length` is over the limit, before anything of it is read.
@@ -513,8 +663,8 @@ impl Client {
         Ok(headers)
     }
 
-    /// The HTTP request for one exchange; without credentials or cookies when it goes to
-    /// another origin than the base URL's.
+    /// The HTTP request for one exchange; without credentials, cookies or secret-named headers
+    /// when it goes to another origin than the base URL's.
     fn http_request(
         &self,
         method: &Method,
@@ -527,27 +677,27 @@ impl Client {
             headers.remove(AUTHORIZATION);
             headers.remove(PROXY_AUTHORIZATION);
             headers.remove(COOKIE);
-            // Credentials in other headers (API keys) are marked sensitive when placed.
-            let sensitive: Vec<_> = headers
+            // Credentials in other headers (API keys) are marked sensitive when placed; header
+            // parameters (`X-Auth-Token`) are known by their names.
+            let secret: Vec<_> = headers
                 .iter()
-                .filter(|(_, value)| value.is_sensitive())
+                .filter(|(name, value)| {
+                    value.is_sensitive() || redact::is_secret_name(name.as_str())
+                })
                 .map(|(name, _)| name.clone())
                 .collect();
-            for name in sensitive {
+            for name in secret {
                 headers.remove(name);
             }
         }
         let mut http_request = reqwest::Request::new(method.clone(), url);
         match body {
             Some(Body::Json(bytes)) => {
-                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                headers.insert(CONTENT_TYPE, JSON);
                 *http_request.body_mut() = Some(bytes.clone().into());
             }
             Some(Body::FormUrlEncoded(bytes)) => {
-                headers.insert(
-                    CONTENT_TYPE,
-                    HeaderValue::from_static("application/x-www-form-urlencoded"),
-                );
+                headers.insert(CONTENT_TYPE, FORM_URL_ENCODED);
                 *http_request.body_mut() = Some(bytes.clone().into());
             }
             Some(Body::Multipart(form)) => {
@@ -613,6 +763,62 @@ fn redirect_target(response: &reqwest::Response) -> Option<Url> {
     matches!(next.scheme(), "http" | "https").then_some(next)
 }
 
+/// The method and body a redirect with `status` is followed with: `303` (and `301`/`302` after
+/// a `POST`, as browsers do) turn the request into a `GET` without a body.
+fn redirected<'a>(
+    status: StatusCode,
+    method: &Method,
+    body: Option<&'a Body>,
+) -> (Method, Option<&'a Body>) {
+    if (status == StatusCode::SEE_OTHER && method != Method::HEAD)
+        || (matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND)
+            && method == Method::POST)
+    {
+        (Method::GET, None)
+    } else {
+        (method.clone(), body)
+    }
+}
+
+/// Puts the credentials placed in the query back on a redirect's URL (within the origin), in
+/// place of any the server copied into it.
+fn keep_query_credentials(url: &mut Url, applied: &Applied) {
+    let placed: Vec<(&str, &str)> = applied
+        .placements
+        .iter()
+        .filter_map(|placement| match placement {
+            Placement::Query(name, value) => Some((*name, value.as_str())),
+            _ => None,
+        })
+        .collect();
+    if placed.is_empty() {
+        return;
+    }
+    let names: Vec<&str> = placed.iter().map(|(name, _)| *name).collect();
+    redact::drop_query(url, &names);
+    url.query_pairs_mut().extend_pairs(placed);
+}
+
+/// Whether credentials sent to `url` travel in clear text to another machine: plain `http://`
+/// to a host that is not loopback (`127.0.0.0/8`, `::1`, `localhost` and its subdomains).
+fn sends_in_clear(url: &Url) -> bool {
+    use url::Host;
+    if url.scheme() != "http" {
+        return false;
+    }
+    match url.host() {
+        Some(Host::Ipv4(ip)) => !ip.is_loopback(),
+        Some(Host::Ipv6(ip)) => {
+            !(ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|ip| ip.is_loopback()))
+        }
+        Some(Host::Domain(domain)) => {
+            let domain = domain.trim_end_matches('.').to_ascii_lowercase();
+            !(domain == "localhost" || domain.ends_with(".localhost"))
+        }
+        None => true,
+    }
+}
+
 /// What a call reads of a response before it returns.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Read {
@@ -645,13 +851,11 @@ async fn read_body(
     Ok(body.freeze())
 }
 
-/// A transport error whose URL no longer shows the credentials placed in its query (nor any
-/// user name or password a redirect put in it).
+/// A transport error whose URL no longer shows the credentials placed in its query, the
+/// values of secret-named query parameters, nor any user name or password.
 pub(crate) fn redact_error(mut error: reqwest::Error, credential_query: &[&str]) -> reqwest::Error {
     if let Some(url) = error.url_mut() {
-        redact::redact_query(url, credential_query);
-        let _ = url.set_username("");
-        let _ = url.set_password(None);
+        redact::redact_url(url, credential_query);
     }
     error
 }
@@ -659,46 +863,108 @@ pub(crate) fn redact_error(mut error: reqwest::Error, credential_query: &[&str])
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.shared.base_url)
+            .field("base_url", &redact::url_text(&self.shared.base_url))
             .field("credentials", &self.shared.credentials)
             .field("retry", &self.shared.retry)
+            .field("timeouts", &self.shared.timeouts)
             .field("max_response_bytes", &self.shared.max_response_bytes)
+            .field("max_download_bytes", &self.shared.max_download_bytes)
             .field("max_redirects", &self.shared.max_redirects)
+            .field(
+                "resend_body_across_origins",
+                &self.shared.resend_body_across_origins,
+            )
             .field("middleware", &self.shared.middleware.len())
             .finish_non_exhaustive()
     }
 }
 
 /// Configures a client; `C` is the generated client type that [`build`](Self::build) returns.
+///
+/// # Defaults
+///
+/// A client assumes that the server, or the network between, may be hostile or broken:
+///
+/// - **Connecting** is limited to [`DEFAULT_CONNECT_TIMEOUT`](Self::DEFAULT_CONNECT_TIMEOUT)
+///   (10 s), DNS, TCP and TLS together ([`connect_timeout`](Self::connect_timeout)).
+/// - **Waiting for the server** is limited to
+///   [`DEFAULT_READ_TIMEOUT`](Self::DEFAULT_READ_TIMEOUT) (30 s) without a byte: for the
+///   response to start, then between reads of its body ([`read_timeout`](Self::read_timeout)).
+///   A stalled server fails the call rather than hold it forever.
+/// - **A whole exchange** has no limit ([`timeout`](Self::timeout)), since a large download
+///   may rightly take long; the read timeout catches one that stops.
+/// - **Bodies read into memory** are at most
+///   [`DEFAULT_MAX_RESPONSE_BYTES`](Self::DEFAULT_MAX_RESPONSE_BYTES) (16 MiB)
+///   ([`max_response_bytes`](Self::max_response_bytes)); streamed downloads have a limit of
+///   their own, none by default ([`max_download_bytes`](Self::max_download_bytes)).
+/// - **Redirects**: at most 10 ([`max_redirects`](Self::max_redirects)); credentials,
+///   cookies, secret-named headers and query parameters never follow one to another origin,
+///   nor does the request body ([`resend_body_across_origins`](Self::resend_body_across_origins)).
+/// - **Plain `http://`**: a credential about to be sent over it to a host other than this
+///   machine logs a `tracing` warning, once per client.
 pub struct ClientBuilder<C> {
     default_base_url: Option<&'static str>,
     base_url: Option<String>,
     user_agent: String,
-    timeout: Option<Duration>,
-    connect_timeout: Option<Duration>,
+    timeouts: Timeouts,
     credentials: Credentials,
+    schemes: &'static [&'static SecurityScheme],
     retry: Option<RetryPolicy>,
-    max_response_bytes: Option<u64>,
+    max_response_bytes: u64,
+    max_download_bytes: Option<u64>,
     max_redirects: usize,
+    resend_body_across_origins: bool,
     middleware: Vec<Arc<dyn Middleware>>,
     http: Option<reqwest::Client>,
     client: PhantomData<fn() -> C>,
 }
 
+impl<C> ClientBuilder<C> {
+    /// How long connecting may take by default: DNS, TCP and TLS together.
+    ///
+    /// Ten seconds: generated clients talk to any API anywhere, often over mobile or
+    /// congested links, where a TLS handshake across an ocean with one lost SYN (retried after
+    /// 1 s, then 3 s) takes several seconds; the AWS SDK's 3.1 s suits its own nearby
+    /// endpoints, not these. Without a limit, an unreachable host fails only when the
+    /// operating system gives up (over two minutes on Linux).
+    pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+    /// How long the client waits by default for the server's next bytes: for the response to
+    /// start, then between reads of its body.
+    ///
+    /// Thirty seconds: far longer than a healthy server takes to start answering or to send
+    /// its next packet, short enough that a server that went silent does not hold a call (and
+    /// its connection) for good. Operations known to take longer set their own
+    /// [`Request::timeout`], which replaces it.
+    pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+    /// The longest body read into memory by default: 16 MiB, many times any JSON answer an API
+    /// plausibly sends, and small enough that a broken or hostile server cannot make the
+    /// client hold gigabytes.
+    pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 << 20;
+}
+
 impl<C: From<Client>> ClientBuilder<C> {
     /// A builder whose base URL defaults to `default_base_url` (the spec's first server, when
-    /// it is absolute) and whose `User-Agent` is `user_agent`.
+    /// it is absolute) and whose `User-Agent` is `user_agent`; every other setting is as the
+    /// [defaults](Self#defaults) say.
     pub fn new(default_base_url: Option<&'static str>, user_agent: &str) -> Self {
         ClientBuilder {
             default_base_url,
             base_url: None,
             user_agent: user_agent.to_owned(),
-            timeout: None,
-            connect_timeout: None,
+            timeouts: Timeouts {
+                total: None,
+                connect: Some(Self::DEFAULT_CONNECT_TIMEOUT),
+                read: Some(Self::DEFAULT_READ_TIMEOUT),
+            },
             credentials: Credentials::default(),
+            schemes: &[],
             retry: None,
-            max_response_bytes: None,
+            max_response_bytes: Self::DEFAULT_MAX_RESPONSE_BYTES,
+            max_download_bytes: None,
             max_redirects: DEFAULT_MAX_REDIRECTS,
+            resend_body_across_origins: false,
             middleware: Vec::new(),
             http: None,
             client: PhantomData,
@@ -708,6 +974,15 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// The base URL every operation path is appended to, such as `https://api.example.com/v1`.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
+        self
+    }
+
+    /// The security schemes the spec declares (generated code gives them all), so that
+    /// [`build`](Self::build) can refuse a credential that cannot be sent as its scheme says
+    /// (a line break in a header, a `;` in a cookie) rather than the first request using it.
+    /// Without them the same checks happen at each request.
+    pub fn security_schemes(mut self, schemes: &'static [&'static SecurityScheme]) -> Self {
+        self.schemes = schemes;
         self
     }
 
@@ -725,7 +1000,9 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// A provider asked for a credential before each request, used for every security scheme
     /// its [`kind`](CredentialProvider::kind) fits; replaces [`auth`](Self::auth).
     ///
-    /// Typically a [`TokenProvider`](crate::TokenProvider) around the API's token call.
+    /// Typically a [`TokenProvider`](crate::TokenProvider) around the API's token call. A
+    /// credential it gives that cannot be sent as its scheme says (a `;` in a cookie) fails
+    /// the request with [`Error::Credential`] before anything is sent.
     pub fn auth_provider(mut self, provider: impl CredentialProvider + 'static) -> Self {
         self.credentials.default = Some(Source::Provider(Arc::new(provider)));
         self
@@ -749,16 +1026,33 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
-    /// The limit on a whole request, from connecting to the end of the body; a request's own
-    /// [`Request::timeout`] replaces it. With retries, it applies to each attempt.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+    /// The limit on a whole exchange, from connecting to the end of the body; a request's own
+    /// [`Request::timeout`] replaces it. With retries, it applies to each attempt. None by
+    /// default; `None` switches it off again.
+    pub fn timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.timeouts.total = timeout.into();
         self
     }
 
-    /// The limit on establishing a connection.
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
+    /// The limit on establishing a connection (DNS, TCP and TLS);
+    /// [`DEFAULT_CONNECT_TIMEOUT`](Self::DEFAULT_CONNECT_TIMEOUT) by default, `None` for none.
+    pub fn connect_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.timeouts.connect = timeout.into();
+        self
+    }
+
+    /// The longest wait for the server's next bytes: for the response to start after the
+    /// request is sent, then between reads of its body;
+    /// [`DEFAULT_READ_TIMEOUT`](Self::DEFAULT_READ_TIMEOUT) by default, `None` for none. Going
+    /// over it is [`Error::Transport`] with
+    /// [`is_timeout`](reqwest::Error::is_timeout), retried like any timeout.
+    ///
+    /// It does not apply to requests it would cut short wrongly: one with its own
+    /// [`Request::timeout`] (bounded by that alone), and one whose body may take long to
+    /// send (a streamed [`Upload`](crate::Upload), a multipart form with files, or any body
+    /// over 1 MiB), since the wait is counted from the start of the request.
+    pub fn read_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.timeouts.read = timeout.into();
         self
     }
 
@@ -775,10 +1069,23 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
-    /// The longest response body the client reads, in bytes; a longer one is
-    /// [`Error::ResponseTooLarge`], with the status and headers. No limit by default.
+    /// The longest response body read into memory, in bytes: every body
+    /// [`Client::execute`] reads, and the error bodies of
+    /// [`Client::execute_streaming`]. A longer one is [`Error::ResponseTooLarge`], with the
+    /// status and headers. [`DEFAULT_MAX_RESPONSE_BYTES`](Self::DEFAULT_MAX_RESPONSE_BYTES)
+    /// (16 MiB) by default; `u64::MAX` for no limit.
     pub fn max_response_bytes(mut self, limit: u64) -> Self {
-        self.max_response_bytes = Some(limit);
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// The longest body a streamed download
+    /// ([`Client::execute_streaming`], [`ByteStream`](crate::ByteStream)) may have, in bytes;
+    /// the chunk that goes over it is [`Error::ResponseTooLarge`]. No limit by default: a
+    /// stream is read a chunk at a time, so its length costs no memory (unless it is
+    /// [`collect`](crate::ByteStream::collect)ed).
+    pub fn max_download_bytes(mut self, limit: u64) -> Self {
+        self.max_download_bytes = Some(limit);
         self
     }
 
@@ -787,9 +1094,25 @@ impl<C: From<Client>> ClientBuilder<C> {
     ///
     /// The runtime follows redirects itself, so that credentials and cookies are sent only to
     /// the origin of the base URL: a redirect to another scheme, host or port is followed
-    /// without them.
+    /// without them, without secret-named headers and query parameters
+    /// ([`is_secret_name`](crate::is_secret_name)), and not at all when it would send the
+    /// request body there (see [`resend_body_across_origins`](Self::resend_body_across_origins)).
+    /// Within the origin, a redirect keeps every credential, an API key in the query included.
     pub fn max_redirects(mut self, max: usize) -> Self {
         self.max_redirects = max;
+        self
+    }
+
+    /// Whether a redirect to another origin that keeps the request body (`307`, `308`; also
+    /// `301` and `302` after a method other than `POST`) is followed, sending the body there.
+    ///
+    /// Off by default: such a redirect is not followed, and comes back as the response (an
+    /// unexpected status for a generated operation), because the body (a login form, a
+    /// payment) may be as secret as a credential and the other origin was never meant to
+    /// see it. Redirects within the origin, and those that drop the body (`303`, `301`/`302`
+    /// after a `POST`), are followed either way.
+    pub fn resend_body_across_origins(mut self, resend: bool) -> Self {
+        self.resend_body_across_origins = resend;
         self
     }
 
@@ -800,7 +1123,7 @@ impl<C: From<Client>> ClientBuilder<C> {
     }
 
     /// Sends through a `reqwest::Client` you configured yourself; timeouts and user agent set
-    /// on this builder are then ignored in favour of that client's own.
+    /// on this builder (and their defaults) are then ignored in favour of that client's own.
     ///
     /// Build it with `redirect(reqwest::redirect::Policy::none())` so that the runtime follows
     /// redirects and keeps credentials to their origin; if that client follows redirects
@@ -820,43 +1143,41 @@ impl<C: From<Client>> ClientBuilder<C> {
                 .map(str::to_owned)
                 .ok_or(BuildError::MissingBaseUrl)?,
         };
-        let parsed = Url::parse(&base_url).map_err(|error| BuildError::InvalidBaseUrl {
-            url: base_url.clone(),
-            reason: error.to_string(),
-        })?;
+        // A URL is printed in logs and errors; a credential in it would be too.
+        let refused = |reason: String| BuildError::InvalidBaseUrl {
+            url: redact::url_text(&base_url),
+            reason,
+        };
+        let parsed = Url::parse(&base_url).map_err(|error| refused(error.to_string()))?;
         if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(BuildError::InvalidBaseUrl {
-                url: base_url,
-                reason: "only http and https are supported".to_owned(),
-            });
+            return Err(refused("only http and https are supported".to_owned()));
         }
         if !parsed.username().is_empty() || parsed.password().is_some() {
-            // A URL is printed in logs and errors; a credential in it would be too.
-            let mut shown = parsed.clone();
-            let _ = shown.set_username("");
-            let _ = shown.set_password(None);
-            return Err(BuildError::InvalidBaseUrl {
-                url: shown.to_string(),
-                reason: "a base URL may not carry a user name or password; give credentials \
-                         with `.auth(...)`"
+            return Err(refused(
+                "a base URL may not carry a user name or password; give credentials with \
+                 `.auth(...)`"
                     .to_owned(),
-            });
+            ));
         }
-        let http = match self.http {
-            Some(http) => http,
+        self.credentials
+            .check(self.schemes)
+            .map_err(|(scheme, reason)| BuildError::InvalidCredential { scheme, reason })?;
+        let (http, timeouts, patient) = match self.http {
+            Some(http) => (http, Timeouts::default(), None),
             None => {
                 let user_agent = HeaderValue::from_str(&self.user_agent)
                     .map_err(|_| BuildError::InvalidUserAgent(self.user_agent.clone()))?;
-                let mut builder = reqwest::Client::builder()
-                    .user_agent(user_agent)
-                    .redirect(reqwest::redirect::Policy::none());
-                if let Some(timeout) = self.timeout {
-                    builder = builder.timeout(timeout);
-                }
-                if let Some(timeout) = self.connect_timeout {
-                    builder = builder.connect_timeout(timeout);
-                }
-                builder.build()?
+                let transport = Transport {
+                    user_agent,
+                    timeouts: self.timeouts,
+                };
+                let http = transport.build(true)?;
+                let patient = transport
+                    .timeouts
+                    .read
+                    .is_some()
+                    .then(|| (transport, OnceLock::new()));
+                (http, self.timeouts, patient)
             }
         };
         let base = (parsed.query().is_none() && parsed.fragment().is_none()).then(|| {
@@ -871,9 +1192,16 @@ impl<C: From<Client>> ClientBuilder<C> {
                 origin: parsed.origin(),
                 credentials: self.credentials,
                 retry: self.retry,
-                max_response_bytes: self.max_response_bytes,
+                max_response_bytes: Some(self.max_response_bytes)
+                    .filter(|limit| *limit != u64::MAX),
+                max_download_bytes: self.max_download_bytes,
                 max_redirects: self.max_redirects,
+                resend_body_across_origins: self.resend_body_across_origins,
                 middleware: self.middleware,
+                timeouts,
+                patient,
+                in_clear: sends_in_clear(&parsed),
+                warned_in_clear: AtomicBool::new(false),
             }),
         }))
     }
@@ -884,15 +1212,23 @@ impl<C> fmt::Debug for ClientBuilder<C> {
         f.debug_struct("ClientBuilder")
             .field(
                 "base_url",
-                &self.base_url.as_deref().or(self.default_base_url),
+                &self
+                    .base_url
+                    .as_deref()
+                    .or(self.default_base_url)
+                    .map(redact::url_text),
             )
             .field("user_agent", &self.user_agent)
-            .field("timeout", &self.timeout)
-            .field("connect_timeout", &self.connect_timeout)
+            .field("timeouts", &self.timeouts)
             .field("credentials", &self.credentials)
             .field("retry", &self.retry)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("max_download_bytes", &self.max_download_bytes)
             .field("max_redirects", &self.max_redirects)
+            .field(
+                "resend_body_across_origins",
+                &self.resend_body_across_origins,
+            )
             .field("middleware", &self.middleware.len())
             .finish_non_exhaustive()
     }
@@ -932,6 +1268,31 @@ mod tests {
         }
         let (built, _) = both("https://api.example.com/ns-api/v2", "/jwt/x");
         assert_eq!(built.as_str(), "https://api.example.com/ns-api/v2/jwt/x");
+    }
+
+    #[test]
+    fn credentials_travel_in_clear_over_http_to_any_host_but_this_machine() {
+        for url in [
+            "http://api.example.com",
+            "http://10.0.0.1:8080",
+            "http://[2001:db8::1]",
+            "http://localhost.example.com",
+            "http://128.0.0.1",
+        ] {
+            assert!(sends_in_clear(&Url::parse(url).unwrap()), "{url}");
+        }
+        for url in [
+            "https://api.example.com",
+            "http://127.0.0.1:8080",
+            "http://127.1.2.3",
+            "http://[::1]:9000",
+            "http://[::ffff:127.0.0.1]",
+            "http://localhost:3000",
+            "http://LOCALHOST.",
+            "http://api.localhost",
+        ] {
+            assert!(!sends_in_clear(&Url::parse(url).unwrap()), "{url}");
+        }
     }
 
     #[test]

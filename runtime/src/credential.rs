@@ -223,10 +223,11 @@ type Fetch = dyn Fn() -> BoxFuture<'static, Result<Token, CredentialError>> + Se
 /// **Expiry.** The earliest of: what the closure returned ([`Token::expires_in`],
 /// [`Token::expires_at`]), the configured [`lifetime`](Self::lifetime), and the `exp` claim when
 /// the token is a JWT (its payload is decoded, its signature is not checked: the server does
-/// that). With none of them, the token is kept until the server refuses it with a `401`. A
-/// token is fetched again [`refresh_before`](Self::refresh_before) its expiry (30 seconds by
-/// default, but never more than half the lifetime it was received with, so that a token valid
-/// for 30 seconds is used for 15).
+/// that). With none of them, or an expiry too far ahead for the clock to count to (a token
+/// server's `expires_in` of `u64::MAX` seconds), the token is kept until the server refuses it
+/// with a `401`. A token is fetched again [`refresh_before`](Self::refresh_before) its expiry
+/// (30 seconds by default, but never more than half the lifetime it was received with, so that
+/// a token valid for 30 seconds is used for 15).
 ///
 /// **Concurrency.** One fetch at a time: requests that need a token while one is being fetched
 /// wait for it and share its outcome, success or error. If the request doing the fetch is
@@ -383,7 +384,9 @@ impl TokenProvider {
         .flatten()
         .min()?;
         let margin = self.refresh_before.min(lifetime / 2);
-        Some(received + (lifetime - margin))
+        // A token server may say `expires_in: 18446744073709551615`; an instant that far
+        // ahead does not exist, and such a token is as good as one that never expires.
+        received.checked_add(lifetime - margin)
     }
 }
 

@@ -13,8 +13,8 @@ use crate::client::redact_error;
 use crate::error::{Error, ResponseTooLarge};
 
 /// Counts a body's bytes against the client's
-/// [`max_response_bytes`](crate::ClientBuilder::max_response_bytes), whether it is read whole or
-/// chunk by chunk.
+/// [`max_response_bytes`](crate::ClientBuilder::max_response_bytes) (a body read whole) or
+/// [`max_download_bytes`](crate::ClientBuilder::max_download_bytes) (one streamed).
 pub(crate) struct Cap {
     limit: u64,
     received: u64,
@@ -48,11 +48,12 @@ pub(crate) struct Pending {
 /// A response body, chunk by chunk as it arrives, from
 /// [`RawResponse::stream`](crate::RawResponse::stream).
 ///
-/// The client's [`max_response_bytes`](crate::ClientBuilder::max_response_bytes) applies to the
-/// whole body: the chunk that goes over it is
+/// The client's [`max_download_bytes`](crate::ClientBuilder::max_download_bytes) (none by
+/// default) applies to the whole body: the chunk that goes over it is
 /// [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge), and the stream ends there. So do
-/// the client's and the request's timeouts, which cover reading the body too. After an error
-/// the stream yields nothing more.
+/// the client's and the request's timeouts, which cover reading the body too, and the read
+/// timeout, which limits the wait for each chunk. After an error the stream yields nothing
+/// more.
 ///
 /// `Debug` shows the declared length and how much has been read, never the content.
 pub struct ByteStream {

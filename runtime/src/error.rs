@@ -18,8 +18,11 @@ use crate::response::RawResponse;
 /// [`ResponseTooLarge`](Self::ResponseTooLarge) its raw body.
 ///
 /// No variant's `Debug` or `Display` shows a credential: credential headers are never part of
-/// a response, `Set-Cookie` values and secret-looking body fields are hidden, and a transport
-/// error's URL has its query credentials replaced by `<redacted>`.
+/// a response; the values of `Set-Cookie` and other secret-named headers are hidden, and so
+/// are secrets in a body, whatever its format (JSON, even cut short; a url-encoded form; XML;
+/// text or HTML), and in a decoder's message; a transport error's URL has its query
+/// credentials and secret-named parameters replaced by `<redacted>`, and no user name or
+/// password. See [`is_secret_name`](crate::is_secret_name) for which names are secret.
 pub enum Error<E = Infallible> {
     /// The request could not be encoded (a header value with a newline, say), or a middleware
     /// refused it; nothing was sent.
@@ -29,8 +32,10 @@ pub enum Error<E = Infallible> {
     /// The request did not complete: connection, TLS, timeout or body transfer failure.
     Transport(reqwest::Error),
     /// The response body was longer than the client's
-    /// [`max_response_bytes`](crate::ClientBuilder::max_response_bytes); the status and headers
-    /// are kept, the body was not read.
+    /// [`max_response_bytes`](crate::ClientBuilder::max_response_bytes) (16 MiB by default),
+    /// or a streamed one than its
+    /// [`max_download_bytes`](crate::ClientBuilder::max_download_bytes); the status and headers
+    /// are kept, the body was not read (or, streamed, not past the limit).
     ResponseTooLarge(Box<ResponseTooLarge>),
     /// The server answered with an error status the spec declares, decoded into `E`.
     Api(Box<ApiError<E>>),
@@ -269,12 +274,25 @@ pub enum BuildError {
         "no base URL: the spec gives no absolute server URL, so call `.base_url(...)` on the builder"
     )]
     MissingBaseUrl,
-    /// The base URL does not parse, or is not `http`/`https`.
+    /// The base URL does not parse, is not `http`/`https`, or carries a user name or password.
     #[error("invalid base URL `{url}`: {reason}")]
     InvalidBaseUrl {
-        /// The URL as given.
+        /// The URL as given, except that a user name and password are shown as `***` and the
+        /// values of secret-named query parameters are hidden.
         url: String,
         /// Why it was refused.
+        reason: String,
+    },
+    /// A credential given to the builder cannot be sent as the security scheme it is for
+    /// says: a line break in a header credential, a `;` in a cookie. Checked for the schemes
+    /// given to [`security_schemes`](crate::ClientBuilder::security_schemes); the message
+    /// names the scheme and the problem, never the credential.
+    #[error("the credential for security scheme `{scheme}` {reason}")]
+    InvalidCredential {
+        /// The security scheme's name in the spec.
+        scheme: String,
+        /// What is wrong with the credential, as the end of a sentence about it ("cannot be
+        /// sent as cookie `session`: ...").
         reason: String,
     },
     /// The user agent is not a valid header value.

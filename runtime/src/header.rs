@@ -39,7 +39,7 @@ impl HeaderDecodeError {
 
     fn new(name: &'static str, source: serde_json::Error) -> Self {
         // Decoder messages quote the value (`invalid value: string "abc"`).
-        let source = if redact::looks_secret(name) {
+        let source = if redact::is_secret_name(name) {
             serde_json::Error::custom(
                 "the value does not decode as the spec says (not shown: the header looks secret)",
             )

@@ -11,7 +11,17 @@
 //! [`decode_header`], [`Error`]).
 //!
 //! Credentials are kept out of every `Debug` and `Display` output, log line and error message,
-//! and are sent only to the origin of the base URL.
+//! and are sent only to the origin of the base URL. So are headers, query parameters and body
+//! fields whose names say they hold a secret ([`is_secret_name`]): a redirect to another origin
+//! goes without them (and without the request body, unless the client allows it), and their
+//! values are hidden wherever the runtime prints them, in response bodies of any format too.
+//!
+//! The defaults assume that the server or the network may be hostile or broken (see
+//! [`ClientBuilder`]): connecting is limited to 10 s and waiting for the server's next bytes
+//! to 30 s, bodies read into memory to 16 MiB, redirects to 10; a credential about to be sent
+//! over plain `http://` to another machine logs a warning. Spec text the runtime is handed (a
+//! media type, a header name) and server data (a header, an `expires_in`) never make it panic:
+//! what cannot be sent fails the call with [`Error::InvalidRequest`] before anything is sent.
 //!
 //! With the `blocking` feature, `blocking::block_on` runs a call from synchronous code.
 //!
@@ -49,6 +59,7 @@ pub use encode::{QueryStyle, encode_path_segment};
 pub use error::{ApiError, BuildError, DecodeError, EncodeError, Error, ResponseTooLarge};
 pub use header::{HeaderDecodeError, decode_header};
 pub use middleware::{Exchange, Middleware, RequestContext};
+pub use redact::is_secret_name;
 pub use request::{BodyEncoding, Form, Request};
 pub use response::{RawResponse, Response};
 pub use retry::RetryPolicy;

@@ -161,7 +161,8 @@ impl<'a> Exchange<'a> {
     }
 
     /// The response body, when it was read: not for a redirect the runtime followed, nor for
-    /// a body over [`max_response_bytes`](crate::ClientBuilder::max_response_bytes), nor for
+    /// a body over [`max_response_bytes`](crate::ClientBuilder::max_response_bytes) (or
+    /// [`max_download_bytes`](crate::ClientBuilder::max_download_bytes)), nor for
     /// a success left to stream.
     pub fn body(&self) -> Option<&Bytes> {
         match self.outcome {

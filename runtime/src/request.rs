@@ -49,6 +49,9 @@ pub struct Request {
     pub(crate) timeout: Option<Duration>,
     pub(crate) retry_safe: bool,
     pub(crate) operation: Option<Operation>,
+    /// Why the request cannot be sent, found by a setter that returns nothing (generated code
+    /// calls [`accept`](Self::accept) as a statement); the call fails with it before sending.
+    pub(crate) refused: Option<EncodeError>,
 }
 
 /// The operation a request calls, as the spec names it.
@@ -70,6 +73,23 @@ pub(crate) enum Body {
     /// Kept here because the setters that find it return nothing (generated code calls them
     /// as statements).
     Invalid(EncodeError),
+}
+
+/// Bodies up to this size are sent in one go; see [`Body::is_slow_to_send`].
+const SENT_IN_ONE_GO: u64 = 1 << 20;
+
+impl Body {
+    /// Whether sending the body may take long: a stream, a form with files, or over a MiB.
+    /// The client's read timeout does not apply to such requests, since it would also count
+    /// the time taken to send them (reqwest starts it with the request, not with the response).
+    pub(crate) fn is_slow_to_send(&self) -> bool {
+        match self {
+            Body::Json(bytes) | Body::FormUrlEncoded(bytes) => bytes.len() as u64 > SENT_IN_ONE_GO,
+            Body::Multipart(form) => form.has_files(),
+            Body::Raw(upload, _) => upload.is_stream() || upload.len() > Some(SENT_IN_ONE_GO),
+            Body::Invalid(_) => false,
+        }
+    }
 }
 
 impl fmt::Debug for Body {
@@ -94,7 +114,7 @@ impl fmt::Debug for Request {
             .query
             .iter()
             .map(|(name, value)| {
-                let value = if redact::looks_secret(name) {
+                let value = if redact::is_secret_name(name) {
                     REDACTED
                 } else {
                     value.as_str()
@@ -118,6 +138,7 @@ impl fmt::Debug for Request {
             .field("body", &self.body)
             .field("timeout", &self.timeout)
             .field("retry_safe", &self.retry_safe)
+            .field("refused", &self.refused)
             .finish_non_exhaustive()
     }
 }
@@ -138,6 +159,7 @@ impl Request {
             timeout: None,
             retry_safe: false,
             operation: None,
+            refused: None,
         }
     }
 
@@ -198,12 +220,14 @@ impl Request {
     }
 
     /// Adds a cookie parameter; `None` adds nothing. Values are sent as they are, so they may
-    /// not hold `;`, `,`, whitespace or control characters.
+    /// not hold `;`, `,`, whitespace or control characters; the name must be a token (no
+    /// `=`, `;`, whitespace, ...).
     pub fn cookie<T: Serialize + ?Sized>(
         &mut self,
         name: &'static str,
         value: &T,
     ) -> Result<(), EncodeError> {
+        check_cookie_name(name)?;
         let Some(text) = encode::simple_text(name, value)? else {
             return Ok(());
         };
@@ -220,14 +244,24 @@ impl Request {
     }
 
     /// Sets the `Accept` header.
+    ///
+    /// A `media_type` that is not printable ASCII (it comes from a spec, which may hold
+    /// anything) makes the call fail with
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) before anything is sent.
     pub fn accept(&mut self, media_type: &'static str) {
         /// The usual value, checked once at compile time rather than at every call.
         const JSON: HeaderValue = HeaderValue::from_static("application/json");
-        self.accept = Some(if media_type == "application/json" {
-            JSON
-        } else {
-            HeaderValue::from_static(media_type)
-        });
+        if media_type == "application/json" {
+            self.accept = Some(JSON);
+            return;
+        }
+        match media_type_header("Accept", media_type) {
+            Ok(value) => self.accept = Some(value),
+            Err(error) => {
+                self.accept = None;
+                self.refused = Some(error);
+            }
+        }
     }
 
     /// Sets the body to `value`, encoded as `encoding` says. `None` sets no body.
@@ -278,7 +312,7 @@ impl Request {
     /// Sets a text body (`text/plain`, `application/xml`, ...) sent with `media_type` as its
     /// `Content-Type`. `None` sets no body.
     ///
-    /// A `media_type` that is not valid header text makes the call fail with
+    /// A `media_type` that is not printable ASCII makes the call fail with
     /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) before anything is sent.
     pub fn text_body(&mut self, text: Option<String>, media_type: &'static str) {
         let Some(text) = text else {
@@ -295,7 +329,9 @@ impl Request {
     /// The `Content-Type` is `media_type`, the one the spec gives; when that names a range
     /// (`*/*`, `image/*`) it is the upload's own
     /// [`content_type`](Upload::content_type), or `application/octet-stream` when it has none.
-    /// A streamed upload can be sent once: see [`Upload`].
+    /// A streamed upload can be sent once: see [`Upload`]. A media type that is not printable
+    /// ASCII makes the call fail with [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// before anything is sent.
     pub fn upload_body(&mut self, upload: Option<Upload>, media_type: &'static str) {
         let Some(upload) = upload else {
             return;
@@ -304,7 +340,7 @@ impl Request {
             upload
                 .content_type
                 .as_deref()
-                .map_or(Ok(HeaderValue::from_static(OCTET_STREAM)), content_type)
+                .map_or(Ok(OCTET_STREAM_HEADER), content_type)
         } else {
             content_type(media_type)
         };
@@ -317,22 +353,56 @@ impl Request {
 
 /// What a binary body or file part is sent as when nothing says what it is.
 pub(crate) const OCTET_STREAM: &str = "application/octet-stream";
+const OCTET_STREAM_HEADER: HeaderValue = HeaderValue::from_static(OCTET_STREAM);
 
 /// A media type as a `Content-Type` value, refused with a message naming it when it is not
-/// valid header text.
+/// printable ASCII.
 fn content_type(media_type: &str) -> Result<HeaderValue, EncodeError> {
-    HeaderValue::from_str(media_type).map_err(|_| {
+    media_type_header("Content-Type", media_type)
+}
+
+/// A media type as the value of `header`, or why it cannot be one.
+///
+/// Only printable ASCII is taken (what `HeaderValue::from_static` takes, without its panic):
+/// a header may carry other bytes, but servers read them each their own way, and no media
+/// type needs them.
+fn media_type_header(header: &str, media_type: &str) -> Result<HeaderValue, EncodeError> {
+    let printable = media_type
+        .bytes()
+        .all(|b| b == b' ' || b.is_ascii_graphic());
+    let value = printable
+        .then(|| HeaderValue::from_str(media_type).ok())
+        .flatten();
+    value.ok_or_else(|| {
         EncodeError::new(format!(
-            "`{}` is not a media type a Content-Type header can carry",
+            "`{}` is not a media type the {header} header can carry: only printable ASCII is \
+             allowed",
             media_type.escape_debug()
         ))
     })
 }
 
+/// Refuses a cookie name (from a spec) that is not a token: a `;` or `=` in it would make
+/// another cookie, or change which one the value belongs to.
+pub(crate) fn check_cookie_name(name: &str) -> Result<(), EncodeError> {
+    // A header name is a token, as a cookie name must be.
+    match HeaderName::from_bytes(name.as_bytes()) {
+        Ok(_) => Ok(()),
+        Err(_) => Err(EncodeError::new(format!(
+            "`{}` is not a valid cookie name",
+            name.escape_debug()
+        ))),
+    }
+}
+
 /// A header name, refused with a clear message when it is not a valid token.
 pub(crate) fn header_name(name: &str) -> Result<HeaderName, EncodeError> {
-    HeaderName::from_bytes(name.as_bytes())
-        .map_err(|_| EncodeError::new(format!("`{name}` is not a valid header name")))
+    HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+        EncodeError::new(format!(
+            "`{}` is not a valid header name",
+            name.escape_debug()
+        ))
+    })
 }
 
 /// The fields of a form body, in order; sent url-encoded or as multipart parts (text parts,
@@ -413,6 +483,13 @@ impl Form {
         for file in files {
             self.file(name, file);
         }
+    }
+
+    /// Whether the form has a file part.
+    fn has_files(&self) -> bool {
+        self.fields
+            .iter()
+            .any(|(_, part)| matches!(part, Part::File(_)))
     }
 
     /// The form as `application/x-www-form-urlencoded`, or why it cannot be.

@@ -15,9 +15,11 @@ use crate::redact;
 /// A response as it arrived: status, headers and the whole body, or for a success from
 /// [`Client::execute_streaming`](crate::Client::execute_streaming) the body still unread.
 ///
-/// `Debug` shows the status, the headers with `Set-Cookie` (and other secret-looking headers)
-/// hidden, and the first kilobyte of the body with secret-looking JSON fields (`access_token`,
-/// `password`, ...) and JWT-looking strings hidden.
+/// `Debug` shows the status, the headers with `Set-Cookie` (and other secret-named headers)
+/// hidden, and the first kilobyte of the body with the values of secret-named fields
+/// (`access_token`, `password`, ... as [`is_secret_name`](crate::is_secret_name) judges) and
+/// JWT-looking strings hidden, whatever the body's format: JSON (even cut short), a
+/// url-encoded form, XML, or text and HTML (`token: ...`, `?access_token=...`).
 pub struct RawResponse {
     status: StatusCode,
     headers: HeaderMap,
@@ -93,7 +95,7 @@ impl RawResponse {
         match serde_json::from_slice(&self.body) {
             Ok(body) => Ok(self.with_body(body)),
             Err(source) => Err(Error::Decode(Box::new(DecodeError {
-                source,
+                source: redact::decode_error(source, &self.body),
                 response: self,
                 header: None,
             }))),
@@ -125,7 +127,7 @@ impl RawResponse {
                 response: self,
             })),
             Err(source) => Error::Decode(Box::new(DecodeError {
-                source,
+                source: redact::decode_error(source, &self.body),
                 response: self,
                 header: None,
             })),

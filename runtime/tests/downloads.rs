@@ -68,8 +68,9 @@ async fn a_large_body_arrives_whole_chunk_by_chunk() {
 async fn a_large_body_arrives_whole_when_collected() {
     let expected = big_body();
     let server = serving(expected.clone()).await;
-    // A cap at exactly the body's length lets it through.
+    // A cap at exactly the body's length lets it through, streamed or read whole.
     let client = builder(&server.uri())
+        .max_download_bytes(BIG as u64)
         .max_response_bytes(BIG as u64)
         .build()
         .unwrap();
@@ -100,7 +101,7 @@ async fn a_large_body_arrives_whole_when_collected() {
 async fn a_declared_length_over_the_cap_is_refused_before_reading() {
     let server = serving(big_body()).await;
     let client = builder(&server.uri())
-        .max_response_bytes(BIG as u64 - 1)
+        .max_download_bytes(BIG as u64 - 1)
         .build()
         .unwrap();
     let error = client.execute_streaming::<()>(get()).await.unwrap_err();
@@ -158,7 +159,7 @@ async fn the_cap_applies_across_chunks_of_an_undeclared_length() {
 
     // Under the cap: all three chunks.
     let uri = chunked_server(chunks.clone()).await;
-    let client = builder(&uri).max_response_bytes(3000).build().unwrap();
+    let client = builder(&uri).max_download_bytes(3000).build().unwrap();
     let raw = client.execute_streaming::<()>(get()).await.unwrap();
     let stream = raw.stream::<()>().unwrap().into_body();
     assert_eq!(stream.content_length(), None);
@@ -166,7 +167,7 @@ async fn the_cap_applies_across_chunks_of_an_undeclared_length() {
 
     // Over it: the chunks within the cap, then the error, then nothing.
     let uri = chunked_server(chunks).await;
-    let client = builder(&uri).max_response_bytes(2500).build().unwrap();
+    let client = builder(&uri).max_download_bytes(2500).build().unwrap();
     let raw = client.execute_streaming::<()>(get()).await.unwrap();
     let mut stream = raw.stream::<()>().unwrap().into_body();
     let mut received = 0;

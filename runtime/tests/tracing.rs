@@ -1,5 +1,6 @@
 //! Each call is a `tracing` span that names the operation and its path template, records the
-//! status and latency, and never holds a secret.
+//! status and latency, and never holds a secret; a credential about to go over plain `http://`
+//! to another machine is warned about.
 //!
 //! Alone in its own test binary: tracing caches, per call site, whether any subscriber wants it,
 //! and a test running at the same time without a subscriber could settle that cache first.
@@ -9,8 +10,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use apiforge_runtime::{
-    ApiKeyLocation, Auth, Client, ClientBuilder, Method, Request, RetryPolicy, SchemeKind,
-    SecurityScheme,
+    ApiKeyLocation, Auth, BoxError, Client, ClientBuilder, Error, Method, Middleware, Request,
+    RequestContext, RetryPolicy, SchemeKind, SecurityScheme,
 };
 use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -128,4 +129,71 @@ async fn each_call_is_a_span_with_the_template_status_and_latency_and_no_secret(
     for secret in ["bearer-secret", "query-secret", "/jwt/alice"] {
         assert!(!everything.contains(secret), "{secret} in {everything}");
     }
+}
+
+/// Stops every call just before it would be sent: the hosts below are not reachable from a
+/// test, and need not be, since the warning comes before sending.
+struct Refuse;
+
+impl Middleware for Refuse {
+    fn on_request(
+        &self,
+        _: &mut apiforge_runtime::reqwest::Request,
+        _: &RequestContext<'_>,
+    ) -> Result<(), BoxError> {
+        Err("stopped before sending".into())
+    }
+}
+
+#[tokio::test]
+async fn a_credential_about_to_go_over_plain_http_to_another_machine_is_warned_about_once() {
+    let loopback = MockServer::start().await;
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    let client = |base_url: &str| {
+        ClientBuilder::<Client>::new(None, "ua")
+            .base_url(base_url)
+            .auth(Auth::bearer("bearer-secret"))
+            .middleware(Refuse)
+            .build()
+            .unwrap()
+    };
+    let call = |client: Client, security: &'static [apiforge_runtime::SecurityRequirement]| async move {
+        let request = Request::new(Method::GET, "/thing".into(), security);
+        let error = client.execute::<()>(request).await.unwrap_err();
+        assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
+    };
+    let warnings = || {
+        capture
+            .events
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|event| event.contains("plain http://"))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+
+    // An operation that needs no credential sends none: nothing to warn about.
+    let remote = client("http://api.example.com");
+    call(remote.clone(), &[]).await;
+    assert!(warnings().is_empty(), "{:?}", warnings());
+
+    // Twice with the credential, from the client and a clone: one warning.
+    call(remote.clone(), &[&[&BEARER]]).await;
+    call(remote, &[&[&BEARER]]).await;
+    let warned = warnings();
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    assert!(warned[0].contains("api.example.com"), "{warned:?}");
+    assert!(!warned[0].contains("bearer-secret"), "{warned:?}");
+
+    // Not over https, nor to this machine.
+    call(client("https://api.example.com"), &[&[&BEARER]]).await;
+    call(client(&loopback.uri()), &[&[&BEARER]]).await;
+    call(client("http://localhost:9"), &[&[&BEARER]]).await;
+    assert_eq!(warnings().len(), 1, "{:?}", warnings());
+
+    // Another client warns again.
+    call(client("http://10.1.2.3"), &[&[&BEARER]]).await;
+    assert_eq!(warnings().len(), 2, "{:?}", warnings());
 }

@@ -168,6 +168,15 @@ fn parse(file: &str, contents: &[u8]) -> Result<Value, Diagnostics> {
                 .into()
         })
     } else {
+        if let Some((line, column)) = flow_nesting_beyond(text, MAX_FLOW_NESTING) {
+            return Err(Diagnostic::error(
+                file,
+                None,
+                format!("invalid YAML: flow collections (`[`, `{{`) nest more than {MAX_FLOW_NESTING} deep"),
+            )
+            .at(line, column)
+            .into());
+        }
         serde_yaml::from_str(text).map_err(|error| {
             let message = format!("invalid YAML: {error}");
             let diagnostic = Diagnostic::error(file, None, message);
@@ -177,6 +186,59 @@ fn parse(file: &str, contents: &[u8]) -> Result<Value, Diagnostics> {
             }
         })
     }
+}
+
+/// The YAML parser refuses documents nested deeper than 128 levels, but takes time quadratic
+/// in the flow nesting to get there: deeper flow nesting is refused before it is parsed.
+const MAX_FLOW_NESTING: usize = 128;
+
+/// Where a flow collection opens deeper than `limit` (line and column, from 1), if one does.
+///
+/// A cheap look at the text, not a parse: quoted scalars and comments are skipped, and `[` or
+/// `{` counts only where a flow collection can start (after `:`, `-`, `?`, `,`, another opener,
+/// or first on its line), so brackets inside plain text are not taken for structure.
+fn flow_nesting_beyond(text: &str, limit: usize) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    for (line_index, line) in text.lines().enumerate() {
+        let mut quote: Option<char> = None;
+        let mut previous: Option<char> = None;
+        // Whether `previous` is an opener that counted: only such a bracket starts structure.
+        let mut previous_opened = false;
+        let mut after_space = true;
+        for (column, c) in line.chars().enumerate() {
+            if let Some(open) = quote {
+                if c == open {
+                    quote = None;
+                }
+                previous = Some(c);
+                previous_opened = false;
+                continue;
+            }
+            let mut opened = false;
+            match c {
+                '\'' | '"' => quote = Some(c),
+                '#' if after_space => break,
+                '[' | '{'
+                    if previous_opened
+                        || previous.is_none_or(|p| matches!(p, ':' | '-' | '?' | ',')) =>
+                {
+                    depth += 1;
+                    opened = true;
+                    if depth > limit {
+                        return Some((line_index + 1, column + 1));
+                    }
+                }
+                ']' | '}' if depth > 0 => depth -= 1,
+                _ => {}
+            }
+            after_space = c.is_whitespace();
+            if !after_space {
+                previous = Some(c);
+                previous_opened = opened;
+            }
+        }
+    }
+    None
 }
 
 /// The versions the loader takes.
@@ -232,6 +294,30 @@ fn version(file: &str, value: &Value) -> Result<Version, Diagnostics> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn flow_nesting_deeper_than_the_parser_takes_is_refused_where_it_goes_too_deep() {
+        let deep = format!("a: {}{}\n", "[".repeat(50_000), "]".repeat(50_000));
+        assert_eq!(flow_nesting_beyond(&deep, 128), Some((1, 132)));
+        let error = parse("deep.yaml", deep.as_bytes()).expect_err("refused");
+        assert!(
+            error.to_string().contains("nest more than 128 deep"),
+            "{error}"
+        );
+        assert!(error.to_string().contains("deep.yaml:1:132"), "{error}");
+    }
+
+    #[test]
+    fn brackets_in_text_are_not_structure() {
+        let text = format!(
+            "description: text {} and '{}' # {}\nx: [a, {{b: [c]}}]\n",
+            "[".repeat(300),
+            "{".repeat(300),
+            "[".repeat(300)
+        );
+        assert_eq!(flow_nesting_beyond(&text, 128), None);
+        assert_eq!(flow_nesting_beyond("x: [[[a]]]", 2), Some((1, 6)));
+    }
+
     use super::*;
 
     fn load_error(file: &str, contents: &[u8]) -> Diagnostic {

@@ -484,6 +484,9 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// The longest alias cycle a warning spells out; a longer one is named by one of its aliases.
+const MAX_SPELLED_CYCLE: usize = 64;
+
 /// Aliases that expand to themselves through other aliases only (`A = B`, `B = Vec<A>`), which
 /// Rust cannot express; each with the cycle spelled out.
 fn alias_cycles(types: &[TypeDef]) -> Vec<(usize, String)> {
@@ -504,8 +507,26 @@ fn alias_cycles(types: &[TypeDef]) -> Vec<(usize, String)> {
             _ => Vec::new(),
         })
         .collect();
+    // Only aliases in a cycle (a component of more than one, or one naming itself) are looked
+    // at again, so a long chain of aliases costs one pass, not one per alias.
+    let component = strongly_connected(&aliased);
+    let mut component_size = vec![0usize; types.len()];
+    for &c in &component {
+        component_size[c] += 1;
+    }
     let mut cycles = Vec::new();
     for start in 0..types.len() {
+        let size = component_size[component[start]];
+        if size == 1 && !aliased[start].contains(&start) {
+            continue;
+        }
+        if size > MAX_SPELLED_CYCLE {
+            cycles.push((
+                start,
+                format!("{} and {} other aliases", types[start].ident, size - 1),
+            ));
+            continue;
+        }
         // Depth-first search for a path back to `start`, keeping the path for the message.
         let mut path = vec![start];
         let mut next = vec![0usize];
@@ -516,6 +537,7 @@ fn alias_cycles(types: &[TypeDef]) -> Vec<(usize, String)> {
                     path.pop();
                     next.pop();
                 }
+                Some(&to) if component[to] != component[start] => *edge += 1,
                 Some(&to) => {
                     *edge += 1;
                     if to == start {

@@ -24,6 +24,8 @@
 //!   `float`/`double` pick the number type; decimal strings stay `String` with a doc note.
 //! - **Docs** carry title, description, default, constraints, format notes, read/write-only.
 
+use std::collections::BTreeSet;
+
 use indexmap::IndexMap;
 use openapiv3::{
     AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
@@ -553,11 +555,13 @@ impl<'a> Lowerer<'a> {
                     return None;
                 }
                 let mut parts = ObjectParts::default();
+                let mut collected = BTreeSet::new();
                 let all_objects = members.iter().enumerate().all(|(index, member)| {
                     self.collect_object(
                         member.into(),
                         &pointer.push("allOf").push(index),
                         &mut parts,
+                        &mut collected,
                         0,
                     )
                 });
@@ -585,11 +589,16 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Adds the properties of an `allOf` member to `parts`; `false` if it is not an object.
+    ///
+    /// `collected` holds the schemas already added to `parts`: one reached again through
+    /// another member (a diamond of `allOf`s) adds nothing new, and following it again would
+    /// make the work grow exponentially with the depth.
     fn collect_object(
         &mut self,
         schema: SchemaRef<'a>,
         pointer: &Pointer,
         parts: &mut ObjectParts<'a>,
+        collected: &mut BTreeSet<Pointer>,
         depth: usize,
     ) -> bool {
         if depth > MAX_DEPTH {
@@ -599,6 +608,9 @@ impl<'a> Lowerer<'a> {
         let Some((schema, at)) = self.resolve(schema, pointer) else {
             return false;
         };
+        if !collected.insert(at.clone()) {
+            return true;
+        }
         match shape(schema) {
             Shape::Object {
                 properties,
@@ -619,6 +631,7 @@ impl<'a> Lowerer<'a> {
                         member.into(),
                         &at.push("allOf").push(index),
                         parts,
+                        collected,
                         depth + 1,
                     )
                 });
@@ -1323,6 +1336,16 @@ fn same_schema(a: SchemaRef<'_>, b: SchemaRef<'_>) -> bool {
 
 /// The enum a string or integer schema with listed values is; variant names may come from
 /// `x-enum-varnames` (or `x-enumNames`) when it names every value.
+/// The values in order, each kept the first time its `key` is seen (in n log n: an enum may have
+/// a hundred thousand values).
+fn first_of_each<T, K: Ord>(values: impl IntoIterator<Item = T>, key: impl Fn(&T) -> K) -> Vec<T> {
+    let mut seen = BTreeSet::new();
+    values
+        .into_iter()
+        .filter(|value| seen.insert(key(value)))
+        .collect()
+}
+
 fn enum_of(schema: &Schema) -> Option<EnumDef> {
     let names: Vec<String> = ["x-enum-varnames", "x-enumNames"]
         .iter()
@@ -1338,12 +1361,7 @@ fn enum_of(schema: &Schema) -> Option<EnumDef> {
     let default = schema.schema_data.default.as_ref();
     match shape(schema) {
         Shape::String { values, .. } if !values.is_empty() => {
-            let mut unique: Vec<String> = Vec::new();
-            for value in values {
-                if !unique.contains(&value) {
-                    unique.push(value);
-                }
-            }
+            let unique = first_of_each(values, |value| value.clone());
             Some(enum_def(
                 EnumRepr::String,
                 &unique,
@@ -1352,12 +1370,7 @@ fn enum_of(schema: &Schema) -> Option<EnumDef> {
             ))
         }
         Shape::Integer { values, .. } if !values.is_empty() => {
-            let mut unique: Vec<i64> = Vec::new();
-            for value in values {
-                if !unique.contains(&value) {
-                    unique.push(value);
-                }
-            }
+            let unique = first_of_each(values, |value| *value);
             let values: Vec<String> = unique.iter().map(i64::to_string).collect();
             let default = default.and_then(Value::as_i64).map(|n| n.to_string());
             Some(enum_def(
@@ -1371,13 +1384,13 @@ fn enum_of(schema: &Schema) -> Option<EnumDef> {
             let SchemaKind::Any(any) = &schema.schema_kind else {
                 return None;
             };
-            let mut unique: Vec<&Value> = Vec::new();
-            for value in any.enumeration.iter().filter(|v| !v.is_null()) {
-                if !unique.contains(&value) {
-                    unique.push(value);
-                }
-            }
-            let values: Vec<String> = unique.iter().map(|v| v.to_string()).collect();
+            let values: Vec<String> = first_of_each(
+                any.enumeration
+                    .iter()
+                    .filter(|v| !v.is_null())
+                    .map(Value::to_string),
+                |value| value.clone(),
+            );
             let default = default.map(Value::to_string);
             Some(enum_def(
                 EnumRepr::Mixed,
@@ -2434,7 +2447,7 @@ mod tests {
         assert_eq!(docs("j"), "Exactly 1 item. Items are unique.");
         assert_eq!(
             docs("k"),
-            "At least 2 characters. At most 5 characters. Matches `^a'b$`."
+            "At least 2 characters. At most 5 characters. Matches ``^a`b$``."
         );
         assert_eq!(docs("l"), "Defaults to `x`. Format: `email`. Deprecated.");
     }

@@ -185,3 +185,56 @@ fn two_thousand_operations_generate() {
         .count();
     assert_eq!(modules, 20, "one module per tag");
 }
+
+#[path = "support/pathological.rs"]
+mod pathological;
+
+/// Each shape that once took minutes ends, in a crate or a located error; `cargo xtask bench
+/// --stress` has their times.
+#[test]
+fn pathological_shapes_end() {
+    let generate = |document: &str| {
+        generate("stress.yaml", document.as_bytes(), &settings()).map_err(|d| d.to_string())
+    };
+    let shapes = pathological::shapes();
+    let [diamonds, nested, chain, big] = [0, 1, 2, 3].map(|i| generate(&shapes[i].1));
+    let diamonds = diamonds.expect("diamonds merge");
+    let s0 = diamonds
+        .files
+        .iter()
+        .find(|f| f.path == "src/types/s0.rs")
+        .expect("s0.rs");
+    assert!(s0.contents.contains("pub p0:") && s0.contents.contains("pub p39:"));
+
+    let nested = nested.expect_err("too deep");
+    assert!(nested.contains("nest more than 128 deep"), "{nested}");
+    assert!(nested.contains("stress.yaml:17:144"), "located: {nested}");
+
+    let chain = chain.expect("a long chain of aliases");
+    assert!(chain.files.iter().any(|f| f.path == "src/types/s19999.rs"));
+
+    let big = big.expect("a big enum");
+    let s0 = big
+        .files
+        .iter()
+        .find(|f| f.path == "src/types/s0.rs")
+        .expect("s0.rs");
+    assert!(s0.contents.contains("V99999"), "every value is a variant");
+}
+
+/// `allOf` nested beyond the merge's depth limit is an error at its place, not a hang.
+#[test]
+fn all_of_nesting_is_limited_with_a_located_error() {
+    let error = generate(
+        "stress.yaml",
+        pathological::all_of_diamonds(100).as_bytes(),
+        &settings(),
+    )
+    .expect_err("too deep");
+    let text = error.to_string();
+    assert!(text.contains("allOf nests too deeply"), "{text}");
+    assert!(
+        text.contains("stress.yaml:") && text.contains(" at #/components/schemas/"),
+        "{text}"
+    );
+}

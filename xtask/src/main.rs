@@ -48,14 +48,21 @@ enum Command {
     Test,
     /// Only the new user's walk-through of `test`: install, generate, build, call, package.
     NewUser,
-    /// Speed figures: generation and `cargo check` of big public specs, and the runtime.
+    /// Speed figures: generation and `cargo check` of big public specs, the runtime, and the
+    /// pathological documents.
     Bench {
         /// Only the generation/compile figures.
-        #[arg(long, conflicts_with = "runtime")]
+        #[arg(long, conflicts_with_all = ["runtime", "stress"])]
         codegen: bool,
         /// Only the runtime figures.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "stress")]
         runtime: bool,
+        /// Only the pathological documents' generation times.
+        #[arg(long)]
+        stress: bool,
+        /// The pathological documents in this (release) process; `--stress` runs this.
+        #[arg(long, hide = true)]
+        stress_only: bool,
     },
     /// Generate and clippy-check crates for public specs (slow; not part of `test`).
     Corpus {
@@ -84,8 +91,19 @@ fn main() -> ExitCode {
         Command::Gen { force, .. } => codegen::generate_all(&codegen::project_root(), force),
         Command::Test => test::run(&codegen::project_root()),
         Command::NewUser => adoption::run(&codegen::project_root()),
-        Command::Bench { codegen, runtime } => {
-            bench::run(&codegen::project_root(), !runtime, !codegen)
+        Command::Bench {
+            codegen,
+            runtime,
+            stress,
+            stress_only,
+        } => {
+            let only_one = codegen || runtime || stress || stress_only;
+            bench::run(
+                &codegen::project_root(),
+                codegen || !only_one,
+                runtime || !only_one,
+                stress || stress_only || !only_one,
+            )
         }
         Command::Corpus {
             sample,

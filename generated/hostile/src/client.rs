@@ -33,6 +33,7 @@ impl Client {
     /// A builder whose base URL defaults to ````https://eu\n```\npanic!("variable default");\n```.example.com/v1````.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new(DEFAULT_BASE_URL, USER_AGENT)
+            .security_schemes(crate::security::ALL)
     }
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {

@@ -60,3 +60,7 @@ pub const KEY_PANIC_SCHEME: ::apiforge_runtime::SecurityScheme = ::apiforge_runt
         name: "X-Key",
     },
 };
+
+/// Every scheme above, for the client builder to check credentials against when it
+/// builds (a `;` in a cookie, a line break in a header).
+pub const ALL: &[&::apiforge_runtime::SecurityScheme] = &[&KEY_PANIC_SCHEME];

@@ -16,3 +16,7 @@ pub const BEARER: ::apiforge_runtime::SecurityScheme = ::apiforge_runtime::Secur
         name: "Authorization",
     },
 };
+
+/// Every scheme above, for the client builder to check credentials against when it
+/// builds (a `;` in a cookie, a line break in a header).
+pub const ALL: &[&::apiforge_runtime::SecurityScheme] = &[&BEARER];

@@ -31,6 +31,7 @@ impl Client {
     /// A builder whose base URL defaults to `https://ns-api.com/ns-api/v2`.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new(DEFAULT_BASE_URL, USER_AGENT)
+            .security_schemes(crate::security::ALL)
     }
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {

@@ -11,3 +11,7 @@ pub const BEARER_AUTH: ::apiforge_runtime::SecurityScheme = ::apiforge_runtime::
     name: "BearerAuth",
     kind: ::apiforge_runtime::SchemeKind::HttpBearer,
 };
+
+/// Every scheme above, for the client builder to check credentials against when it
+/// builds (a `;` in a cookie, a line break in a header).
+pub const ALL: &[&::apiforge_runtime::SecurityScheme] = &[&BEARER_AUTH];

@@ -20,6 +20,7 @@ impl Client {
     /// A builder; the spec names no absolute server, so set `base_url` before `build`.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new(DEFAULT_BASE_URL, USER_AGENT)
+            .security_schemes(crate::security::ALL)
     }
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {

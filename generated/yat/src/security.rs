@@ -27,3 +27,7 @@ pub const API_KEY: ::apiforge_runtime::SecurityScheme = ::apiforge_runtime::Secu
         name: "Authorization",
     },
 };
+
+/// Every scheme above, for the client builder to check credentials against when it
+/// builds (a `;` in a cookie, a line break in a header).
+pub const ALL: &[&::apiforge_runtime::SecurityScheme] = &[&JWT, &API_KEY];

@@ -206,6 +206,9 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
             }
         })
     });
+    // Credentials are checked against the schemes when the client is built.
+    let security_schemes = (!api.security_schemes.is_empty())
+        .then(|| quote! { .security_schemes(crate::security::ALL) });
     quote! {
         #[doc = #client_doc]
         #[derive(Clone, Debug)]
@@ -227,7 +230,7 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
 
             #[doc = #builder_doc]
             pub fn builder() -> ClientBuilder {
-                ClientBuilder::new(DEFAULT_BASE_URL, USER_AGENT)
+                ClientBuilder::new(DEFAULT_BASE_URL, USER_AGENT)#security_schemes
             }
 
             /// The base URL requests go to.
@@ -284,6 +287,10 @@ pub(super) fn security_rs(api: &Api) -> TokenStream {
             };
         }
     });
+    let all = api
+        .security_schemes
+        .iter()
+        .map(|scheme| ident(&scheme.const_ident));
     quote! {
         #![doc = " The security schemes the spec declares; operations name the ones they accept."]
         #![doc = ""]
@@ -291,5 +298,9 @@ pub(super) fn security_rs(api: &Api) -> TokenStream {
         #![doc = " `ClientBuilder::scheme_auth(security::NAME.name, ...)`."]
 
         #(#schemes)*
+
+        /// Every scheme above, for the client builder to check credentials against when it
+        /// builds (a `;` in a cookie, a line break in a header).
+        pub const ALL: &[&::apiforge_runtime::SecurityScheme] = &[#(&#all),*];
     }
 }

@@ -291,7 +291,8 @@ impl<'a> Lowerer<'a> {
             return Vec::new();
         };
         let base = Pointer::root().push("components").push("securitySchemes");
-        let mut consts = Scope::new(Case::Snake);
+        // `ALL` lists the schemes for the client builder (upper-cased after settling).
+        let mut consts = Scope::new(Case::Snake).reserve(["all"]);
         let mut schemes = Vec::new();
         for (name, scheme) in &components.security_schemes {
             let pointer = base.push(name);

@@ -34,3 +34,17 @@ fn a_relative_server_needs_a_base_url() {
         "yat names no server"
     );
 }
+
+/// A generated client hands the builder its security schemes, so a credential that could not
+/// be sent as its scheme says (a line break would end the header early and start another) is
+/// refused when the client is built, before any request, without printing it.
+#[test]
+fn a_credential_that_cannot_be_sent_is_refused_when_the_client_is_built() {
+    let refused = netsapiens::Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .auth(netsapiens::Auth::bearer("token\r\nX-Injected: 1"))
+        .build()
+        .expect_err("a line break in a bearer token");
+    let message = format!("{refused} {refused:?}");
+    assert!(!message.contains("X-Injected"), "{message}");
+}

@@ -105,7 +105,7 @@ fn push_text_block(lines: &mut Vec<String>, code: &[String]) {
 
 /// `text` as a Markdown code span on one line: newlines and control characters escaped, and
 /// delimited by more backticks than any run inside it.
-pub(crate) fn code_span(text: &str) -> String {
+pub fn code_span(text: &str) -> String {
     let text = one_line(text);
     let longest_run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest_run + 1);
@@ -120,7 +120,7 @@ pub(crate) fn code_span(text: &str) -> String {
 
 /// Spec text placed inside a sentence (a tag, a server description): on one line, with
 /// Markdown that would become a link or HTML escaped.
-pub(crate) fn inline_text(text: &str) -> String {
+pub fn inline_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in one_line(text).chars() {
         if needs_escape(c) || c == '`' {
@@ -253,7 +253,7 @@ fn needs_escape(c: char) -> bool {
 
 /// `text` made safe to put on one line of a comment: control characters, line and paragraph
 /// separators, and text-direction controls are escaped (`\n`, `\u{202e}`).
-pub(crate) fn one_line(text: &str) -> String {
+pub fn one_line(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if is_hidden_control(c) {

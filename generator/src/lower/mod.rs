@@ -9,7 +9,7 @@
 
 mod config;
 mod derives;
-mod docs;
+pub mod docs;
 mod operation;
 mod schema;
 mod token;

@@ -55,9 +55,10 @@ pub fn doc_lines(text: &str) -> Vec<String> {
         if trimmed.is_empty() || trimmed.starts_with('#') {
             list_item_indent = None;
             lines.push(escaped);
-        } else if let Some(width) = list_marker_width(trimmed) {
-            list_item_indent = Some(width);
-            lines.push(escaped);
+        } else if list_marker_width(trimmed).is_some() {
+            let line = tighten_list_markers(trimmed);
+            list_item_indent = list_marker_width(&line);
+            lines.push(defuse_item_fence(&escape_markdown(&line)));
         } else if let Some(width) = list_item_indent {
             lines.push(format!("{:width$}{escaped}", ""));
         } else {
@@ -160,20 +161,60 @@ fn is_hidden_control(c: char) -> bool {
         || ('\u{2066}'..='\u{2069}').contains(&c)
 }
 
+/// A list item line with one space after each of its leading markers (`- * x` is a list in
+/// a list): more would move the item's text right, and five or more make it an indented code
+/// block, which rustdoc runs; one space says the same in prose.
+fn tighten_list_markers(line: &str) -> String {
+    let marker = list_marker_end(line);
+    let rest = &line[marker..];
+    let text = rest.trim_start_matches(' ');
+    if marker == 0 || text.len() == rest.len() {
+        return line.to_owned();
+    }
+    format!("{} {}", &line[..marker], tighten_list_markers(text))
+}
+
+/// A list item whose text opens a code fence (`- ```rust`) would hold a code block: the
+/// fence's first character is escaped, so the text is prose.
+fn defuse_item_fence(line: &str) -> String {
+    let mut at = 0;
+    loop {
+        let marker = list_marker_end(&line[at..]);
+        if marker == 0 {
+            break;
+        }
+        at += marker;
+        at += line[at..].len() - line[at..].trim_start_matches(' ').len();
+    }
+    if line[at..].starts_with("```") || line[at..].starts_with("~~~") {
+        format!("{}\\{}", &line[..at], &line[at..])
+    } else {
+        line.to_owned()
+    }
+}
+
+/// Where a list marker (`-`, `*`, `+`, `12.`, `3)`) at the start of `line` ends, or 0.
+fn list_marker_end(line: &str) -> usize {
+    if line.starts_with(['-', '*', '+']) {
+        return 1;
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    // CommonMark caps ordered-list numbers at nine digits.
+    let delimited = line[digits..].starts_with(['.', ')']);
+    if (1..=9).contains(&digits) && delimited {
+        digits + 1
+    } else {
+        0
+    }
+}
+
 /// Where a list item's text starts, if the line starts one: the marker (`-`, `*`, `+`, `12.`,
 /// `3)`) and the spaces after it, of which CommonMark counts at most four.
 fn list_marker_width(line: &str) -> Option<usize> {
-    let marker = if line.starts_with(['-', '*', '+']) {
-        1
-    } else {
-        let digits = line.bytes().take_while(u8::is_ascii_digit).count();
-        // CommonMark caps ordered-list numbers at nine digits.
-        let delimited = line[digits..].starts_with(['.', ')']);
-        if !(1..=9).contains(&digits) || !delimited {
-            return None;
-        }
-        digits + 1
-    };
+    let marker = list_marker_end(line);
+    if marker == 0 {
+        return None;
+    }
     let spaces = line[marker..].bytes().take_while(|&b| b == b' ').count();
     match spaces {
         0 => None,
@@ -325,6 +366,16 @@ mod tests {
     }
 
     #[test]
+    fn a_list_item_far_from_its_marker_is_not_code() {
+        // Found by the `docs` fuzz target: eight spaces after `-` made an indented code block.
+        assert_eq!(doc_lines("-\t\tcode();"), ["- code();"]);
+        assert_eq!(doc_lines("12.      code();"), ["12. code();"]);
+        assert_eq!(doc_lines("*\t*\t\tcode();"), ["* * code();"]);
+        assert_eq!(doc_lines("* ~~~rust"), ["* \\~~~rust"]);
+        assert_eq!(doc_lines("- * ```rust"), ["- * \\```rust"]);
+    }
+
+    #[test]
     fn tabs_become_spaces() {
         assert_eq!(
             doc_lines("a\tb\n```\n\tcode\n```"),
@@ -360,8 +411,8 @@ mod tests {
                 "  more of first",
                 "10. tenth",
                 "    more",
-                "*   wide",
-                "    more",
+                "* wide",
+                "  more",
                 "",
                 "after the list"
             ]

@@ -199,7 +199,20 @@ const MAX_FLOW_NESTING: usize = 128;
 /// or first on its line), so brackets inside plain text are not taken for structure.
 fn flow_nesting_beyond(text: &str, limit: usize) -> Option<(usize, usize)> {
     let mut depth = 0usize;
+    // The indentation of the line that opened a block scalar (`key: |`), whose lines (those
+    // indented deeper) are text, whatever brackets they hold.
+    let mut block_scalar: Option<usize> = None;
     for (line_index, line) in text.lines().enumerate() {
+        let indent = line.len() - line.trim_start().len();
+        if let Some(opener) = block_scalar {
+            if line.trim().is_empty() || indent > opener {
+                continue;
+            }
+            block_scalar = None;
+        }
+        if depth == 0 && opens_block_scalar(line) {
+            block_scalar = Some(indent);
+        }
         let mut quote: Option<char> = None;
         let mut previous: Option<char> = None;
         // Whether `previous` is an opener that counted: only such a bracket starts structure.
@@ -239,6 +252,17 @@ fn flow_nesting_beyond(text: &str, limit: usize) -> Option<(usize, usize)> {
         }
     }
     None
+}
+
+/// Whether `line` ends in a block scalar indicator (`|`, `>-`, `|2+`), after any comment.
+fn opens_block_scalar(line: &str) -> bool {
+    let content = match line.find(" #") {
+        Some(at) => &line[..at],
+        None => line,
+    };
+    let last = content.split_whitespace().next_back().unwrap_or("");
+    let mut chars = last.chars();
+    matches!(chars.next(), Some('|' | '>')) && chars.all(|c| matches!(c, '-' | '+' | '1'..='9'))
 }
 
 /// The versions the loader takes.
@@ -316,6 +340,13 @@ mod tests {
         );
         assert_eq!(flow_nesting_beyond(&text, 128), None);
         assert_eq!(flow_nesting_beyond("x: [[[a]]]", 2), Some((1, 6)));
+        // Lines of a block scalar are text, brackets first on the line included.
+        let block = format!("a: |-\n  {}\n  more\nb: [c]\n", "[".repeat(300));
+        assert_eq!(flow_nesting_beyond(&block, 128), None);
+        assert_eq!(
+            flow_nesting_beyond("a: >\n  [[[\nb: [[[x]]]", 2),
+            Some((3, 6))
+        );
     }
 
     use super::*;

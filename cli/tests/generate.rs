@@ -461,6 +461,8 @@ fn refs_stay_inside_their_root() {
         (format!("{}#/Pet", absolute.display()), "absolute"),
         ("../../shared/pet.yaml#/Pet".to_owned(), "climbing"),
         ("./linked/pet.yaml#/Pet".to_owned(), "linked"),
+        // A file that is not there is refused alike: the answer says nothing of what exists.
+        ("../../shared/missing.yaml#/Pet".to_owned(), "missing"),
     ];
     for (reference, case) in cases {
         if case == "linked" && !cfg!(unix) {

@@ -4,7 +4,7 @@
 
 #![no_main]
 
-use apiforge_generator::lower::docs::{code_span, doc_lines, inline_text};
+use apiforge_generator::lower::docs::{code_span, doc_lines, inline_text, line_text};
 use libfuzzer_sys::fuzz_target;
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag};
 
@@ -12,6 +12,9 @@ fuzz_target!(|text: &str| {
     let mut lines = doc_lines(text);
     // Text placed inside sentences stays inside them.
     lines.push(format!("Tagged {} and {}.", code_span(text), inline_text(text)));
+    // And text that starts a line, after a blank one.
+    lines.push(String::new());
+    lines.push(format!("{}.", line_text(text)));
     for line in &lines {
         assert!(
             !line.chars().any(char::is_control),

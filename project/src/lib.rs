@@ -101,8 +101,14 @@ fn generate_located(
     } else {
         ref_roots.to_vec()
     };
+    let cwd = std::env::current_dir().map_err(|e| Error::io(Path::new("."), &e))?;
     let sources = Files {
         base: base.to_path_buf(),
+        named_roots: roots
+            .iter()
+            .map(|root| paths::normalize(&cwd.join(root)))
+            .collect(),
+        cwd,
         // Compared after following links, so a link inside a root cannot lead out of it.
         roots: roots
             .iter()
@@ -142,28 +148,45 @@ fn generate_located(
 /// and remembers which.
 struct Files {
     base: PathBuf,
+    /// The roots with links followed, which every file read must be inside.
     roots: Vec<PathBuf>,
+    /// The roots as named (absolute, not following links), for the check by name.
+    named_roots: Vec<PathBuf>,
+    cwd: PathBuf,
     read: RefCell<Vec<PathBuf>>,
 }
 
 impl Sources for Files {
     fn read(&self, path: &str) -> Result<Vec<u8>, String> {
         let full = self.base.join(path);
+        // What is outside a root by its name alone is refused before the file system is
+        // asked, so the answer does not tell whether such a file exists.
+        let named = paths::normalize(&self.cwd.join(&full));
+        let inside = |roots: &[PathBuf]| roots.iter().any(|root| named.starts_with(root));
+        if !inside(&self.roots) && !inside(&self.named_roots) {
+            return Err(self.refusal());
+        }
         let real = full.canonicalize().map_err(|e| e.to_string())?;
         if !self.roots.iter().any(|root| real.starts_with(root)) {
-            let roots: Vec<String> = self
-                .roots
-                .iter()
-                .map(|root| format!("`{}`", root.display()))
-                .collect();
-            return Err(format!(
-                "refused: it is outside {}, the folders $refs may read (name another with `ref-roots` in apiforge.toml or `--ref-root`)",
-                roots.join(", ")
-            ));
+            return Err(self.refusal());
         }
         let bytes = std::fs::read(&real).map_err(|e| e.to_string())?;
         self.read.borrow_mut().push(full);
         Ok(bytes)
+    }
+}
+
+impl Files {
+    fn refusal(&self) -> String {
+        let roots: Vec<String> = self
+            .roots
+            .iter()
+            .map(|root| format!("`{}`", root.display()))
+            .collect();
+        format!(
+            "refused: it is outside {}, the folders $refs may read (name another with `ref-roots` in apiforge.toml or `--ref-root`)",
+            roots.join(", ")
+        )
     }
 }
 

@@ -51,7 +51,30 @@
 /// A lone
 /// carriage return, a \\u{202e}right-to-left override\\u{202c} and a bell \\u{7}.
 ///
+/// HTML that becomes Markdown:
+///
 /// ```text
+/// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html p").ok(); panic!("html p");
+/// ```
+///
+/// ```text
+///
+/// Intro.
+///
+///     std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html indented").ok(); panic!("html indented");
+///
+/// Intro.
+/// *     std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html list").ok(); panic!("html list");
+///
+/// -      std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html item").ok(); panic!("html item");
+///
+/// - a
+/// ```
+/// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html code").ok(); panic!("html code");
+/// ```text
+///
+/// Costs 5` then <img src=x onerror=alert(1)>
+///
 /// ```
 pub const KEY_PANIC_SCHEME: ::apiforge_runtime::SecurityScheme = ::apiforge_runtime::SecurityScheme {
     name: "key\n```\npanic!(\"scheme\");\n```",

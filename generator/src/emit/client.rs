@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::{doc_attrs, example, ident};
 use crate::ir::{Api, ApiKeyLocation, SchemeKind};
-use crate::lower::{code_span, inline_text};
+use crate::lower::{code_span, inline_text, line_text};
 
 /// `src/lib.rs`.
 pub(super) fn lib_rs(api: &Api) -> TokenStream {
@@ -177,10 +177,7 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
         )];
         if let Some(description) = &server.description {
             docs.push(String::new());
-            docs.push(format!(
-                "{}.",
-                inline_text(description.trim_end_matches('.'))
-            ));
+            docs.push(format!("{}.", line_text(description.trim_end_matches('.'))));
         }
         docs.push(String::new());
         for variable in &server.variables {

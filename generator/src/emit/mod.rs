@@ -111,10 +111,11 @@ fn module_file_name(lib_name: &str) -> String {
     }
 }
 
-/// Keeps every `#[doc]` attribute on one line. Each doc line is its own attribute, so a line
-/// break inside one can only come from spec text that slipped into a sentence; there it could
-/// start a code block rustdoc would run, so it is shown escaped instead. (Lowering already
-/// keeps such text on its line: this is the last line of defence, not the first.)
+/// Keeps every `#[doc]` attribute on one line and free of hidden characters. Each doc line is
+/// its own attribute, so a line break inside one can only come from spec text that slipped
+/// into a sentence, where it could start a code block rustdoc would run; a text-direction
+/// control would not even compile. Both are shown escaped instead. (Lowering already renders
+/// spec text this way: this is the last line of defence, not the first.)
 struct OneLineDocs;
 
 impl syn::visit_mut::VisitMut for OneLineDocs {
@@ -132,7 +133,7 @@ impl syn::visit_mut::VisitMut for OneLineDocs {
         }) = &mut attr.meta
         {
             let value = text.value();
-            if value.contains(['\n', '\r']) {
+            if value.chars().any(crate::lower::docs::is_hidden_control) {
                 *text = syn::LitStr::new(&crate::lower::one_line(&value), text.span());
             }
         }

@@ -199,7 +199,7 @@ const MAX_FLOW_NESTING: usize = 128;
 /// or first on its line), so brackets inside plain text are not taken for structure.
 fn flow_nesting_beyond(text: &str, limit: usize) -> Option<(usize, usize)> {
     let mut depth = 0usize;
-    // The indentation of the line that opened a block scalar (`key: |`), whose lines (those
+    // The indentation of the key that opened a block scalar (`key: |`), whose lines (those
     // indented deeper) are text, whatever brackets they hold.
     let mut block_scalar: Option<usize> = None;
     for (line_index, line) in text.lines().enumerate() {
@@ -210,31 +210,40 @@ fn flow_nesting_beyond(text: &str, limit: usize) -> Option<(usize, usize)> {
             }
             block_scalar = None;
         }
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('#') {
+            continue;
+        }
+        // A key at the left margin cannot be inside a flow collection of valid YAML: whatever
+        // an odd quote or bracket before it left open is closed.
+        if indent == 0 && trimmed.starts_with(|c: char| c.is_alphanumeric() || c == '_') {
+            depth = 0;
+        }
         if depth == 0 && opens_block_scalar(line) {
-            block_scalar = Some(indent);
+            // `- key: |` is a key two columns in.
+            let key = line.len() - line.trim_start_matches([' ', '-']).len();
+            block_scalar = Some(key);
         }
         let mut quote: Option<char> = None;
-        let mut previous: Option<char> = None;
-        // Whether `previous` is an opener that counted: only such a bracket starts structure.
-        let mut previous_opened = false;
+        // Whether a flow collection or a quoted scalar may start here: at the start of the
+        // line, or after an indicator, an opener that counted, a tag (`!!seq`) or an anchor
+        // (`&a`).
+        let mut may_start = true;
+        let mut token_start: Option<char> = None;
         let mut after_space = true;
         for (column, c) in line.chars().enumerate() {
             if let Some(open) = quote {
                 if c == open {
                     quote = None;
                 }
-                previous = Some(c);
-                previous_opened = false;
+                may_start = false;
                 continue;
             }
             let mut opened = false;
             match c {
-                '\'' | '"' => quote = Some(c),
+                '\'' | '"' if may_start => quote = Some(c),
                 '#' if after_space => break,
-                '[' | '{'
-                    if previous_opened
-                        || previous.is_none_or(|p| matches!(p, ':' | '-' | '?' | ',')) =>
-                {
+                '[' | '{' if may_start => {
                     depth += 1;
                     opened = true;
                     if depth > limit {
@@ -244,11 +253,18 @@ fn flow_nesting_beyond(text: &str, limit: usize) -> Option<(usize, usize)> {
                 ']' | '}' if depth > 0 => depth -= 1,
                 _ => {}
             }
-            after_space = c.is_whitespace();
-            if !after_space {
-                previous = Some(c);
-                previous_opened = opened;
+            let space = c.is_whitespace();
+            if after_space && !space {
+                token_start = Some(c);
             }
+            may_start = if space {
+                // After a tag (`!!seq`) or an anchor (`&a`) a collection may still start.
+                may_start || matches!(token_start, Some('!' | '&'))
+            } else {
+                // A comma outside a flow collection is prose, as in `[0, 1)`.
+                opened || matches!(c, ':' | '-' | '?') || (c == ',' && depth > 0)
+            };
+            after_space = space;
         }
     }
     None
@@ -256,6 +272,9 @@ fn flow_nesting_beyond(text: &str, limit: usize) -> Option<(usize, usize)> {
 
 /// Whether `line` ends in a block scalar indicator (`|`, `>-`, `|2+`), after any comment.
 fn opens_block_scalar(line: &str) -> bool {
+    if line.trim_start().starts_with('#') {
+        return false;
+    }
     let content = match line.find(" #") {
         Some(at) => &line[..at],
         None => line,

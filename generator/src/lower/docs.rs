@@ -21,6 +21,9 @@ pub fn doc_lines(text: &str) -> Vec<String> {
         .replace("<br>", "\n")
         .replace("<br/>", "\n")
         .replace("<br />", "\n");
+    // HTML becomes Markdown before lines are classified, so that what is left is what is
+    // looked at: `<p>```rust` is a fence, `<i>     code` a list item.
+    let text = html_to_markdown(&text);
     let mut lines = Vec::new();
     // The open fence (its character and length) and the code lines read so far.
     let mut fence: Option<(char, usize)> = None;
@@ -132,6 +135,21 @@ pub fn inline_text(text: &str) -> String {
     out
 }
 
+/// Spec text that starts a doc line (a server's description): [`inline_text`] that cannot
+/// open a list, a heading, a quote, a fence or indented code there, since one escaped
+/// character or no leading space keeps it prose.
+pub fn line_text(text: &str) -> String {
+    let text = inline_text(text);
+    let text = text.trim_start();
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    let numbered = digits > 0 && text[digits..].starts_with(['.', ')']);
+    if numbered || text.starts_with(['-', '*', '+', '#', '>', '~', '=', '|']) {
+        format!("\\{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
 /// Control characters (but tabs, already spaces) and text-direction controls escaped as
 /// `\u{..}`, which rustdoc shows as written.
 fn escape_controls(line: &str) -> String {
@@ -151,7 +169,7 @@ fn escape_controls(line: &str) -> String {
 
 /// Characters that do not show as themselves: control characters, line and paragraph
 /// separators, and the controls that reorder text (Trojan Source, CVE-2021-42574).
-fn is_hidden_control(c: char) -> bool {
+pub(crate) fn is_hidden_control(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
@@ -165,13 +183,20 @@ fn is_hidden_control(c: char) -> bool {
 /// a list): more would move the item's text right, and five or more make it an indented code
 /// block, which rustdoc runs; one space says the same in prose.
 fn tighten_list_markers(line: &str) -> String {
-    let marker = list_marker_end(line);
-    let rest = &line[marker..];
-    let text = rest.trim_start_matches(' ');
-    if marker == 0 || text.len() == rest.len() {
-        return line.to_owned();
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    loop {
+        let marker = list_marker_end(rest);
+        let after = &rest[marker..];
+        let text = after.trim_start_matches(' ');
+        if marker == 0 || text.len() == after.len() {
+            out.push_str(rest);
+            return out;
+        }
+        out.push_str(&rest[..marker]);
+        out.push(' ');
+        rest = text;
     }
-    format!("{} {}", &line[..marker], tighten_list_markers(text))
 }
 
 /// A list item whose text opens a code fence (`- ```rust`) would hold a code block: the
@@ -225,12 +250,20 @@ fn list_marker_width(line: &str) -> Option<usize> {
 
 /// Escapes one line of prose, leaving `code spans` alone.
 fn escape_markdown(line: &str) -> String {
+    let parts: Vec<&str> = line.split('`').collect();
+    // An odd number of backticks leaves the last one unmatched: what follows it is prose,
+    // and the backtick itself is escaped.
+    let unmatched = parts.len() % 2 == 0;
     let mut out = String::with_capacity(line.len());
-    for (index, part) in line.split('`').enumerate() {
+    for (index, part) in parts.iter().enumerate() {
+        let last = index + 1 == parts.len();
         if index > 0 {
+            if unmatched && last {
+                out.push('\\');
+            }
             out.push('`');
         }
-        if index % 2 == 1 {
+        if index % 2 == 1 && !(unmatched && last) {
             out.push_str(part);
         } else {
             out.push_str(&escape_prose(part));
@@ -239,9 +272,9 @@ fn escape_markdown(line: &str) -> String {
     out
 }
 
-fn escape_prose(text: &str) -> String {
-    let text = text
-        .replace("<code>", "`")
+/// The HTML tags descriptions use for emphasis and code, as Markdown.
+fn html_to_markdown(text: &str) -> String {
+    text.replace("<code>", "`")
         .replace("</code>", "`")
         .replace("<b>", "**")
         .replace("</b>", "**")
@@ -252,9 +285,12 @@ fn escape_prose(text: &str) -> String {
         .replace("<em>", "*")
         .replace("</em>", "*")
         .replace("<p>", "")
-        .replace("</p>", "");
+        .replace("</p>", "")
+}
+
+fn escape_prose(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut rest = text.as_str();
+    let mut rest = text;
     while !rest.is_empty() {
         let url_start = ["https://", "http://"]
             .iter()
@@ -372,7 +408,54 @@ mod tests {
         assert_eq!(doc_lines("12.      code();"), ["12. code();"]);
         assert_eq!(doc_lines("*\t*\t\tcode();"), ["* * code();"]);
         assert_eq!(doc_lines("* ~~~rust"), ["* \\~~~rust"]);
-        assert_eq!(doc_lines("- * ```rust"), ["- * \\```rust"]);
+        assert_eq!(doc_lines("- * ```rust"), ["- * ``\\`rust"]);
+    }
+
+    #[test]
+    fn html_is_markdown_before_blocks_are_found() {
+        for text in [
+            "Intro\n\n<p>```rust\ncode();\n<p>```",
+            "<code>``rust",
+            "Intro.\n\n<p>    code();",
+            "Intro.\n<i>     code();",
+            "- <p>     code();",
+            "- a\n<code>``\ncode();\n<code>``",
+        ] {
+            let lines = doc_lines(text);
+            let runnable = lines.iter().any(|line| {
+                let line = line.trim_start_matches(['-', '*', ' ']);
+                (line.starts_with("```") || line.starts_with("~~~"))
+                    && !line.ends_with("text")
+                    && !line.trim_end_matches('`').is_empty()
+            });
+            assert!(!runnable, "{text:?} gave {lines:?}");
+            assert!(
+                !lines.iter().any(|line| line.starts_with("    ")),
+                "{text:?} gave {lines:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_unmatched_backtick_leaves_the_rest_escaped() {
+        assert_eq!(
+            doc_lines("Costs 5` then <img src=x>"),
+            ["Costs 5\\` then \\<img src=x\\>"]
+        );
+    }
+
+    #[test]
+    fn line_text_first_on_a_line_is_prose() {
+        assert_eq!(line_text("    code();"), "code();");
+        assert_eq!(line_text("1.      code();"), "\\1.      code();");
+        assert_eq!(line_text("- item"), "\\- item");
+        assert_eq!(inline_text("1.0.0"), "1.0.0");
+    }
+
+    #[test]
+    fn deeply_nested_list_markers_do_not_overflow_the_stack() {
+        let lines = doc_lines(&"- ".repeat(100_000));
+        assert_eq!(lines.len(), 1);
     }
 
     #[test]

@@ -26,7 +26,7 @@ use crate::ir::{
 use crate::naming::{Case, Scope};
 use crate::settings::{Layout, Runtime, Settings};
 
-pub(crate) use docs::{code_span, doc_lines, inline_text, one_line};
+pub(crate) use docs::{code_span, doc_lines, inline_text, line_text, one_line};
 
 /// Lowers `doc` (read from `file`) into a crate; warnings come back beside it.
 pub fn lower(

@@ -754,8 +754,8 @@ impl<'a> Lowerer<'a> {
                     docs.push(String::new());
                 }
                 docs.push(format!(
-                    "`{}` is {}.",
-                    discriminator.property_name,
+                    "{} is {}.",
+                    code_span(&discriminator.property_name),
                     values.join(" or ")
                 ));
             }

@@ -46,7 +46,30 @@
 //! A lone
 //! carriage return, a \\u{202e}right-to-left override\\u{202c} and a bell \\u{7}.
 //!
+//! HTML that becomes Markdown:
+//!
 //! ```text
+//! std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html p").ok(); panic!("html p");
+//! ```
+//!
+//! ```text
+//!
+//! Intro.
+//!
+//!     std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html indented").ok(); panic!("html indented");
+//!
+//! Intro.
+//! *     std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html list").ok(); panic!("html list");
+//!
+//! -      std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html item").ok(); panic!("html item");
+//!
+//! - a
+//! ```
+//! std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html code").ok(); panic!("html code");
+//! ```text
+//!
+//! Costs 5` then <img src=x onerror=alert(1)>
+//!
 //! ```
 
 impl crate::Client {
@@ -99,7 +122,30 @@ impl crate::Client {
     /// A lone
     /// carriage return, a \\u{202e}right-to-left override\\u{202c} and a bell \\u{7}.
     ///
+    /// HTML that becomes Markdown:
+    ///
     /// ```text
+    /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html p").ok(); panic!("html p");
+    /// ```
+    ///
+    /// ```text
+    ///
+    /// Intro.
+    ///
+    ///     std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html indented").ok(); panic!("html indented");
+    ///
+    /// Intro.
+    /// *     std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html list").ok(); panic!("html list");
+    ///
+    /// -      std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html item").ok(); panic!("html item");
+    ///
+    /// - a
+    /// ```
+    /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html code").ok(); panic!("html code");
+    /// ```text
+    ///
+    /// Costs 5` then <img src=x onerror=alert(1)>
+    ///
     /// ```
     ///
     /// Sends `GET /pets`.
@@ -166,7 +212,30 @@ impl ListPets<'_> {
     /// A lone
     /// carriage return, a \\u{202e}right-to-left override\\u{202c} and a bell \\u{7}.
     ///
+    /// HTML that becomes Markdown:
+    ///
     /// ```text
+    /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html p").ok(); panic!("html p");
+    /// ```
+    ///
+    /// ```text
+    ///
+    /// Intro.
+    ///
+    ///     std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html indented").ok(); panic!("html indented");
+    ///
+    /// Intro.
+    /// *     std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html list").ok(); panic!("html list");
+    ///
+    /// -      std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html item").ok(); panic!("html item");
+    ///
+    /// - a
+    /// ```
+    /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html code").ok(); panic!("html code");
+    /// ```text
+    ///
+    /// Costs 5` then <img src=x onerror=alert(1)>
+    ///
     /// ```
     pub fn kind_panic_parameter_name(
         mut self,
@@ -223,6 +292,7 @@ impl ListPets<'_> {
                     })
             }
             400 => Err(response.error_json(ListPetsError::BadRequest)),
+            409 => Err(response.error_json(ListPetsError::Conflict)),
             _ => Err(response.unexpected()),
         }
     }
@@ -253,6 +323,10 @@ impl ListPets<'_> {
 
 /// The error responses `ListPets` declares, by status.
 #[derive(Clone, Debug, PartialEq)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "built once per response and moved out at once; boxing would only cost an allocation"
+)]
 pub enum ListPetsError {
     /// 400: Every fence.
     ///
@@ -297,9 +371,101 @@ pub enum ListPetsError {
     /// A lone
     /// carriage return, a \\u{202e}right-to-left override\\u{202c} and a bell \\u{7}.
     ///
+    /// HTML that becomes Markdown:
+    ///
     /// ```text
+    /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html p").ok(); panic!("html p");
+    /// ```
+    ///
+    /// ```text
+    ///
+    /// Intro.
+    ///
+    ///     std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html indented").ok(); panic!("html indented");
+    ///
+    /// Intro.
+    /// *     std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html list").ok(); panic!("html list");
+    ///
+    /// -      std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html item").ok(); panic!("html item");
+    ///
+    /// - a
+    /// ```
+    /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html code").ok(); panic!("html code");
+    /// ```text
+    ///
+    /// Costs 5` then <img src=x onerror=alert(1)>
+    ///
     /// ```
     BadRequest(crate::types::Pet),
+    /// 409: Every fence.
+    ///
+    /// ```text
+    /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "plain").ok(); panic!("plain");
+    /// ```
+    ///
+    /// ```text
+    /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "rust").ok(); panic!("rust");
+    /// ```
+    ///
+    /// ```text
+    /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "edition").ok(); panic!("edition");
+    /// ```
+    ///
+    /// ```text
+    /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "should_panic").ok(); panic!("should_panic");
+    /// ```
+    ///
+    /// ```text
+    /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "tilde").ok(); panic!("tilde");
+    /// ```
+    ///
+    /// ```text
+    /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "tilde rust").ok(); panic!("tilde rust");
+    /// ```
+    ///
+    /// ````text
+    /// ```
+    /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "nested").ok(); panic!("nested");
+    /// ```
+    /// ````
+    ///
+    /// Indented:
+    ///
+    /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "indented").ok(); panic!("indented");
+    ///
+    /// - a list
+    ///
+    /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "list").ok(); panic!("list");
+    ///
+    /// A lone
+    /// carriage return, a \\u{202e}right-to-left override\\u{202c} and a bell \\u{7}.
+    ///
+    /// HTML that becomes Markdown:
+    ///
+    /// ```text
+    /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html p").ok(); panic!("html p");
+    /// ```
+    ///
+    /// ```text
+    ///
+    /// Intro.
+    ///
+    ///     std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html indented").ok(); panic!("html indented");
+    ///
+    /// Intro.
+    /// *     std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html list").ok(); panic!("html list");
+    ///
+    /// -      std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html item").ok(); panic!("html item");
+    ///
+    /// - a
+    /// ```
+    /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html code").ok(); panic!("html code");
+    /// ```text
+    ///
+    /// Costs 5` then <img src=x onerror=alert(1)>
+    ///
+    /// ```
+    Conflict(crate::types::Animal),
 }
 
 /// The headers a successful `ListPets` response declares; each is `None` when the server leaves it out.
@@ -350,7 +516,30 @@ pub struct ListPetsHeaders {
     /// A lone
     /// carriage return, a \\u{202e}right-to-left override\\u{202c} and a bell \\u{7}.
     ///
+    /// HTML that becomes Markdown:
+    ///
     /// ```text
+    /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html p").ok(); panic!("html p");
+    /// ```
+    ///
+    /// ```text
+    ///
+    /// Intro.
+    ///
+    ///     std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html indented").ok(); panic!("html indented");
+    ///
+    /// Intro.
+    /// *     std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html list").ok(); panic!("html list");
+    ///
+    /// -      std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html item").ok(); panic!("html item");
+    ///
+    /// - a
+    /// ```
+    /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html code").ok(); panic!("html code");
+    /// ```text
+    ///
+    /// Costs 5` then <img src=x onerror=alert(1)>
+    ///
     /// ```
     pub x_note_panic_header: Option<String>,
 }

@@ -3,6 +3,18 @@
 
 //! The types the API's schemas describe, one file each.
 
+mod animal;
+
+pub use animal::Animal;
+
+mod cat;
+
+pub use cat::Cat;
+
+mod dog;
+
+pub use dog::Dog;
+
 mod list_pets_kind_panic_parameter_name;
 
 pub use list_pets_kind_panic_parameter_name::ListPetsKindPanicParameterName;

@@ -13,12 +13,15 @@ pub mod emit;
 pub mod ir;
 pub mod load;
 pub mod lower;
+mod media;
 pub mod naming;
+pub mod pointer;
 pub mod position;
 mod settings;
 
-pub use diagnostic::{Diagnostic, Diagnostics, Pointer, Setting, Severity};
+pub use diagnostic::{Diagnostic, Diagnostics, Setting, Severity};
 pub use emit::GeneratedFile;
+pub use pointer::Pointer;
 pub use settings::{Layout, Manifest, RUNTIME_REQUIREMENT, Runtime, Selection, Settings};
 
 /// A generated crate and the warnings met on the way.

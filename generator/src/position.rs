@@ -9,6 +9,7 @@ use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
 use crate::diagnostic::Diagnostic;
+use crate::pointer::escape;
 
 /// Fills in the line and column of every diagnostic about `file` that has a pointer but no
 /// position yet, from the source `text`.
@@ -122,10 +123,6 @@ impl MarkedEventReceiver for Walker<'_> {
             _ => {}
         }
     }
-}
-
-fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
 }
 
 #[cfg(test)]

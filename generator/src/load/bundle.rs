@@ -13,7 +13,8 @@ use serde_json::{Map, Value};
 
 use super::parse;
 use crate::Sources;
-use crate::diagnostic::{Diagnostic, Diagnostics, Pointer};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::pointer::Pointer;
 
 /// How deep a document may nest before bundling gives up on it (parsers already stop at 128).
 const MAX_NESTING: usize = 256;

@@ -12,7 +12,8 @@ mod swagger2;
 use serde_json::Value;
 
 use crate::Sources;
-use crate::diagnostic::{Diagnostic, Diagnostics, Pointer};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::pointer::Pointer;
 
 /// The spec versions this loader accepts, for messages.
 const SUPPORTED: &str = "OpenAPI 3.0.x, OpenAPI 3.1.x, Swagger 2.0";

@@ -15,7 +15,7 @@
 use serde_json::{Map, Value, json};
 
 use super::Note;
-use crate::diagnostic::Pointer;
+use crate::pointer::Pointer;
 
 /// How deep schemas (and callbacks) may nest; deeper input is left as it is, with a note,
 /// rather than recursed into.

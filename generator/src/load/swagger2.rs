@@ -16,7 +16,8 @@
 use serde_json::{Map, Value, json};
 
 use super::Note;
-use crate::diagnostic::Pointer;
+use crate::media::MediaKind;
+use crate::pointer::{Pointer, unescape};
 
 /// How deep schemas may nest; deeper input is refused rather than recursed into.
 const MAX_DEPTH: usize = 128;
@@ -720,7 +721,7 @@ impl<'a> Upgrader<'a> {
             .unwrap_or_default()
             .iter()
             .map(String::as_str)
-            .filter(|media_type| is_form(media_type))
+            .filter(|media_type| MediaKind::of(media_type).is_form())
             .collect();
         if media_types.is_empty() {
             media_types.push(if has_file {
@@ -1016,17 +1017,6 @@ impl<'a> Upgrader<'a> {
     }
 }
 
-/// Whether a media type is one a form body is sent as.
-fn is_form(media_type: &str) -> bool {
-    let essence = media_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/x-www-form-urlencoded" || essence.starts_with("multipart/")
-}
-
 /// A local `$ref` into `definitions`, `parameters` or `responses`, pointed at the component
 /// it became; any other reference as it is.
 fn rewrite_ref(reference: &str) -> String {
@@ -1038,11 +1028,6 @@ fn rewrite_ref(reference: &str) -> String {
                 .map(|rest| format!("{to}{rest}"))
         })
         .unwrap_or_else(|| reference.to_owned())
-}
-
-/// One JSON pointer segment, unescaped.
-fn unescape(segment: &str) -> String {
-    segment.replace("~1", "/").replace("~0", "~")
 }
 
 #[cfg(test)]

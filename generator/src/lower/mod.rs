@@ -18,12 +18,13 @@ use std::collections::BTreeMap;
 
 use openapiv3::{OpenAPI, ReferenceOr};
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Pointer, Setting, Severity};
+use crate::diagnostic::{Diagnostic, Diagnostics, Setting, Severity};
 use crate::ir::{
     Api, ApiKeyLocation, Dependencies, EnumRepr, OperationModule, RustPaths, SchemeKind,
     SecurityScheme, Server, ServerVariable, Tagging, TypeDef, TypeId, TypeKind, TypeRef,
 };
 use crate::naming::{Case, Scope};
+use crate::pointer::Pointer;
 use crate::settings::{Layout, Runtime, Settings};
 
 pub(crate) use docs::{code_span, doc_lines, inline_text, line_text, one_line};

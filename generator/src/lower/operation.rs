@@ -8,13 +8,15 @@ use openapiv3::{
 use super::docs::{code_span, doc_lines};
 use super::schema::SchemaRef;
 use super::{Lowerer, RESERVED_TYPE_NAMES, config};
-use crate::diagnostic::{Diagnostic, Pointer};
+use crate::diagnostic::Diagnostic;
 use crate::ir::{
     Body, Encoding, EncodingKind, HttpMethod, Operation, Outcome, Param, ParamLocation, PathPart,
     QueryStyle, ResponseBody, ResponseCase, ResponseEnum, ResponseHeader, ResponseHeaders,
     ResponseVariant, SecurityScheme, StatusMatch, TypeKind, TypeRef,
 };
+use crate::media::MediaKind;
 use crate::naming::{self, Case, Scope};
+use crate::pointer::Pointer;
 
 /// Builder methods and fields every operation has; parameters must not take these names.
 const BUILDER_METHODS: &[&str] = &[
@@ -29,33 +31,6 @@ const BUILDER_METHODS: &[&str] = &[
 
 /// Operation extensions that mark an operation safe to send more than once.
 const RETRY_SAFE_EXTENSIONS: &[&str] = &["x-apiforge-retry-safe", "x-idempotent"];
-
-/// How a media type is handled.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum MediaKind {
-    Json,
-    FormUrlEncoded,
-    Multipart,
-    Text,
-    Binary,
-}
-
-fn media_kind(media_type: &str) -> MediaKind {
-    let essence = media_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    match essence.as_str() {
-        "application/json" | "text/json" | "*/*" | "application/*" => MediaKind::Json,
-        "application/x-www-form-urlencoded" => MediaKind::FormUrlEncoded,
-        e if e.ends_with("+json") => MediaKind::Json,
-        e if e.starts_with("multipart/") => MediaKind::Multipart,
-        e if e.starts_with("text/") || e.ends_with("xml") => MediaKind::Text,
-        _ => MediaKind::Binary,
-    }
-}
 
 /// A form property that is a file part.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -419,7 +394,7 @@ impl<'a> Lowerer<'a> {
             .content
             .keys()
             .map(|media_type| {
-                let kind = match media_kind(media_type) {
+                let kind = match MediaKind::of(media_type) {
                     MediaKind::Json => EncodingKind::Json,
                     MediaKind::FormUrlEncoded => EncodingKind::FormUrlEncoded,
                     MediaKind::Multipart => EncodingKind::Multipart,
@@ -928,12 +903,12 @@ impl<'a> Lowerer<'a> {
         let content = &response.content;
         let chosen = content
             .iter()
-            .find(|(media_type, _)| media_kind(media_type) == MediaKind::Json)
+            .find(|(media_type, _)| MediaKind::of(media_type) == MediaKind::Json)
             .or_else(|| content.iter().next());
         let Some((media_type, media)) = chosen else {
             return ResponseBody::Empty;
         };
-        match media_kind(media_type) {
+        match MediaKind::of(media_type) {
             MediaKind::Json => match &media.schema {
                 Some(schema) => {
                     let at = pointer.push("content").push(media_type).push("schema");

@@ -35,12 +35,13 @@ use serde_json::Value;
 
 use super::Lowerer;
 use super::docs::{code_span, doc_lines};
-use crate::diagnostic::{Diagnostic, Pointer};
+use crate::diagnostic::Diagnostic;
 use crate::ir::{
     DefaultValue, EnumDef, EnumRepr, EnumVariant, Field, FieldCodec, StructDef, Tagging, TypeDef,
     TypeId, TypeKind, TypeRef, UnionDef, UnionVariant,
 };
 use crate::naming::{self, Case, Scope};
+use crate::pointer::{Pointer, unescape};
 
 /// A schema or a reference to one, whichever box the `openapiv3` model put it in.
 #[derive(Clone, Copy)]
@@ -1765,11 +1766,6 @@ pub(crate) fn make_optional(ty: TypeRef) -> TypeRef {
 
 fn wrap_nullable(ty: TypeRef, nullable: bool) -> TypeRef {
     if nullable { make_optional(ty) } else { ty }
-}
-
-/// Undoes JSON-pointer escaping in a `$ref` segment.
-fn unescape(segment: &str) -> String {
-    segment.replace("~1", "/").replace("~0", "~")
 }
 
 #[cfg(test)]

@@ -3,6 +3,8 @@
 //! `config` checks the caller's settings and selects operations, `schema` turns schemas into
 //! types, `operation` turns operations into methods, `docs` turns spec text into doc lines,
 //! `derives` decides each type's derives, `token` finds the operation that hands out tokens.
+//! `resolve` follows `$ref`s to components of every kind, and `passes` runs over all types
+//! once they are lowered.
 //! This module holds the shared context, lowers what belongs to the whole API (servers,
 //! security schemes, tags), and finishes with the crate-wide passes: settling type names,
 //! boxing recursive fields, derives, sorting, and the token flow.
@@ -11,6 +13,8 @@ mod config;
 mod derives;
 pub mod docs;
 mod operation;
+mod passes;
+mod resolve;
 mod schema;
 mod token;
 
@@ -21,7 +25,7 @@ use openapiv3::{OpenAPI, ReferenceOr};
 use crate::diagnostic::{Diagnostic, Diagnostics, Setting, Severity};
 use crate::ir::{
     Api, ApiKeyLocation, Dependencies, EnumRepr, OperationModule, RustPaths, SchemeKind,
-    SecurityScheme, Server, ServerVariable, Tagging, TypeDef, TypeId, TypeKind, TypeRef,
+    SecurityScheme, Server, ServerVariable, Tagging, TypeId, TypeKind, TypeRef,
 };
 use crate::naming::{Case, Scope};
 use crate::pointer::Pointer;
@@ -100,7 +104,7 @@ pub(crate) struct Lowerer<'a> {
     /// The caller's settings, already checked against the document.
     pub(crate) settings: &'a Settings,
     pub(crate) diagnostics: Vec<Diagnostic>,
-    /// Every named type so far; names are wishes until [`Lowerer::settle_types`].
+    /// Every named type so far; names are wishes until [`Lowerer::finish_types`].
     pub(crate) types: Vec<PendingType>,
     /// Component schema name to its type; replaced schemas have none.
     pub(crate) components: BTreeMap<String, TypeId>,
@@ -404,77 +408,6 @@ impl<'a> Lowerer<'a> {
         modules
     }
 
-    /// Settles type names, boxes recursive fields, sorts types by name, and rewrites every
-    /// type reference in `api` to the sorted order.
-    fn finish_types(&mut self, api: &mut Api) {
-        let mut order: Vec<usize> = (0..self.types.len()).collect();
-        order.sort_by(|&a, &b| {
-            let (a, b) = (&self.types[a], &self.types[b]);
-            (a.rank, &a.origin).cmp(&(b.rank, &b.origin))
-        });
-        let mut scope = Scope::new(Case::Pascal).reserve(RESERVED_TYPE_NAMES.iter().copied());
-        for &index in &order {
-            scope.add(&self.types[index].wanted);
-        }
-        let mut names = vec![String::new(); self.types.len()];
-        for (&index, name) in order.iter().zip(scope.settle()) {
-            names[index] = name;
-        }
-
-        let mut types: Vec<TypeDef> = self
-            .types
-            .drain(..)
-            .zip(names)
-            .map(|(pending, ident)| TypeDef {
-                module: String::new(),
-                ident,
-                origin: pending.origin.to_string(),
-                docs: pending.docs,
-                kind: pending.kind.unwrap_or(TypeKind::Alias(TypeRef::Json)),
-                derives: Vec::new(),
-            })
-            .collect();
-        for (index, cycle) in alias_cycles(&types) {
-            let pointer = self.types_origin(&types[index]);
-            self.warning(
-                &pointer,
-                format!("`$ref` aliases form a cycle ({cycle}); falls back to serde_json::Value"),
-            );
-            types[index].kind = TypeKind::Alias(TypeRef::Json);
-        }
-        box_recursive_fields(&mut types);
-        schema::mark_large_unions(&mut types);
-        derives::set_derives(&mut types, &mut api.modules, &self.settings.extra_derives);
-        let mut modules = Scope::new(Case::Snake)
-            .file_names()
-            .reserve(["mod", "types"]);
-        for def in &types {
-            modules.add(&def.ident);
-        }
-        for (def, module) in types.iter_mut().zip(modules.settle()) {
-            def.module = module;
-        }
-
-        let mut sorted: Vec<usize> = (0..types.len()).collect();
-        sorted.sort_by(|&a, &b| types[a].ident.cmp(&types[b].ident));
-        let mut new_id = vec![0; types.len()];
-        for (new, &old) in sorted.iter().enumerate() {
-            new_id[old] = new;
-        }
-        let mut slots: Vec<Option<TypeDef>> = types.into_iter().map(Some).collect();
-        api.types = sorted.iter().filter_map(|&old| slots[old].take()).collect();
-        api.visit_type_refs_mut(&mut |ty| {
-            if let TypeRef::Named(id) = ty {
-                *id = TypeId(new_id[id.0]);
-            }
-        });
-    }
-
-    /// The pointer a finished type came from (its `origin`, kept as text in the IR).
-    fn types_origin(&self, def: &TypeDef) -> Pointer {
-        Pointer::from_fragment(&def.origin).unwrap_or_default()
-    }
-
     pub(crate) fn error(&mut self, pointer: &Pointer, message: impl Into<String>) {
         self.diagnostics
             .push(Diagnostic::error(self.file, Some(pointer), message));
@@ -483,220 +416,5 @@ impl<'a> Lowerer<'a> {
     pub(crate) fn warning(&mut self, pointer: &Pointer, message: impl Into<String>) {
         self.diagnostics
             .push(Diagnostic::warning(self.file, pointer, message));
-    }
-}
-
-/// The longest alias cycle a warning spells out; a longer one is named by one of its aliases.
-const MAX_SPELLED_CYCLE: usize = 64;
-
-/// Aliases that expand to themselves through other aliases only (`A = B`, `B = Vec<A>`), which
-/// Rust cannot express; each with the cycle spelled out.
-fn alias_cycles(types: &[TypeDef]) -> Vec<(usize, String)> {
-    let aliased: Vec<Vec<usize>> = types
-        .iter()
-        .map(|def| match &def.kind {
-            TypeKind::Alias(ty) => {
-                let mut named = Vec::new();
-                let mut ty = ty.clone();
-                ty.visit_mut(&mut |t| {
-                    if let TypeRef::Named(id) = t {
-                        named.push(id.0);
-                    }
-                });
-                named.retain(|&id| matches!(types[id].kind, TypeKind::Alias(_)));
-                named
-            }
-            _ => Vec::new(),
-        })
-        .collect();
-    // Only aliases in a cycle (a component of more than one, or one naming itself) are looked
-    // at again, so a long chain of aliases costs one pass, not one per alias.
-    let component = strongly_connected(&aliased);
-    let mut component_size = vec![0usize; types.len()];
-    for &c in &component {
-        component_size[c] += 1;
-    }
-    let mut cycles = Vec::new();
-    for start in 0..types.len() {
-        let size = component_size[component[start]];
-        if size == 1 && !aliased[start].contains(&start) {
-            continue;
-        }
-        if size > MAX_SPELLED_CYCLE {
-            cycles.push((
-                start,
-                format!("{} and {} other aliases", types[start].ident, size - 1),
-            ));
-            continue;
-        }
-        // Depth-first search for a path back to `start`, keeping the path for the message.
-        let mut path = vec![start];
-        let mut next = vec![0usize];
-        let mut seen = vec![false; types.len()];
-        while let (Some(&at), Some(edge)) = (path.last(), next.last_mut()) {
-            match aliased[at].get(*edge) {
-                None => {
-                    path.pop();
-                    next.pop();
-                }
-                Some(&to) if component[to] != component[start] => *edge += 1,
-                Some(&to) => {
-                    *edge += 1;
-                    if to == start {
-                        let names: Vec<&str> = path
-                            .iter()
-                            .chain([&start])
-                            .map(|&i| types[i].ident.as_str())
-                            .collect();
-                        cycles.push((start, names.join(" → ")));
-                        break;
-                    }
-                    if !std::mem::replace(&mut seen[to], true) {
-                        path.push(to);
-                        next.push(0);
-                    }
-                }
-            }
-        }
-    }
-    cycles
-}
-
-/// Wraps in `Box` what a type contains itself through without indirection, so that every
-/// type has a size: first every struct field on such a cycle (directly, through `Option`, or
-/// through other structs, unions and aliases); then every union variant on a cycle that is
-/// left (one through unions and aliases only). `Vec`, maps and `Box` are indirection already.
-fn box_recursive_fields(types: &mut [TypeDef]) {
-    box_on_cycles(types, |kind| matches!(kind, TypeKind::Struct(_)));
-    box_on_cycles(types, |kind| matches!(kind, TypeKind::Union(_)));
-}
-
-/// Boxes the fields or variants, of the types `boxable` picks, through which their type
-/// reaches itself.
-fn box_on_cycles(types: &mut [TypeDef], boxable: impl Fn(&TypeKind) -> bool) {
-    let contains: Vec<Vec<usize>> = types
-        .iter()
-        .map(|def| {
-            let mut direct = Vec::new();
-            slots(&def.kind)
-                .into_iter()
-                .for_each(|ty| direct_named(ty, &mut direct));
-            direct
-        })
-        .collect();
-    // A slot's type reaches its owner again exactly when the two share a strongly
-    // connected component of the containment graph.
-    let component = strongly_connected(&contains);
-    let recursive: Vec<Vec<bool>> = types
-        .iter()
-        .enumerate()
-        .map(|(owner, def)| {
-            if !boxable(&def.kind) {
-                return Vec::new();
-            }
-            slots(&def.kind)
-                .into_iter()
-                .map(|ty| {
-                    let mut direct = Vec::new();
-                    direct_named(ty, &mut direct);
-                    direct
-                        .iter()
-                        .any(|&target| component[target] == component[owner])
-                })
-                .collect()
-        })
-        .collect();
-    for (def, recursive) in types.iter_mut().zip(recursive) {
-        let slots: Vec<&mut TypeRef> = match &mut def.kind {
-            TypeKind::Struct(s) => s.fields.iter_mut().map(|f| &mut f.ty).collect(),
-            TypeKind::Union(u) => u.variants.iter_mut().map(|v| &mut v.ty).collect(),
-            TypeKind::Alias(_) | TypeKind::Enum(_) => Vec::new(),
-        };
-        for (ty, _) in slots.into_iter().zip(recursive).filter(|(_, r)| *r) {
-            *ty = boxed_type(std::mem::replace(ty, TypeRef::Unit));
-        }
-    }
-}
-
-/// The strongly connected component of each node of `edges` (Tarjan's algorithm, without
-/// recursion, so that deep type graphs cannot overflow the stack).
-fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
-    const UNSEEN: usize = usize::MAX;
-    let count = edges.len();
-    let mut index = vec![UNSEEN; count];
-    let mut low = vec![0; count];
-    let mut on_stack = vec![false; count];
-    let mut component = vec![UNSEEN; count];
-    let mut stack = Vec::new();
-    let mut next_index = 0;
-    let mut next_component = 0;
-    for root in 0..count {
-        if index[root] != UNSEEN {
-            continue;
-        }
-        // (node, how many of its edges are done)
-        let mut work = vec![(root, 0)];
-        index[root] = next_index;
-        low[root] = next_index;
-        next_index += 1;
-        stack.push(root);
-        on_stack[root] = true;
-        while let Some(&mut (node, ref mut done)) = work.last_mut() {
-            if let Some(&next) = edges[node].get(*done) {
-                *done += 1;
-                if index[next] == UNSEEN {
-                    index[next] = next_index;
-                    low[next] = next_index;
-                    next_index += 1;
-                    stack.push(next);
-                    on_stack[next] = true;
-                    work.push((next, 0));
-                } else if on_stack[next] {
-                    low[node] = low[node].min(index[next]);
-                }
-                continue;
-            }
-            work.pop();
-            if let Some(&(parent, _)) = work.last() {
-                low[parent] = low[parent].min(low[node]);
-            }
-            if low[node] == index[node] {
-                while let Some(member) = stack.pop() {
-                    on_stack[member] = false;
-                    component[member] = next_component;
-                    if member == node {
-                        break;
-                    }
-                }
-                next_component += 1;
-            }
-        }
-    }
-    component
-}
-
-/// The type references a type holds: its fields, its variants, or what it aliases.
-fn slots(kind: &TypeKind) -> Vec<&TypeRef> {
-    match kind {
-        TypeKind::Struct(s) => s.fields.iter().map(|f| &f.ty).collect(),
-        TypeKind::Union(u) => u.variants.iter().map(|v| &v.ty).collect(),
-        TypeKind::Alias(ty) => vec![ty],
-        TypeKind::Enum(_) => Vec::new(),
-    }
-}
-
-/// The named types `ty` holds inline (not behind a `Vec`, map or `Box`).
-fn direct_named(ty: &TypeRef, out: &mut Vec<usize>) {
-    match ty {
-        TypeRef::Named(id) => out.push(id.0),
-        TypeRef::Option(inner) => direct_named(inner, out),
-        _ => {}
-    }
-}
-
-fn boxed_type(ty: TypeRef) -> TypeRef {
-    match ty {
-        TypeRef::Option(inner) => TypeRef::Option(Box::new(boxed_type(*inner))),
-        ty => TypeRef::Boxed(Box::new(ty)),
     }
 }

@@ -1,0 +1,478 @@
+//! `oneOf`/`anyOf` to unions: variant names, discriminators and their tags, and the
+//! shortcuts (a union of string enums is one enum).
+
+use openapiv3::{ReferenceOr, Schema};
+
+use super::enums::enum_def;
+use super::shape::{Shape, is_null_member, shape};
+use super::{Lowerer, SchemaRef};
+use crate::ir::{EnumRepr, Tagging, TypeKind, TypeRef, UnionDef, UnionVariant};
+use crate::lower::docs::code_span;
+use crate::lower::resolve::{MAX_DEPTH, component_name};
+use crate::naming::{self, Case, Scope};
+use crate::pointer::Pointer;
+
+impl<'a> Lowerer<'a> {
+    /// A union over the members of a `oneOf`/`anyOf`; `None` when fewer than two members
+    /// are left once `null` is taken out (the schema is then that member, or anything).
+    pub(super) fn union_kind(
+        &mut self,
+        schema: &'a Schema,
+        members: &'a [ReferenceOr<Schema>],
+        keyword: &'static str,
+        pointer: &Pointer,
+        name: &str,
+    ) -> Option<TypeKind> {
+        let members: Vec<(usize, &'a ReferenceOr<Schema>)> = members
+            .iter()
+            .enumerate()
+            .filter(|(_, member)| !is_null_member(member))
+            .collect();
+        if members.len() < 2 {
+            return None;
+        }
+        if let Some(values) = self.string_enum_members(&members) {
+            let names = Vec::new();
+            return Some(TypeKind::Enum(enum_def(
+                EnumRepr::String,
+                &values,
+                &names,
+                None,
+            )));
+        }
+        let at = pointer.push(keyword);
+        let discriminator = schema.schema_data.discriminator.as_ref();
+        let tagged = match discriminator {
+            Some(_)
+                if members
+                    .iter()
+                    .all(|(_, m)| matches!(m, ReferenceOr::Reference { .. })) =>
+            {
+                discriminator
+            }
+            Some(_) => {
+                self.warning(
+                    &pointer.push("discriminator"),
+                    format!("a discriminator needs every {keyword} member to be a $ref; the union is decoded untagged, trying members in order"),
+                );
+                None
+            }
+            None => None,
+        };
+
+        let mut scope = Scope::new(Case::Pascal);
+        for (_, member) in &members {
+            let wanted = self.member_name(member);
+            scope.add(&wanted);
+        }
+        let unknown = tagged.map(|_| scope.add_wanted("", "Unknown".to_owned()));
+        let mut idents = scope.settle();
+        let unknown_ident = unknown.map(|index| idents.remove(index));
+
+        let tags = match tagged {
+            Some(discriminator) => self.discriminator_tags(discriminator, &members, pointer),
+            None => vec![Vec::new(); members.len()],
+        };
+        let mut variants = Vec::with_capacity(members.len());
+        for (((index, member), ident), tags) in members.iter().zip(idents).zip(tags) {
+            let member_at = at.push(*index);
+            let ty = self.type_of((*member).into(), &member_at, &format!("{name}{ident}"));
+            let mut docs = Vec::new();
+            if let (ReferenceOr::Item(member), false) = (member, matches!(ty, TypeRef::Named(_))) {
+                // The title, if any, is the variant's name already.
+                docs = self.docs_of(member, false);
+            }
+            let insert_tag = match tagged {
+                Some(discriminator) => {
+                    !self.declares_property((*member).into(), &discriminator.property_name, 0)
+                }
+                None => false,
+            };
+            if let Some(discriminator) = tagged {
+                let values: Vec<String> = tags.iter().map(|tag| code_span(tag)).collect();
+                if !docs.is_empty() {
+                    docs.push(String::new());
+                }
+                docs.push(format!(
+                    "{} is {}.",
+                    code_span(&discriminator.property_name),
+                    values.join(" or ")
+                ));
+            }
+            variants.push(UnionVariant {
+                ident,
+                ty,
+                tags,
+                insert_tag,
+                from_impl: false,
+                docs,
+            });
+        }
+        for index in 0..variants.len() {
+            let ty = &variants[index].ty;
+            variants[index].from_impl = variants.iter().filter(|v| &v.ty == ty).count() == 1;
+        }
+        let tagging = match (tagged, unknown_ident) {
+            (Some(discriminator), Some(unknown_ident)) => Tagging::Discriminator {
+                property: discriminator.property_name.clone(),
+                unknown_ident,
+            },
+            _ => Tagging::Untagged,
+        };
+        Some(TypeKind::Union(UnionDef {
+            variants,
+            tagging,
+            large_variants: false,
+        }))
+    }
+
+    /// The values of a union whose members are all inline string enums: one enum of them all.
+    fn string_enum_members(
+        &self,
+        members: &[(usize, &'a ReferenceOr<Schema>)],
+    ) -> Option<Vec<String>> {
+        let mut values: Vec<String> = Vec::new();
+        for (_, member) in members {
+            let ReferenceOr::Item(member) = member else {
+                return None;
+            };
+            match shape(member) {
+                Shape::String {
+                    format: None,
+                    values: listed,
+                } if !listed.is_empty() => {
+                    for value in listed {
+                        if !values.contains(&value) {
+                            values.push(value);
+                        }
+                    }
+                }
+                _ => return None,
+            }
+        }
+        Some(values)
+    }
+
+    /// The name a union member's variant wants: the schema name of a `$ref`, else the
+    /// member's title, else its kind.
+    fn member_name(&self, member: &ReferenceOr<Schema>) -> String {
+        let schema = match member {
+            ReferenceOr::Reference { reference } => {
+                return component_name::<Schema>(reference).unwrap_or_else(|| "Variant".to_owned());
+            }
+            ReferenceOr::Item(schema) => schema,
+        };
+        if let Some(title) = &schema.schema_data.title {
+            if !naming::words(title).is_empty() {
+                return title.clone();
+            }
+        }
+        match shape(schema) {
+            Shape::String {
+                format: Some("date-time"),
+                ..
+            } => "DateTime",
+            Shape::String {
+                format: Some("date"),
+                ..
+            } => "Date",
+            Shape::String {
+                format: Some("uuid"),
+                ..
+            } => "Uuid",
+            Shape::String { .. } => "String",
+            Shape::Integer { .. } => "Integer",
+            Shape::Number(_) => "Number",
+            Shape::Boolean => "Boolean",
+            Shape::Array(_) => "Array",
+            Shape::Object { properties, .. } if properties.is_empty() => "Map",
+            Shape::Object { .. } | Shape::AllOf { .. } => "Object",
+            Shape::OneOf(..) => "Union",
+            Shape::MixedEnum | Shape::Null | Shape::Not | Shape::Any => "Value",
+        }
+        .to_owned()
+    }
+
+    /// The tags of each member of a discriminated union: the `mapping` keys that name it, in
+    /// mapping order, else its schema name (the implicit mapping).
+    fn discriminator_tags(
+        &mut self,
+        discriminator: &'a openapiv3::Discriminator,
+        members: &[(usize, &'a ReferenceOr<Schema>)],
+        pointer: &Pointer,
+    ) -> Vec<Vec<String>> {
+        let schema_name = |member: &ReferenceOr<Schema>| match member {
+            ReferenceOr::Reference { reference } => component_name::<Schema>(reference),
+            ReferenceOr::Item(_) => None,
+        };
+        let names: Vec<Option<String>> = members.iter().map(|(_, m)| schema_name(m)).collect();
+        let mut tags = vec![Vec::new(); members.len()];
+        let mut taken: Vec<String> = Vec::new();
+        for (tag, target) in &discriminator.mapping {
+            let target_name = component_name::<Schema>(target).unwrap_or_else(|| target.clone());
+            match names
+                .iter()
+                .position(|name| name.as_deref() == Some(target_name.as_str()))
+            {
+                Some(index) => {
+                    tags[index].push(tag.clone());
+                    taken.push(tag.clone());
+                }
+                None => self.warning(
+                    &pointer.push("discriminator").push("mapping").push(tag),
+                    format!("discriminator mapping `{tag}` names `{target}`, which is not a member of the union; ignored"),
+                ),
+            }
+        }
+        for (member_tags, name) in tags.iter_mut().zip(&names) {
+            if let (true, Some(name)) = (member_tags.is_empty(), name) {
+                if taken.contains(name) {
+                    self.warning(
+                        &pointer.push("discriminator"),
+                        format!("the implicit discriminator value `{name}` is mapped to another member; that mapping wins"),
+                    );
+                } else {
+                    member_tags.push(name.clone());
+                    taken.push(name.clone());
+                }
+            }
+        }
+        tags
+    }
+
+    /// Whether an object schema declares `property` (so a union's variant carries its own
+    /// tag). Non-objects count as declaring it: there is nowhere to add a tag.
+    fn declares_property(&self, schema: SchemaRef<'a>, property: &str, depth: usize) -> bool {
+        let Some(schema) = self.peek(schema) else {
+            return true;
+        };
+        if depth > MAX_DEPTH {
+            return true;
+        }
+        match shape(schema) {
+            Shape::Object { properties, .. } => properties.contains_key(property),
+            Shape::AllOf { members, own } => {
+                own.is_some_and(|own| own.properties.contains_key(property))
+                    || members
+                        .iter()
+                        .any(|member| self.declares_property(member.into(), property, depth + 1))
+            }
+            _ => true,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{FieldCodec, Tagging, TypeKind, TypeRef};
+    use crate::lower::schema::testing::{
+        api, def, emitted, field, lowered, named, option, union_of,
+    };
+
+    const PETS: &str = r##"
+        Pet:
+          oneOf:
+            - $ref: "#/components/schemas/Cat"
+            - $ref: "#/components/schemas/Dog"
+            - $ref: "#/components/schemas/Lizard"
+          discriminator:
+            propertyName: petType
+            mapping:
+              dog: "#/components/schemas/Dog"
+              cat: Cat
+              doggo: "#/components/schemas/Dog"
+        Cat:
+          type: object
+          required: [petType]
+          properties:
+            petType: {type: string}
+        Dog:
+          allOf:
+            - type: object
+              properties:
+                petType: {type: string}
+            - type: object
+              properties:
+                bark: {type: boolean}
+        Lizard:
+          type: object
+          properties:
+            scales: {type: integer}
+    "##;
+
+    #[test]
+    fn discriminated_unions_use_the_mapping_then_schema_names() {
+        let api = api(PETS);
+        let pet = union_of(&api, "Pet");
+        assert_eq!(
+            pet.tagging,
+            Tagging::Discriminator {
+                property: "petType".to_owned(),
+                unknown_ident: "Unknown".to_owned(),
+            }
+        );
+        let summary: Vec<(&str, Vec<&str>, bool)> = pet
+            .variants
+            .iter()
+            .map(|v| {
+                let tags = v.tags.iter().map(String::as_str).collect();
+                (v.ident.as_str(), tags, v.insert_tag)
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                ("Cat", vec!["cat"], false),
+                // Declared through allOf: no tag to add.
+                ("Dog", vec!["dog", "doggo"], false),
+                // Not in the mapping: its schema name; it does not declare the tag.
+                ("Lizard", vec!["Lizard"], true),
+            ]
+        );
+        assert_eq!(pet.variants[0].ty, named(&api, "Cat"));
+        assert!(!pet.large_variants);
+        assert!(
+            api.dependencies.serde_json,
+            "Unknown holds a serde_json::Value"
+        );
+
+        let text = emitted(PETS, "pet");
+        assert!(text.contains("Unknown(::serde_json::Value)"), "{text}");
+        assert!(text.contains("tagged::read("), "{text}");
+        assert!(text.contains(r#""dog" | "doggo" =>"#), "{text}");
+        assert!(text.contains("tagged::serialize_with_tag("), "{text}");
+    }
+
+    #[test]
+    fn a_discriminator_over_inline_members_falls_back_to_untagged() {
+        let (api, warnings) = lowered(
+            r##"
+            Either:
+              oneOf:
+                - $ref: "#/components/schemas/A"
+                - type: object
+                  properties:
+                    kind: {type: string}
+              discriminator:
+                propertyName: kind
+            A:
+              type: object
+              properties:
+                kind: {type: string}
+            "##,
+            "",
+        );
+        assert_eq!(union_of(&api, "Either").tagging, Tagging::Untagged);
+        assert_eq!(warnings.len(), 1, "{warnings:#?}");
+        assert!(
+            warnings[0]
+                .message
+                .contains("every oneOf member to be a $ref")
+        );
+        assert_eq!(
+            warnings[0].pointer.as_deref(),
+            Some("#/components/schemas/Either/discriminator")
+        );
+    }
+
+    #[test]
+    fn untagged_unions_keep_spec_order_and_name_variants_by_ref_or_type() {
+        let api = api(r##"
+            Mixed:
+              anyOf:
+                - $ref: "#/components/schemas/Zeta"
+                - $ref: "#/components/schemas/Alpha"
+                - type: string
+                  format: date-time
+                - type: integer
+                  format: int32
+                - type: string
+                - type: array
+                  items: {type: string}
+                - type: object
+                  properties:
+                    x: {type: string}
+            Zeta:
+              type: object
+              properties:
+                z: {type: string}
+            Alpha:
+              type: object
+              properties:
+                a: {type: string}
+            "##);
+        let mixed = union_of(&api, "Mixed");
+        assert_eq!(mixed.tagging, Tagging::Untagged);
+        let idents: Vec<&str> = mixed.variants.iter().map(|v| v.ident.as_str()).collect();
+        assert_eq!(
+            idents,
+            [
+                "Zeta", "Alpha", "DateTime", "Integer", "String", "Array", "Object"
+            ]
+        );
+        let types: Vec<&TypeRef> = mixed.variants.iter().map(|v| &v.ty).collect();
+        assert_eq!(types[2], &TypeRef::DateTime);
+        assert_eq!(types[3], &TypeRef::I32);
+        assert_eq!(types[5], &TypeRef::Vec(Box::new(TypeRef::String)));
+        // The inline object is named after the union and its variant.
+        assert_eq!(types[6], &named(&api, "MixedObject"));
+    }
+
+    #[test]
+    fn null_members_and_nullable_unions_become_options() {
+        let api = api(r##"
+            Holder:
+              type: object
+              required: [req]
+              properties:
+                # A null member: the union is nullable and has no variant for null.
+                opt:
+                  oneOf:
+                    - type: string
+                    - type: integer
+                    - type: "null"
+                # nullable: true on the union.
+                req:
+                  nullable: true
+                  oneOf:
+                    - type: string
+                    - type: boolean
+                # One member left once null is gone: that member, nullable.
+                single:
+                  anyOf:
+                    - $ref: "#/components/schemas/Leaf"
+                    - type: "null"
+            Leaf:
+              type: object
+              properties:
+                x: {type: string}
+            "##);
+        let opt = union_of(&api, "HolderOpt");
+        assert_eq!(opt.variants.len(), 2);
+        let f = field(&api, "Holder", "opt");
+        assert_eq!(f.ty, option(option(named(&api, "HolderOpt"))));
+        assert_eq!(f.codec, FieldCodec::DoubleOption);
+        let f = field(&api, "Holder", "req");
+        assert_eq!(f.ty, option(named(&api, "HolderReq")));
+        assert_eq!(f.codec, FieldCodec::RequiredNullable);
+        let f = field(&api, "Holder", "single");
+        assert_eq!(f.ty, option(option(named(&api, "Leaf"))));
+    }
+
+    #[test]
+    fn a_union_of_string_enums_is_one_enum() {
+        let api = api(r##"
+            Unit:
+              oneOf:
+                - type: string
+                  enum: [mm, cm]
+                - type: string
+                  enum: [cm, m]
+            "##);
+        let TypeKind::Enum(e) = &def(&api, "Unit").kind else {
+            panic!("not an enum");
+        };
+        let wires: Vec<&str> = e.variants.iter().map(|v| v.wire_name.as_str()).collect();
+        assert_eq!(wires, ["mm", "cm", "m"]);
+    }
+}

@@ -417,7 +417,7 @@ impl Sizes<'_> {
 mod tests {
     use super::reorder;
     use crate::ir::TypeRef;
-    use crate::lower::schema::testing::{api, field, named, option, union_of};
+    use crate::lower::schema::testing::{alias_of, api, field, lowered, named, option, union_of};
 
     #[test]
     fn reorder_moves_items_and_says_where_each_went() {
@@ -430,6 +430,37 @@ mod tests {
         assert_eq!(new_index, [None, Some(1), Some(0)]);
         let (items, new_index) = reorder(Vec::<u8>::new(), &[]);
         assert!(items.is_empty() && new_index.is_empty());
+    }
+
+    #[test]
+    fn alias_cycles_fall_back_to_json_with_a_warning_where_each_alias_is() {
+        let (api, warnings) = lowered(
+            r##"
+            "a%20b": {$ref: "#/components/schemas/B"}
+            B:
+              type: array
+              items: {$ref: "#/components/schemas/a%20b"}
+            "##,
+            "",
+        );
+        let placed: Vec<(&str, Option<&str>)> = warnings
+            .iter()
+            .map(|w| (w.message.as_str(), w.pointer.as_deref()))
+            .collect();
+        assert_eq!(
+            placed,
+            [
+                (
+                    "`$ref` aliases form a cycle (A20b → B → A20b); falls back to serde_json::Value",
+                    Some("#/components/schemas/a%20b"),
+                ),
+                (
+                    "`$ref` aliases form a cycle (B → A20b → B); falls back to serde_json::Value",
+                    Some("#/components/schemas/B"),
+                ),
+            ]
+        );
+        assert_eq!(alias_of(&api, "B"), Some(TypeRef::Json));
     }
 
     #[test]

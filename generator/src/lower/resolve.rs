@@ -18,7 +18,7 @@ use crate::pointer::{Pointer, unescape};
 pub(super) const MAX_DEPTH: usize = 64;
 
 /// A kind of item that `#/components` holds by name, and that may be given as a `$ref`.
-pub(crate) trait Component: Sized + 'static {
+pub(crate) trait Component: Sized {
     /// The section under `#/components`, as a pointer spells it (`requestBodies`).
     const SECTION: &'static str;
     /// What one item is called in messages (`request body`).

@@ -310,6 +310,8 @@ fn direct_named(ty: &TypeRef, out: &mut Vec<usize>) {
     }
 }
 
+/// `ty` behind a `Box`, inside its `Option` if it has one: an optional field stays an
+/// `Option` (`Option<Box<T>>`), as its serde attributes expect.
 fn boxed_type(ty: TypeRef) -> TypeRef {
     match ty {
         TypeRef::Option(inner) => TypeRef::Option(Box::new(boxed_type(*inner))),
@@ -320,9 +322,10 @@ fn boxed_type(ty: TypeRef) -> TypeRef {
 /// clippy's `large_enum_variant` threshold: the size difference between variants it flags.
 const LARGE_VARIANT: usize = 200;
 
-/// Sets [`UnionDef::large_variants`](crate::ir::UnionDef::large_variants) on the unions with a variant that may be
-/// [`LARGE_VARIANT`] bytes or more. Runs once the types are final (boxed where recursive).
-pub(super) fn mark_large_unions(types: &mut [TypeDef]) {
+/// Sets [`UnionDef::large_variants`](crate::ir::UnionDef::large_variants) on the unions with
+/// a variant that may be [`LARGE_VARIANT`] bytes or more. Runs once the types are final
+/// (boxed where recursive).
+fn mark_large_unions(types: &mut [TypeDef]) {
     let mut sizes = Sizes {
         types,
         known: vec![None; types.len()],
@@ -353,6 +356,7 @@ struct Sizes<'t> {
 }
 
 impl Sizes<'_> {
+    /// An upper bound of `size_of` a value of `ty`.
     fn bound(&mut self, ty: &TypeRef) -> usize {
         const WORD: usize = 8;
         let round = |size: usize| size.div_ceil(WORD) * WORD;

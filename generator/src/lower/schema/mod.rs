@@ -310,6 +310,7 @@ pub(crate) fn make_optional(ty: TypeRef) -> TypeRef {
     }
 }
 
+/// [`make_optional`] when the schema admits `null`.
 fn wrap_nullable(ty: TypeRef, nullable: bool) -> TypeRef {
     if nullable { make_optional(ty) } else { ty }
 }

@@ -25,6 +25,7 @@ pub(super) enum Additional<'s> {
 }
 
 impl<'s> Additional<'s> {
+    /// What `additionalProperties` (of the object at `pointer`) says; `{}` is any values.
     pub(super) fn of(additional: Option<&'s AdditionalProperties>, pointer: &Pointer) -> Self {
         match additional {
             None => Additional::Unsaid,
@@ -185,6 +186,8 @@ fn field_type(ty: TypeRef, required: bool) -> (TypeRef, FieldCodec) {
     }
 }
 
+/// Adds an object's properties (with their pointers under `pointer`) and required names to
+/// `parts`; a property already there stays when the new one is `{}`, which adds nothing.
 pub(super) fn add_properties<'s>(
     parts: &mut ObjectParts<'s>,
     properties: &'s IndexMap<String, ReferenceOr<Box<Schema>>>,
@@ -261,7 +264,13 @@ mod tests {
             Some(TypeRef::Map(Box::new(TypeRef::I32)))
         );
         let text = emitted(
-            "Free:\n  type: object\n  properties:\n    a: {type: string}\n  additionalProperties: true\n",
+            r##"
+            Free:
+              type: object
+              properties:
+                a: {type: string}
+              additionalProperties: true
+            "##,
             "free",
         );
         assert!(text.contains("#[serde(flatten)]"), "{text}");

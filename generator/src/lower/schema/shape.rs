@@ -50,6 +50,7 @@ pub(super) enum Shape<'s> {
     Any,
 }
 
+/// What `schema` is; see [`Shape`].
 pub(super) fn shape(schema: &Schema) -> Shape<'_> {
     match &schema.schema_kind {
         SchemaKind::Type(Type::Object(object)) => Shape::Object {
@@ -252,6 +253,7 @@ pub(super) fn is_unconstrained(schema: SchemaRef<'_>) -> bool {
     }
 }
 
+/// The `format` of a string or number schema.
 pub(super) fn schema_format(schema: &Schema) -> Option<&str> {
     match shape(schema) {
         Shape::String { format, .. } | Shape::Integer { format, .. } | Shape::Number(format) => {

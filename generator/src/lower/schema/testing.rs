@@ -33,12 +33,21 @@ fn document(schemas: &str, paths: &str) -> String {
     } else {
         format!("paths:\n{}", indent(paths, 2))
     };
+    let schemas = indent(schemas, 4);
     format!(
-        "openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\n{paths}\ncomponents:\n  schemas:\n{}\n",
-        indent(schemas, 4)
+        r#"openapi: 3.0.3
+info:
+  title: t
+  version: '1'
+{paths}
+components:
+  schemas:
+{schemas}
+"#
     )
 }
 
+/// The API lowered from these component schemas and paths, with its warnings.
 pub(in crate::lower) fn lowered(schemas: &str, paths: &str) -> (Api, Vec<Diagnostic>) {
     let text = document(schemas, paths);
     let loaded = crate::load::load("t.yaml", text.as_bytes())
@@ -47,13 +56,14 @@ pub(in crate::lower) fn lowered(schemas: &str, paths: &str) -> (Api, Vec<Diagnos
         .unwrap_or_else(|e| panic!("lowers: {e:?}"))
 }
 
+/// The API lowered from these component schemas, which must give no warning.
 pub(in crate::lower) fn api(schemas: &str) -> Api {
     let (api, warnings) = lowered(schemas, "");
     assert!(warnings.is_empty(), "{warnings:#?}");
     api
 }
 
-/// The generated file of type `name`.
+/// The generated file `src/types/{module}.rs` of a crate with these component schemas.
 pub(in crate::lower) fn emitted(schemas: &str, module: &str) -> String {
     let settings = crate::Settings::new("t");
     let generated =
@@ -67,6 +77,7 @@ pub(in crate::lower) fn emitted(schemas: &str, module: &str) -> String {
         .contents
 }
 
+/// The type called `name`.
 pub(in crate::lower) fn def<'a>(api: &'a Api, name: &str) -> &'a TypeDef {
     api.types
         .iter()
@@ -74,11 +85,13 @@ pub(in crate::lower) fn def<'a>(api: &'a Api, name: &str) -> &'a TypeDef {
         .unwrap_or_else(|| panic!("no type {name}"))
 }
 
+/// A reference to the type called `name`.
 pub(in crate::lower) fn named(api: &Api, name: &str) -> TypeRef {
     let index = api.types.iter().position(|def| def.ident == name).unwrap();
     TypeRef::Named(crate::ir::TypeId(index))
 }
 
+/// The struct called `name`.
 pub(in crate::lower) fn struct_of<'a>(api: &'a Api, name: &str) -> &'a StructDef {
     match &def(api, name).kind {
         TypeKind::Struct(s) => s,
@@ -86,6 +99,7 @@ pub(in crate::lower) fn struct_of<'a>(api: &'a Api, name: &str) -> &'a StructDef
     }
 }
 
+/// The union called `name`.
 pub(in crate::lower) fn union_of<'a>(api: &'a Api, name: &str) -> &'a UnionDef {
     match &def(api, name).kind {
         TypeKind::Union(u) => u,
@@ -93,6 +107,7 @@ pub(in crate::lower) fn union_of<'a>(api: &'a Api, name: &str) -> &'a UnionDef {
     }
 }
 
+/// What the type called `name` aliases, if it is an alias.
 pub(in crate::lower) fn alias_of(api: &Api, name: &str) -> Option<TypeRef> {
     match &def(api, name).kind {
         TypeKind::Alias(ty) => Some(ty.clone()),
@@ -100,6 +115,7 @@ pub(in crate::lower) fn alias_of(api: &Api, name: &str) -> Option<TypeRef> {
     }
 }
 
+/// The field `name` (its Rust name) of the struct `owner`.
 pub(in crate::lower) fn field<'a>(api: &'a Api, owner: &str, name: &str) -> &'a Field {
     struct_of(api, owner)
         .fields
@@ -108,6 +124,7 @@ pub(in crate::lower) fn field<'a>(api: &'a Api, owner: &str, name: &str) -> &'a 
         .unwrap_or_else(|| panic!("no field {owner}.{name}"))
 }
 
+/// `Option<ty>`.
 pub(in crate::lower) fn option(ty: TypeRef) -> TypeRef {
     TypeRef::Option(Box::new(ty))
 }

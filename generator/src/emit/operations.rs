@@ -7,7 +7,8 @@ use quote::{ToTokens, quote};
 use super::{doc_attrs, ident, type_tokens};
 use crate::ir::{
     Api, EncodingKind, Operation, OperationModule, Outcome, Param, ParamLocation, PathPart,
-    QueryStyle, ResponseBody, ResponseCase, ResponseEnum, ResponseHeaders, StatusMatch, TypeRef,
+    QueryStyle, ResponseBody, ResponseCase, ResponseEnum, ResponseHeaders, StatusMatch, Success,
+    TypeRef,
 };
 use crate::lower::code_span;
 
@@ -48,7 +49,7 @@ pub(super) fn operations_mod(api: &Api) -> TokenStream {
 fn item_names(op: &Operation) -> impl Iterator<Item = &str> {
     [
         Some(op.builder_ident.as_str()),
-        op.success_enum.as_ref().map(|e| e.ident.as_str()),
+        op.success_enum().map(|e| e.ident.as_str()),
         op.error_enum.as_ref().map(|e| e.ident.as_str()),
         op.response_headers.as_ref().map(|h| h.ident.as_str()),
     ]
@@ -82,9 +83,9 @@ pub(super) fn module_file(api: &Api, module: &OperationModule) -> TokenStream {
     let methods = module.operations.iter().map(|op| client_method(api, op));
     let builders = module.operations.iter().map(|op| builder(api, op));
     let enums = module.operations.iter().flat_map(|op| {
-        [&op.success_enum, &op.error_enum]
+        op.success_enum()
             .into_iter()
-            .flatten()
+            .chain(&op.error_enum)
             .map(|response_enum| response_enum_tokens(api, response_enum))
     });
     let header_structs = module
@@ -253,13 +254,12 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             }
         })
     });
-    let success = type_tokens(api, &op.success);
-    let success = match &op.success_enum {
-        Some(response_enum) => {
+    let success = match &op.success {
+        Success::Body(ty) => type_tokens(api, ty),
+        Success::ByStatus(response_enum) => {
             let name = ident(&response_enum.ident);
             quote! { #name }
         }
-        None => success,
     };
     let error = match &op.error_enum {
         Some(response_enum) => {
@@ -368,8 +368,8 @@ fn send_with_info_body(api: &Api, op: &Operation) -> TokenStream {
             PathPart::Literal(text) => {
                 template.push_str(&text.replace('{', "{{").replace('}', "}}"))
             }
-            PathPart::Param(index) => {
-                let param = &op.params[*index];
+            PathPart::Param(id) => {
+                let param = op.param(*id);
                 let name = ident(&param.ident);
                 let wire = &param.wire_name;
                 template.push_str("{}");
@@ -385,8 +385,8 @@ fn send_with_info_body(api: &Api, op: &Operation) -> TokenStream {
     };
     let method = ident(op.http_method.as_str());
     let security = op.security.iter().map(|alternative| {
-        let schemes = alternative.iter().map(|&index| {
-            let name = ident(&api.security_schemes[index].const_ident);
+        let schemes = alternative.iter().map(|&id| {
+            let name = ident(&api.scheme(id).const_ident);
             quote! { &crate::security::#name }
         });
         quote! { &[#(#schemes),*] }
@@ -543,20 +543,19 @@ fn response_result(op: &Operation, case: &ResponseCase) -> TokenStream {
         let name = ident(&headers.ident);
         quote! { .and_then(|response| response.with_typed_headers(#name::decode)) }
     });
-    match &case.outcome {
-        Outcome::Success(None) => quote! { response.#decode() #with_headers },
-        Outcome::Success(Some(variant)) => {
-            let enum_name = op.success_enum.as_ref().map(|e| ident(&e.ident));
-            let variant = ident(variant);
+    let variant = ident(&case.variant);
+    match (case.outcome, &op.success) {
+        (Outcome::Success, Success::Body(_)) => quote! { response.#decode() #with_headers },
+        (Outcome::Success, Success::ByStatus(success_enum)) => {
+            let enum_name = ident(&success_enum.ident);
             if case.body == ResponseBody::Empty {
                 quote! { response.empty().map(|response| response.map(|()| #enum_name::#variant)) #with_headers }
             } else {
                 quote! { response.#decode().map(|response| response.map(#enum_name::#variant)) #with_headers }
             }
         }
-        Outcome::Error(variant) => {
+        (Outcome::Error, _) => {
             let enum_name = op.error_enum.as_ref().map(|e| ident(&e.ident));
-            let variant = ident(variant);
             match &case.body {
                 ResponseBody::Empty => quote! { Err(response.error_empty(#enum_name::#variant)) },
                 ResponseBody::Json(_) => quote! { Err(response.error_json(#enum_name::#variant)) },
@@ -582,11 +581,7 @@ fn response_enum_tokens(api: &Api, response_enum: &ResponseEnum) -> TokenStream 
             quote! { #docs #variant_name(#ty), }
         }
     });
-    let carries_structs = response_enum
-        .variants
-        .iter()
-        .any(|v| matches!(v.ty, TypeRef::Named(_) | TypeRef::External(_)));
-    let allow = (carries_structs && response_enum.variants.len() > 1).then(|| {
+    let allow = response_enum.allow_large_variants.then(|| {
         quote! { #[allow(clippy::large_enum_variant, reason = "built once per response and moved out at once; boxing would only cost an allocation")] }
     });
     let partial_eq = response_enum

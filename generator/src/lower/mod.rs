@@ -294,6 +294,7 @@ impl<'a> Lowerer<'a> {
         let base = Pointer::root().push("components").push("securitySchemes");
         // `ALL` lists the schemes for the client builder (upper-cased after settling).
         let mut consts = Scope::new(Case::Snake).reserve(["all"]);
+        // (name, kind, docs), named once all are known.
         let mut schemes = Vec::new();
         for (name, scheme) in &components.security_schemes {
             let pointer = base.push(name);
@@ -337,17 +338,20 @@ impl<'a> Lowerer<'a> {
                 }
             };
             consts.add(name);
-            schemes.push(SecurityScheme {
-                name: name.clone(),
-                const_ident: String::new(),
-                kind,
-                docs: description.as_deref().map(doc_lines).unwrap_or_default(),
-            });
-        }
-        for (scheme, ident) in schemes.iter_mut().zip(consts.settle()) {
-            scheme.const_ident = ident.to_uppercase();
+            let docs = description.as_deref().map(doc_lines).unwrap_or_default();
+            schemes.push((name, kind, docs));
         }
         schemes
+            .into_iter()
+            .zip(consts.settle())
+            .map(|((name, kind, docs), ident)| SecurityScheme {
+                name: name.clone(),
+                const_ident: ident.to_uppercase(),
+                takes_bearer_token: takes_bearer_token(&kind),
+                kind,
+                docs,
+            })
+            .collect()
     }
 
     /// Groups operations into one module per tag (the operation's first tag), and those
@@ -483,6 +487,19 @@ impl<'a> Lowerer<'a> {
     pub(crate) fn warning(&mut self, pointer: &Pointer, message: impl Into<String>) {
         self.diagnostics
             .push(Diagnostic::warning(self.file, pointer, message));
+    }
+}
+
+/// Whether a bearer token is the credential of a scheme of `kind`: an API key in the
+/// `Authorization` header is one in practice (`Authorization: Bearer <token>`).
+fn takes_bearer_token(kind: &SchemeKind) -> bool {
+    match kind {
+        SchemeKind::HttpBearer => true,
+        SchemeKind::ApiKey {
+            location: ApiKeyLocation::Header,
+            name,
+        } => name.eq_ignore_ascii_case("authorization"),
+        SchemeKind::HttpBasic | SchemeKind::ApiKey { .. } => false,
     }
 }
 

@@ -8,9 +8,7 @@
 //! first such operation wins, and only when the API has a scheme a bearer token fits and the
 //! call's required arguments can be written as plain values.
 
-use crate::ir::{
-    Api, ApiKeyLocation, ExampleValue, Operation, SchemeKind, TypeId, TypeKind, TypeRef,
-};
+use crate::ir::{Api, ExampleValue, Operation, Success, TypeId, TypeKind, TypeRef};
 use crate::naming;
 
 /// Field names (in snake case) that hold the token a token call returns.
@@ -32,15 +30,17 @@ pub(super) fn token_flow(api: &Api) -> Option<crate::ir::TokenFlow> {
     let bearer_fits = api
         .security_schemes
         .iter()
-        .any(|scheme| bearer_fits(&scheme.kind));
+        .any(|scheme| scheme.takes_bearer_token);
     if !bearer_fits {
         return None;
     }
     api.operations()
-        .filter(|op| op.security.is_empty() && op.success_enum.is_none())
-        .filter(|op| !takes_token(api, op))
+        .filter(|op| op.security.is_empty() && !takes_token(api, op))
         .find_map(|op| {
-            let token_path = token_path(api, &op.success)?;
+            let Success::Body(success) = &op.success else {
+                return None;
+            };
+            let token_path = token_path(api, success)?;
             let mut arguments = Vec::new();
             for param in op.params.iter().filter(|p| p.required) {
                 arguments.push(argument(api, &param.ty, &param.wire_name)?);
@@ -64,18 +64,6 @@ pub(super) fn token_flow(api: &Api) -> Option<crate::ir::TokenFlow> {
         })
 }
 
-/// Whether a bearer token can be sent where `kind` asks for a credential.
-fn bearer_fits(kind: &SchemeKind) -> bool {
-    match kind {
-        SchemeKind::HttpBearer => true,
-        SchemeKind::ApiKey {
-            location: ApiKeyLocation::Header,
-            name,
-        } => name.eq_ignore_ascii_case("authorization"),
-        SchemeKind::HttpBasic | SchemeKind::ApiKey { .. } => false,
-    }
-}
-
 /// An operation to call with the token: it needs a credential a bearer token fits and takes
 /// no arguments.
 fn then(api: &Api) -> Option<String> {
@@ -86,7 +74,7 @@ fn then(api: &Api) -> Option<String> {
                 && op.security.first().is_some_and(|alternative| {
                     alternative
                         .iter()
-                        .all(|&i| bearer_fits(&api.security_schemes[i].kind))
+                        .all(|&id| api.scheme(id).takes_bearer_token)
                 })
         })
         .map(|op| op.method_ident.clone())

@@ -349,6 +349,9 @@ pub struct Operation {
     pub retry_safe: bool,
     /// The values the README's example call passes.
     pub example: CallExample,
+    /// Whether the `Client` method allows clippy's `too_many_arguments`: it takes one
+    /// argument per required parameter, however many the spec has.
+    pub allow_many_arguments: bool,
 }
 
 /// The values an example call of an operation passes.

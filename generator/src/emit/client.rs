@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_attrs, example, ident};
+use super::{doc_attrs, example, ident, inner_doc_attrs};
 use crate::ir::{Api, ApiKeyLocation, SchemeKind};
 use crate::lower::{code_span, inline_text, line_text};
 
@@ -38,17 +38,7 @@ pub(super) fn lib_rs(api: &Api) -> TokenStream {
         );
         docs.push("```".to_owned());
     }
-    let docs: Vec<TokenStream> = docs
-        .iter()
-        .map(|line| {
-            let text = if line.is_empty() {
-                String::new()
-            } else {
-                format!(" {line}")
-            };
-            quote! { #![doc = #text] }
-        })
-        .collect();
+    let docs = inner_doc_attrs(&docs);
     let server_fns = api
         .servers
         .iter()
@@ -78,7 +68,7 @@ pub(super) fn lib_rs(api: &Api) -> TokenStream {
     // `bytes` reaches generated crates through the runtime, which depends on it.
     let bytes = quote! { pub use ::apiforge_runtime::bytes; };
     quote! {
-        #(#docs)*
+        #docs
 
         #[rustfmt::skip]
         mod client;

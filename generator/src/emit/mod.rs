@@ -178,15 +178,57 @@ fn ident(name: &str) -> Ident {
 
 /// `#[doc = " line"]` per line, so the printer writes clean `/// line` comments.
 fn doc_attrs(lines: &[String]) -> TokenStream {
-    let attrs = lines.iter().map(|line| {
-        let text = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        quote! { #[doc = #text] }
+    let texts = lines.iter().map(|line| doc_text(line));
+    quote! { #(#[doc = #texts])* }
+}
+
+/// `#![doc = " line"]` per line: a module's own docs, printed as `//! line`.
+fn inner_doc_attrs(lines: &[String]) -> TokenStream {
+    let texts = lines.iter().map(|line| doc_text(line));
+    quote! { #(#![doc = #texts])* }
+}
+
+/// A doc line as its attribute holds it: after a space, so that the comment reads `/// line`,
+/// and empty for a blank line.
+fn doc_text(line: &str) -> String {
+    if line.is_empty() {
+        String::new()
+    } else {
+        format!(" {line}")
+    }
+}
+
+/// A field of a struct with a hand-written, redacted `Debug`.
+struct DebugField<'a> {
+    ident: &'a str,
+    secret: bool,
+    /// Its type is an `Option`: a secret shows whether it is there, not what it is.
+    optional: bool,
+}
+
+/// `impl Debug` for the struct `name` that writes `<redacted>` for its secret fields.
+fn redacted_debug<'a>(name: &str, fields: impl IntoIterator<Item = DebugField<'a>>) -> TokenStream {
+    let type_name = ident(name);
+    let entries = fields.into_iter().map(|field| {
+        let label = field.ident;
+        let field_ident = ident(field.ident);
+        match (field.secret, field.optional) {
+            (false, _) => quote! { .field(#label, &self.#field_ident) },
+            (true, true) => {
+                quote! { .field(#label, &self.#field_ident.as_ref().map(|_| "<redacted>")) }
+            }
+            (true, false) => quote! { .field(#label, &"<redacted>") },
+        }
     });
-    quote! { #(#attrs)* }
+    quote! {
+        impl ::std::fmt::Debug for #type_name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#name)
+                    #(#entries)*
+                    .finish()
+            }
+        }
+    }
 }
 
 /// The Rust spelling of a type, from anywhere in the generated crate.

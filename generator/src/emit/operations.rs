@@ -4,16 +4,13 @@
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 
-use super::{doc_attrs, ident, type_tokens};
+use super::{DebugField, doc_attrs, ident, inner_doc_attrs, redacted_debug, type_tokens};
 use crate::ir::{
     Api, EncodingKind, Operation, OperationModule, Outcome, Param, ParamLocation, PathPart,
     QueryStyle, ResponseBody, ResponseCase, ResponseEnum, ResponseHeaders, StatusMatch, Success,
     TypeRef,
 };
 use crate::lower::code_span;
-
-/// Methods with more arguments than this (counting `&self`) trip `clippy::too_many_arguments`.
-const CLIPPY_MAX_ARGUMENTS: usize = 7;
 
 /// `src/operations/mod.rs`.
 pub(super) fn operations_mod(api: &Api) -> TokenStream {
@@ -72,14 +69,7 @@ pub(super) fn module_file(api: &Api, module: &OperationModule) -> TokenStream {
         docs.push(String::new());
         docs.extend(module.docs.iter().cloned());
     }
-    let docs = docs.iter().map(|line| {
-        let text = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        quote! { #![doc = #text] }
-    });
+    let docs = inner_doc_attrs(&docs);
     let methods = module.operations.iter().map(|op| client_method(api, op));
     let builders = module.operations.iter().map(|op| builder(api, op));
     let enums = module.operations.iter().flat_map(|op| {
@@ -94,7 +84,7 @@ pub(super) fn module_file(api: &Api, module: &OperationModule) -> TokenStream {
         .filter_map(|op| op.response_headers.as_ref())
         .map(|headers| response_headers_tokens(api, headers));
     quote! {
-        #(#docs)*
+        #docs
 
         impl crate::Client {
             #(#methods)*
@@ -160,7 +150,7 @@ fn client_method(api: &Api, op: &Operation) -> TokenStream {
         docs.push(format!("Optional: {}.", names.join(", ")));
     }
     let docs = doc_attrs(&docs);
-    let allow = (args.len() + 1 > CLIPPY_MAX_ARGUMENTS).then(|| {
+    let allow = op.allow_many_arguments.then(|| {
         quote! { #[allow(clippy::too_many_arguments, reason = "one argument per required parameter of the operation")] }
     });
     quote! {
@@ -617,28 +607,15 @@ fn response_headers_tokens(api: &Api, headers: &ResponseHeaders) -> TokenStream 
         let wire = &field.wire_name;
         quote! { #field_name: ::apiforge_runtime::decode_header(headers, #wire)?, }
     });
-    let debug = if headers.fields.iter().any(|f| f.secret) {
-        let entries = headers.fields.iter().map(|field| {
-            let field_name = ident(&field.ident);
-            let label = &field.ident;
-            if field.secret {
-                quote! { .field(#label, &self.#field_name.as_ref().map(|_| "<redacted>")) }
-            } else {
-                quote! { .field(#label, &self.#field_name) }
-            }
+    let debug = headers.redacted_debug.then(|| {
+        let fields = headers.fields.iter().map(|field| DebugField {
+            ident: &field.ident,
+            secret: field.secret,
+            optional: true,
         });
-        let label = &headers.ident;
-        Some(quote! {
-            impl ::std::fmt::Debug for #name {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.debug_struct(#label) #(#entries)* .finish()
-                }
-            }
-        })
-    } else {
-        None
-    };
-    let derives = if debug.is_some() {
+        redacted_debug(&headers.ident, fields)
+    });
+    let derives = if headers.redacted_debug {
         quote! { #[derive(Clone, PartialEq)] }
     } else {
         quote! { #[derive(Clone, Debug, PartialEq)] }

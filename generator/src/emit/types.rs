@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_attrs, ident, type_tokens};
+use super::{DebugField, doc_attrs, ident, redacted_debug, type_tokens};
 use crate::ir::{
     Api, DefaultValue, EnumDef, EnumRepr, Field, FieldCodec, StructDef, Tagging, TypeDef, TypeKind,
     TypeRef, UnionDef,
@@ -150,27 +150,12 @@ fn struct_tokens(api: &Api, def: &TypeDef, s: &StructDef, attrs: TokenStream) ->
         }
     });
     let debug_impl = s.redacted_debug.then(|| {
-        let name_text = &def.ident;
-        let entries = s.fields.iter().map(|field| {
-            let field_ident = ident(&field.ident);
-            let label = &field.ident;
-            match (field.secret, &field.ty) {
-                (false, _) => quote! { .field(#label, &self.#field_ident) },
-                (true, TypeRef::Option(_)) => {
-                    quote! { .field(#label, &self.#field_ident.as_ref().map(|_| "<redacted>")) }
-                }
-                (true, _) => quote! { .field(#label, &"<redacted>") },
-            }
+        let fields = s.fields.iter().map(|field| DebugField {
+            ident: &field.ident,
+            secret: field.secret,
+            optional: matches!(field.ty, TypeRef::Option(_)),
         });
-        quote! {
-            impl ::std::fmt::Debug for #name {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.debug_struct(#name_text)
-                        #(#entries)*
-                        .finish()
-                }
-            }
-        }
+        redacted_debug(&def.ident, fields)
     });
     let default_impl = s.impl_default.then(|| {
         let values = s.fields.iter().map(|field| {

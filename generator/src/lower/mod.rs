@@ -239,8 +239,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn servers(&mut self) -> Vec<Server> {
-        let mut functions = Scope::new(Case::Snake);
-        let mut servers: Vec<Server> = self
+        let servers: Vec<_> = self
             .doc
             .servers
             .iter()
@@ -267,24 +266,31 @@ impl<'a> Lowerer<'a> {
                         description: variable.description.clone(),
                     })
                     .collect();
-                Server {
-                    url: server.url.clone(),
-                    description: server.description.clone(),
-                    variables,
-                    function: None,
-                }
+                (server, variables)
             })
             .collect();
-        let templated: Vec<usize> = (0..servers.len())
-            .filter(|&i| !servers[i].variables.is_empty())
-            .collect();
-        for _ in &templated {
+        // Each templated server gets a function that fills in its variables.
+        let mut functions = Scope::new(Case::Snake);
+        for _ in servers
+            .iter()
+            .filter(|(_, variables)| !variables.is_empty())
+        {
             functions.add("server_url");
         }
-        for (index, name) in templated.into_iter().zip(functions.settle()) {
-            servers[index].function = Some(name);
-        }
+        let mut function_names = functions.settle().into_iter();
         servers
+            .into_iter()
+            .map(|(server, variables)| Server {
+                url: server.url.clone(),
+                description: server.description.clone(),
+                function: if variables.is_empty() {
+                    None
+                } else {
+                    function_names.next()
+                },
+                variables,
+            })
+            .collect()
     }
 
     fn security_schemes(&mut self) -> Vec<SecurityScheme> {

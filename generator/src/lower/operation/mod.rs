@@ -31,6 +31,9 @@ const BUILDER_METHODS: &[&str] = &[
     "new",
 ];
 
+/// Methods with more arguments than this (counting `&self`) trip `clippy::too_many_arguments`.
+const CLIPPY_MAX_ARGUMENTS: usize = 7;
+
 /// Operation extensions that mark an operation safe to send more than once.
 const RETRY_SAFE_EXTENSIONS: &[&str] = &["x-apiforge-retry-safe", "x-idempotent"];
 
@@ -78,6 +81,8 @@ impl Draft {
             (SuccessDraft::ByStatus(_), None) => Success::Body(TypeRef::Unit),
             (SuccessDraft::Body(ty), _) => Success::Body(ty),
         };
+        let arguments = self.params.iter().filter(|p| p.required).count()
+            + usize::from(self.body.as_ref().is_some_and(|b| b.required));
         Operation {
             method_ident: names.method,
             builder_ident: names.builder,
@@ -105,6 +110,7 @@ impl Draft {
                 .map(|(h, ident)| h.named(ident)),
             security: self.security,
             retry_safe: self.retry_safe,
+            allow_many_arguments: arguments + 1 > CLIPPY_MAX_ARGUMENTS,
             example: self.example,
         }
     }

@@ -10,6 +10,8 @@
 mod config;
 mod derives;
 pub mod docs;
+#[cfg(test)]
+mod fixture;
 mod operation;
 mod schema;
 mod token;

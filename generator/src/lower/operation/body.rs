@@ -262,3 +262,85 @@ fn name_encodings(mut encodings: Vec<Encoding>) -> Vec<Encoding> {
     }
     encodings
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{EncodingKind, ParamLocation, TypeRef};
+    use crate::lower::fixture::{lowered, operation, with_paths};
+
+    #[test]
+    fn json_is_the_default_encoding_and_the_others_are_builder_methods() {
+        let (api, _) = lowered(&with_paths(
+            r#"
+            /pets:
+              post:
+                operationId: addPet
+                requestBody:
+                  required: true
+                  content:
+                    application/x-www-form-urlencoded:
+                      schema: {type: object, properties: {name: {type: string}}}
+                    application/json:
+                      schema: {type: object, properties: {name: {type: string}}}
+                responses: {'204': {description: ok}}
+            "#,
+        ));
+        let op = operation(&api, "add_pet");
+        let encodings: Vec<(EncodingKind, Option<&str>)> = op
+            .encodings
+            .iter()
+            .map(|e| (e.kind, e.method_ident.as_deref()))
+            .collect();
+        assert_eq!(
+            encodings,
+            [
+                (EncodingKind::Json, Some("json")),
+                (EncodingKind::FormUrlEncoded, Some("form_urlencoded")),
+            ]
+        );
+        assert!(op.body.as_ref().is_some_and(|body| body.required));
+    }
+
+    #[test]
+    fn a_form_of_named_fields_is_flattened_into_parameters() {
+        let (api, _) = lowered(&with_paths(
+            r#"
+            /upload:
+              post:
+                operationId: upload
+                requestBody:
+                  required: true
+                  content:
+                    multipart/form-data:
+                      schema:
+                        type: object
+                        required: [file]
+                        properties:
+                          file: {type: string, format: binary}
+                          tags: {type: array, items: {type: string, format: binary}}
+                          note: {type: string}
+                responses: {'204': {description: ok}}
+            "#,
+        ));
+        let op = operation(&api, "upload");
+        assert!(op.body.is_none());
+        let params: Vec<(&str, ParamLocation, &TypeRef, bool)> = op
+            .params
+            .iter()
+            .map(|p| (p.ident.as_str(), p.location, &p.ty, p.required))
+            .collect();
+        assert_eq!(
+            params,
+            [
+                ("file", ParamLocation::FormFile, &TypeRef::Upload, true),
+                (
+                    "tags",
+                    ParamLocation::FormFile,
+                    &TypeRef::Vec(Box::new(TypeRef::Upload)),
+                    false
+                ),
+                ("note", ParamLocation::FormField, &TypeRef::String, false),
+            ]
+        );
+    }
+}

@@ -463,3 +463,154 @@ fn synthesize_operation_id(method: HttpMethod, path_key: &str) -> String {
     }
     words.join("_")
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{CallExample, ExampleValue, PathPart, SchemeId};
+    use crate::lower::fixture::{lowered, operation, with_paths};
+
+    #[test]
+    fn missing_operation_ids_are_made_from_method_and_path_and_suffixes_are_not_sent() {
+        let (api, _) = lowered(&with_paths(
+            r#"
+            /users/{id}/keys:
+              parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+              get: {responses: {'204': {description: ok}}}
+            /users#2:
+              get: {responses: {'204': {description: ok}}}
+            "#,
+        ));
+        let keys = operation(&api, "get_users_by_id_keys");
+        assert_eq!(keys.operation_id, "get_users_by_id_keys");
+        assert_eq!(keys.builder_ident, "GetUsersByIdKeys");
+        let users = operation(&api, "get_users_2");
+        assert_eq!(users.path_template, "/users#2");
+        assert_eq!(users.route, "/users");
+        assert_eq!(users.path, [PathPart::Literal("/users".to_owned())]);
+    }
+
+    #[test]
+    fn retry_safe_extensions_take_booleans_only() {
+        let (api, warnings) = lowered(&with_paths(
+            r#"
+            /jobs:
+              post:
+                operationId: createJob
+                x-apiforge-retry-safe: true
+                responses: {'204': {description: ok}}
+            /runs:
+              post:
+                operationId: startRun
+                x-idempotent: true
+                responses: {'204': {description: ok}}
+            /other:
+              post:
+                operationId: other
+                x-idempotent: 'yes'
+                x-apiforge-retry-safe: false
+                responses: {'204': {description: ok}}
+            "#,
+        ));
+        let safe: Vec<(&str, bool)> = api
+            .operations()
+            .map(|op| (op.method_ident.as_str(), op.retry_safe))
+            .collect();
+        assert_eq!(
+            safe,
+            [("create_job", true), ("start_run", true), ("other", false)]
+        );
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.contains("`x-idempotent` must be `true` or `false`")),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn security_alternatives_name_schemes_and_unknown_ones_are_skipped() {
+        let (api, warnings) = lowered(
+            r#"
+            openapi: 3.0.3
+            info: {title: t, version: '1'}
+            components:
+              securitySchemes:
+                key: {type: apiKey, in: header, name: Authorization}
+                basic: {type: http, scheme: basic}
+            security: [{basic: []}]
+            paths:
+              /a:
+                get:
+                  operationId: a
+                  security: [{nope: []}, {key: [], basic: []}]
+                  responses: {'204': {description: ok}}
+              /b:
+                get:
+                  operationId: b
+                  responses: {'204': {description: ok}}
+            "#,
+        );
+        // Schemes in spec order: `key`, then `basic`.
+        assert_eq!(operation(&api, "a").security, [[SchemeId(0), SchemeId(1)]]);
+        assert_eq!(operation(&api, "b").security, [[SchemeId(1)]]);
+        let key = api.scheme(SchemeId(0));
+        assert_eq!(
+            (key.const_ident.as_str(), key.takes_bearer_token),
+            ("KEY", true)
+        );
+        assert!(!api.scheme(SchemeId(1)).takes_bearer_token);
+        assert!(
+            warnings.iter().any(|w| w.contains("names `nope`")),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn examples_pass_literals_enum_variants_and_named_placeholders() {
+        let (api, _) = lowered(&with_paths(
+            r#"
+            /pets/{petId}:
+              put:
+                operationId: updatePet
+                parameters:
+                  - {name: petId, in: path, required: true, schema: {type: integer}}
+                  - {name: kind, in: query, required: true, schema: {type: string, enum: [cat, dog]}}
+                  - {name: a, in: query, required: true, schema: {type: boolean}}
+                  - {name: b, in: query, required: true, schema: {type: number}}
+                  - {name: c, in: query, required: true, schema: {type: string, format: uuid}}
+                  - {name: d, in: query, required: true, schema: {type: array, items: {type: string}}}
+                  - {name: dryRun, in: query, schema: {type: string}}
+                requestBody:
+                  required: true
+                  content: {application/json: {schema: {type: object, properties: {x: {type: string}}}}}
+                responses: {'204': {description: ok}}
+            "#,
+        ));
+        let op = operation(&api, "update_pet");
+        let kind = match &op.example.arguments[1] {
+            ExampleValue::Variant { ty, variant } => {
+                (api.type_def(*ty).ident.as_str(), variant.as_str())
+            }
+            other => panic!("an enum variant: {other:?}"),
+        };
+        assert_eq!(kind, ("UpdatePetKind", "Cat"));
+        let mut example = op.example.clone();
+        example.arguments.remove(1);
+        assert_eq!(
+            example,
+            CallExample {
+                arguments: vec![
+                    ExampleValue::Int(42),
+                    ExampleValue::Bool(true),
+                    ExampleValue::Float(1.5),
+                    ExampleValue::NewUuid,
+                    ExampleValue::EmptyList,
+                    ExampleValue::Placeholder("body".to_owned()),
+                ],
+                optional: Some(("dry_run".to_owned(), ExampleValue::Str("dryRun".to_owned()))),
+            }
+        );
+        // `&self` and seven arguments: one more than clippy's limit.
+        assert!(op.allow_many_arguments);
+    }
+}

@@ -304,3 +304,103 @@ pub(super) fn strip_option(ty: TypeRef) -> TypeRef {
         ty => ty,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{ParamId, ParamLocation, PathPart};
+    use crate::lower::fixture::{lowered, operation, with_paths};
+
+    #[test]
+    fn path_parameters_come_first_in_path_order_then_required_then_optional() {
+        let (api, _) = lowered(&with_paths(
+            r#"
+            /a/{second}/{first}:
+              get:
+                operationId: get
+                parameters:
+                  - {name: q, in: query, schema: {type: string}}
+                  - {name: first, in: path, required: true, schema: {type: string}}
+                  - {name: r, in: header, required: true, schema: {type: string}}
+                  - {name: second, in: path, required: true, schema: {type: string}}
+                responses: {'204': {description: ok}}
+            "#,
+        ));
+        let op = operation(&api, "get");
+        let names: Vec<&str> = op.params.iter().map(|p| p.ident.as_str()).collect();
+        assert_eq!(names, ["second", "first", "r", "q"]);
+        assert_eq!(
+            op.path,
+            [
+                PathPart::Literal("/a/".to_owned()),
+                PathPart::Param(ParamId(0)),
+                PathPart::Literal("/".to_owned()),
+                PathPart::Param(ParamId(1)),
+            ]
+        );
+        assert!(!op.params[3].required);
+    }
+
+    #[test]
+    fn builder_members_win_over_parameters_named_like_them() {
+        let (api, _) = lowered(&with_paths(
+            r#"
+            /wait:
+              post:
+                operationId: wait
+                parameters:
+                  - {name: timeout, in: query, schema: {type: integer}}
+                  - {name: send_blocking, in: query, schema: {type: integer}}
+                  - {name: body, in: query, schema: {type: integer}}
+                requestBody:
+                  content:
+                    application/json: {schema: {type: object}}
+                    multipart/form-data: {schema: {type: object}}
+                responses: {'204': {description: ok}}
+            "#,
+        ));
+        let op = operation(&api, "wait");
+        let names: Vec<(&str, &str)> = op
+            .params
+            .iter()
+            .map(|p| (p.wire_name.as_str(), p.ident.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("timeout", "timeout_2"),
+                ("send_blocking", "send_blocking_2"),
+                ("body", "body_2"),
+            ]
+        );
+    }
+
+    #[test]
+    fn undeclared_path_parameters_are_strings_and_unused_ones_are_dropped() {
+        let (api, warnings) = lowered(&with_paths(
+            r#"
+            /users/{id}:
+              get:
+                operationId: user
+                parameters:
+                  - {name: gone, in: path, required: true, schema: {type: integer}}
+                responses: {'204': {description: ok}}
+            "#,
+        ));
+        let op = operation(&api, "user");
+        assert_eq!(op.params.len(), 1);
+        assert_eq!(op.params[0].wire_name, "id");
+        assert_eq!(op.params[0].location, ParamLocation::Path);
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.contains("path parameter `id` is not declared")),
+            "{warnings:?}"
+        );
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.contains("path parameter `gone` does not appear in the path")),
+            "{warnings:?}"
+        );
+    }
+}

@@ -436,3 +436,113 @@ fn status_match(status: &StatusCode) -> (StatusMatch, String) {
         StatusCode::Range(range) => (StatusMatch::Range(*range), format!("{range}XX")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{Outcome, ResponseBody, StatusMatch, Success, TypeRef};
+    use crate::lower::fixture::{lowered, operation, with_paths};
+
+    #[test]
+    fn several_success_types_make_an_enum_and_errors_another() {
+        let (api, _) = lowered(&with_paths(
+            r#"
+            /jobs:
+              post:
+                operationId: startJob
+                responses:
+                  '200': {description: done, content: {application/json: {schema: {type: string}}}}
+                  '202': {description: queued}
+                  '4XX': {description: refused, content: {text/plain: {schema: {type: string}}}}
+                  default: {description: other, content: {application/json: {schema: {type: object}}}}
+            "#,
+        ));
+        let op = operation(&api, "start_job");
+        let Success::ByStatus(successes) = &op.success else {
+            panic!("one success enum: {:?}", op.success);
+        };
+        assert_eq!(successes.ident, "StartJobResponse");
+        let variants: Vec<(&str, &TypeRef)> = successes
+            .variants
+            .iter()
+            .map(|v| (v.ident.as_str(), &v.ty))
+            .collect();
+        assert_eq!(
+            variants,
+            [("Ok", &TypeRef::String), ("Accepted", &TypeRef::Unit)]
+        );
+        let errors = op.error_enum.as_ref().expect("an error enum");
+        assert_eq!(errors.ident, "StartJobError");
+        let cases: Vec<(StatusMatch, Outcome, &str, &ResponseBody)> = op
+            .responses
+            .iter()
+            .map(|c| (c.status, c.outcome, c.variant.as_str(), &c.body))
+            .collect();
+        assert_eq!(
+            cases,
+            [
+                (
+                    StatusMatch::Code(200),
+                    Outcome::Success,
+                    "Ok",
+                    &ResponseBody::Json(TypeRef::String)
+                ),
+                (
+                    StatusMatch::Code(202),
+                    Outcome::Success,
+                    "Accepted",
+                    &ResponseBody::Empty
+                ),
+                (
+                    StatusMatch::Range(4),
+                    Outcome::Error,
+                    "ClientError",
+                    &ResponseBody::Text
+                ),
+                (
+                    StatusMatch::Default,
+                    Outcome::Error,
+                    "Other",
+                    &ResponseBody::Json(TypeRef::Json)
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn one_binary_success_is_streamed_and_headers_are_typed() {
+        let (api, _) = lowered(&with_paths(
+            r#"
+            /file:
+              get:
+                operationId: download
+                responses:
+                  '200':
+                    description: the file
+                    headers:
+                      X-Rate-Limit: {schema: {type: integer}}
+                      X-Api-Key: {schema: {type: string}}
+                      Content-Type: {schema: {type: string}}
+                    content: {application/octet-stream: {schema: {type: string, format: binary}}}
+            "#,
+        ));
+        let op = operation(&api, "download");
+        assert!(matches!(op.success, Success::Body(TypeRef::ByteStream)));
+        assert_eq!(op.responses[0].body, ResponseBody::Stream);
+        assert_eq!(op.accept.as_deref(), Some("application/octet-stream"));
+        let headers = op.response_headers.as_ref().expect("typed headers");
+        assert_eq!(headers.ident, "DownloadHeaders");
+        let fields: Vec<(&str, &TypeRef, bool)> = headers
+            .fields
+            .iter()
+            .map(|f| (f.ident.as_str(), &f.ty, f.secret))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("x_rate_limit", &TypeRef::I64, false),
+                ("x_api_key", &TypeRef::String, true),
+            ]
+        );
+        assert!(headers.redacted_debug);
+    }
+}

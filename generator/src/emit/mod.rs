@@ -198,6 +198,16 @@ fn doc_text(line: &str) -> String {
     }
 }
 
+/// `lead` as the first paragraph of the doc lines, then `docs`.
+fn with_lead(lead: String, docs: &[String]) -> Vec<String> {
+    let mut lines = vec![lead];
+    if !docs.is_empty() {
+        lines.push(String::new());
+        lines.extend(docs.iter().cloned());
+    }
+    lines
+}
+
 /// A field of a struct with a hand-written, redacted `Debug`.
 struct DebugField<'a> {
     ident: &'a str,

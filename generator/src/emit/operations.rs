@@ -4,7 +4,9 @@
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 
-use super::{DebugField, doc_attrs, ident, inner_doc_attrs, redacted_debug, type_tokens};
+use super::{
+    DebugField, doc_attrs, ident, inner_doc_attrs, redacted_debug, type_tokens, with_lead,
+};
 use crate::ir::{
     Api, EncodingKind, Operation, OperationModule, Outcome, Param, ParamLocation, PathPart,
     QueryStyle, ResponseBody, ResponseCase, ResponseEnum, ResponseHeaders, StatusMatch, Success,
@@ -64,12 +66,10 @@ fn module_title(module: &OperationModule) -> String {
 
 /// `src/operations/<tag>.rs`.
 pub(super) fn module_file(api: &Api, module: &OperationModule) -> TokenStream {
-    let mut docs = vec![format!("{}.", module_title(module))];
-    if !module.docs.is_empty() {
-        docs.push(String::new());
-        docs.extend(module.docs.iter().cloned());
-    }
-    let docs = inner_doc_attrs(&docs);
+    let docs = inner_doc_attrs(&with_lead(
+        format!("{}.", module_title(module)),
+        &module.docs,
+    ));
     let methods = module.operations.iter().map(|op| client_method(api, op));
     let builders = module.operations.iter().map(|op| builder(api, op));
     let enums = module.operations.iter().flat_map(|op| {
@@ -209,12 +209,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     });
     let body_setter = op.body.as_ref().filter(|b| !b.required).map(|body| {
         let ty = type_tokens(api, &body.ty);
-        let mut docs = vec!["The request body.".to_owned()];
-        if !body.docs.is_empty() {
-            docs.push(String::new());
-            docs.extend(body.docs.iter().cloned());
-        }
-        let docs = doc_attrs(&docs);
+        let docs = doc_attrs(&with_lead("The request body.".to_owned(), &body.docs));
         quote! {
             #docs
             pub fn body(mut self, value: impl Into<#ty>) -> Self {
@@ -594,12 +589,10 @@ fn response_headers_tokens(api: &Api, headers: &ResponseHeaders) -> TokenStream 
     let fields = headers.fields.iter().map(|field| {
         let field_name = ident(&field.ident);
         let ty = type_tokens(api, &field.ty);
-        let mut lines = vec![format!("{}.", code_span(&field.wire_name))];
-        if !field.docs.is_empty() {
-            lines.push(String::new());
-            lines.extend(field.docs.iter().cloned());
-        }
-        let docs = doc_attrs(&lines);
+        let docs = doc_attrs(&with_lead(
+            format!("{}.", code_span(&field.wire_name)),
+            &field.docs,
+        ));
         quote! { #docs pub #field_name: Option<#ty>, }
     });
     let decodes = headers.fields.iter().map(|field| {

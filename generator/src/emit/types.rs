@@ -114,24 +114,17 @@ fn field_serde_attr(api: &Api, field: &Field) -> Option<TokenStream> {
     if field.skip_if_none {
         args.push(quote! { default, skip_serializing_if = "Option::is_none" });
     }
-    match field.codec {
-        FieldCodec::Plain => {}
-        FieldCodec::DoubleOption => {
-            let path = helper_path(api, "double_option::deserialize");
-            args.push(quote! { deserialize_with = #path });
-        }
-        FieldCodec::RequiredNullable => {
-            let path = helper_path(api, "nullable::deserialize");
-            args.push(quote! { deserialize_with = #path });
-        }
-        FieldCodec::Base64 => {
-            let path = helper_path(api, "base64");
-            args.push(quote! { with = #path });
-        }
-        FieldCodec::Base64DoubleOption => {
-            let path = helper_path(api, "base64::double_option");
-            args.push(quote! { with = #path });
-        }
+    let helper = match field.codec {
+        FieldCodec::Plain => None,
+        FieldCodec::DoubleOption => Some(("deserialize_with", "double_option::deserialize")),
+        FieldCodec::RequiredNullable => Some(("deserialize_with", "nullable::deserialize")),
+        FieldCodec::Base64 => Some(("with", "base64")),
+        FieldCodec::Base64DoubleOption => Some(("with", "base64::double_option")),
+    };
+    if let Some((attribute, rest)) = helper {
+        let attribute = ident(attribute);
+        let path = helper_path(api, rest);
+        args.push(quote! { #attribute = #path });
     }
     (!args.is_empty()).then(|| quote! { #[serde(#(#args),*)] })
 }

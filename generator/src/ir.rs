@@ -5,6 +5,8 @@
 //! encoded and each response decoded. Emitting (`crate::emit`) translates it to files and
 //! decides nothing. Lists are in output order.
 
+use crate::settings::Runtime;
+
 /// A whole client crate.
 #[derive(Clone, Debug)]
 pub struct Api {
@@ -26,6 +28,8 @@ pub struct Api {
     pub regenerate_command: String,
     /// How generated code spells the paths of its own items and of the runtime.
     pub paths: RustPaths,
+    /// A crate with its manifest, or one module file.
+    pub packaging: Packaging,
     /// The base URL `Client::new` uses: the first server, absolute, variables at their defaults.
     pub default_base_url: Option<String>,
     /// Every server the spec lists.
@@ -54,6 +58,46 @@ pub struct RustPaths {
     pub runtime: String,
     /// The runtime's source is a module of the generated code (`runtime`), not a dependency.
     pub runtime_inlined: bool,
+}
+
+/// What is written: a crate, or one module file for a build script's `include!`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Packaging {
+    /// `Cargo.toml`, `README.md` and `src/`.
+    Crate(Box<Package>),
+    /// The whole client as nested modules in one file.
+    ModuleFile {
+        /// The file's name: the library name, with an `_` where Windows reserves it
+        /// (`con_.rs`).
+        file_name: String,
+    },
+}
+
+/// A crate's `[package]` fields and how it depends on the runtime.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Package {
+    /// `description`: the caller's, or one made from the document's title and version.
+    pub description: String,
+    /// `license`, an SPDX expression.
+    pub license: Option<String>,
+    /// `repository`.
+    pub repository: Option<String>,
+    /// `homepage`.
+    pub homepage: Option<String>,
+    /// `documentation`.
+    pub documentation: Option<String>,
+    /// `authors`.
+    pub authors: Vec<String>,
+    /// `keywords`.
+    pub keywords: Vec<String>,
+    /// `categories`.
+    pub categories: Vec<String>,
+    /// Writes `publish = false`.
+    pub publish_false: bool,
+    /// How the crate reaches the runtime.
+    pub runtime: Runtime,
+    /// Adds an empty `[workspace]` table, so that the crate builds on its own wherever it is.
+    pub standalone: bool,
 }
 
 /// A token operation, and how to call it: the credentials-provider example of the docs.

@@ -15,8 +15,7 @@ mod types;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{Api, TypeRef};
-use crate::settings::{Layout, Settings};
+use crate::ir::{Api, Packaging, TypeRef};
 
 /// One generated file: a path relative to the crate root (`/`-separated) and its text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,8 +26,8 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// Every file of the crate, sorted by path; for [`Layout::Module`], the one module file.
-pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, String> {
+/// Every file of the crate, sorted by path; for [`Packaging::ModuleFile`], the one module file.
+pub fn emit(api: &Api) -> Result<Vec<GeneratedFile>, String> {
     let mut modules = vec![
         ("src/lib.rs".to_owned(), client::lib_rs(api)),
         ("src/client.rs".to_owned(), client::client_rs(api)),
@@ -58,25 +57,28 @@ pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, String
         syn::visit_mut::visit_file_mut(&mut OneLineDocs, &mut file);
         parsed.push((path, file));
     }
-    if let Layout::Module { .. } = settings.layout {
-        if api.paths.runtime_inlined {
-            for (path, text) in runtime_source::files(&api.paths.runtime, None) {
-                let file = syn::parse_file(&text).map_err(|error| {
-                    format!("internal error: the runtime's `{path}` does not parse: {error}")
-                })?;
-                parsed.push((path, file));
+    let package = match &api.packaging {
+        Packaging::Crate(package) => package,
+        Packaging::ModuleFile { file_name } => {
+            if api.paths.runtime_inlined {
+                for (path, text) in runtime_source::files(&api.paths.runtime, None) {
+                    let file = syn::parse_file(&text).map_err(|error| {
+                        format!("internal error: the runtime's `{path}` does not parse: {error}")
+                    })?;
+                    parsed.push((path, file));
+                }
             }
+            let file = layout::single_module(parsed)?;
+            return Ok(vec![GeneratedFile {
+                path: file_name.clone(),
+                contents: format!("{}\n{}", preamble(api, "//"), print_items(file)),
+            }]);
         }
-        let file = layout::single_module(parsed)?;
-        return Ok(vec![GeneratedFile {
-            path: module_file_name(&api.lib_name),
-            contents: format!("{}\n{}", preamble(api, "//"), print_items(file)),
-        }]);
-    }
+    };
     let mut files = vec![
         GeneratedFile {
             path: "Cargo.toml".to_owned(),
-            contents: manifest::cargo_toml(api, settings),
+            contents: manifest::cargo_toml(api, package),
         },
         GeneratedFile {
             path: "README.md".to_owned(),
@@ -99,16 +101,6 @@ pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, String
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
-}
-
-/// The module file's name: the library name, unless Windows reserves it (`con.rs`), then
-/// with an underscore (`con_.rs`).
-fn module_file_name(lib_name: &str) -> String {
-    if crate::naming::is_windows_reserved(lib_name) {
-        format!("{lib_name}_.rs")
-    } else {
-        format!("{lib_name}.rs")
-    }
 }
 
 /// Keeps every `#[doc]` attribute on one line and free of hidden characters. Each doc line is

@@ -5,6 +5,8 @@
 //! encoded and each response decoded. Emitting (`crate::emit`) translates it to files and
 //! decides nothing. Lists are in output order.
 
+use crate::settings::Runtime;
+
 /// A whole client crate.
 #[derive(Clone, Debug)]
 pub struct Api {
@@ -26,6 +28,8 @@ pub struct Api {
     pub regenerate_command: String,
     /// How generated code spells the paths of its own items and of the runtime.
     pub paths: RustPaths,
+    /// A crate with its manifest, or one module file.
+    pub packaging: Packaging,
     /// The base URL `Client::new` uses: the first server, absolute, variables at their defaults.
     pub default_base_url: Option<String>,
     /// Every server the spec lists.
@@ -54,6 +58,46 @@ pub struct RustPaths {
     pub runtime: String,
     /// The runtime's source is a module of the generated code (`runtime`), not a dependency.
     pub runtime_inlined: bool,
+}
+
+/// What is written: a crate, or one module file for a build script's `include!`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Packaging {
+    /// `Cargo.toml`, `README.md` and `src/`.
+    Crate(Box<Package>),
+    /// The whole client as nested modules in one file.
+    ModuleFile {
+        /// The file's name: the library name, with an `_` where Windows reserves it
+        /// (`con_.rs`).
+        file_name: String,
+    },
+}
+
+/// A crate's `[package]` fields and how it depends on the runtime.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Package {
+    /// `description`: the caller's, or one made from the document's title and version.
+    pub description: String,
+    /// `license`, an SPDX expression.
+    pub license: Option<String>,
+    /// `repository`.
+    pub repository: Option<String>,
+    /// `homepage`.
+    pub homepage: Option<String>,
+    /// `documentation`.
+    pub documentation: Option<String>,
+    /// `authors`.
+    pub authors: Vec<String>,
+    /// `keywords`.
+    pub keywords: Vec<String>,
+    /// `categories`.
+    pub categories: Vec<String>,
+    /// Writes `publish = false`.
+    pub publish_false: bool,
+    /// How the crate reaches the runtime.
+    pub runtime: Runtime,
+    /// Adds an empty `[workspace]` table, so that the crate builds on its own wherever it is.
+    pub standalone: bool,
 }
 
 /// A token operation, and how to call it: the credentials-provider example of the docs.
@@ -87,6 +131,19 @@ pub enum ExampleValue {
     None,
     /// `Default::default()`.
     Default,
+    /// A number with a fraction (`1.5`).
+    Float(f64),
+    /// The current time, for a date-time (`chrono::Utc::now()`).
+    Now,
+    /// A new random UUID (`uuid::Uuid::new_v4()`).
+    NewUuid,
+    /// An empty JSON object (`serde_json::json!({})`).
+    EmptyJson,
+    /// An empty list (`vec![]`).
+    EmptyList,
+    /// A variable of the reader's, named after what it stands for (`body`, `pet`): a value
+    /// the example leaves to them.
+    Placeholder(String),
     /// A variant of a generated enum.
     Variant {
         /// The enum.
@@ -120,6 +177,11 @@ impl Api {
         &self.types[id.0]
     }
 
+    /// The security scheme `id` refers to.
+    pub fn scheme(&self, id: SchemeId) -> &SecurityScheme {
+        &self.security_schemes[id.0]
+    }
+
     /// Every operation, module by module.
     pub fn operations(&self) -> impl Iterator<Item = &Operation> {
         self.modules.iter().flat_map(|module| &module.operations)
@@ -138,6 +200,9 @@ impl Api {
         for module in &mut self.modules {
             for op in &mut module.operations {
                 op.params.iter_mut().for_each(|p| p.ty.visit_mut(visit));
+                for value in op.example.values_mut() {
+                    value.visit_type_ids_mut(visit);
+                }
                 if let Some(body) = &mut op.body {
                     body.ty.visit_mut(visit);
                 }
@@ -146,11 +211,10 @@ impl Api {
                         ty.visit_mut(visit);
                     }
                 }
-                op.success.visit_mut(visit);
-                for response_enum in [&mut op.success_enum, &mut op.error_enum]
-                    .into_iter()
-                    .flatten()
-                {
+                if let Success::Body(ty) = &mut op.success {
+                    ty.visit_mut(visit);
+                }
+                for response_enum in op.response_enums_mut() {
                     response_enum
                         .variants
                         .iter_mut()
@@ -164,6 +228,31 @@ impl Api {
                 }
             }
         }
+    }
+}
+
+impl ExampleValue {
+    /// Calls `visit` on a [`TypeRef::Named`] for each type this value names, writing back
+    /// the id it leaves there: the ids change when lowering sorts the types.
+    fn visit_type_ids_mut(&mut self, visit: &mut impl FnMut(&mut TypeRef)) {
+        match self {
+            ExampleValue::Variant { ty, .. } => visit_type_id(ty, visit),
+            ExampleValue::Struct { ty, fields } => {
+                visit_type_id(ty, visit);
+                for (_, value) in fields {
+                    value.visit_type_ids_mut(visit);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn visit_type_id(id: &mut TypeId, visit: &mut impl FnMut(&mut TypeRef)) {
+    let mut named = TypeRef::Named(*id);
+    visit(&mut named);
+    if let TypeRef::Named(new) = named {
+        *id = new;
     }
 }
 
@@ -204,6 +293,9 @@ pub struct SecurityScheme {
     pub const_ident: String,
     /// What kind of scheme.
     pub kind: SchemeKind,
+    /// Whether a bearer token is the credential: HTTP bearer, OAuth 2 and OpenID Connect,
+    /// and an API key in the `Authorization` header (sent as `Bearer <token>`).
+    pub takes_bearer_token: bool,
     /// Doc lines.
     pub docs: Vec<String>,
 }
@@ -223,6 +315,10 @@ pub enum SchemeKind {
         name: String,
     },
 }
+
+/// An index into [`Api::security_schemes`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SchemeId(pub usize);
 
 /// Where an API key goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -284,19 +380,72 @@ pub struct Operation {
     /// What each status means, in match order (codes, then ranges, then default).
     pub responses: Vec<ResponseCase>,
     /// What `send` returns on success.
-    pub success: TypeRef,
-    /// The success enum, when successes of different statuses carry different types.
-    pub success_enum: Option<ResponseEnum>,
+    pub success: Success,
     /// The error enum, when the spec declares error statuses.
     pub error_enum: Option<ResponseEnum>,
     /// The response headers the successful responses declare, decoded into a struct.
     pub response_headers: Option<ResponseHeaders>,
-    /// Security alternatives: each is a list of indexes into [`Api::security_schemes`].
-    /// Empty means no credentials are sent.
-    pub security: Vec<Vec<usize>>,
+    /// Security alternatives, each the schemes it needs together. Empty means no
+    /// credentials are sent.
+    pub security: Vec<Vec<SchemeId>>,
     /// The spec marks the operation safe to send more than once (`x-apiforge-retry-safe` or
     /// `x-idempotent`), so the runtime may retry it whatever its method.
     pub retry_safe: bool,
+    /// The values the README's example call passes.
+    pub example: CallExample,
+    /// Whether the `Client` method allows clippy's `too_many_arguments`: it takes one
+    /// argument per required parameter, however many the spec has.
+    pub allow_many_arguments: bool,
+}
+
+/// The values an example call of an operation passes.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CallExample {
+    /// One per `Client` method argument, in order.
+    pub arguments: Vec<ExampleValue>,
+    /// The first optional parameter's builder method and a value for it.
+    pub optional: Option<(String, ExampleValue)>,
+}
+
+impl CallExample {
+    fn values_mut(&mut self) -> impl Iterator<Item = &mut ExampleValue> {
+        self.arguments
+            .iter_mut()
+            .chain(self.optional.as_mut().map(|(_, value)| value))
+    }
+}
+
+/// What an operation returns on success.
+#[derive(Clone, Debug)]
+pub enum Success {
+    /// Every success status decodes into this type (`()` when none has a body).
+    Body(TypeRef),
+    /// Successes of different statuses carry different types: an enum by status.
+    ByStatus(ResponseEnum),
+}
+
+impl Operation {
+    /// The parameter `id` refers to.
+    pub fn param(&self, id: ParamId) -> &Param {
+        &self.params[id.0]
+    }
+
+    /// The success enum, when successes of different statuses carry different types.
+    pub fn success_enum(&self) -> Option<&ResponseEnum> {
+        match &self.success {
+            Success::Body(_) => None,
+            Success::ByStatus(response_enum) => Some(response_enum),
+        }
+    }
+
+    /// The success enum, if there is one, and the error enum, if there is one.
+    pub(crate) fn response_enums_mut(&mut self) -> impl Iterator<Item = &mut ResponseEnum> {
+        let success = match &mut self.success {
+            Success::Body(_) => None,
+            Success::ByStatus(response_enum) => Some(response_enum),
+        };
+        success.into_iter().chain(self.error_enum.as_mut())
+    }
 }
 
 /// An HTTP method.
@@ -341,9 +490,13 @@ impl HttpMethod {
 pub enum PathPart {
     /// Literal text, sent as written.
     Literal(String),
-    /// A path parameter, by index into [`Operation::params`].
-    Param(usize),
+    /// A path parameter.
+    Param(ParamId),
 }
+
+/// An index into [`Operation::params`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ParamId(pub usize);
 
 /// A parameter of an operation: an argument of the `Client` method when required, a builder
 /// method when optional.
@@ -478,8 +631,11 @@ pub struct ResponseCase {
     pub status: StatusMatch,
     /// How the body decodes.
     pub body: ResponseBody,
-    /// Success or error, and the enum variant that wraps the body if any.
+    /// Success or error.
     pub outcome: Outcome,
+    /// The case's variant in the enum that covers it: the error enum for an error, the
+    /// success enum for a success when there is one ([`Success::ByStatus`]).
+    pub variant: String,
     /// The response's description.
     pub description: String,
 }
@@ -523,6 +679,8 @@ pub struct ResponseHeaders {
     pub docs: Vec<String>,
     /// One field per header, in spec order.
     pub fields: Vec<ResponseHeader>,
+    /// Whether `Debug` is written by hand to hide secret headers.
+    pub redacted_debug: bool,
 }
 
 /// One declared response header.
@@ -541,12 +699,12 @@ pub struct ResponseHeader {
 }
 
 /// Whether a response is a success or an error.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
-    /// A success; the variant of the success enum when there is one.
-    Success(Option<String>),
-    /// An error: the variant of the error enum.
-    Error(String),
+    /// A success: its body is what `send` returns.
+    Success,
+    /// An error: its body comes back in `Error::Api`.
+    Error,
 }
 
 /// An enum over an operation's responses (its successes, or its errors).
@@ -557,6 +715,10 @@ pub struct ResponseEnum {
     /// Whether it derives `PartialEq`: not when a payload holds a replacement type
     /// ([`TypeRef::External`]) that is not known to implement it.
     pub derive_partial_eq: bool,
+    /// Whether clippy's `large_enum_variant` is allowed: when several variants may hold
+    /// the API's own types. The enum is built once per response and moved out at once, so
+    /// boxing would only cost an allocation.
+    pub allow_large_variants: bool,
     /// Doc lines.
     pub docs: Vec<String>,
     /// One variant per response case, in match order.

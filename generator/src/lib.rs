@@ -81,8 +81,7 @@ pub fn generate_with(
     let mut warnings = loaded.warnings;
     warnings.extend(lowering_warnings);
     position::annotate(file, &text, &mut warnings);
-    let files =
-        emit::emit(&api, settings).map_err(|message| Diagnostic::error(file, None, message))?;
+    let files = emit::emit(&api).map_err(|message| Diagnostic::error(file, None, message))?;
     Ok(Generated {
         files,
         warnings,

@@ -95,6 +95,18 @@ fn value_tokens(api: &Api, value: &ExampleValue, in_struct: bool) -> TokenStream
         ExampleValue::Bool(value) => quote! { #value },
         ExampleValue::None => quote! { None },
         ExampleValue::Default => quote! { Default::default() },
+        ExampleValue::Float(number) => {
+            let number = proc_macro2::Literal::f64_unsuffixed(*number);
+            quote! { #number }
+        }
+        ExampleValue::Now => quote! { ::chrono::Utc::now() },
+        ExampleValue::NewUuid => quote! { ::uuid::Uuid::new_v4() },
+        ExampleValue::EmptyJson => quote! { ::serde_json::json!({}) },
+        ExampleValue::EmptyList => quote! { vec![] },
+        ExampleValue::Placeholder(name) => {
+            let name = ident(name);
+            quote! { #name }
+        }
         ExampleValue::Variant { ty, variant } => {
             let ty = ident(&api.type_def(*ty).ident);
             let variant = ident(variant);

@@ -15,8 +15,7 @@ mod types;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{Api, TypeRef};
-use crate::settings::{Layout, Settings};
+use crate::ir::{Api, Packaging, TypeRef};
 
 /// One generated file: a path relative to the crate root (`/`-separated) and its text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,8 +26,8 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// Every file of the crate, sorted by path; for [`Layout::Module`], the one module file.
-pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, String> {
+/// Every file of the crate, sorted by path; for [`Packaging::ModuleFile`], the one module file.
+pub fn emit(api: &Api) -> Result<Vec<GeneratedFile>, String> {
     let mut modules = vec![
         ("src/lib.rs".to_owned(), client::lib_rs(api)),
         ("src/client.rs".to_owned(), client::client_rs(api)),
@@ -58,25 +57,28 @@ pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, String
         syn::visit_mut::visit_file_mut(&mut OneLineDocs, &mut file);
         parsed.push((path, file));
     }
-    if let Layout::Module { .. } = settings.layout {
-        if api.paths.runtime_inlined {
-            for (path, text) in runtime_source::files(&api.paths.runtime, None) {
-                let file = syn::parse_file(&text).map_err(|error| {
-                    format!("internal error: the runtime's `{path}` does not parse: {error}")
-                })?;
-                parsed.push((path, file));
+    let package = match &api.packaging {
+        Packaging::Crate(package) => package,
+        Packaging::ModuleFile { file_name } => {
+            if api.paths.runtime_inlined {
+                for (path, text) in runtime_source::files(&api.paths.runtime, None) {
+                    let file = syn::parse_file(&text).map_err(|error| {
+                        format!("internal error: the runtime's `{path}` does not parse: {error}")
+                    })?;
+                    parsed.push((path, file));
+                }
             }
+            let file = layout::single_module(parsed)?;
+            return Ok(vec![GeneratedFile {
+                path: file_name.clone(),
+                contents: format!("{}\n{}", preamble(api, "//"), print_items(file)),
+            }]);
         }
-        let file = layout::single_module(parsed)?;
-        return Ok(vec![GeneratedFile {
-            path: module_file_name(&api.lib_name),
-            contents: format!("{}\n{}", preamble(api, "//"), print_items(file)),
-        }]);
-    }
+    };
     let mut files = vec![
         GeneratedFile {
             path: "Cargo.toml".to_owned(),
-            contents: manifest::cargo_toml(api, settings),
+            contents: manifest::cargo_toml(api, package),
         },
         GeneratedFile {
             path: "README.md".to_owned(),
@@ -99,16 +101,6 @@ pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, String
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
-}
-
-/// The module file's name: the library name, unless Windows reserves it (`con.rs`), then
-/// with an underscore (`con_.rs`).
-fn module_file_name(lib_name: &str) -> String {
-    if crate::naming::is_windows_reserved(lib_name) {
-        format!("{lib_name}_.rs")
-    } else {
-        format!("{lib_name}.rs")
-    }
 }
 
 /// Keeps every `#[doc]` attribute on one line and free of hidden characters. Each doc line is
@@ -178,15 +170,67 @@ fn ident(name: &str) -> Ident {
 
 /// `#[doc = " line"]` per line, so the printer writes clean `/// line` comments.
 fn doc_attrs(lines: &[String]) -> TokenStream {
-    let attrs = lines.iter().map(|line| {
-        let text = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        quote! { #[doc = #text] }
+    let texts = lines.iter().map(|line| doc_text(line));
+    quote! { #(#[doc = #texts])* }
+}
+
+/// `#![doc = " line"]` per line: a module's own docs, printed as `//! line`.
+fn inner_doc_attrs(lines: &[String]) -> TokenStream {
+    let texts = lines.iter().map(|line| doc_text(line));
+    quote! { #(#![doc = #texts])* }
+}
+
+/// A doc line as its attribute holds it: after a space, so that the comment reads `/// line`,
+/// and empty for a blank line.
+fn doc_text(line: &str) -> String {
+    if line.is_empty() {
+        String::new()
+    } else {
+        format!(" {line}")
+    }
+}
+
+/// `lead` as the first paragraph of the doc lines, then `docs`.
+fn with_lead(lead: String, docs: &[String]) -> Vec<String> {
+    let mut lines = vec![lead];
+    if !docs.is_empty() {
+        lines.push(String::new());
+        lines.extend(docs.iter().cloned());
+    }
+    lines
+}
+
+/// A field of a struct with a hand-written, redacted `Debug`.
+struct DebugField<'a> {
+    ident: &'a str,
+    secret: bool,
+    /// Its type is an `Option`: a secret shows whether it is there, not what it is.
+    optional: bool,
+}
+
+/// `impl Debug` for the struct `name` that writes `<redacted>` for its secret fields.
+fn redacted_debug<'a>(name: &str, fields: impl IntoIterator<Item = DebugField<'a>>) -> TokenStream {
+    let type_name = ident(name);
+    let entries = fields.into_iter().map(|field| {
+        let label = field.ident;
+        let field_ident = ident(field.ident);
+        match (field.secret, field.optional) {
+            (false, _) => quote! { .field(#label, &self.#field_ident) },
+            (true, true) => {
+                quote! { .field(#label, &self.#field_ident.as_ref().map(|_| "<redacted>")) }
+            }
+            (true, false) => quote! { .field(#label, &"<redacted>") },
+        }
     });
-    quote! { #(#attrs)* }
+    quote! {
+        impl ::std::fmt::Debug for #type_name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#name)
+                    #(#entries)*
+                    .finish()
+            }
+        }
+    }
 }
 
 /// The Rust spelling of a type, from anywhere in the generated crate.

@@ -4,15 +4,15 @@
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 
-use super::{doc_attrs, ident, type_tokens};
+use super::{
+    DebugField, doc_attrs, ident, inner_doc_attrs, redacted_debug, type_tokens, with_lead,
+};
 use crate::ir::{
     Api, EncodingKind, Operation, OperationModule, Outcome, Param, ParamLocation, PathPart,
-    QueryStyle, ResponseBody, ResponseCase, ResponseEnum, ResponseHeaders, StatusMatch, TypeRef,
+    QueryStyle, ResponseBody, ResponseCase, ResponseEnum, ResponseHeaders, StatusMatch, Success,
+    TypeRef,
 };
 use crate::lower::code_span;
-
-/// Methods with more arguments than this (counting `&self`) trip `clippy::too_many_arguments`.
-const CLIPPY_MAX_ARGUMENTS: usize = 7;
 
 /// `src/operations/mod.rs`.
 pub(super) fn operations_mod(api: &Api) -> TokenStream {
@@ -48,7 +48,7 @@ pub(super) fn operations_mod(api: &Api) -> TokenStream {
 fn item_names(op: &Operation) -> impl Iterator<Item = &str> {
     [
         Some(op.builder_ident.as_str()),
-        op.success_enum.as_ref().map(|e| e.ident.as_str()),
+        op.success_enum().map(|e| e.ident.as_str()),
         op.error_enum.as_ref().map(|e| e.ident.as_str()),
         op.response_headers.as_ref().map(|h| h.ident.as_str()),
     ]
@@ -66,25 +66,16 @@ fn module_title(module: &OperationModule) -> String {
 
 /// `src/operations/<tag>.rs`.
 pub(super) fn module_file(api: &Api, module: &OperationModule) -> TokenStream {
-    let mut docs = vec![format!("{}.", module_title(module))];
-    if !module.docs.is_empty() {
-        docs.push(String::new());
-        docs.extend(module.docs.iter().cloned());
-    }
-    let docs = docs.iter().map(|line| {
-        let text = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        quote! { #![doc = #text] }
-    });
+    let docs = inner_doc_attrs(&with_lead(
+        format!("{}.", module_title(module)),
+        &module.docs,
+    ));
     let methods = module.operations.iter().map(|op| client_method(api, op));
     let builders = module.operations.iter().map(|op| builder(api, op));
     let enums = module.operations.iter().flat_map(|op| {
-        [&op.success_enum, &op.error_enum]
+        op.success_enum()
             .into_iter()
-            .flatten()
+            .chain(&op.error_enum)
             .map(|response_enum| response_enum_tokens(api, response_enum))
     });
     let header_structs = module
@@ -93,7 +84,7 @@ pub(super) fn module_file(api: &Api, module: &OperationModule) -> TokenStream {
         .filter_map(|op| op.response_headers.as_ref())
         .map(|headers| response_headers_tokens(api, headers));
     quote! {
-        #(#docs)*
+        #docs
 
         impl crate::Client {
             #(#methods)*
@@ -159,7 +150,7 @@ fn client_method(api: &Api, op: &Operation) -> TokenStream {
         docs.push(format!("Optional: {}.", names.join(", ")));
     }
     let docs = doc_attrs(&docs);
-    let allow = (args.len() + 1 > CLIPPY_MAX_ARGUMENTS).then(|| {
+    let allow = op.allow_many_arguments.then(|| {
         quote! { #[allow(clippy::too_many_arguments, reason = "one argument per required parameter of the operation")] }
     });
     quote! {
@@ -218,12 +209,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     });
     let body_setter = op.body.as_ref().filter(|b| !b.required).map(|body| {
         let ty = type_tokens(api, &body.ty);
-        let mut docs = vec!["The request body.".to_owned()];
-        if !body.docs.is_empty() {
-            docs.push(String::new());
-            docs.extend(body.docs.iter().cloned());
-        }
-        let docs = doc_attrs(&docs);
+        let docs = doc_attrs(&with_lead("The request body.".to_owned(), &body.docs));
         quote! {
             #docs
             pub fn body(mut self, value: impl Into<#ty>) -> Self {
@@ -253,13 +239,12 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             }
         })
     });
-    let success = type_tokens(api, &op.success);
-    let success = match &op.success_enum {
-        Some(response_enum) => {
+    let success = match &op.success {
+        Success::Body(ty) => type_tokens(api, ty),
+        Success::ByStatus(response_enum) => {
             let name = ident(&response_enum.ident);
             quote! { #name }
         }
-        None => success,
     };
     let error = match &op.error_enum {
         Some(response_enum) => {
@@ -368,8 +353,8 @@ fn send_with_info_body(api: &Api, op: &Operation) -> TokenStream {
             PathPart::Literal(text) => {
                 template.push_str(&text.replace('{', "{{").replace('}', "}}"))
             }
-            PathPart::Param(index) => {
-                let param = &op.params[*index];
+            PathPart::Param(id) => {
+                let param = op.param(*id);
                 let name = ident(&param.ident);
                 let wire = &param.wire_name;
                 template.push_str("{}");
@@ -385,8 +370,8 @@ fn send_with_info_body(api: &Api, op: &Operation) -> TokenStream {
     };
     let method = ident(op.http_method.as_str());
     let security = op.security.iter().map(|alternative| {
-        let schemes = alternative.iter().map(|&index| {
-            let name = ident(&api.security_schemes[index].const_ident);
+        let schemes = alternative.iter().map(|&id| {
+            let name = ident(&api.scheme(id).const_ident);
             quote! { &crate::security::#name }
         });
         quote! { &[#(#schemes),*] }
@@ -543,20 +528,19 @@ fn response_result(op: &Operation, case: &ResponseCase) -> TokenStream {
         let name = ident(&headers.ident);
         quote! { .and_then(|response| response.with_typed_headers(#name::decode)) }
     });
-    match &case.outcome {
-        Outcome::Success(None) => quote! { response.#decode() #with_headers },
-        Outcome::Success(Some(variant)) => {
-            let enum_name = op.success_enum.as_ref().map(|e| ident(&e.ident));
-            let variant = ident(variant);
+    let variant = ident(&case.variant);
+    match (case.outcome, &op.success) {
+        (Outcome::Success, Success::Body(_)) => quote! { response.#decode() #with_headers },
+        (Outcome::Success, Success::ByStatus(success_enum)) => {
+            let enum_name = ident(&success_enum.ident);
             if case.body == ResponseBody::Empty {
                 quote! { response.empty().map(|response| response.map(|()| #enum_name::#variant)) #with_headers }
             } else {
                 quote! { response.#decode().map(|response| response.map(#enum_name::#variant)) #with_headers }
             }
         }
-        Outcome::Error(variant) => {
+        (Outcome::Error, _) => {
             let enum_name = op.error_enum.as_ref().map(|e| ident(&e.ident));
-            let variant = ident(variant);
             match &case.body {
                 ResponseBody::Empty => quote! { Err(response.error_empty(#enum_name::#variant)) },
                 ResponseBody::Json(_) => quote! { Err(response.error_json(#enum_name::#variant)) },
@@ -582,11 +566,7 @@ fn response_enum_tokens(api: &Api, response_enum: &ResponseEnum) -> TokenStream 
             quote! { #docs #variant_name(#ty), }
         }
     });
-    let carries_structs = response_enum
-        .variants
-        .iter()
-        .any(|v| matches!(v.ty, TypeRef::Named(_) | TypeRef::External(_)));
-    let allow = (carries_structs && response_enum.variants.len() > 1).then(|| {
+    let allow = response_enum.allow_large_variants.then(|| {
         quote! { #[allow(clippy::large_enum_variant, reason = "built once per response and moved out at once; boxing would only cost an allocation")] }
     });
     let partial_eq = response_enum
@@ -609,12 +589,10 @@ fn response_headers_tokens(api: &Api, headers: &ResponseHeaders) -> TokenStream 
     let fields = headers.fields.iter().map(|field| {
         let field_name = ident(&field.ident);
         let ty = type_tokens(api, &field.ty);
-        let mut lines = vec![format!("{}.", code_span(&field.wire_name))];
-        if !field.docs.is_empty() {
-            lines.push(String::new());
-            lines.extend(field.docs.iter().cloned());
-        }
-        let docs = doc_attrs(&lines);
+        let docs = doc_attrs(&with_lead(
+            format!("{}.", code_span(&field.wire_name)),
+            &field.docs,
+        ));
         quote! { #docs pub #field_name: Option<#ty>, }
     });
     let decodes = headers.fields.iter().map(|field| {
@@ -622,28 +600,15 @@ fn response_headers_tokens(api: &Api, headers: &ResponseHeaders) -> TokenStream 
         let wire = &field.wire_name;
         quote! { #field_name: ::apiforge_runtime::decode_header(headers, #wire)?, }
     });
-    let debug = if headers.fields.iter().any(|f| f.secret) {
-        let entries = headers.fields.iter().map(|field| {
-            let field_name = ident(&field.ident);
-            let label = &field.ident;
-            if field.secret {
-                quote! { .field(#label, &self.#field_name.as_ref().map(|_| "<redacted>")) }
-            } else {
-                quote! { .field(#label, &self.#field_name) }
-            }
+    let debug = headers.redacted_debug.then(|| {
+        let fields = headers.fields.iter().map(|field| DebugField {
+            ident: &field.ident,
+            secret: field.secret,
+            optional: true,
         });
-        let label = &headers.ident;
-        Some(quote! {
-            impl ::std::fmt::Debug for #name {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.debug_struct(#label) #(#entries)* .finish()
-                }
-            }
-        })
-    } else {
-        None
-    };
-    let derives = if debug.is_some() {
+        redacted_debug(&headers.ident, fields)
+    });
+    let derives = if headers.redacted_debug {
         quote! { #[derive(Clone, PartialEq)] }
     } else {
         quote! { #[derive(Clone, Debug, PartialEq)] }

@@ -5,8 +5,8 @@ use std::fmt::Write;
 
 use super::{example, type_text};
 use crate::ir::{
-    Api, ApiKeyLocation, Operation, Param, ParamLocation, ResponseBody, SchemeKind, StatusMatch,
-    TypeRef,
+    Api, ApiKeyLocation, ExampleValue, Operation, Outcome, Param, ParamLocation, ResponseBody,
+    SchemeKind, SecurityScheme, StatusMatch, Success,
 };
 
 /// `README.md`.
@@ -101,7 +101,7 @@ fn write_readme(api: &Api, out: &mut String) -> std::fmt::Result {
                 "| `{}` | {} | {} |",
                 scheme.name,
                 scheme_kind(&scheme.kind),
-                credential(api, &scheme.kind)
+                credential(api, scheme)
             )?;
         }
         writeln!(
@@ -237,7 +237,7 @@ fn operation(api: &Api, op: &Operation, out: &mut String) -> std::fmt::Result {
         )?;
         writeln!(out, "| Status | Variant | Body |\n| --- | --- | --- |")?;
         for case in &op.responses {
-            if let crate::ir::Outcome::Error(variant) = &case.outcome {
+            if case.outcome == Outcome::Error {
                 let body = match &case.body {
                     ResponseBody::Empty => "none".to_owned(),
                     body => format!("`{}`", type_text(api, &body.ty())),
@@ -246,7 +246,7 @@ fn operation(api: &Api, op: &Operation, out: &mut String) -> std::fmt::Result {
                     out,
                     "| {} | `{}` | {} |",
                     status_text(case.status),
-                    variant,
+                    case.variant,
                     body
                 )?;
             }
@@ -264,7 +264,7 @@ fn operation(api: &Api, op: &Operation, out: &mut String) -> std::fmt::Result {
             .map(|alternative| {
                 alternative
                     .iter()
-                    .map(|&i| format!("`{}`", api.security_schemes[i].name))
+                    .map(|&id| format!("`{}`", api.scheme(id).name))
                     .collect::<Vec<_>>()
                     .join(" and ")
             })
@@ -300,16 +300,10 @@ fn operation(api: &Api, op: &Operation, out: &mut String) -> std::fmt::Result {
     writeln!(out, "```rust,ignore")?;
     writeln!(out, "{}", client_setup(api))?;
     let values: Vec<String> = op
-        .params
+        .example
+        .arguments
         .iter()
-        .filter(|p| p.required)
-        .map(|p| example_value(api, &p.ty, &p.wire_name))
-        .chain(
-            op.body
-                .as_ref()
-                .filter(|b| b.required)
-                .map(|b| example_value(api, &b.ty, "body")),
-        )
+        .map(|value| example_text(api, value))
         .collect();
     write!(
         out,
@@ -317,13 +311,8 @@ fn operation(api: &Api, op: &Operation, out: &mut String) -> std::fmt::Result {
         op.method_ident,
         values.join(", ")
     )?;
-    if let Some(param) = op.params.iter().find(|p| !p.required) {
-        write!(
-            out,
-            "\n    .{}({})",
-            param.ident,
-            example_value(api, &param.ty, &param.wire_name)
-        )?;
+    if let Some((method, value)) = &op.example.optional {
+        write!(out, "\n    .{method}({})", example_text(api, value))?;
     }
     writeln!(out, "\n    .send()\n    .await?;")?;
     writeln!(out, "println!(\"{{result:?}}\");")?;
@@ -339,7 +328,7 @@ fn client_setup(api: &Api) -> String {
             format!(
                 "\n    .auth({}::Auth::{})",
                 api.lib_name,
-                credential_call(&scheme.kind)
+                credential_call(scheme)
             )
         })
         .unwrap_or_default();
@@ -354,9 +343,9 @@ fn client_setup(api: &Api) -> String {
 }
 
 fn success_text(api: &Api, op: &Operation) -> String {
-    match &op.success_enum {
-        Some(e) => e.ident.clone(),
-        None => type_text(api, &op.success),
+    match &op.success {
+        Success::Body(ty) => type_text(api, ty),
+        Success::ByStatus(e) => e.ident.clone(),
     }
 }
 
@@ -394,56 +383,57 @@ fn scheme_kind(kind: &SchemeKind) -> String {
     }
 }
 
-fn credential_call(kind: &SchemeKind) -> &'static str {
-    match kind {
-        SchemeKind::HttpBearer => "bearer(token)",
+fn credential_call(scheme: &SecurityScheme) -> &'static str {
+    match scheme.kind {
+        _ if scheme.takes_bearer_token => "bearer(token)",
         SchemeKind::HttpBasic => "basic(username, password)",
-        SchemeKind::ApiKey {
-            location: ApiKeyLocation::Header,
-            name,
-        } if name.eq_ignore_ascii_case("authorization") => "bearer(token)",
-        SchemeKind::ApiKey { .. } => "api_key(key)",
+        SchemeKind::HttpBearer | SchemeKind::ApiKey { .. } => "api_key(key)",
     }
 }
 
-fn credential(api: &Api, kind: &SchemeKind) -> String {
-    let call = format!("`{}::Auth::{}`", api.lib_name, credential_call(kind));
-    match kind {
-        SchemeKind::ApiKey {
-            location: ApiKeyLocation::Header,
-            name,
-        } if name.eq_ignore_ascii_case("authorization") => {
-            format!(
-                "{call} (sent as `Bearer <token>`), or `Auth::api_key(value)` to send `value` as it is"
-            )
-        }
+fn credential(api: &Api, scheme: &SecurityScheme) -> String {
+    let call = format!("`{}::Auth::{}`", api.lib_name, credential_call(scheme));
+    match scheme.kind {
+        SchemeKind::ApiKey { .. } if scheme.takes_bearer_token => format!(
+            "{call} (sent as `Bearer <token>`), or `Auth::api_key(value)` to send `value` as it is"
+        ),
         _ => call,
     }
 }
 
-fn example_value(api: &Api, ty: &TypeRef, name: &str) -> String {
-    match ty {
-        TypeRef::String => format!("\"{name}\""),
-        TypeRef::Bool => "true".to_owned(),
-        TypeRef::I32 | TypeRef::I64 => "42".to_owned(),
-        TypeRef::F32 | TypeRef::F64 => "1.5".to_owned(),
-        TypeRef::DateTime => "chrono::Utc::now()".to_owned(),
-        TypeRef::Uuid => "uuid::Uuid::new_v4()".to_owned(),
-        TypeRef::Json => "serde_json::json!({})".to_owned(),
-        TypeRef::Vec(_) => "vec![]".to_owned(),
-        TypeRef::Named(id) => {
-            let def = api.type_def(*id);
-            match &def.kind {
-                crate::ir::TypeKind::Enum(e) => match e.variants.first() {
-                    Some(variant) => {
-                        format!("{}::types::{}::{}", api.lib_name, def.ident, variant.ident)
-                    }
-                    None => format!("{}::types::{}::default()", api.lib_name, def.ident),
-                },
-                _ => crate::naming::snake(name),
-            }
+/// An example value as the README's Rust spells it.
+fn example_text(api: &Api, value: &ExampleValue) -> String {
+    match value {
+        ExampleValue::Str(text) => format!("\"{text}\""),
+        ExampleValue::Int(number) => number.to_string(),
+        ExampleValue::Bool(value) => value.to_string(),
+        ExampleValue::Float(number) => format!("{number:?}"),
+        ExampleValue::None => "None".to_owned(),
+        ExampleValue::Default => "Default::default()".to_owned(),
+        ExampleValue::Now => "chrono::Utc::now()".to_owned(),
+        ExampleValue::NewUuid => "uuid::Uuid::new_v4()".to_owned(),
+        ExampleValue::EmptyJson => "serde_json::json!({})".to_owned(),
+        ExampleValue::EmptyList => "vec![]".to_owned(),
+        ExampleValue::Placeholder(name) => name.clone(),
+        ExampleValue::Variant { ty, variant } => {
+            format!(
+                "{}::types::{}::{variant}",
+                api.lib_name,
+                api.type_def(*ty).ident
+            )
         }
-        _ => crate::naming::snake(name),
+        ExampleValue::Struct { ty, fields } => {
+            let fields: Vec<String> = fields
+                .iter()
+                .map(|(name, value)| format!("{name}: {}", example_text(api, value)))
+                .collect();
+            format!(
+                "{}::types::{} {{ {} }}",
+                api.lib_name,
+                api.type_def(*ty).ident,
+                fields.join(", ")
+            )
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_attrs, ident, type_tokens};
+use super::{DebugField, doc_attrs, ident, redacted_debug, type_tokens};
 use crate::ir::{
     Api, DefaultValue, EnumDef, EnumRepr, Field, FieldCodec, StructDef, Tagging, TypeDef, TypeKind,
     TypeRef, UnionDef,
@@ -114,24 +114,17 @@ fn field_serde_attr(api: &Api, field: &Field) -> Option<TokenStream> {
     if field.skip_if_none {
         args.push(quote! { default, skip_serializing_if = "Option::is_none" });
     }
-    match field.codec {
-        FieldCodec::Plain => {}
-        FieldCodec::DoubleOption => {
-            let path = helper_path(api, "double_option::deserialize");
-            args.push(quote! { deserialize_with = #path });
-        }
-        FieldCodec::RequiredNullable => {
-            let path = helper_path(api, "nullable::deserialize");
-            args.push(quote! { deserialize_with = #path });
-        }
-        FieldCodec::Base64 => {
-            let path = helper_path(api, "base64");
-            args.push(quote! { with = #path });
-        }
-        FieldCodec::Base64DoubleOption => {
-            let path = helper_path(api, "base64::double_option");
-            args.push(quote! { with = #path });
-        }
+    let helper = match field.codec {
+        FieldCodec::Plain => None,
+        FieldCodec::DoubleOption => Some(("deserialize_with", "double_option::deserialize")),
+        FieldCodec::RequiredNullable => Some(("deserialize_with", "nullable::deserialize")),
+        FieldCodec::Base64 => Some(("with", "base64")),
+        FieldCodec::Base64DoubleOption => Some(("with", "base64::double_option")),
+    };
+    if let Some((attribute, rest)) = helper {
+        let attribute = ident(attribute);
+        let path = helper_path(api, rest);
+        args.push(quote! { #attribute = #path });
     }
     (!args.is_empty()).then(|| quote! { #[serde(#(#args),*)] })
 }
@@ -150,27 +143,12 @@ fn struct_tokens(api: &Api, def: &TypeDef, s: &StructDef, attrs: TokenStream) ->
         }
     });
     let debug_impl = s.redacted_debug.then(|| {
-        let name_text = &def.ident;
-        let entries = s.fields.iter().map(|field| {
-            let field_ident = ident(&field.ident);
-            let label = &field.ident;
-            match (field.secret, &field.ty) {
-                (false, _) => quote! { .field(#label, &self.#field_ident) },
-                (true, TypeRef::Option(_)) => {
-                    quote! { .field(#label, &self.#field_ident.as_ref().map(|_| "<redacted>")) }
-                }
-                (true, _) => quote! { .field(#label, &"<redacted>") },
-            }
+        let fields = s.fields.iter().map(|field| DebugField {
+            ident: &field.ident,
+            secret: field.secret,
+            optional: matches!(field.ty, TypeRef::Option(_)),
         });
-        quote! {
-            impl ::std::fmt::Debug for #name {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.debug_struct(#name_text)
-                        #(#entries)*
-                        .finish()
-                }
-            }
-        }
+        redacted_debug(&def.ident, fields)
     });
     let default_impl = s.impl_default.then(|| {
         let values = s.fields.iter().map(|field| {

@@ -33,10 +33,7 @@ pub(super) fn set_derives(
     };
     for module in modules {
         for op in &mut module.operations {
-            for response_enum in [&mut op.success_enum, &mut op.error_enum]
-                .into_iter()
-                .flatten()
-            {
+            for response_enum in op.response_enums_mut() {
                 response_enum.derive_partial_eq = response_enum
                     .variants
                     .iter()

@@ -8,9 +8,7 @@
 //! first such operation wins, and only when the API has a scheme a bearer token fits and the
 //! call's required arguments can be written as plain values.
 
-use crate::ir::{
-    Api, ApiKeyLocation, ExampleValue, Operation, SchemeKind, TypeId, TypeKind, TypeRef,
-};
+use crate::ir::{Api, ExampleValue, Operation, Success, TypeId, TypeKind, TypeRef};
 use crate::naming;
 
 /// Field names (in snake case) that hold the token a token call returns.
@@ -32,15 +30,17 @@ pub(super) fn token_flow(api: &Api) -> Option<crate::ir::TokenFlow> {
     let bearer_fits = api
         .security_schemes
         .iter()
-        .any(|scheme| bearer_fits(&scheme.kind));
+        .any(|scheme| scheme.takes_bearer_token);
     if !bearer_fits {
         return None;
     }
     api.operations()
-        .filter(|op| op.security.is_empty() && op.success_enum.is_none())
-        .filter(|op| !takes_token(api, op))
+        .filter(|op| op.security.is_empty() && !takes_token(api, op))
         .find_map(|op| {
-            let token_path = token_path(api, &op.success)?;
+            let Success::Body(success) = &op.success else {
+                return None;
+            };
+            let token_path = token_path(api, success)?;
             let mut arguments = Vec::new();
             for param in op.params.iter().filter(|p| p.required) {
                 arguments.push(argument(api, &param.ty, &param.wire_name)?);
@@ -64,18 +64,6 @@ pub(super) fn token_flow(api: &Api) -> Option<crate::ir::TokenFlow> {
         })
 }
 
-/// Whether a bearer token can be sent where `kind` asks for a credential.
-fn bearer_fits(kind: &SchemeKind) -> bool {
-    match kind {
-        SchemeKind::HttpBearer => true,
-        SchemeKind::ApiKey {
-            location: ApiKeyLocation::Header,
-            name,
-        } => name.eq_ignore_ascii_case("authorization"),
-        SchemeKind::HttpBasic | SchemeKind::ApiKey { .. } => false,
-    }
-}
-
 /// An operation to call with the token: it needs a credential a bearer token fits and takes
 /// no arguments.
 fn then(api: &Api) -> Option<String> {
@@ -86,7 +74,7 @@ fn then(api: &Api) -> Option<String> {
                 && op.security.first().is_some_and(|alternative| {
                     alternative
                         .iter()
-                        .all(|&i| bearer_fits(&api.security_schemes[i].kind))
+                        .all(|&id| api.scheme(id).takes_bearer_token)
                 })
         })
         .map(|op| op.method_ident.clone())
@@ -213,6 +201,83 @@ fn example(api: &Api, ty: &TypeRef, name: &str, depth: usize) -> Option<ExampleV
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lower::fixture::lowered;
+
+    /// A login and a refresh that both hand out tokens, and an operation that needs one.
+    const TOKEN_SPEC: &str = r#"
+        openapi: 3.0.3
+        info: {title: t, version: '1'}
+        components:
+          securitySchemes:
+            bearer: {type: http, scheme: bearer}
+          schemas:
+            Login:
+              type: object
+              required: [user, kind]
+              properties:
+                user: {type: string}
+                kind: {type: string, enum: [password, mfa]}
+                note: {type: string}
+            Refresh:
+              type: object
+              required: [refresh_token]
+              properties:
+                refresh_token: {type: string}
+            Tokens:
+              type: object
+              required: [data]
+              properties:
+                data:
+                  type: object
+                  required: [jwt]
+                  properties:
+                    jwt: {type: string}
+        security: [{bearer: []}]
+        paths:
+          /refresh:
+            post:
+              operationId: refresh
+              security: []
+              requestBody: {required: true, content: {application/json: {schema: {$ref: '#/components/schemas/Refresh'}}}}
+              responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Tokens'}}}}}
+          /login:
+            post:
+              operationId: login
+              security: []
+              requestBody: {required: true, content: {application/json: {schema: {$ref: '#/components/schemas/Login'}}}}
+              responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Tokens'}}}}}
+          /me:
+            get:
+              operationId: me
+              responses: {'204': {description: ok}}
+    "#;
+
+    #[test]
+    fn the_token_flow_is_the_login_not_the_refresh() {
+        let (api, _) = lowered(TOKEN_SPEC);
+        let flow = api.token_flow.as_ref().expect("a token flow");
+        assert_eq!(flow.operation, "login");
+        assert_eq!(flow.token_path, ["data", "jwt"]);
+        assert_eq!(flow.then.as_deref(), Some("me"));
+        let [ExampleValue::Struct { ty, fields }] = flow.arguments.as_slice() else {
+            panic!("one struct argument: {:?}", flow.arguments);
+        };
+        assert_eq!(api.type_def(*ty).ident, "Login");
+        let fields: Vec<&str> = fields.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(fields, ["user", "kind", "note"]);
+    }
+
+    #[test]
+    fn no_token_flow_without_a_clear_token_operation() {
+        // Only the refresh, which takes a token, hands one out.
+        let spec = TOKEN_SPEC.replace(
+            "/login:\n            post:\n              operationId: login\n              security: []\n",
+            "/login:\n            post:\n              operationId: login\n",
+        );
+        assert_ne!(spec, TOKEN_SPEC);
+        let (api, _) = lowered(&spec);
+        assert_eq!(api.token_flow, None);
+    }
 
     #[test]
     fn token_names_are_recognised_in_any_case() {

@@ -12,12 +12,12 @@
 mod config;
 mod derives;
 pub mod docs;
-#[cfg(test)]
-mod fixture;
 mod operation;
 mod passes;
 mod resolve;
 mod schema;
+#[cfg(test)]
+mod testing;
 mod token;
 
 use std::collections::BTreeMap;

@@ -421,7 +421,7 @@ impl Sizes<'_> {
 mod tests {
     use super::reorder;
     use crate::ir::TypeRef;
-    use crate::lower::schema::testing::{alias_of, api, field, lowered, named, option, union_of};
+    use crate::lower::testing::{alias_of, api, field, lowered, named, option, union_of};
 
     #[test]
     fn reorder_moves_items_and_says_where_each_went() {

@@ -201,7 +201,7 @@ fn example(api: &Api, ty: &TypeRef, name: &str, depth: usize) -> Option<ExampleV
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lower::fixture::lowered;
+    use crate::lower::testing::lowered_document;
 
     /// A login and a refresh that both hand out tokens, and an operation that needs one.
     const TOKEN_SPEC: &str = r#"
@@ -254,7 +254,7 @@ mod tests {
 
     #[test]
     fn the_token_flow_is_the_login_not_the_refresh() {
-        let (api, _) = lowered(TOKEN_SPEC);
+        let (api, _) = lowered_document(TOKEN_SPEC);
         let flow = api.token_flow.as_ref().expect("a token flow");
         assert_eq!(flow.operation, "login");
         assert_eq!(flow.token_path, ["data", "jwt"]);
@@ -275,7 +275,7 @@ mod tests {
             "/login:\n            post:\n              operationId: login\n",
         );
         assert_ne!(spec, TOKEN_SPEC);
-        let (api, _) = lowered(&spec);
+        let (api, _) = lowered_document(&spec);
         assert_eq!(api.token_flow, None);
     }
 

@@ -52,9 +52,7 @@ impl<'a> Lowerer<'a> {
             return RequestBody::none();
         };
         let at = pointer.push("requestBody");
-        let Some((body, at)) =
-            self.resolve_component(body, "requestBodies", |c| &c.request_bodies, &at)
-        else {
+        let Some((body, at)) = self.resolve(body.into(), &at) else {
             return RequestBody::none();
         };
         let offered: Vec<(&String, EncodingKind)> = body
@@ -266,11 +264,11 @@ fn name_encodings(mut encodings: Vec<Encoding>) -> Vec<Encoding> {
 #[cfg(test)]
 mod tests {
     use crate::ir::{EncodingKind, ParamLocation, TypeRef};
-    use crate::lower::fixture::{lowered, operation, with_paths};
+    use crate::lower::testing::{lowered_document, operation, with_paths};
 
     #[test]
     fn json_is_the_default_encoding_and_the_others_are_builder_methods() {
-        let (api, _) = lowered(&with_paths(
+        let (api, _) = lowered_document(&with_paths(
             r#"
             /pets:
               post:
@@ -303,7 +301,7 @@ mod tests {
 
     #[test]
     fn a_form_of_named_fields_is_flattened_into_parameters() {
-        let (api, _) = lowered(&with_paths(
+        let (api, _) = lowered_document(&with_paths(
             r#"
             /upload:
               post:

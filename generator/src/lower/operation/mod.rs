@@ -6,8 +6,7 @@ mod body;
 mod params;
 mod responses;
 
-use indexmap::IndexMap;
-use openapiv3::{Components, Parameter, ReferenceOr};
+use openapiv3::{Parameter, ReferenceOr};
 
 use self::responses::{EnumDraft, HeadersDraft, SuccessDraft};
 use super::docs::{code_span, doc_lines};
@@ -403,49 +402,6 @@ impl<'a> Lowerer<'a> {
         }
         alternatives
     }
-
-    /// Follows a `$ref` into one section of `components`.
-    fn resolve_component<T>(
-        &mut self,
-        item: &'a ReferenceOr<T>,
-        section: &str,
-        get: impl Fn(&'a Components) -> &'a IndexMap<String, ReferenceOr<T>>,
-        pointer: &Pointer,
-    ) -> Option<(&'a T, Pointer)> {
-        let mut current = item;
-        let mut at = pointer.clone();
-        for _ in 0..64 {
-            let reference = match current {
-                ReferenceOr::Item(item) => return Some((item, at)),
-                ReferenceOr::Reference { reference } => reference,
-            };
-            let prefix = format!("#/components/{section}/");
-            let found = reference
-                .strip_prefix(&prefix)
-                .and_then(|name| Some((name, self.doc.components.as_ref()?)))
-                .and_then(|(name, components)| get(components).get_key_value(name));
-            match found {
-                Some((name, next)) => {
-                    current = next;
-                    at = Pointer::root().push("components").push(section).push(name);
-                }
-                None => {
-                    let diagnostic = Diagnostic::error(
-                        self.file,
-                        Some(&at),
-                        format!("dangling $ref `{reference}`"),
-                    )
-                    .note(format!(
-                        "expected a reference into #/components/{section} of the same file"
-                    ));
-                    self.diagnostics.push(diagnostic);
-                    return None;
-                }
-            }
-        }
-        self.error(pointer, "`$ref` chain does not end (a reference cycle)");
-        None
-    }
 }
 
 /// `postJwt`-style ids for operations without one: method, then the path's words, with
@@ -467,11 +423,11 @@ fn synthesize_operation_id(method: HttpMethod, path_key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use crate::ir::{CallExample, ExampleValue, PathPart, SchemeId};
-    use crate::lower::fixture::{lowered, operation, with_paths};
+    use crate::lower::testing::{lowered_document, operation, with_paths};
 
     #[test]
     fn missing_operation_ids_are_made_from_method_and_path_and_suffixes_are_not_sent() {
-        let (api, _) = lowered(&with_paths(
+        let (api, _) = lowered_document(&with_paths(
             r#"
             /users/{id}/keys:
               parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
@@ -491,7 +447,7 @@ mod tests {
 
     #[test]
     fn retry_safe_extensions_take_booleans_only() {
-        let (api, warnings) = lowered(&with_paths(
+        let (api, warnings) = lowered_document(&with_paths(
             r#"
             /jobs:
               post:
@@ -529,7 +485,7 @@ mod tests {
 
     #[test]
     fn security_alternatives_name_schemes_and_unknown_ones_are_skipped() {
-        let (api, warnings) = lowered(
+        let (api, warnings) = lowered_document(
             r#"
             openapi: 3.0.3
             info: {title: t, version: '1'}
@@ -567,7 +523,7 @@ mod tests {
 
     #[test]
     fn examples_pass_literals_enum_variants_and_named_placeholders() {
-        let (api, _) = lowered(&with_paths(
+        let (api, _) = lowered_document(&with_paths(
             r#"
             /pets/{petId}:
               put:

@@ -6,6 +6,7 @@ use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr};
 
 use super::super::Lowerer;
 use super::super::docs::doc_lines;
+use super::super::passes::reorder;
 use crate::ir::{Body, Encoding, Param, ParamId, ParamLocation, PathPart, QueryStyle, TypeRef};
 use crate::naming::{self, Case, Scope};
 use crate::pointer::Pointer;
@@ -58,9 +59,7 @@ impl<'a> Lowerer<'a> {
         for (list, base) in sources {
             for (index, parameter) in list.iter().enumerate() {
                 let at = base.push(index);
-                let Some((parameter, at)) =
-                    self.resolve_component(parameter, "parameters", |c| &c.parameters, &at)
-                else {
+                let Some((parameter, at)) = self.resolve(parameter.into(), &at) else {
                     continue;
                 };
                 let place = match parameter {
@@ -241,21 +240,6 @@ fn reorder_params(params: &mut Vec<ParamDraft>, path: &mut [PathPart], order: &[
     }
 }
 
-/// The items `order` lists, in that order, and for each old index its new one (`None` for an
-/// item left out).
-fn reorder<T>(items: Vec<T>, order: &[usize]) -> (Vec<T>, Vec<Option<usize>>) {
-    let mut new_index = vec![None; items.len()];
-    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
-    let mut reordered = Vec::with_capacity(order.len());
-    for &old in order {
-        if let Some(item) = slots.get_mut(old).and_then(Option::take) {
-            new_index[old] = Some(reordered.len());
-            reordered.push(item);
-        }
-    }
-    (reordered, new_index)
-}
-
 /// Names the parameters in one scope with the builder's own members, the body and the
 /// encoding setters, so that none takes another's name.
 pub(super) fn settle_param_names(
@@ -308,11 +292,11 @@ pub(super) fn strip_option(ty: TypeRef) -> TypeRef {
 #[cfg(test)]
 mod tests {
     use crate::ir::{ParamId, ParamLocation, PathPart};
-    use crate::lower::fixture::{lowered, operation, with_paths};
+    use crate::lower::testing::{lowered_document, operation, with_paths};
 
     #[test]
     fn path_parameters_come_first_in_path_order_then_required_then_optional() {
-        let (api, _) = lowered(&with_paths(
+        let (api, _) = lowered_document(&with_paths(
             r#"
             /a/{second}/{first}:
               get:
@@ -342,7 +326,7 @@ mod tests {
 
     #[test]
     fn builder_members_win_over_parameters_named_like_them() {
-        let (api, _) = lowered(&with_paths(
+        let (api, _) = lowered_document(&with_paths(
             r#"
             /wait:
               post:
@@ -376,7 +360,7 @@ mod tests {
 
     #[test]
     fn undeclared_path_parameters_are_strings_and_unused_ones_are_dropped() {
-        let (api, warnings) = lowered(&with_paths(
+        let (api, warnings) = lowered_document(&with_paths(
             r#"
             /users/{id}:
               get:

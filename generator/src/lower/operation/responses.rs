@@ -4,8 +4,8 @@
 
 use openapiv3::{Components, ReferenceOr, Response, StatusCode};
 
-use super::super::Lowerer;
 use super::super::docs::{code_span, doc_lines};
+use super::super::{Lowerer, resolve};
 use super::params::strip_option;
 use crate::ir::{
     Outcome, ResponseBody, ResponseCase, ResponseEnum, ResponseHeader, ResponseHeaders,
@@ -102,9 +102,7 @@ impl<'a> Lowerer<'a> {
 
         let mut cases = Vec::new();
         for (status, response, at) in listed {
-            let Some((response, at)) =
-                self.resolve_component(response, "responses", |c| &c.responses, &at)
-            else {
+            let Some((response, at)) = self.resolve(response.into(), &at) else {
                 continue;
             };
             let success = status.is_success() || (!any_success && status == StatusMatch::Default);
@@ -187,9 +185,7 @@ impl<'a> Lowerer<'a> {
             if !status.is_success() {
                 continue;
             }
-            let Some((response, at)) =
-                self.resolve_component(response, "responses", |c| &c.responses, &base.push(key))
-            else {
+            let Some((response, at)) = self.resolve(response.into(), &base.push(key)) else {
                 continue;
             };
             for (name, header) in &response.headers {
@@ -201,9 +197,7 @@ impl<'a> Lowerer<'a> {
                     continue;
                 }
                 let header_at = at.push("headers").push(name);
-                let Some((header, header_at)) =
-                    self.resolve_component(header, "headers", |c| &c.headers, &header_at)
-                else {
+                let Some((header, header_at)) = self.resolve(header.into(), &header_at) else {
                     continue;
                 };
                 let ty = match &header.format {
@@ -326,13 +320,7 @@ pub(super) fn accept_header(
         .iter()
         .filter_map(|(status, response)| status_match(status).0.is_success().then_some(response));
     for response in responses {
-        let response = match response {
-            ReferenceOr::Item(response) => Some(response),
-            ReferenceOr::Reference { reference } => reference
-                .strip_prefix("#/components/responses/")
-                .and_then(|name| components?.responses.get(name))
-                .and_then(|r| r.as_item()),
-        };
+        let response = resolve::lookup(components, response.into());
         for media_type in response.into_iter().flat_map(|r| r.content.keys()) {
             if !media_types.contains(&media_type.as_str()) {
                 media_types.push(media_type);
@@ -440,11 +428,11 @@ fn status_match(status: &StatusCode) -> (StatusMatch, String) {
 #[cfg(test)]
 mod tests {
     use crate::ir::{Outcome, ResponseBody, StatusMatch, Success, TypeRef};
-    use crate::lower::fixture::{lowered, operation, with_paths};
+    use crate::lower::testing::{lowered_document, operation, with_paths};
 
     #[test]
     fn several_success_types_make_an_enum_and_errors_another() {
-        let (api, _) = lowered(&with_paths(
+        let (api, _) = lowered_document(&with_paths(
             r#"
             /jobs:
               post:
@@ -510,7 +498,7 @@ mod tests {
 
     #[test]
     fn one_binary_success_is_streamed_and_headers_are_typed() {
-        let (api, _) = lowered(&with_paths(
+        let (api, _) = lowered_document(&with_paths(
             r#"
             /file:
               get:

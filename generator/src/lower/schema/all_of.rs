@@ -164,7 +164,7 @@ fn same_schema(a: SchemaRef<'_>, b: SchemaRef<'_>) -> bool {
 #[cfg(test)]
 mod tests {
     use crate::ir::TypeRef;
-    use crate::lower::schema::testing::{field, lowered, named, option, struct_of};
+    use crate::lower::testing::{field, lowered, named, option, struct_of};
 
     #[test]
     fn all_of_merges_takes_single_refs_and_falls_back_with_a_warning() {

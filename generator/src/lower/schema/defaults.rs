@@ -80,7 +80,7 @@ pub(super) fn is_type_default(value: &DefaultValue) -> bool {
 #[cfg(test)]
 mod tests {
     use crate::ir::DefaultValue;
-    use crate::lower::schema::testing::{api, struct_of};
+    use crate::lower::testing::{api, struct_of};
 
     #[test]
     fn required_fields_with_defaults_give_a_default_impl() {

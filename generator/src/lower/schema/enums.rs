@@ -143,7 +143,7 @@ pub(super) fn enum_def(
 #[cfg(test)]
 mod tests {
     use crate::ir::{EnumRepr, FieldCodec, TypeKind, TypeRef};
-    use crate::lower::schema::testing::{def, field, lowered, named, option};
+    use crate::lower::testing::{def, field, lowered, named, option};
 
     #[test]
     fn integer_mixed_and_nullable_enums() {

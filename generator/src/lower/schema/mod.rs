@@ -36,8 +36,6 @@ mod enums;
 mod notes;
 mod object;
 mod shape;
-#[cfg(test)]
-pub(super) mod testing;
 mod union;
 
 use openapiv3::{ReferenceOr, Schema};
@@ -318,7 +316,7 @@ fn wrap_nullable(ty: TypeRef, nullable: bool) -> TypeRef {
 #[cfg(test)]
 mod tests {
     use crate::ir::TypeRef;
-    use crate::lower::schema::testing::{alias_of, api, lowered, option, struct_of};
+    use crate::lower::testing::{alias_of, api, lowered, option, struct_of};
 
     #[test]
     fn bytes_are_base64_only_where_a_field_helper_can_say_so() {

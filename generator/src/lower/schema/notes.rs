@@ -254,7 +254,7 @@ fn number_text(value: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::lower::schema::testing::{api, field};
+    use crate::lower::testing::{api, field};
 
     #[test]
     fn formats_and_constraints_are_documented() {

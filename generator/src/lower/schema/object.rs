@@ -214,9 +214,7 @@ pub(super) fn add_properties<'s>(
 #[cfg(test)]
 mod tests {
     use crate::ir::{FieldCodec, TypeRef};
-    use crate::lower::schema::testing::{
-        alias_of, api, def, emitted, field, named, option, struct_of,
-    };
+    use crate::lower::testing::{alias_of, api, def, emitted, field, named, option, struct_of};
 
     #[test]
     fn additional_properties_beside_properties_are_a_flattened_map() {

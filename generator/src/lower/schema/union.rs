@@ -265,9 +265,7 @@ impl<'a> Lowerer<'a> {
 #[cfg(test)]
 mod tests {
     use crate::ir::{FieldCodec, Tagging, TypeKind, TypeRef};
-    use crate::lower::schema::testing::{
-        api, def, emitted, field, lowered, named, option, union_of,
-    };
+    use crate::lower::testing::{api, def, emitted, field, lowered, named, option, union_of};
 
     const PETS: &str = r##"
         Pet:

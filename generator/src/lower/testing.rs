@@ -1,8 +1,9 @@
-//! Helpers for the tests of lowering: a spec from a few component schemas, lowered or
-//! generated, and the types in it found by name.
+//! Helpers for the tests of lowering: documents written as indented YAML in raw strings (whole,
+//! or from a few component schemas and paths), lowered or generated, and the types and
+//! operations in them found by name.
 
 use crate::Diagnostic;
-use crate::ir::{Api, Field, StructDef, TypeDef, TypeKind, TypeRef, UnionDef};
+use crate::ir::{Api, Field, Operation, StructDef, TypeDef, TypeKind, TypeRef, UnionDef};
 use crate::lower::lower;
 
 /// `text` without the indentation its lines share.
@@ -17,6 +18,34 @@ fn dedent(text: &str) -> String {
         .map(|line| line.get(indent..).unwrap_or(""))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// A document with these paths (YAML, any indent) and nothing else.
+pub(in crate::lower) fn with_paths(paths: &str) -> String {
+    let paths = dedent(paths)
+        .lines()
+        .map(|line| format!("  {line}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    format!("openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\npaths:\n{paths}\n")
+}
+
+/// `text` (a whole document, any indent) lowered, and its warnings as text.
+pub(in crate::lower) fn lowered_document(text: &str) -> (Api, Vec<String>) {
+    let text = dedent(text);
+    let loaded = crate::load::load("t.yaml", text.as_bytes())
+        .unwrap_or_else(|e| panic!("loads: {e:?}\n{text}"));
+    let (api, warnings) = lower("t.yaml", &loaded.document, &crate::Settings::new("t"))
+        .unwrap_or_else(|e| panic!("lowers: {e:?}"));
+    let warnings = warnings.iter().map(Diagnostic::to_string).collect();
+    (api, warnings)
+}
+
+/// The operation whose `Client` method is `method`.
+pub(in crate::lower) fn operation<'a>(api: &'a Api, method: &str) -> &'a Operation {
+    api.operations()
+        .find(|op| op.method_ident == method)
+        .unwrap_or_else(|| panic!("no operation {method}"))
 }
 
 /// A document with these component schemas and these paths (both YAML, any indent).

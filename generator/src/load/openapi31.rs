@@ -137,6 +137,27 @@ impl Downgrade<'_> {
         self.notes.push((at.clone(), message.into()));
     }
 
+    /// Each field of a mapping, in order, through `field` (given the key, the value and where
+    /// it is), which returns the new value or `None` to drop the field. Anything but a mapping
+    /// is left as it is, for the typed parser to report.
+    fn fields(
+        &mut self,
+        value: Value,
+        at: &Pointer,
+        mut field: impl FnMut(&mut Self, &str, Value, &Pointer) -> Option<Value>,
+    ) -> Value {
+        let Value::Object(map) = value else {
+            return value;
+        };
+        let mut out = Map::new();
+        for (key, value) in map {
+            if let Some(value) = field(self, &key, value, &at.push(&key)) {
+                out.insert(key, value);
+            }
+        }
+        Value::Object(out)
+    }
+
     /// Each entry of a mapping through `each` (`x-` keys left alone when `skip_extensions`).
     fn entries(
         &mut self,
@@ -145,19 +166,13 @@ impl Downgrade<'_> {
         skip_extensions: bool,
         mut each: impl FnMut(&mut Self, Value, &Pointer) -> Value,
     ) -> Value {
-        let Value::Object(map) = value else {
-            return value;
-        };
-        let mut out = Map::new();
-        for (key, value) in map {
-            let value = if skip_extensions && key.starts_with("x-") {
+        self.fields(value, at, |d, key, value, at| {
+            Some(if skip_extensions && key.starts_with("x-") {
                 value
             } else {
-                each(self, value, &at.push(&key))
-            };
-            out.insert(key, value);
-        }
-        Value::Object(out)
+                each(d, value, at)
+            })
+        })
     }
 
     /// Each item of a list through `each`.
@@ -179,86 +194,60 @@ impl Downgrade<'_> {
     }
 
     fn components(&mut self, value: Value, at: &Pointer) -> Value {
-        let Value::Object(components) = value else {
-            return value;
-        };
-        let mut out = Map::new();
-        for (key, value) in components {
-            let at = at.push(&key);
-            let value = match key.as_str() {
-                "schemas" => self.entries(value, &at, false, |d, v, a| d.schema(v, a, 0)),
-                "responses" => self.entries(value, &at, false, Self::response),
-                "parameters" | "headers" => self.entries(value, &at, false, Self::parameter),
-                "requestBodies" => self.entries(value, &at, false, Self::request_body),
-                "callbacks" => self.entries(value, &at, false, Self::callback),
-                "securitySchemes" => self.security_schemes(value, &at),
+        self.fields(value, at, |d, key, value, at| {
+            Some(match key {
+                "schemas" => d.entries(value, at, false, |d, v, a| d.schema(v, a, 0)),
+                "responses" => d.entries(value, at, false, Self::response),
+                "parameters" | "headers" => d.entries(value, at, false, Self::parameter),
+                "requestBodies" => d.entries(value, at, false, Self::request_body),
+                "callbacks" => d.entries(value, at, false, Self::callback),
+                "securitySchemes" => d.security_schemes(value, at),
                 "pathItems" => {
-                    self.note(
-                        &at,
+                    d.note(
+                        at,
                         "components.pathItems have no OpenAPI 3.0 equivalent; dropped",
                     );
-                    continue;
+                    return None;
                 }
                 _ => value,
-            };
-            out.insert(key, value);
-        }
-        Value::Object(out)
+            })
+        })
     }
 
     /// Security schemes without the 3.1 `mutualTLS` ones, which 3.0 cannot declare.
     fn security_schemes(&mut self, value: Value, at: &Pointer) -> Value {
-        let Value::Object(schemes) = value else {
-            return value;
-        };
-        let mut out = Map::new();
-        for (name, scheme) in schemes {
+        self.fields(value, at, |d, _, scheme, at| {
             if scheme.get("type").and_then(Value::as_str) == Some("mutualTLS") {
-                self.note(
-                    &at.push(&name),
+                d.note(
+                    at,
                     "mutualTLS security schemes have no OpenAPI 3.0 equivalent; dropped",
                 );
-                continue;
+                return None;
             }
-            out.insert(name, scheme);
-        }
-        Value::Object(out)
+            Some(scheme)
+        })
     }
 
     fn path_item(&mut self, value: Value, at: &Pointer) -> Value {
-        let Value::Object(item) = value else {
-            return value;
-        };
-        let mut out = Map::new();
-        for (key, value) in item {
-            let at = at.push(&key);
-            let value = match key.as_str() {
-                "parameters" => self.items(value, &at, Self::parameter),
-                method if METHODS.contains(&method) => self.operation(value, &at),
+        self.fields(value, at, |d, key, value, at| {
+            Some(match key {
+                "parameters" => d.items(value, at, Self::parameter),
+                method if METHODS.contains(&method) => d.operation(value, at),
                 _ => value,
-            };
-            out.insert(key, value);
-        }
-        Value::Object(out)
+            })
+        })
     }
 
     fn operation(&mut self, value: Value, at: &Pointer) -> Value {
-        let Value::Object(operation) = value else {
-            return value;
-        };
-        let mut out = Map::new();
-        for (key, value) in operation {
-            let at = at.push(&key);
-            let value = match key.as_str() {
-                "parameters" => self.items(value, &at, Self::parameter),
-                "requestBody" => self.request_body(value, &at),
-                "responses" => self.entries(value, &at, true, Self::response),
-                "callbacks" => self.entries(value, &at, false, Self::callback),
+        self.fields(value, at, |d, key, value, at| {
+            Some(match key {
+                "parameters" => d.items(value, at, Self::parameter),
+                "requestBody" => d.request_body(value, at),
+                "responses" => d.entries(value, at, true, Self::response),
+                "callbacks" => d.entries(value, at, false, Self::callback),
                 _ => value,
-            };
-            out.insert(key, value);
-        }
-        Value::Object(out)
+            })
+        })
     }
 
     /// A callback: path items, which may hold callbacks in turn (hence the depth limit).
@@ -278,84 +267,53 @@ impl Downgrade<'_> {
 
     /// A parameter or a header: its `schema`, or the schemas of its `content`.
     fn parameter(&mut self, value: Value, at: &Pointer) -> Value {
-        let Value::Object(parameter) = value else {
-            return value;
-        };
-        let mut out = Map::new();
-        for (key, value) in parameter {
-            let at = at.push(&key);
-            let value = match key.as_str() {
-                "schema" => self.schema(value, &at, 0),
-                "content" => self.entries(value, &at, false, Self::media_type),
+        self.fields(value, at, |d, key, value, at| {
+            Some(match key {
+                "schema" => d.schema(value, at, 0),
+                "content" => d.entries(value, at, false, Self::media_type),
                 _ => value,
-            };
-            out.insert(key, value);
-        }
-        Value::Object(out)
+            })
+        })
     }
 
     fn request_body(&mut self, value: Value, at: &Pointer) -> Value {
-        let Value::Object(body) = value else {
-            return value;
-        };
-        let mut out = Map::new();
-        for (key, value) in body {
-            let at = at.push(&key);
-            let value = match key.as_str() {
-                "content" => self.entries(value, &at, false, Self::media_type),
+        self.fields(value, at, |d, key, value, at| {
+            Some(match key {
+                "content" => d.entries(value, at, false, Self::media_type),
                 _ => value,
-            };
-            out.insert(key, value);
-        }
-        Value::Object(out)
+            })
+        })
     }
 
     fn response(&mut self, value: Value, at: &Pointer) -> Value {
-        let Value::Object(response) = value else {
-            return value;
-        };
-        let mut out = Map::new();
-        for (key, value) in response {
-            let at = at.push(&key);
-            let value = match key.as_str() {
-                "content" => self.entries(value, &at, false, Self::media_type),
-                "headers" => self.entries(value, &at, false, Self::parameter),
+        self.fields(value, at, |d, key, value, at| {
+            Some(match key {
+                "content" => d.entries(value, at, false, Self::media_type),
+                "headers" => d.entries(value, at, false, Self::parameter),
                 _ => value,
-            };
-            out.insert(key, value);
-        }
-        Value::Object(out)
+            })
+        })
     }
 
     /// A media type: its `schema`, and the headers of its `encoding`.
     fn media_type(&mut self, value: Value, at: &Pointer) -> Value {
-        let Value::Object(media) = value else {
-            return value;
-        };
-        let mut out = Map::new();
-        for (key, value) in media {
-            let at = at.push(&key);
-            let value = match key.as_str() {
-                "schema" => self.schema(value, &at, 0),
-                "encoding" => self.entries(value, &at, false, |d, encoding, a| {
-                    let Value::Object(encoding) = encoding else {
-                        return encoding;
-                    };
-                    let mut out = Map::new();
-                    for (key, value) in encoding {
-                        let value = match key.as_str() {
-                            "headers" => d.entries(value, &a.push(&key), false, Self::parameter),
-                            _ => value,
-                        };
-                        out.insert(key, value);
-                    }
-                    Value::Object(out)
-                }),
+        self.fields(value, at, |d, key, value, at| {
+            Some(match key {
+                "schema" => d.schema(value, at, 0),
+                "encoding" => d.entries(value, at, false, Self::encoding),
                 _ => value,
-            };
-            out.insert(key, value);
-        }
-        Value::Object(out)
+            })
+        })
+    }
+
+    /// One encoding of a media type: the headers of its parts.
+    fn encoding(&mut self, value: Value, at: &Pointer) -> Value {
+        self.fields(value, at, |d, key, value, at| {
+            Some(match key {
+                "headers" => d.entries(value, at, false, Self::parameter),
+                _ => value,
+            })
+        })
     }
 
     /// A schema in a place where `true`/`false` mean "anything"/"nothing".

@@ -1,4 +1,6 @@
 //! Every identifier the generator emits is made here: words, case, keywords, uniqueness.
+//! The words are ours (acronyms, connector words, digits spelled out); `heck` joins and cases
+//! them.
 //!
 //! # The collision rule
 //!
@@ -18,6 +20,8 @@
 //! crate can be checked out on Windows.
 
 use std::collections::{BTreeMap, BTreeSet};
+
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Words of an identifier-ish string: `revokeJWTbyJti` is `revoke JWT by Jti`.
 ///
@@ -107,12 +111,7 @@ const KEYWORDS: &[&str] = &[
 
 /// A `snake_case` identifier (fields, parameters, methods, modules), never a keyword.
 pub fn snake(text: &str) -> String {
-    let words = lead_with_letter(words(text), "n");
-    let joined = words
-        .iter()
-        .map(|word| word.to_lowercase())
-        .collect::<Vec<_>>()
-        .join("_");
+    let joined = spaced(lead_with_letter(words(text), "n")).to_snake_case();
     if KEYWORDS.contains(&joined.as_str()) {
         format!("{joined}_")
     } else {
@@ -122,8 +121,7 @@ pub fn snake(text: &str) -> String {
 
 /// A `PascalCase` identifier (types, variants), never `Self`.
 pub fn pascal(text: &str) -> String {
-    let words = lead_with_letter(words(text), "V");
-    let joined: String = words.iter().map(|word| capitalize(word)).collect();
+    let joined = spaced(lead_with_letter(words(text), "V")).to_upper_camel_case();
     if joined == "Self" {
         "Self_".to_owned()
     } else {
@@ -131,20 +129,70 @@ pub fn pascal(text: &str) -> String {
     }
 }
 
-/// A `SCREAMING_SNAKE_CASE` identifier (constants).
+/// A `SCREAMING_SNAKE_CASE` identifier (constants). No keyword is upper case, so none needs
+/// the underscore [`snake`] adds: a snake-case name settled in a scope is its upper case,
+/// less that underscore (`type_` is `TYPE`, `bearer_2` is `BEARER_2`).
 pub fn screaming(text: &str) -> String {
-    snake(text).trim_end_matches('_').to_uppercase()
+    spaced(lead_with_letter(words(text), "n")).to_shouty_snake_case()
 }
 
-fn capitalize(word: &str) -> String {
-    let mut chars = word.chars();
-    match chars.next() {
-        Some(first) => first
-            .to_uppercase()
-            .chain(chars.flat_map(char::to_lowercase))
-            .collect(),
-        None => String::new(),
-    }
+/// Our words, for heck to join and case. heck splits at spaces and at case changes too, and
+/// [`split_case`] has already split every word at the case changes heck would split at (it
+/// splits at more: `1Password` is `1 Password`), so heck finds exactly these words again and
+/// only decides their case and what joins them.
+fn spaced(words: Vec<String>) -> String {
+    words.join(" ")
+}
+
+/// The library name Cargo gives the package `crate_name`, which `use` and paths spell:
+/// `pet-store` is `pet_store`.
+pub fn lib_name(crate_name: &str) -> String {
+    crate_name.replace('-', "_")
+}
+
+/// The members every operation's request builder has besides its parameters' setters, named
+/// once for lowering (which keeps parameters off them) and emit (which writes them).
+pub mod builder {
+    /// Sends the request and returns the decoded body.
+    pub const SEND: &str = "send";
+    /// Sends the request and returns the status and headers with the body.
+    pub const SEND_WITH_INFO: &str = "send_with_info";
+    /// [`SEND`] from synchronous code (cargo feature `blocking`).
+    pub const SEND_BLOCKING: &str = "send_blocking";
+    /// [`SEND_WITH_INFO`] from synchronous code (cargo feature `blocking`).
+    pub const SEND_WITH_INFO_BLOCKING: &str = "send_with_info_blocking";
+    /// The request's own time limit: a setter and the field it sets.
+    pub const TIMEOUT: &str = "timeout";
+    /// The field holding the client that sends the request.
+    pub const CLIENT: &str = "client";
+    /// Kept free so that no parameter's setter reads as a constructor.
+    pub const NEW: &str = "new";
+    /// The members of every builder: no parameter may take them.
+    pub const ALWAYS: &[&str] = &[
+        SEND,
+        SEND_WITH_INFO,
+        SEND_BLOCKING,
+        SEND_WITH_INFO_BLOCKING,
+        TIMEOUT,
+        CLIENT,
+        NEW,
+    ];
+    /// The request body's field, with a setter when the body is optional: a member of the
+    /// builders of operations that take a body.
+    pub const BODY: &str = "body";
+    /// The field holding the chosen encoding: a member of the builders whose body can be sent
+    /// in several encodings, each chosen by a setter below.
+    pub const ENCODING: &str = "encoding";
+    /// Sends the body as JSON.
+    pub const JSON: &str = "json";
+    /// Sends the body as a url-encoded form.
+    pub const FORM_URLENCODED: &str = "form_urlencoded";
+    /// Sends the body as a multipart form.
+    pub const MULTIPART: &str = "multipart";
+    /// Sends the body as text.
+    pub const TEXT: &str = "text";
+    /// Sends the body as bytes.
+    pub const BINARY: &str = "binary";
 }
 
 /// Device names that Windows reserves in every folder, whatever the case and extension
@@ -348,6 +396,25 @@ mod tests {
         }
         assert_eq!(screaming("bearerAuth"), "BEARER_AUTH");
         assert_eq!(screaming("type"), "TYPE");
+    }
+
+    #[test]
+    fn constants_are_settled_snake_names_in_upper_case() {
+        let mut scope = Scope::new(Case::Snake).reserve(["all"]);
+        let sources = ["bearerAuth", "all", "type", "api_key", "api-key"];
+        let indices: Vec<usize> = sources.iter().map(|source| scope.add(source)).collect();
+        let names = scope.settle();
+        let constants: Vec<String> = indices.iter().map(|&i| screaming(&names[i])).collect();
+        assert_eq!(
+            constants,
+            ["BEARER_AUTH", "ALL_2", "TYPE", "API_KEY", "API_KEY_2"]
+        );
+    }
+
+    #[test]
+    fn library_names_are_package_names_with_underscores() {
+        assert_eq!(lib_name("pet-store-v2"), "pet_store_v2");
+        assert_eq!(lib_name("yat"), "yat");
     }
 
     #[test]

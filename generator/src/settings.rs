@@ -14,7 +14,8 @@ pub const RUNTIME_REQUIREMENT: &str = "0.1";
 /// Everything about a crate that is not in its document.
 #[derive(Clone, Debug)]
 pub struct Settings {
-    /// The package name (`pet-store`); its library name replaces `-` with `_`.
+    /// The package name (`pet-store`); code spells the crate by its library name,
+    /// [`naming::lib_name`](crate::naming::lib_name) (`pet_store`).
     pub crate_name: String,
     /// The package version.
     pub crate_version: String,

@@ -36,6 +36,19 @@ enum Section {
 }
 
 impl Section {
+    /// Every section that is a kind of component: all but path items.
+    const COMPONENTS: [Section; 9] = [
+        Section::Schemas,
+        Section::Parameters,
+        Section::Responses,
+        Section::RequestBodies,
+        Section::Headers,
+        Section::Examples,
+        Section::SecuritySchemes,
+        Section::Links,
+        Section::Callbacks,
+    ];
+
     fn components_key(self) -> &'static str {
         match self {
             Section::Schemas => "schemas",
@@ -64,19 +77,9 @@ impl Section {
             },
             _ => return None,
         };
-        [
-            Section::Schemas,
-            Section::Parameters,
-            Section::Responses,
-            Section::RequestBodies,
-            Section::Headers,
-            Section::Examples,
-            Section::SecuritySchemes,
-            Section::Links,
-            Section::Callbacks,
-        ]
-        .into_iter()
-        .find(|s| s.components_key() == section)
+        Section::COMPONENTS
+            .into_iter()
+            .find(|s| s.components_key() == section)
     }
 
     /// What a `$ref` at `location` must point at, judged by where it sits.
@@ -117,17 +120,7 @@ pub(super) fn bundle(
         inlining: Vec::new(),
         errors: Vec::new(),
     };
-    for section in [
-        Section::Schemas,
-        Section::Parameters,
-        Section::Responses,
-        Section::RequestBodies,
-        Section::Headers,
-        Section::Examples,
-        Section::SecuritySchemes,
-        Section::Links,
-        Section::Callbacks,
-    ] {
+    for section in Section::COMPONENTS {
         let (container, key) = bundler.location_of(section);
         let existing = match container {
             Some(container) => root.get(container).and_then(|c| c.get(key)),

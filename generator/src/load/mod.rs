@@ -2,7 +2,7 @@
 //!
 //! YAML and JSON are both accepted. Every input is brought to OpenAPI 3.0 as a transformation
 //! of the JSON value before typed parsing: Swagger 2.0 is upgraded (`swagger2`), OpenAPI 3.1
-//! is lowered (`openapi31`). Parse errors carry the line and column; errors in the document's
+//! is downgraded (`openapi31`). Parse errors carry the line and column; errors in the document's
 //! shape carry the JSON pointer of the offending node.
 
 mod bundle;
@@ -47,7 +47,7 @@ pub fn load_with(
     let mut notes = Vec::new();
     let value = match version(file, &value)? {
         Version::OpenApi30 => value,
-        Version::OpenApi31 => openapi31::lower(value, &mut notes),
+        Version::OpenApi31 => openapi31::downgrade(value, &mut notes),
         Version::Swagger20 => swagger2::upgrade(value, &mut notes).map_err(|errors| {
             Diagnostics(
                 errors

@@ -1,7 +1,7 @@
 //! OpenAPI 3.1 to OpenAPI 3.0, as a transformation of the JSON value.
 //!
 //! 3.1 schemas are JSON Schema 2020-12; 3.0 schemas are the draft-5 dialect `openapiv3`
-//! reads. Lowering rewrites the 3.1 spellings that have a 3.0 one (`type` lists with
+//! reads. The downgrade rewrites the 3.1 spellings that have a 3.0 one (`type` lists with
 //! `"null"`, `const`, `examples`, numeric `exclusiveMinimum`/`exclusiveMaximum`, `$ref` with
 //! siblings, `prefixItems`, boolean schemas, `anyOf: [X, {type: "null"}]`) and drops, with a
 //! note, what 3.0 cannot say, so that everything after loading needs one model only.
@@ -82,12 +82,12 @@ const TYPE_KEYWORDS: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// Lowers an OpenAPI 3.1 document to 3.0.3, noting what it had to drop.
-pub(crate) fn lower(document: Value, notes: &mut Vec<Note>) -> Value {
+/// Downgrades an OpenAPI 3.1 document to 3.0.3, noting what it had to drop.
+pub(crate) fn downgrade(document: Value, notes: &mut Vec<Note>) -> Value {
     let Value::Object(root) = document else {
         return document;
     };
-    let mut lowerer = Lowerer {
+    let mut downgrade = Downgrade {
         notes,
         callback_depth: 0,
     };
@@ -98,12 +98,12 @@ pub(crate) fn lower(document: Value, notes: &mut Vec<Note>) -> Value {
             "openapi" => json!("3.0.3"),
             "jsonSchemaDialect" => continue,
             "webhooks" => {
-                lowerer.note(&at, "webhooks have no OpenAPI 3.0 equivalent; dropped");
+                downgrade.note(&at, "webhooks have no OpenAPI 3.0 equivalent; dropped");
                 continue;
             }
             "info" => info(value),
-            "paths" => lowerer.entries(value, &at, true, Lowerer::path_item),
-            "components" => lowerer.components(value, &at),
+            "paths" => downgrade.entries(value, &at, true, Downgrade::path_item),
+            "components" => downgrade.components(value, &at),
             _ => value,
         };
         out.insert(key, value);
@@ -125,139 +125,129 @@ fn info(value: Value) -> Value {
     Value::Object(info)
 }
 
-/// The state of one lowering: the notes, and how deep callbacks nest.
-struct Lowerer<'n> {
+/// The state of one downgrade (named apart from lowering, the stage after loading): the
+/// notes, and how deep callbacks nest.
+struct Downgrade<'n> {
     notes: &'n mut Vec<Note>,
     callback_depth: usize,
 }
 
-impl Lowerer<'_> {
+impl Downgrade<'_> {
     fn note(&mut self, at: &Pointer, message: impl Into<String>) {
         self.notes.push((at.clone(), message.into()));
     }
 
-    /// Each entry of a mapping through `lower` (`x-` keys left alone when `skip_extensions`).
-    fn entries(
+    /// Each field of a mapping, in order, through `field` (given the key, the value and where
+    /// it is), which returns the new value or `None` to drop the field. Anything but a mapping
+    /// is left as it is, for the typed parser to report.
+    fn fields(
         &mut self,
         value: Value,
         at: &Pointer,
-        skip_extensions: bool,
-        mut lower: impl FnMut(&mut Self, Value, &Pointer) -> Value,
+        mut field: impl FnMut(&mut Self, &str, Value, &Pointer) -> Option<Value>,
     ) -> Value {
         let Value::Object(map) = value else {
             return value;
         };
         let mut out = Map::new();
         for (key, value) in map {
-            let value = if skip_extensions && key.starts_with("x-") {
-                value
-            } else {
-                lower(self, value, &at.push(&key))
-            };
-            out.insert(key, value);
+            if let Some(value) = field(self, &key, value, &at.push(&key)) {
+                out.insert(key, value);
+            }
         }
         Value::Object(out)
     }
 
-    /// Each item of a list through `lower`.
+    /// Each entry of a mapping through `each` (`x-` keys left alone when `skip_extensions`).
+    fn entries(
+        &mut self,
+        value: Value,
+        at: &Pointer,
+        skip_extensions: bool,
+        mut each: impl FnMut(&mut Self, Value, &Pointer) -> Value,
+    ) -> Value {
+        self.fields(value, at, |d, key, value, at| {
+            Some(if skip_extensions && key.starts_with("x-") {
+                value
+            } else {
+                each(d, value, at)
+            })
+        })
+    }
+
+    /// Each item of a list through `each`.
     fn items(
         &mut self,
         value: Value,
         at: &Pointer,
-        mut lower: impl FnMut(&mut Self, Value, &Pointer) -> Value,
+        mut each: impl FnMut(&mut Self, Value, &Pointer) -> Value,
     ) -> Value {
         let Value::Array(list) = value else {
             return value;
         };
-        let lowered = list
+        let downgraded = list
             .into_iter()
             .enumerate()
-            .map(|(index, item)| lower(self, item, &at.push(index)))
+            .map(|(index, item)| each(self, item, &at.push(index)))
             .collect();
-        Value::Array(lowered)
+        Value::Array(downgraded)
     }
 
     fn components(&mut self, value: Value, at: &Pointer) -> Value {
-        let Value::Object(components) = value else {
-            return value;
-        };
-        let mut out = Map::new();
-        for (key, value) in components {
-            let at = at.push(&key);
-            let value = match key.as_str() {
-                "schemas" => self.entries(value, &at, false, |l, v, a| l.schema(v, a, 0)),
-                "responses" => self.entries(value, &at, false, Self::response),
-                "parameters" | "headers" => self.entries(value, &at, false, Self::parameter),
-                "requestBodies" => self.entries(value, &at, false, Self::request_body),
-                "callbacks" => self.entries(value, &at, false, Self::callback),
-                "securitySchemes" => self.security_schemes(value, &at),
+        self.fields(value, at, |d, key, value, at| {
+            Some(match key {
+                "schemas" => d.entries(value, at, false, |d, v, a| d.schema(v, a, 0)),
+                "responses" => d.entries(value, at, false, Self::response),
+                "parameters" | "headers" => d.entries(value, at, false, Self::parameter),
+                "requestBodies" => d.entries(value, at, false, Self::request_body),
+                "callbacks" => d.entries(value, at, false, Self::callback),
+                "securitySchemes" => d.security_schemes(value, at),
                 "pathItems" => {
-                    self.note(
-                        &at,
+                    d.note(
+                        at,
                         "components.pathItems have no OpenAPI 3.0 equivalent; dropped",
                     );
-                    continue;
+                    return None;
                 }
                 _ => value,
-            };
-            out.insert(key, value);
-        }
-        Value::Object(out)
+            })
+        })
     }
 
     /// Security schemes without the 3.1 `mutualTLS` ones, which 3.0 cannot declare.
     fn security_schemes(&mut self, value: Value, at: &Pointer) -> Value {
-        let Value::Object(schemes) = value else {
-            return value;
-        };
-        let mut out = Map::new();
-        for (name, scheme) in schemes {
+        self.fields(value, at, |d, _, scheme, at| {
             if scheme.get("type").and_then(Value::as_str) == Some("mutualTLS") {
-                self.note(
-                    &at.push(&name),
+                d.note(
+                    at,
                     "mutualTLS security schemes have no OpenAPI 3.0 equivalent; dropped",
                 );
-                continue;
+                return None;
             }
-            out.insert(name, scheme);
-        }
-        Value::Object(out)
+            Some(scheme)
+        })
     }
 
     fn path_item(&mut self, value: Value, at: &Pointer) -> Value {
-        let Value::Object(item) = value else {
-            return value;
-        };
-        let mut out = Map::new();
-        for (key, value) in item {
-            let at = at.push(&key);
-            let value = match key.as_str() {
-                "parameters" => self.items(value, &at, Self::parameter),
-                method if METHODS.contains(&method) => self.operation(value, &at),
+        self.fields(value, at, |d, key, value, at| {
+            Some(match key {
+                "parameters" => d.items(value, at, Self::parameter),
+                method if METHODS.contains(&method) => d.operation(value, at),
                 _ => value,
-            };
-            out.insert(key, value);
-        }
-        Value::Object(out)
+            })
+        })
     }
 
     fn operation(&mut self, value: Value, at: &Pointer) -> Value {
-        let Value::Object(operation) = value else {
-            return value;
-        };
-        let mut out = Map::new();
-        for (key, value) in operation {
-            let at = at.push(&key);
-            let value = match key.as_str() {
-                "parameters" => self.items(value, &at, Self::parameter),
-                "requestBody" => self.request_body(value, &at),
-                "responses" => self.entries(value, &at, true, Self::response),
-                "callbacks" => self.entries(value, &at, false, Self::callback),
+        self.fields(value, at, |d, key, value, at| {
+            Some(match key {
+                "parameters" => d.items(value, at, Self::parameter),
+                "requestBody" => d.request_body(value, at),
+                "responses" => d.entries(value, at, true, Self::response),
+                "callbacks" => d.entries(value, at, false, Self::callback),
                 _ => value,
-            };
-            out.insert(key, value);
-        }
-        Value::Object(out)
+            })
+        })
     }
 
     /// A callback: path items, which may hold callbacks in turn (hence the depth limit).
@@ -270,91 +260,60 @@ impl Lowerer<'_> {
             return value;
         }
         self.callback_depth += 1;
-        let lowered = self.entries(value, at, true, Self::path_item);
+        let downgraded = self.entries(value, at, true, Self::path_item);
         self.callback_depth -= 1;
-        lowered
+        downgraded
     }
 
     /// A parameter or a header: its `schema`, or the schemas of its `content`.
     fn parameter(&mut self, value: Value, at: &Pointer) -> Value {
-        let Value::Object(parameter) = value else {
-            return value;
-        };
-        let mut out = Map::new();
-        for (key, value) in parameter {
-            let at = at.push(&key);
-            let value = match key.as_str() {
-                "schema" => self.schema(value, &at, 0),
-                "content" => self.entries(value, &at, false, Self::media_type),
+        self.fields(value, at, |d, key, value, at| {
+            Some(match key {
+                "schema" => d.schema(value, at, 0),
+                "content" => d.entries(value, at, false, Self::media_type),
                 _ => value,
-            };
-            out.insert(key, value);
-        }
-        Value::Object(out)
+            })
+        })
     }
 
     fn request_body(&mut self, value: Value, at: &Pointer) -> Value {
-        let Value::Object(body) = value else {
-            return value;
-        };
-        let mut out = Map::new();
-        for (key, value) in body {
-            let at = at.push(&key);
-            let value = match key.as_str() {
-                "content" => self.entries(value, &at, false, Self::media_type),
+        self.fields(value, at, |d, key, value, at| {
+            Some(match key {
+                "content" => d.entries(value, at, false, Self::media_type),
                 _ => value,
-            };
-            out.insert(key, value);
-        }
-        Value::Object(out)
+            })
+        })
     }
 
     fn response(&mut self, value: Value, at: &Pointer) -> Value {
-        let Value::Object(response) = value else {
-            return value;
-        };
-        let mut out = Map::new();
-        for (key, value) in response {
-            let at = at.push(&key);
-            let value = match key.as_str() {
-                "content" => self.entries(value, &at, false, Self::media_type),
-                "headers" => self.entries(value, &at, false, Self::parameter),
+        self.fields(value, at, |d, key, value, at| {
+            Some(match key {
+                "content" => d.entries(value, at, false, Self::media_type),
+                "headers" => d.entries(value, at, false, Self::parameter),
                 _ => value,
-            };
-            out.insert(key, value);
-        }
-        Value::Object(out)
+            })
+        })
     }
 
     /// A media type: its `schema`, and the headers of its `encoding`.
     fn media_type(&mut self, value: Value, at: &Pointer) -> Value {
-        let Value::Object(media) = value else {
-            return value;
-        };
-        let mut out = Map::new();
-        for (key, value) in media {
-            let at = at.push(&key);
-            let value = match key.as_str() {
-                "schema" => self.schema(value, &at, 0),
-                "encoding" => self.entries(value, &at, false, |l, encoding, a| {
-                    let Value::Object(encoding) = encoding else {
-                        return encoding;
-                    };
-                    let mut out = Map::new();
-                    for (key, value) in encoding {
-                        let value = match key.as_str() {
-                            "headers" => l.entries(value, &a.push(&key), false, Self::parameter),
-                            _ => value,
-                        };
-                        out.insert(key, value);
-                    }
-                    Value::Object(out)
-                }),
+        self.fields(value, at, |d, key, value, at| {
+            Some(match key {
+                "schema" => d.schema(value, at, 0),
+                "encoding" => d.entries(value, at, false, Self::encoding),
                 _ => value,
-            };
-            out.insert(key, value);
-        }
-        Value::Object(out)
+            })
+        })
+    }
+
+    /// One encoding of a media type: the headers of its parts.
+    fn encoding(&mut self, value: Value, at: &Pointer) -> Value {
+        self.fields(value, at, |d, key, value, at| {
+            Some(match key {
+                "headers" => d.entries(value, at, false, Self::parameter),
+                _ => value,
+            })
+        })
     }
 
     /// A schema in a place where `true`/`false` mean "anything"/"nothing".
@@ -389,10 +348,10 @@ impl Lowerer<'_> {
             let key_at = at.push(&key);
             let sub = depth + 1;
             let value = match key.as_str() {
-                "properties" => self.entries(value, &key_at, false, |l, v, a| l.schema(v, a, sub)),
+                "properties" => self.entries(value, &key_at, false, |d, v, a| d.schema(v, a, sub)),
                 "items" | "not" => self.schema(value, &key_at, sub),
                 "additionalProperties" if value.is_object() => self.schema(value, &key_at, sub),
-                "allOf" => self.items(value, &key_at, |l, v, a| l.schema(v, a, sub)),
+                "allOf" => self.items(value, &key_at, |d, v, a| d.schema(v, a, sub)),
                 "anyOf" | "oneOf" => {
                     let (members, had_null) = self.alternatives(value, &key_at, sub);
                     if had_null {
@@ -401,8 +360,8 @@ impl Lowerer<'_> {
                     members
                 }
                 "prefixItems" => {
-                    let lowered = self.items(value, &key_at, |l, v, a| l.schema(v, a, sub));
-                    prefix_items = Some((lowered, key_at));
+                    let downgraded = self.items(value, &key_at, |d, v, a| d.schema(v, a, sub));
+                    prefix_items = Some((downgraded, key_at));
                     continue;
                 }
                 "type" => {
@@ -442,8 +401,8 @@ impl Lowerer<'_> {
         for (keyword, bound) in exclusive {
             exclusive_bound(&mut out, &keyword, bound);
         }
-        if let Some((lowered, at)) = prefix_items {
-            self.prefix_items(&mut out, lowered, &at);
+        if let Some((downgraded, at)) = prefix_items {
+            self.prefix_items(&mut out, downgraded, &at);
         }
         let mut nullable = false;
         if let Some((value, at)) = types {
@@ -459,7 +418,7 @@ impl Lowerer<'_> {
         Value::Object(ref_siblings(out))
     }
 
-    /// The members of an `anyOf`/`oneOf`, lowered, without those that only allow `null`;
+    /// The members of an `anyOf`/`oneOf`, downgraded, without those that only allow `null`;
     /// and whether there was such a member (the schema is then nullable).
     fn alternatives(&mut self, value: Value, at: &Pointer, depth: usize) -> (Value, bool) {
         let Value::Array(members) = value else {
@@ -478,8 +437,8 @@ impl Lowerer<'_> {
     }
 
     /// `prefixItems` as `items`: the one schema all positions share, else any value.
-    fn prefix_items(&mut self, out: &mut Map<String, Value>, lowered: Value, at: &Pointer) {
-        let mut candidates = match lowered {
+    fn prefix_items(&mut self, out: &mut Map<String, Value>, downgraded: Value, at: &Pointer) {
+        let mut candidates = match downgraded {
             Value::Array(list) => list,
             other => vec![other],
         };
@@ -674,15 +633,15 @@ fn is_annotation(key: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn lowered_schema(schema: Value) -> (Value, Vec<Note>) {
+    fn downgraded_schema(schema: Value) -> (Value, Vec<Note>) {
         let mut notes = Vec::new();
         let document = json!({
             "openapi": "3.1.0",
             "info": { "title": "t", "version": "1" },
             "components": { "schemas": { "S": schema } },
         });
-        let lowered = lower(document, &mut notes);
-        (lowered["components"]["schemas"]["S"].clone(), notes)
+        let downgraded = downgrade(document, &mut notes);
+        (downgraded["components"]["schemas"]["S"].clone(), notes)
     }
 
     #[test]
@@ -691,14 +650,14 @@ mod tests {
         for _ in 0..(MAX_DEPTH + 10) {
             schema = json!({ "type": "array", "items": schema });
         }
-        let (_, notes) = lowered_schema(schema);
+        let (_, notes) = downgraded_schema(schema);
         assert_eq!(notes.len(), 1, "{notes:?}");
         assert!(notes[0].1.contains("nest more than"), "{notes:?}");
     }
 
     #[test]
     fn several_types_become_any_of_with_their_own_keywords() {
-        let (schema, notes) = lowered_schema(json!({
+        let (schema, notes) = downgraded_schema(json!({
             "type": ["string", "integer", "null"],
             "maxLength": 3,
             "minimum": 1,
@@ -720,7 +679,7 @@ mod tests {
 
     #[test]
     fn null_alternatives_make_a_nullable_all_of() {
-        let (schema, _) = lowered_schema(json!({
+        let (schema, _) = downgraded_schema(json!({
             "anyOf": [{ "$ref": "#/components/schemas/T" }, { "type": "null" }],
         }));
         assert_eq!(
@@ -731,7 +690,7 @@ mod tests {
 
     #[test]
     fn boolean_schemas_and_tuples() {
-        let (schema, notes) = lowered_schema(json!({
+        let (schema, notes) = downgraded_schema(json!({
             "type": "object",
             "properties": { "any": true, "none": false },
             "additionalProperties": false,
@@ -741,13 +700,13 @@ mod tests {
         assert_eq!(schema["properties"]["none"], json!({ "not": {} }));
         assert_eq!(schema["additionalProperties"], json!(false));
 
-        let (schema, notes) = lowered_schema(json!({
+        let (schema, notes) = downgraded_schema(json!({
             "type": "array",
             "prefixItems": [{ "type": "string" }, { "type": "string" }],
         }));
         assert!(notes.is_empty(), "{notes:?}");
         assert_eq!(schema["items"], json!({ "type": "string" }));
-        let (schema, notes) = lowered_schema(json!({
+        let (schema, notes) = downgraded_schema(json!({
             "type": "array",
             "prefixItems": [{ "type": "string" }, { "type": "integer" }],
         }));

@@ -121,6 +121,14 @@ impl<'a> Upgrader<'a> {
         self.errors.push((at.clone(), message.into()));
     }
 
+    /// Reports `what` nesting deeper than [`MAX_DEPTH`] at `at`; whether it does.
+    fn too_deep(&mut self, depth: usize, at: &Pointer, what: &str) -> bool {
+        if depth > MAX_DEPTH {
+            self.error(at, format!("{what} nest more than {MAX_DEPTH} levels deep"));
+        }
+        depth > MAX_DEPTH
+    }
+
     fn note(&mut self, at: &Pointer, message: impl Into<String>) {
         self.notes.push((at.clone(), message.into()));
     }
@@ -555,16 +563,15 @@ impl<'a> Upgrader<'a> {
     /// The schema of a non-body parameter, form field, header or `items` object: its value
     /// keywords, with `type: file` as binary and `x-nullable` as `nullable`.
     fn value_schema(&mut self, object: &Map<String, Value>, at: &Pointer, depth: usize) -> Value {
-        if depth > MAX_DEPTH {
-            self.error(
-                at,
-                format!("`items` nest more than {MAX_DEPTH} levels deep"),
-            );
+        if self.too_deep(depth, at, "`items`") {
             return Value::Object(Map::new());
         }
         let is_file = object.get("type").and_then(Value::as_str) == Some("file");
         let mut out = Map::new();
         for (key, value) in object {
+            if file_or_nullable(key, value, is_file, &mut out) {
+                continue;
+            }
             match key.as_str() {
                 "items" => {
                     let items = match value.as_object() {
@@ -577,15 +584,6 @@ impl<'a> Upgrader<'a> {
                     &at.push(key),
                     "a nested `collectionFormat` has no OpenAPI 3.0 equivalent; dropped",
                 ),
-                "type" if is_file => {
-                    out.insert("type".to_owned(), json!("string"));
-                    out.insert("format".to_owned(), json!("binary"));
-                }
-                "format" if is_file => {}
-                "x-nullable" if value.as_bool() == Some(true) => {
-                    out.insert("nullable".to_owned(), json!(true));
-                }
-                "x-nullable" => {}
                 keyword if VALUE_KEYWORDS.contains(&keyword) => {
                     out.insert(key.clone(), value.clone());
                 }
@@ -864,16 +862,15 @@ impl<'a> Upgrader<'a> {
         let Some(schema) = value.as_object() else {
             return value.clone();
         };
-        if depth > MAX_DEPTH {
-            self.error(
-                at,
-                format!("schemas nest more than {MAX_DEPTH} levels deep"),
-            );
+        if self.too_deep(depth, at, "schemas") {
             return Value::Object(Map::new());
         }
         let is_file = schema.get("type").and_then(Value::as_str) == Some("file");
         let mut out = Map::new();
         for (key, value) in schema {
+            if file_or_nullable(key, value, is_file, &mut out) {
+                continue;
+            }
             let key_at = at.push(key);
             let converted = match key.as_str() {
                 "$ref" => match value.as_str() {
@@ -909,18 +906,6 @@ impl<'a> Upgrader<'a> {
                     ),
                     None => value.clone(),
                 },
-                "type" if is_file => {
-                    out.insert("type".to_owned(), json!("string"));
-                    out.insert("format".to_owned(), json!("binary"));
-                    continue;
-                }
-                "format" if is_file => continue,
-                "x-nullable" => {
-                    if value.as_bool() == Some(true) {
-                        out.insert("nullable".to_owned(), json!(true));
-                    }
-                    continue;
-                }
                 "discriminator" => match value.as_str() {
                     Some(name) => json!({ "propertyName": name }),
                     None => value.clone(),
@@ -1028,6 +1013,26 @@ fn rewrite_ref(reference: &str) -> String {
                 .map(|rest| format!("{to}{rest}"))
         })
         .unwrap_or_else(|| reference.to_owned())
+}
+
+/// Writes the 3.0 form of a keyword that 2.0 spells otherwise in every kind of schema, and says
+/// whether `key` was one: `type: file` is a binary string (its `format` gives way), and
+/// `x-nullable: true` is `nullable` (`false` is the default, so it is left out).
+fn file_or_nullable(key: &str, value: &Value, is_file: bool, out: &mut Map<String, Value>) -> bool {
+    match key {
+        "type" if is_file => {
+            out.insert("type".to_owned(), json!("string"));
+            out.insert("format".to_owned(), json!("binary"));
+        }
+        "format" if is_file => {}
+        "x-nullable" => {
+            if value.as_bool() == Some(true) {
+                out.insert("nullable".to_owned(), json!(true));
+            }
+        }
+        _ => return false,
+    }
+    true
 }
 
 #[cfg(test)]

@@ -152,7 +152,7 @@ pub fn lib_name(crate_name: &str) -> String {
 
 /// The members every operation's request builder has besides its parameters' setters, named
 /// once for lowering (which keeps parameters off them) and emit (which writes them).
-pub mod builder {
+pub(crate) mod builder {
     /// Sends the request and returns the decoded body.
     pub const SEND: &str = "send";
     /// Sends the request and returns the status and headers with the body.

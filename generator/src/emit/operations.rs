@@ -1,7 +1,7 @@
 //! `src/operations/`: one module per tag with its `Client` methods, request builders and
 //! response enums.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::{ToTokens, quote};
 
 use super::{
@@ -13,6 +13,7 @@ use crate::ir::{
     TypeRef,
 };
 use crate::lower::code_span;
+use crate::naming::builder;
 
 /// `src/operations/mod.rs`.
 pub(super) fn operations_mod(api: &Api) -> TokenStream {
@@ -98,8 +99,42 @@ pub(super) fn module_file(api: &Api, module: &OperationModule) -> TokenStream {
     }
 }
 
+/// The idents of the members every request builder has ([`builder`] names them).
+struct Members {
+    client: Ident,
+    timeout: Ident,
+    body: Ident,
+    encoding: Ident,
+    send: Ident,
+    send_with_info: Ident,
+    send_blocking: Ident,
+    send_with_info_blocking: Ident,
+}
+
+impl Members {
+    fn new() -> Self {
+        Members {
+            client: ident(builder::CLIENT),
+            timeout: ident(builder::TIMEOUT),
+            body: ident(builder::BODY),
+            encoding: ident(builder::ENCODING),
+            send: ident(builder::SEND),
+            send_with_info: ident(builder::SEND_WITH_INFO),
+            send_blocking: ident(builder::SEND_BLOCKING),
+            send_with_info_blocking: ident(builder::SEND_WITH_INFO_BLOCKING),
+        }
+    }
+}
+
 /// `Client::<operation>(required...) -> Builder`.
 fn client_method(api: &Api, op: &Operation) -> TokenStream {
+    let Members {
+        client,
+        timeout,
+        body: body_member,
+        encoding,
+        ..
+    } = Members::new();
     let method = ident(&op.method_ident);
     let builder = ident(&op.builder_ident);
     let mut args = Vec::new();
@@ -119,19 +154,19 @@ fn client_method(api: &Api, op: &Operation) -> TokenStream {
     if let Some(body) = &op.body {
         if body.required {
             let ty = type_tokens(api, &body.ty);
-            args.push(quote! { body: impl Into<#ty> });
-            inits.push(quote! { body: body.into() });
-            arg_docs.push(argument_doc("body", &body.docs));
+            args.push(quote! { #body_member: impl Into<#ty> });
+            inits.push(quote! { #body_member: #body_member.into() });
+            arg_docs.push(argument_doc(builder::BODY, &body.docs));
         } else {
-            inits.push(quote! { body: None });
+            inits.push(quote! { #body_member: None });
         }
     }
     if let [first, _, ..] = op.encodings.as_slice()
         && let Some(default) = encoding_tokens(first.kind)
     {
-        inits.push(quote! { encoding: #default });
+        inits.push(quote! { #encoding: #default });
     }
-    inits.push(quote! { timeout: None });
+    inits.push(quote! { #timeout: None });
     let mut docs = op.docs.clone();
     if !arg_docs.is_empty() {
         docs.extend([String::new(), "# Arguments".to_owned(), String::new()]);
@@ -145,7 +180,11 @@ fn client_method(api: &Api, op: &Operation) -> TokenStream {
             .map(|p| format!("[`{0}`]({1}::{0})", p.ident, op.builder_ident))
             .collect();
         if op.body.as_ref().is_some_and(|b| !b.required) {
-            names.push(format!("[`body`]({}::body)", op.builder_ident));
+            names.push(format!(
+                "[`{0}`]({1}::{0})",
+                builder::BODY,
+                op.builder_ident
+            ));
         }
         docs.push(format!("Optional: {}.", names.join(", ")));
     }
@@ -158,7 +197,7 @@ fn client_method(api: &Api, op: &Operation) -> TokenStream {
         #allow
         pub fn #method(&self, #(#args),*) -> #builder<'_> {
             #builder {
-                client: self,
+                #client: self,
                 #(#inits,)*
             }
         }
@@ -175,6 +214,16 @@ fn argument_doc(name: &str, docs: &[String]) -> String {
 /// The request builder: struct, optional-parameter setters, `timeout`, `send` and
 /// `send_with_info`, and their blocking forms behind the crate's `blocking` feature.
 fn builder(api: &Api, op: &Operation) -> TokenStream {
+    let Members {
+        client,
+        timeout,
+        body: body_member,
+        encoding: encoding_member,
+        send,
+        send_with_info,
+        send_blocking,
+        send_with_info_blocking,
+    } = Members::new();
     let builder = ident(&op.builder_ident);
     let fields = op.params.iter().map(|param| {
         let name = ident(&param.ident);
@@ -188,13 +237,13 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     let body_field = op.body.as_ref().map(|body| {
         let ty = type_tokens(api, &body.ty);
         if body.required {
-            quote! { body: #ty, }
+            quote! { #body_member: #ty, }
         } else {
-            quote! { body: Option<#ty>, }
+            quote! { #body_member: Option<#ty>, }
         }
     });
-    let encoding_field =
-        (op.encodings.len() > 1).then(|| quote! { encoding: ::apiforge_runtime::BodyEncoding, });
+    let encoding_field = (op.encodings.len() > 1)
+        .then(|| quote! { #encoding_member: ::apiforge_runtime::BodyEncoding, });
     let setters = op.params.iter().filter(|p| !p.required).map(|param| {
         let name = ident(&param.ident);
         let ty = type_tokens(api, &param.ty);
@@ -212,8 +261,8 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         let docs = doc_attrs(&with_lead("The request body.".to_owned(), &body.docs));
         quote! {
             #docs
-            pub fn body(mut self, value: impl Into<#ty>) -> Self {
-                self.body = Some(value.into());
+            pub fn #body_member(mut self, value: impl Into<#ty>) -> Self {
+                self.#body_member = Some(value.into());
                 self
             }
         }
@@ -234,7 +283,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         Some(quote! {
             #[doc = #doc]
             pub fn #name(mut self) -> Self {
-                self.encoding = #value;
+                self.#encoding_member = #value;
                 self
             }
         })
@@ -255,12 +304,34 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     };
     let struct_doc = format!(
         // Relative, so the link holds wherever the client is (a crate, or a module of one).
-        " A {} request; built by [`Client::{}`](super::super::Client::{}), sent by [`send`](Self::send).",
+        " A {} request; built by [`Client::{}`](super::super::Client::{}), sent by [`{3}`](Self::{3}).",
         code_span(&format!("{} {}", op.http_method.as_str(), op.path_template)),
         op.method_ident,
-        op.method_ident
+        op.method_ident,
+        builder::SEND,
     );
     let send_body = send_with_info_body(api, op);
+    let send_blocking_doc = doc_attrs(&[
+        format!(
+            "[`{0}`](Self::{0}) from synchronous code: blocks the thread until the response",
+            builder::SEND
+        ),
+        "is decoded (cargo feature `blocking`).".to_owned(),
+        String::new(),
+        "Not from inside a current-thread tokio runtime, where it returns".to_owned(),
+        "`Error::InvalidRequest` rather than deadlock; see".to_owned(),
+        "`apiforge_runtime::blocking::block_on`.".to_owned(),
+    ]);
+    let send_with_info_blocking_doc = doc_attrs(&[
+        format!(
+            "[`{0}`](Self::{0}) from synchronous code, as",
+            builder::SEND_WITH_INFO
+        ),
+        format!(
+            "[`{0}`](Self::{0}) (cargo feature `blocking`).",
+            builder::SEND_BLOCKING
+        ),
+    ]);
     let (typed_headers, with_info_doc) = match &op.response_headers {
         Some(headers) => {
             let name = ident(&headers.ident);
@@ -282,11 +353,11 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         #[doc = #struct_doc]
         #[must_use = "a request does nothing until it is sent"]
         pub struct #builder<'a> {
-            client: &'a crate::Client,
+            #client: &'a crate::Client,
             #(#fields,)*
             #body_field
             #encoding_field
-            timeout: Option<::std::time::Duration>,
+            #timeout: Option<::std::time::Duration>,
         }
 
         impl #builder<'_> {
@@ -296,37 +367,31 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
 
             /// A time limit for this request, from connecting to the end of the response body,
             /// instead of the client's; it applies to each attempt when the request is retried.
-            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                self.timeout = Some(timeout);
+            pub fn #timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.#timeout = Some(timeout);
                 self
             }
 
             /// Sends the request and returns the decoded body.
-            pub async fn send(self) -> Result<#success, #error> {
-                self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
+            pub async fn #send(self) -> Result<#success, #error> {
+                self.#send_with_info().await.map(::apiforge_runtime::Response::into_body)
             }
 
             #[doc = #with_info_doc]
-            pub async fn send_with_info(self) -> Result<::apiforge_runtime::Response<#success #typed_headers>, #error> {
+            pub async fn #send_with_info(self) -> Result<::apiforge_runtime::Response<#success #typed_headers>, #error> {
                 #send_body
             }
 
-            /// [`send`](Self::send) from synchronous code: blocks the thread until the response
-            /// is decoded (cargo feature `blocking`).
-            ///
-            /// Not from inside a current-thread tokio runtime, where it returns
-            /// `Error::InvalidRequest` rather than deadlock; see
-            /// `apiforge_runtime::blocking::block_on`.
+            #send_blocking_doc
             #[cfg(feature = "blocking")]
-            pub fn send_blocking(self) -> Result<#success, #error> {
-                ::apiforge_runtime::blocking::block_on(self.send())?
+            pub fn #send_blocking(self) -> Result<#success, #error> {
+                ::apiforge_runtime::blocking::block_on(self.#send())?
             }
 
-            /// [`send_with_info`](Self::send_with_info) from synchronous code, as
-            /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+            #send_with_info_blocking_doc
             #[cfg(feature = "blocking")]
-            pub fn send_with_info_blocking(self) -> Result<::apiforge_runtime::Response<#success #typed_headers>, #error> {
-                ::apiforge_runtime::blocking::block_on(self.send_with_info())?
+            pub fn #send_with_info_blocking(self) -> Result<::apiforge_runtime::Response<#success #typed_headers>, #error> {
+                ::apiforge_runtime::blocking::block_on(self.#send_with_info())?
             }
         }
     }
@@ -346,6 +411,13 @@ fn encoding_tokens(kind: EncodingKind) -> Option<TokenStream> {
 }
 
 fn send_with_info_body(api: &Api, op: &Operation) -> TokenStream {
+    let Members {
+        client,
+        timeout,
+        body: body_member,
+        encoding: encoding_member,
+        ..
+    } = Members::new();
     let mut template = String::new();
     let mut path_args = Vec::new();
     for part in &op.path {
@@ -410,7 +482,7 @@ fn send_with_info_body(api: &Api, op: &Operation) -> TokenStream {
         statements.push(quote! { request.accept(#accept); });
     }
     let encoding = if op.encodings.len() > 1 {
-        quote! { self.encoding }
+        quote! { self.#encoding_member }
     } else {
         let kind = op.encodings.first().map_or(EncodingKind::Json, |e| e.kind);
         encoding_tokens(kind).to_token_stream()
@@ -446,15 +518,15 @@ fn send_with_info_body(api: &Api, op: &Operation) -> TokenStream {
         });
     } else if let (Some(body), Some(default_encoding)) = (&op.body, default_encoding) {
         let value = if body.required {
-            quote! { Some(self.body) }
+            quote! { Some(self.#body_member) }
         } else {
-            quote! { self.body }
+            quote! { self.#body_member }
         };
         let media_type = &default_encoding.media_type;
         statements.push(match default_encoding.kind {
             EncodingKind::Text => quote! { request.text_body(#value, #media_type); },
             EncodingKind::Binary => quote! { request.upload_body(#value, #media_type); },
-            _ => quote! { request.body(&self.body, #encoding)?; },
+            _ => quote! { request.body(&self.#body_member, #encoding)?; },
         });
     }
     let operation_id = &op.operation_id;
@@ -491,11 +563,11 @@ fn send_with_info_body(api: &Api, op: &Operation) -> TokenStream {
         let mut request = ::apiforge_runtime::Request::new(::apiforge_runtime::Method::#method, path, &[#(#security),*]);
         request.operation(#operation_id, #route);
         #retry_safe
-        if let Some(timeout) = self.timeout {
+        if let Some(timeout) = self.#timeout {
             request.timeout(timeout);
         }
         #(#statements)*
-        let response = self.client.runtime.#execute(request).await?;
+        let response = self.#client.runtime.#execute(request).await?;
         #decode
     }
 }

@@ -103,7 +103,7 @@ fn rust_paths(settings: &Settings) -> RustPaths {
 fn packaging(settings: &Settings, info: &openapiv3::Info) -> Packaging {
     match &settings.layout {
         Layout::Module { .. } => {
-            let lib_name = settings.crate_name.replace('-', "_");
+            let lib_name = naming::lib_name(&settings.crate_name);
             // Windows reserves device names (`con.rs`) whatever the extension.
             let file_name = if naming::is_windows_reserved(&lib_name) {
                 format!("{lib_name}_.rs")
@@ -190,7 +190,7 @@ impl<'a> Lowerer<'a> {
         let info = &self.doc.info;
         let mut api = Api {
             crate_name: settings.crate_name.clone(),
-            lib_name: settings.crate_name.replace('-', "_"),
+            lib_name: naming::lib_name(&settings.crate_name),
             crate_version: settings.crate_version.clone(),
             title: one_line(info.title.trim()),
             api_version: one_line(&info.version),
@@ -344,7 +344,7 @@ impl<'a> Lowerer<'a> {
             return Vec::new();
         };
         let base = Pointer::root().push("components").push("securitySchemes");
-        // `ALL` lists the schemes for the client builder (upper-cased after settling).
+        // `ALL` lists the schemes for the client builder (in screaming case once settled).
         let mut consts = Scope::new(Case::Snake).reserve(["all"]);
         // (name, kind, docs), named once all are known.
         let mut schemes = Vec::new();
@@ -398,7 +398,7 @@ impl<'a> Lowerer<'a> {
             .zip(consts.settle())
             .map(|((name, kind, docs), ident)| SecurityScheme {
                 name: name.clone(),
-                const_ident: ident.to_uppercase(),
+                const_ident: naming::screaming(&ident),
                 takes_bearer_token: takes_bearer_token(&kind),
                 kind,
                 docs,

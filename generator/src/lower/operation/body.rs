@@ -243,11 +243,11 @@ impl<'a> Lowerer<'a> {
 /// The builder method that picks an encoding.
 fn encoding_method(kind: EncodingKind) -> &'static str {
     match kind {
-        EncodingKind::Json => "json",
-        EncodingKind::FormUrlEncoded => "form_urlencoded",
-        EncodingKind::Multipart => "multipart",
-        EncodingKind::Text => "text",
-        EncodingKind::Binary => "binary",
+        EncodingKind::Json => naming::builder::JSON,
+        EncodingKind::FormUrlEncoded => naming::builder::FORM_URLENCODED,
+        EncodingKind::Multipart => naming::builder::MULTIPART,
+        EncodingKind::Text => naming::builder::TEXT,
+        EncodingKind::Binary => naming::builder::BINARY,
     }
 }
 

@@ -19,17 +19,6 @@ use crate::ir::{
 use crate::naming::{self, Case, Scope};
 use crate::pointer::Pointer;
 
-/// Builder methods and fields every operation has; parameters must not take these names.
-const BUILDER_METHODS: &[&str] = &[
-    "send",
-    "send_with_info",
-    "send_blocking",
-    "send_with_info_blocking",
-    "timeout",
-    "client",
-    "new",
-];
-
 /// Methods with more arguments than this (counting `&self`) trip `clippy::too_many_arguments`.
 const CLIPPY_MAX_ARGUMENTS: usize = 7;
 

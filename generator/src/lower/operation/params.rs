@@ -247,12 +247,12 @@ pub(super) fn settle_param_names(
     body: &Option<Body>,
     encodings: &[Encoding],
 ) -> Vec<Param> {
-    let mut reserved: Vec<&str> = super::BUILDER_METHODS.to_vec();
+    let mut reserved: Vec<&str> = naming::builder::ALWAYS.to_vec();
     if body.is_some() {
-        reserved.push("body");
+        reserved.push(naming::builder::BODY);
     }
     if encodings.len() > 1 {
-        reserved.push("encoding");
+        reserved.push(naming::builder::ENCODING);
         reserved.extend(encodings.iter().filter_map(|e| e.method_ident.as_deref()));
     }
     let mut scope = Scope::new(Case::Snake).reserve(reserved);

@@ -5,7 +5,7 @@
 //! encoded and each response decoded. Emitting (`crate::emit`) translates it to files and
 //! decides nothing. Lists are in output order.
 
-use crate::settings::Runtime;
+use crate::settings::{Manifest, Runtime};
 
 /// A whole client crate.
 #[derive(Clone, Debug)]
@@ -61,7 +61,7 @@ pub struct RustPaths {
 }
 
 /// What is written: a crate, or one module file for a build script's `include!`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub enum Packaging {
     /// `Cargo.toml`, `README.md` and `src/`.
     Crate(Box<Package>),
@@ -74,26 +74,11 @@ pub enum Packaging {
 }
 
 /// A crate's `[package]` fields and how it depends on the runtime.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Package {
-    /// `description`: the caller's, or one made from the document's title and version.
-    pub description: String,
-    /// `license`, an SPDX expression.
-    pub license: Option<String>,
-    /// `repository`.
-    pub repository: Option<String>,
-    /// `homepage`.
-    pub homepage: Option<String>,
-    /// `documentation`.
-    pub documentation: Option<String>,
-    /// `authors`.
-    pub authors: Vec<String>,
-    /// `keywords`.
-    pub keywords: Vec<String>,
-    /// `categories`.
-    pub categories: Vec<String>,
-    /// Writes `publish = false`.
-    pub publish_false: bool,
+    /// The `[package]` fields; the description is the caller's, or one made from the
+    /// document's title and version.
+    pub manifest: Manifest,
     /// How the crate reaches the runtime.
     pub runtime: Runtime,
     /// Adds an empty `[workspace]` table, so that the crate builds on its own wherever it is.

@@ -7,6 +7,7 @@ use crate::settings::Runtime;
 /// `Cargo.toml`: the runtime (or its dependencies, when inlined), serde, and only the other
 /// crates the types need.
 pub(super) fn cargo_toml(api: &Api, package: &Package) -> String {
+    let manifest = &package.manifest;
     let mut out = format!("{}\n", preamble(api, "#"));
     out.push_str("[package]\n");
     out.push_str(&format!("name = {}\n", toml_string(&api.crate_name)));
@@ -14,31 +15,28 @@ pub(super) fn cargo_toml(api: &Api, package: &Package) -> String {
     out.push_str("edition = \"2024\"\n");
     // The oldest Rust the generated code and the runtime build with (the workspace's own).
     out.push_str("rust-version = \"1.85\"\n");
-    out.push_str(&format!(
-        "description = {}\n",
-        toml_string(&package.description)
-    ));
     for (key, value) in [
-        ("license", &package.license),
-        ("repository", &package.repository),
-        ("homepage", &package.homepage),
-        ("documentation", &package.documentation),
+        ("description", &manifest.description),
+        ("license", &manifest.license),
+        ("repository", &manifest.repository),
+        ("homepage", &manifest.homepage),
+        ("documentation", &manifest.documentation),
     ] {
         if let Some(value) = value {
             out.push_str(&format!("{key} = {}\n", toml_string(value)));
         }
     }
     for (key, values) in [
-        ("authors", &package.authors),
-        ("keywords", &package.keywords),
-        ("categories", &package.categories),
+        ("authors", &manifest.authors),
+        ("keywords", &manifest.keywords),
+        ("categories", &manifest.categories),
     ] {
         if !values.is_empty() {
             out.push_str(&format!("{key} = {}\n", toml_array(values)));
         }
     }
     out.push_str("readme = \"README.md\"\n");
-    if package.publish_false {
+    if manifest.publish_false {
         out.push_str("publish = false\n");
     }
     out.push_str("\n[dependencies]\n");

@@ -413,6 +413,19 @@ fn from_impls(api: &Api, u: &UnionDef, name: &proc_macro2::Ident) -> TokenStream
     quote! { #(#impls)* }
 }
 
+/// A union's newtype variants, documented.
+fn union_variants<'u>(api: &'u Api, u: &'u UnionDef) -> impl Iterator<Item = TokenStream> + 'u {
+    u.variants.iter().map(|variant| {
+        let variant_docs = doc_attrs(&variant.docs);
+        let variant_ident = ident(&variant.ident);
+        let ty = type_tokens(api, &variant.ty);
+        quote! {
+            #variant_docs
+            #variant_ident(#ty),
+        }
+    })
+}
+
 fn untagged_union_tokens(
     api: &Api,
     u: &UnionDef,
@@ -422,15 +435,7 @@ fn untagged_union_tokens(
     let name = ident(type_name);
     let allow = large_variant_allow(u);
     let from = from_impls(api, u, &name);
-    let variants = u.variants.iter().map(|variant| {
-        let variant_docs = doc_attrs(&variant.docs);
-        let variant_ident = ident(&variant.ident);
-        let ty = type_tokens(api, &variant.ty);
-        quote! {
-            #variant_docs
-            #variant_ident(#ty),
-        }
-    });
+    let variants = union_variants(api, u);
     quote! {
         #attrs
         #[serde(untagged)]
@@ -456,15 +461,7 @@ fn tagged_union_tokens(
     let allow = large_variant_allow(u);
     let from = from_impls(api, u, &name);
     let helpers = helpers();
-    let variants = u.variants.iter().map(|variant| {
-        let variant_docs = doc_attrs(&variant.docs);
-        let variant_ident = ident(&variant.ident);
-        let ty = type_tokens(api, &variant.ty);
-        quote! {
-            #variant_docs
-            #variant_ident(#ty),
-        }
-    });
+    let variants = union_variants(api, u);
     let serialize_arms = u.variants.iter().map(|variant| {
         let variant_ident = ident(&variant.ident);
         match (variant.insert_tag, variant.tags.first()) {

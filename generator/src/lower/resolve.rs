@@ -213,7 +213,6 @@ impl<'a> Lowerer<'a> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
 
     use openapiv3::OpenAPI;
 
@@ -243,15 +242,7 @@ components:
     }
 
     fn lowerer<'a>(doc: &'a OpenAPI, settings: &'a Settings) -> Lowerer<'a> {
-        Lowerer {
-            file: "t.yaml",
-            doc,
-            settings,
-            diagnostics: Vec::new(),
-            types: Vec::new(),
-            components: BTreeMap::new(),
-            inline_depth: 0,
-        }
+        Lowerer::new("t.yaml", doc, settings)
     }
 
     fn reference<T>(text: &str) -> ReferenceOr<T> {

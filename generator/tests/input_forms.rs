@@ -1,4 +1,4 @@
-//! Input forms: Swagger 2.0 is upgraded and OpenAPI 3.1 lowered to the OpenAPI 3.0 model.
+//! Input forms: Swagger 2.0 is upgraded and OpenAPI 3.1 downgraded to the OpenAPI 3.0 model.
 //!
 //! The seed specs are kept in the forms their vendors published (Lumminary and Yat as Swagger
 //! 2.0, NetSapiens as OpenAPI 3.1); their OpenAPI 3.0 forms live in `fixtures/openapi30/`. Both

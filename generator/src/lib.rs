@@ -10,6 +10,7 @@
 
 pub mod diagnostic;
 pub mod emit;
+pub mod examples;
 pub mod ir;
 pub mod load;
 pub mod lower;

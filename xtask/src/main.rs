@@ -12,6 +12,7 @@ mod adoption;
 mod bench;
 mod codegen;
 mod corpus;
+mod examples;
 mod fsx;
 mod test;
 
@@ -75,6 +76,10 @@ enum Command {
         /// Only documents whose path contains this text.
         #[arg(long)]
         filter: Option<String>,
+        /// Also judge every body example against its schema, decode it into the generated
+        /// type and encode it again.
+        #[arg(long)]
+        examples: bool,
     },
 }
 
@@ -109,10 +114,12 @@ fn main() -> ExitCode {
             sample,
             all,
             filter,
+            examples,
         } => corpus::run(
             &codegen::project_root(),
             (!all).then_some(sample),
             filter.as_deref(),
+            examples,
         ),
     };
     match result {

@@ -15,7 +15,7 @@ mod types;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{Api, Packaging, TypeRef};
+use crate::ir::{Api, Packaging, RustPaths, TypeRef};
 
 /// One generated file: a path relative to the crate root (`/`-separated) and its text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -231,6 +231,17 @@ fn redacted_debug<'a>(name: &str, fields: impl IntoIterator<Item = DebugField<'a
             }
         }
     }
+}
+
+/// The Rust spelling of a type from outside the crate (`petstore::types::Pet`), for tools
+/// that write code against a generated crate.
+pub(crate) fn type_path(api: &Api, ty: &TypeRef) -> String {
+    let outside = RustPaths {
+        root: format!("::{}", api.lib_name),
+        runtime: "::apiforge_runtime".to_owned(),
+        runtime_inlined: false,
+    };
+    layout::rebase(type_tokens(api, ty), &outside).to_string()
 }
 
 /// The Rust spelling of a type, from anywhere in the generated crate.

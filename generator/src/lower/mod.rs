@@ -14,7 +14,7 @@ mod derives;
 pub mod docs;
 mod operation;
 mod passes;
-mod resolve;
+pub(crate) mod resolve;
 mod schema;
 #[cfg(test)]
 mod testing;

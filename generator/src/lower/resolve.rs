@@ -7,7 +7,9 @@
 //! ahead at what is reported elsewhere, says nothing ([`lookup`], [`Lowerer::peek`]).
 
 use indexmap::IndexMap;
-use openapiv3::{Components, Header, Parameter, ReferenceOr, RequestBody, Response, Schema};
+use openapiv3::{
+    Components, Example, Header, Parameter, ReferenceOr, RequestBody, Response, Schema,
+};
 
 use super::Lowerer;
 use crate::diagnostic::Diagnostic;
@@ -70,6 +72,15 @@ impl Component for Header {
 
     fn section(components: &Components) -> &IndexMap<String, ReferenceOr<Self>> {
         &components.headers
+    }
+}
+
+impl Component for Example {
+    const SECTION: &'static str = "examples";
+    const NOUN: &'static str = "example";
+
+    fn section(components: &Components) -> &IndexMap<String, ReferenceOr<Self>> {
+        &components.examples
     }
 }
 

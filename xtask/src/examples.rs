@@ -1,0 +1,463 @@
+//! `cargo xtask corpus --examples`: do the generated types fit what the documents say servers
+//! send? Every example a document gives for a JSON body is judged against its schema (with a
+//! JSON Schema validator, draft 4 as OpenAPI 3.0 is), decoded into the crate's type and encoded
+//! again by a test written into the crate, and compared with the original.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use apiforge_generator::examples::{BodyExample, body_examples};
+use apiforge_generator::{NoSources, Settings};
+use serde_json::{Value, json};
+
+use crate::fsx::io_error;
+
+/// A crate of the corpus that compiled, and where its document is.
+pub struct Compiled {
+    /// The document's name in the report.
+    pub name: String,
+    /// The document.
+    pub path: PathBuf,
+    /// The crate's folder.
+    pub folder: PathBuf,
+    /// The settings it was generated with.
+    pub settings: Settings,
+}
+
+/// What happened to one example.
+#[derive(Debug, PartialEq, Eq)]
+enum Verdict {
+    /// Decoded, and encoded back to the same JSON.
+    RoundTrip,
+    /// Decoded, but encoded back to other JSON.
+    Differs(String),
+    /// Did not decode: the message.
+    Undecodable(String),
+}
+
+/// Where an example stands against its own schema.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Validity {
+    Valid,
+    Invalid,
+    /// The schema could not be read as JSON Schema, so the example was not judged.
+    Unjudged,
+}
+
+struct Judged {
+    document: String,
+    pointer: String,
+    untyped: bool,
+    validity: Validity,
+    verdict: Option<Verdict>,
+}
+
+/// Judges, decodes and round-trips every example of `compiled`; returns the report.
+pub fn measure(compiled: &[Compiled], target_dir: &Path) -> Result<String, String> {
+    let mut judged = Vec::new();
+    for document in compiled {
+        let contents = fs::read(&document.path).map_err(|e| io_error(&document.path, &e))?;
+        let Ok(found) = body_examples(&document.name, &contents, &document.settings, &NoSources)
+        else {
+            continue;
+        };
+        if found.examples.is_empty() {
+            continue;
+        }
+        eprintln!("==> {}: {} examples", document.name, found.examples.len());
+        let validity = judge(&found.component_schemas, &found.examples);
+        let typed: Vec<&BodyExample> = found.examples.iter().filter(|e| !e.untyped).collect();
+        let verdicts = if typed.is_empty() {
+            BTreeMap::new()
+        } else {
+            round_trip(document, &typed, target_dir)?
+        };
+        let mut typed_index = 0;
+        for (example, validity) in found.examples.iter().zip(validity) {
+            let verdict = if example.untyped {
+                // `serde_json::Value` holds any JSON as it is.
+                Some(Verdict::RoundTrip)
+            } else {
+                typed_index += 1;
+                verdicts
+                    .get(&(typed_index - 1))
+                    .cloned()
+                    .map(Printed::into_verdict)
+            };
+            judged.push(Judged {
+                document: document.name.clone(),
+                pointer: example.pointer.clone(),
+                untyped: example.untyped,
+                validity,
+                verdict,
+            });
+        }
+    }
+    Ok(report(&judged))
+}
+
+/// Each example judged against its schema, in order.
+fn judge(component_schemas: &Value, examples: &[BodyExample]) -> Vec<Validity> {
+    const BASE: &str = "https://apiforge.invalid/document";
+    let schemas: Vec<Value> = examples.iter().map(|e| draft4(&e.schema)).collect();
+    let root = json!({
+        "$schema": "http://json-schema.org/draft-04/schema#",
+        "components": {"schemas": draft4(component_schemas)},
+        "bodies": schemas,
+    });
+    let registry = jsonschema::Registry::new()
+        .add(BASE, root)
+        .and_then(|registry| registry.prepare());
+    let Ok(registry) = registry else {
+        return vec![Validity::Unjudged; examples.len()];
+    };
+    examples
+        .iter()
+        .enumerate()
+        .map(|(index, example)| {
+            let reference = json!({ "$ref": format!("{BASE}#/bodies/{index}") });
+            let validator = jsonschema::options()
+                .with_draft(jsonschema::Draft::Draft4)
+                .with_registry(&registry)
+                .offline()
+                .build(&reference);
+            match validator {
+                Ok(validator) if validator.is_valid(&example.value) => Validity::Valid,
+                Ok(_) => Validity::Invalid,
+                Err(_) => Validity::Unjudged,
+            }
+        })
+        .collect()
+}
+
+/// An OpenAPI 3.0 schema as JSON Schema draft 4: `nullable: true` becomes a `null` type (and
+/// a `null` enum value), which is the one 3.0 keyword that changes what validates.
+fn draft4(schema: &Value) -> Value {
+    match schema {
+        Value::Object(map) => {
+            let mut out: serde_json::Map<String, Value> = map
+                .iter()
+                .map(|(key, value)| {
+                    // Examples and extensions are data, not schemas.
+                    let literal = key == "example" || key == "enum" || key.starts_with("x-");
+                    (
+                        key.clone(),
+                        if literal {
+                            value.clone()
+                        } else {
+                            draft4(value)
+                        },
+                    )
+                })
+                .collect();
+            if out.get("nullable") == Some(&Value::Bool(true)) {
+                if let Some(Value::String(ty)) = out.get("type").cloned() {
+                    out.insert("type".to_owned(), json!([ty, "null"]));
+                }
+                if let Some(Value::Array(values)) = out.get_mut("enum") {
+                    values.push(Value::Null);
+                }
+            }
+            Value::Object(out)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(draft4).collect()),
+        other => other.clone(),
+    }
+}
+
+/// What the crate's test printed for one example.
+#[derive(Clone, Debug)]
+enum Printed {
+    Encoded(Value, Value),
+    Undecodable(String),
+}
+
+impl Printed {
+    fn into_verdict(self) -> Verdict {
+        match self {
+            Printed::Encoded(original, encoded) if equivalent(&original, &encoded) => {
+                Verdict::RoundTrip
+            }
+            Printed::Encoded(original, encoded) => {
+                Verdict::Differs(difference(&original, &encoded, "").unwrap_or_default())
+            }
+            Printed::Undecodable(message) => Verdict::Undecodable(message),
+        }
+    }
+}
+
+/// Writes a test into the crate that decodes each example into its type and encodes it again,
+/// runs it, and reads what it printed, by example index.
+fn round_trip(
+    document: &Compiled,
+    examples: &[&BodyExample],
+    target_dir: &Path,
+) -> Result<BTreeMap<usize, Printed>, String> {
+    let tests = document.folder.join("tests");
+    fs::create_dir_all(&tests).map_err(|e| io_error(&tests, &e))?;
+    let values: Vec<&Value> = examples.iter().map(|e| &e.value).collect();
+    let values_path = tests.join("examples.json");
+    let values_text = serde_json::to_string(&values).map_err(|e| e.to_string())?;
+    fs::write(&values_path, values_text).map_err(|e| io_error(&values_path, &e))?;
+    let checks: String = examples
+        .iter()
+        .enumerate()
+        .map(|(index, example)| {
+            format!(
+                "    check::<{}>({index}, &values[{index}]);\n",
+                example.rust_type
+            )
+        })
+        .collect();
+    let test = format!(
+        r#"//! Each example of the document decoded into its type and encoded again.
+
+fn check<T: serde::de::DeserializeOwned + serde::Serialize>(index: usize, value: &serde_json::Value) {{
+    match serde_json::from_value::<T>(value.clone()) {{
+        Ok(decoded) => match serde_json::to_string(&decoded) {{
+            Ok(encoded) => println!("EXAMPLE\t{{index}}\tencoded\t{{encoded}}"),
+            Err(error) => println!("EXAMPLE\t{{index}}\tundecodable\tencoding failed: {{error}}"),
+        }},
+        Err(error) => println!("EXAMPLE\t{{index}}\tundecodable\t{{error}}"),
+    }}
+}}
+
+#[test]
+fn examples() {{
+    let values: Vec<serde_json::Value> =
+        serde_json::from_str(include_str!("examples.json")).expect("examples");
+{checks}}}
+"#
+    );
+    let test_path = tests.join("examples.rs");
+    fs::write(&test_path, test).map_err(|e| io_error(&test_path, &e))?;
+    let manifest = document.folder.join("Cargo.toml");
+    let mut text = fs::read_to_string(&manifest).map_err(|e| io_error(&manifest, &e))?;
+    if !text.contains("[dev-dependencies]") {
+        text.push_str("\n[dev-dependencies]\nserde_json = \"1\"\n");
+        fs::write(&manifest, text).map_err(|e| io_error(&manifest, &e))?;
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = Command::new(cargo)
+        .args(["test", "--quiet", "--test", "examples", "--", "--nocapture"])
+        .current_dir(&document.folder)
+        .env("CARGO_TARGET_DIR", target_dir)
+        .output()
+        .map_err(|e| format!("error: cannot run cargo test: {e}"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let mut printed = BTreeMap::new();
+    for line in stdout.lines() {
+        let mut fields = line.splitn(4, '\t');
+        let (Some("EXAMPLE"), Some(index), Some(kind), Some(rest)) =
+            (fields.next(), fields.next(), fields.next(), fields.next())
+        else {
+            continue;
+        };
+        let Ok(index) = index.parse::<usize>() else {
+            continue;
+        };
+        let Some(original) = examples.get(index) else {
+            continue;
+        };
+        let entry = match (kind, serde_json::from_str::<Value>(rest)) {
+            ("encoded", Ok(encoded)) => Printed::Encoded(original.value.clone(), encoded),
+            _ => Printed::Undecodable(rest.to_owned()),
+        };
+        printed.insert(index, entry);
+    }
+    if printed.is_empty() && !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let first = stderr
+            .lines()
+            .find(|line| line.starts_with("error"))
+            .unwrap_or("the examples test did not build");
+        eprintln!("    {}: {first}", document.name);
+    }
+    Ok(printed)
+}
+
+/// Whether `encoded` says what `original` says: keys in any order, `null` members as absent
+/// ones (optional fields are left out when `None`), and numbers equal by value (`1` is `1.0`).
+fn equivalent(original: &Value, encoded: &Value) -> bool {
+    difference(original, encoded, "").is_none()
+}
+
+/// Where `encoded` first says something else than `original` (by [`equivalent`]'s rules): the
+/// JSON pointer and both values.
+fn difference(original: &Value, encoded: &Value, at: &str) -> Option<String> {
+    let differs = || Some(format!("at `{at}` {original} became {encoded}"));
+    match (original, encoded) {
+        (Value::Object(a), Value::Object(b)) => {
+            let present = |map: &serde_json::Map<String, Value>| -> BTreeMap<String, Value> {
+                map.iter()
+                    .filter(|(_, value)| !value.is_null())
+                    .map(|(key, value)| (key.clone(), value.clone()))
+                    .collect()
+            };
+            let (a, b) = (present(a), present(b));
+            let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+            keys.into_iter().find_map(|key| {
+                let at = format!("{at}/{key}");
+                match (a.get(key), b.get(key)) {
+                    (Some(a), Some(b)) => difference(a, b, &at),
+                    (Some(a), None) => Some(format!("at `{at}` {a} was left out")),
+                    (None, Some(b)) => Some(format!("at `{at}` {b} was added")),
+                    (None, None) => None,
+                }
+            })
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => a
+            .iter()
+            .zip(b)
+            .enumerate()
+            .find_map(|(index, (a, b))| difference(a, b, &format!("{at}/{index}"))),
+        (Value::Number(a), Value::Number(b)) if a == b || a.as_f64() == b.as_f64() => None,
+        (a, b) if a == b => None,
+        _ => differs(),
+    }
+}
+
+fn report(judged: &[Judged]) -> String {
+    let count =
+        |valid: Validity, untyped: Option<bool>, pass: &dyn Fn(&Option<Verdict>) -> bool| {
+            judged
+                .iter()
+                .filter(|j| j.validity == valid && untyped.is_none_or(|u| j.untyped == u))
+                .filter(|j| pass(&j.verdict))
+                .count()
+        };
+    let any = |_: &Option<Verdict>| true;
+    let decodes = |v: &Option<Verdict>| matches!(v, Some(Verdict::RoundTrip | Verdict::Differs(_)));
+    let round_trips = |v: &Option<Verdict>| matches!(v, Some(Verdict::RoundTrip));
+    let percent = |part: usize, whole: usize| {
+        if whole == 0 {
+            0.0
+        } else {
+            100.0 * part as f64 / whole as f64
+        }
+    };
+    let mut out = String::new();
+    out.push_str("| examples | against their schema | count | decode | round-trip equal |\n");
+    out.push_str("| --- | --- | --- | --- | --- |\n");
+    for (label, validity) in [
+        ("valid", Validity::Valid),
+        ("invalid", Validity::Invalid),
+        ("not judged (schema unreadable)", Validity::Unjudged),
+    ] {
+        for (kind, untyped) in [("typed", Some(false)), ("serde_json::Value", Some(true))] {
+            let total = count(validity, untyped, &any);
+            let decoded = count(validity, untyped, &decodes);
+            let equal = count(validity, untyped, &round_trips);
+            out.push_str(&format!(
+                "| {kind} | {label} | {total} | {decoded} ({:.1}%) | {equal} ({:.1}%) |\n",
+                percent(decoded, total),
+                percent(equal, total)
+            ));
+        }
+    }
+    let valid = count(Validity::Valid, None, &any);
+    let valid_equal = count(Validity::Valid, None, &round_trips);
+    out.push_str(&format!(
+        "\nValid examples that decode and round-trip: {valid_equal} of {valid} ({:.2}%).\n",
+        percent(valid_equal, valid)
+    ));
+    let mut causes: BTreeMap<String, usize> = BTreeMap::new();
+    let mut failures = Vec::new();
+    for j in judged.iter().filter(|j| j.validity == Validity::Valid) {
+        let cause = match &j.verdict {
+            Some(Verdict::RoundTrip) => continue,
+            Some(Verdict::Differs(difference)) => {
+                failures.push(format!("- {} {}: {difference}", j.document, j.pointer));
+                format!(
+                    "decodes, but encodes differently: {}",
+                    crate::corpus::generalize(difference)
+                )
+            }
+            Some(Verdict::Undecodable(message)) => {
+                failures.push(format!("- {} {}: {message}", j.document, j.pointer));
+                format!("does not decode: {}", crate::corpus::generalize(message))
+            }
+            None => {
+                failures.push(format!("- {} {}: not run", j.document, j.pointer));
+                "the crate's examples test did not run".to_owned()
+            }
+        };
+        *causes.entry(cause).or_default() += 1;
+    }
+    let mut ranked: Vec<(String, usize)> = causes.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    if !ranked.is_empty() {
+        out.push_str("\nTop causes among valid examples:\n\n");
+        for (cause, count) in ranked.iter().take(15) {
+            out.push_str(&format!("- {count} × {cause}\n"));
+        }
+        out.push_str("\nValid examples that do not round-trip:\n\n");
+        for failure in &failures {
+            out.push_str(failure);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equivalence_ignores_key_order_absent_nulls_and_number_spelling() {
+        assert!(equivalent(
+            &json!({"a": 1, "b": null, "c": [1.0, {"d": "x"}]}),
+            &json!({"c": [1, {"d": "x"}], "a": 1.0})
+        ));
+        assert!(!equivalent(&json!({"a": 1}), &json!({"a": 2})));
+        assert!(!equivalent(&json!({"a": 1}), &json!({"a": 1, "b": 2})));
+        assert!(!equivalent(&json!([1, 2]), &json!([2, 1])));
+        assert!(!equivalent(
+            &json!("2020-01-01T00:00:00+00:00"),
+            &json!("2020-01-01T00:00:00Z")
+        ));
+    }
+
+    #[test]
+    fn nullable_becomes_a_null_type_and_enum_value() {
+        assert_eq!(
+            draft4(
+                &json!({"type": "string", "nullable": true, "enum": ["a"], "example": {"nullable": true}})
+            ),
+            json!({"type": ["string", "null"], "nullable": true, "enum": ["a", null], "example": {"nullable": true}})
+        );
+    }
+
+    #[test]
+    fn examples_are_judged_against_their_schema_and_references() {
+        let components = json!({"Pet": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}});
+        let example = |value: Value, schema: Value| BodyExample {
+            pointer: String::new(),
+            rust_type: String::new(),
+            untyped: false,
+            value,
+            schema,
+        };
+        let verdicts = judge(
+            &components,
+            &[
+                example(
+                    json!({"name": "rex"}),
+                    json!({"$ref": "#/components/schemas/Pet"}),
+                ),
+                example(
+                    json!({"age": 3}),
+                    json!({"$ref": "#/components/schemas/Pet"}),
+                ),
+                example(json!(null), json!({"type": "integer", "nullable": true})),
+            ],
+        );
+        assert_eq!(
+            verdicts,
+            [Validity::Valid, Validity::Invalid, Validity::Valid]
+        );
+    }
+}

@@ -178,7 +178,13 @@ impl Api {
             match &mut def.kind {
                 TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| f.ty.visit_mut(visit)),
                 TypeKind::Alias(ty) => ty.visit_mut(visit),
-                TypeKind::Union(u) => u.variants.iter_mut().for_each(|v| v.ty.visit_mut(visit)),
+                TypeKind::Union(u) => {
+                    u.variants.iter_mut().for_each(|v| v.ty.visit_mut(visit));
+                    u.accessors.iter_mut().for_each(|a| a.ty.visit_mut(visit));
+                    if let Some(base) = &mut u.base {
+                        visit_type_id(base, visit);
+                    }
+                }
                 TypeKind::Enum(_) => {}
             }
         }
@@ -838,7 +844,8 @@ pub enum TypeKind {
     Struct(StructDef),
     /// A string or integer enum; unknown values decode into an `Unknown` variant.
     Enum(EnumDef),
-    /// An enum over the members of a `oneOf`/`anyOf`.
+    /// An enum over the members of a `oneOf`/`anyOf`, or over the subtypes of a polymorphic
+    /// base.
     Union(UnionDef),
     /// `pub type Name = T;`.
     Alias(TypeRef),
@@ -956,16 +963,43 @@ pub struct EnumVariant {
     pub wire_name: String,
 }
 
-/// An enum over the members of a `oneOf`/`anyOf`, one newtype variant each.
+/// An enum over the members of a `oneOf`/`anyOf`, or over a polymorphic base and the schemas
+/// that extend it, one newtype variant each.
 #[derive(Clone, Debug)]
 pub struct UnionDef {
-    /// Variants in spec order, which is the order untagged decoding tries them in.
+    /// Variants in spec order, which is the order untagged decoding tries them in (except
+    /// that a variant an earlier one would always take is moved before it).
     pub variants: Vec<UnionVariant>,
     /// How a value finds its variant.
     pub tagging: Tagging,
     /// Whether a variant may be 200 bytes or more, which clippy's `large_enum_variant` would
     /// flag: the enum then allows it, rather than boxing the API's own types.
     pub large_variants: bool,
+    /// For a polymorphic base (a schema with a discriminator that others extend with
+    /// `allOf`), the struct of the base's own fields; `None` for a `oneOf`/`anyOf`.
+    pub base: Option<TypeId>,
+    /// Methods that read a field every variant has (the base's fields, merged into each
+    /// subtype), in the base's field order; `None` for the unknown variant.
+    pub accessors: Vec<Accessor>,
+}
+
+/// A method of a polymorphic union that reads one field of whichever variant it holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Accessor {
+    /// The method's name: the field's, unless that is a trait method's.
+    pub ident: String,
+    /// The field's name in every variant's struct.
+    pub field: String,
+    /// The field's wire name, for its doc.
+    pub wire_name: String,
+    /// What the method returns a reference to, inside an `Option`: the field's type without
+    /// its `Option` ([`Accessor::optional`]) and its `Box` ([`Accessor::boxed`]).
+    pub ty: TypeRef,
+    /// The field is an `Option`, read with `as_ref()`: absent and the unknown variant are
+    /// both `None`.
+    pub optional: bool,
+    /// The field's value is boxed (a recursive type), and the method sees through the box.
+    pub boxed: bool,
 }
 
 /// How a union's value finds its variant.
@@ -998,7 +1032,7 @@ pub struct UnionVariant {
     /// declare it.
     pub insert_tag: bool,
     /// Whether the union implements `From` the payload's type: when no other variant has
-    /// the same type.
+    /// the same type once aliases are expanded (two aliases of `String` are one type).
     pub from_impl: bool,
     /// Doc lines.
     pub docs: Vec<String>,

@@ -300,7 +300,9 @@ pub mod tagged {
         T::deserialize(value).map_err(|error| E::custom(format!("variant `{tag}`: {error}")))
     }
 
-    /// Writes a variant whose type does not declare the tag property, adding it.
+    /// Writes a variant whose type does not declare the tag property, or declares it
+    /// optional, adding `tag` where the value has no string there (a tag the value carries
+    /// stays: it may be another of the variant's values).
     pub fn serialize_with_tag<T: Serialize, S: Serializer>(
         value: &T,
         property: &str,
@@ -309,7 +311,9 @@ pub mod tagged {
     ) -> Result<S::Ok, S::Error> {
         let mut json = serde_json::to_value(value).map_err(S::Error::custom)?;
         if let Value::Object(map) = &mut json {
-            map.insert(property.to_owned(), Value::String(tag.to_owned()));
+            if !matches!(map.get(property), Some(Value::String(_))) {
+                map.insert(property.to_owned(), Value::String(tag.to_owned()));
+            }
         }
         json.serialize(serializer)
     }
@@ -318,6 +322,33 @@ pub mod tagged {
 #[cfg(test)]
 mod tests {
     use super::base64::{decode, encode};
+    use super::tagged::serialize_with_tag;
+
+    #[test]
+    fn a_tag_is_added_where_the_value_has_none() {
+        #[derive(serde::Serialize)]
+        struct Dog {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            kind: Option<String>,
+            bark: bool,
+        }
+        let write = |kind: Option<&str>| {
+            let dog = Dog {
+                kind: kind.map(str::to_owned),
+                bark: true,
+            };
+            serialize_with_tag(&dog, "kind", "dog", serde_json::value::Serializer).unwrap()
+        };
+        assert_eq!(
+            write(None),
+            serde_json::json!({"kind": "dog", "bark": true})
+        );
+        // Another of the variant's tags, set by the caller, stays.
+        assert_eq!(
+            write(Some("doggo")),
+            serde_json::json!({"kind": "doggo", "bark": true})
+        );
+    }
 
     #[test]
     fn base64_round_trips_every_length() {

@@ -486,6 +486,7 @@ fn tagged_union_tokens(
                 #(#tags)|* => #helpers::tagged::variant(&tag, value).map(#name::#variant_ident),
             }
         });
+    let accessors = accessor_impl(api, u, &name, &unknown);
     let unknown_doc = format!(
         " A value whose {} the spec does not list, kept as it came so that newer servers still decode.",
         code_span(property)
@@ -518,6 +519,59 @@ fn tagged_union_tokens(
             }
         }
 
+        #accessors
+
         #from
     }
+}
+
+/// `impl Union { pub fn field(&self) -> Option<&T> }`: one method per field every variant of
+/// a polymorphic union has; nothing without accessors.
+fn accessor_impl(
+    api: &Api,
+    u: &UnionDef,
+    name: &proc_macro2::Ident,
+    unknown: &proc_macro2::Ident,
+) -> Option<TokenStream> {
+    if u.accessors.is_empty() {
+        return None;
+    }
+    let methods = u.accessors.iter().map(|accessor| {
+        let method = ident(&accessor.ident);
+        let field = ident(&accessor.field);
+        let ty = type_tokens(api, &accessor.ty);
+        let read = match (accessor.optional, accessor.boxed) {
+            (false, false) => quote! { Some(&value.#field) },
+            (false, true) => quote! { Some(&*value.#field) },
+            (true, false) => quote! { value.#field.as_ref() },
+            (true, true) => quote! { value.#field.as_deref() },
+        };
+        let arms = u.variants.iter().map(|variant| {
+            let variant_ident = ident(&variant.ident);
+            quote! { #name::#variant_ident(value) => #read, }
+        });
+        let absent = if accessor.optional {
+            "; `None` when it is absent or the variant is unknown"
+        } else {
+            "; `None` when the variant is unknown"
+        };
+        let doc = format!(
+            " The {}, whichever variant this is{absent}.",
+            code_span(&accessor.wire_name)
+        );
+        quote! {
+            #[doc = #doc]
+            pub fn #method(&self) -> Option<&#ty> {
+                match self {
+                    #(#arms)*
+                    #name::#unknown(_) => None,
+                }
+            }
+        }
+    });
+    Some(quote! {
+        impl #name {
+            #(#methods)*
+        }
+    })
 }

@@ -19,6 +19,7 @@ mod schema;
 #[cfg(test)]
 mod testing;
 mod token;
+mod unions;
 
 use std::collections::BTreeMap;
 
@@ -135,6 +136,9 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) components: BTreeMap<String, TypeId>,
     /// How many inline schemas are being lowered inside each other right now.
     pub(crate) inline_depth: usize,
+    /// Polymorphic base schema name to the struct of its own fields (the component's type
+    /// is the enum over its subtypes), made when first needed.
+    pub(crate) base_structs: BTreeMap<String, TypeId>,
 }
 
 /// A named type whose final name is not settled yet.
@@ -166,6 +170,7 @@ impl<'a> Lowerer<'a> {
             types: Vec::new(),
             components: BTreeMap::new(),
             inline_depth: 0,
+            base_structs: BTreeMap::new(),
         }
     }
 

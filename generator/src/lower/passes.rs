@@ -1,8 +1,9 @@
 //! The crate-wide passes: what runs over all types once every schema is lowered. Type and
-//! module names are settled, alias cycles broken, recursive fields boxed, large unions
-//! marked, derives decided, and the types sorted by name.
+//! module names are settled, union variants told apart (`unions`), alias cycles broken,
+//! recursive fields boxed, polymorphic unions' accessors found, large unions marked, derives
+//! decided, and the types sorted by name.
 
-use super::{Lowerer, RESERVED_TYPE_NAMES, derives};
+use super::{Lowerer, RESERVED_TYPE_NAMES, derives, unions};
 use crate::ir::{Api, EnumRepr, Tagging, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::naming::{Case, Scope};
 
@@ -28,6 +29,9 @@ impl Lowerer<'_> {
                 derives: Vec::new(),
             })
             .collect();
+        for (index, message) in unions::tell_apart(&mut types) {
+            self.warning(&origins[index], message);
+        }
         for (index, cycle) in alias_cycles(&types) {
             self.warning(
                 &origins[index],
@@ -36,6 +40,7 @@ impl Lowerer<'_> {
             types[index].kind = TypeKind::Alias(TypeRef::Json);
         }
         box_recursive_fields(&mut types);
+        unions::set_accessors(&mut types);
         mark_large_unions(&mut types);
         derives::set_derives(&mut types, &mut api.modules, &self.settings.extra_derives);
 

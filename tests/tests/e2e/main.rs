@@ -7,6 +7,7 @@ mod cursed;
 mod lumminary;
 mod netsapiens;
 mod parameters;
+mod polymorphism;
 mod schemas;
 mod servers;
 mod transfers;

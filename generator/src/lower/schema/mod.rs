@@ -18,8 +18,12 @@
 //!   annotations beside it is that member; anything else falls back, with a warning.
 //! - **`oneOf`/`anyOf`** are unions: tagged by a `discriminator` when every member is a
 //!   `$ref` (explicit `mapping` first, then each member's schema name), otherwise untagged
-//!   and tried in spec order. `null` members make the union nullable; a union left with one
-//!   member is that member; a union of string enums is one string enum.
+//!   and tried in spec order (told apart later, in `lower::unions`). `null` members make the
+//!   union nullable; a union left with one member is that member; a union of string enums is
+//!   one string enum.
+//! - **Polymorphism**: a component schema with a `discriminator` that other component
+//!   schemas extend with `allOf` is a tagged union over itself and its subtypes, its own
+//!   fields a struct of their own.
 //! - **Formats**: `date-time`, `date`, `uuid` have their types; `byte` is base64 bytes in
 //!   struct fields (a `String` elsewhere); `int32`/`int64`/`uint32`/`uint64` and
 //!   `float`/`double` pick the number type; decimal strings stay `String` with a doc note.
@@ -28,13 +32,15 @@
 //! Where each decision is made: `shape` reads what a schema is however it was spelled,
 //! `object` builds structs and their fields, `all_of` merges `allOf` members, `defaults`
 //! gives fields their `Default` values, `union` builds unions and reads discriminators,
-//! `enums` builds enums, and `notes` writes the doc lines.
+//! `polymorphic` builds the union of a base and its subtypes, `enums` builds enums, and
+//! `notes` writes the doc lines.
 
 mod all_of;
 mod defaults;
 mod enums;
 mod notes;
 mod object;
+mod polymorphic;
 mod shape;
 mod union;
 
@@ -133,7 +139,18 @@ impl<'a> Lowerer<'a> {
                 Vec::new(),
             ),
             ReferenceOr::Item(schema) => {
-                let kind = match self.named_kind(schema, pointer, &name) {
+                let base = self
+                    .doc
+                    .components
+                    .as_ref()
+                    .and_then(|components| components.schemas.get_key_value(&name))
+                    .map(|(key, _)| key.as_str())
+                    .filter(|key| self.is_polymorphic_base(key));
+                let kind = match base {
+                    Some(key) => self.polymorphic_kind(id, key, schema, pointer),
+                    None => self.named_kind(schema, pointer, &name),
+                };
+                let kind = match kind {
                     Some(kind) => kind,
                     None => TypeKind::Alias(self.plain_type(schema, pointer, &name, false)),
                 };

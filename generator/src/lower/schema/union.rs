@@ -70,7 +70,16 @@ impl<'a> Lowerer<'a> {
         let unknown_ident = unknown.map(|index| idents.remove(index));
 
         let tags = match tagged {
-            Some(discriminator) => self.discriminator_tags(discriminator, &members, pointer),
+            Some(discriminator) => {
+                let names: Vec<Option<String>> = members
+                    .iter()
+                    .map(|(_, member)| match member {
+                        ReferenceOr::Reference { reference } => component_name::<Schema>(reference),
+                        ReferenceOr::Item(_) => None,
+                    })
+                    .collect();
+                self.discriminator_tags(discriminator, &names, pointer)
+            }
             None => vec![Vec::new(); members.len()],
         };
         let mut variants = Vec::with_capacity(members.len());
@@ -84,33 +93,25 @@ impl<'a> Lowerer<'a> {
             }
             let insert_tag = match tagged {
                 Some(discriminator) => {
-                    !self.declares_property((*member).into(), &discriminator.property_name, 0)
+                    !self.requires_property((*member).into(), &discriminator.property_name, 0)
                 }
                 None => false,
             };
             if let Some(discriminator) = tagged {
-                let values: Vec<String> = tags.iter().map(|tag| code_span(tag)).collect();
                 if !docs.is_empty() {
                     docs.push(String::new());
                 }
-                docs.push(format!(
-                    "{} is {}.",
-                    code_span(&discriminator.property_name),
-                    values.join(" or ")
-                ));
+                docs.push(tag_doc(&discriminator.property_name, &tags));
             }
             variants.push(UnionVariant {
                 ident,
                 ty,
                 tags,
                 insert_tag,
+                // Decided once aliases can be expanded (`passes`).
                 from_impl: false,
                 docs,
             });
-        }
-        for index in 0..variants.len() {
-            let ty = &variants[index].ty;
-            variants[index].from_impl = variants.iter().filter(|v| &v.ty == ty).count() == 1;
         }
         let tagging = match (tagged, unknown_ident) {
             (Some(discriminator), Some(unknown_ident)) => Tagging::Discriminator {
@@ -123,6 +124,8 @@ impl<'a> Lowerer<'a> {
             variants,
             tagging,
             large_variants: false,
+            base: None,
+            accessors: Vec::new(),
         }))
     }
 
@@ -193,20 +196,16 @@ impl<'a> Lowerer<'a> {
         .to_owned()
     }
 
-    /// The tags of each member of a discriminated union: the `mapping` keys that name it, in
-    /// mapping order, else its schema name (the implicit mapping).
-    fn discriminator_tags(
+    /// The tags of each member of a discriminated union, given the member's schema name
+    /// (`None` for an inline one): the `mapping` keys that name it, in mapping order, else
+    /// its schema name (the implicit mapping).
+    pub(super) fn discriminator_tags(
         &mut self,
         discriminator: &'a openapiv3::Discriminator,
-        members: &[(usize, &'a ReferenceOr<Schema>)],
+        names: &[Option<String>],
         pointer: &Pointer,
     ) -> Vec<Vec<String>> {
-        let schema_name = |member: &ReferenceOr<Schema>| match member {
-            ReferenceOr::Reference { reference } => component_name::<Schema>(reference),
-            ReferenceOr::Item(_) => None,
-        };
-        let names: Vec<Option<String>> = members.iter().map(|(_, m)| schema_name(m)).collect();
-        let mut tags = vec![Vec::new(); members.len()];
+        let mut tags = vec![Vec::new(); names.len()];
         let mut taken: Vec<String> = Vec::new();
         for (tag, target) in &discriminator.mapping {
             let target_name = component_name::<Schema>(target).unwrap_or_else(|| target.clone());
@@ -224,7 +223,7 @@ impl<'a> Lowerer<'a> {
                 ),
             }
         }
-        for (member_tags, name) in tags.iter_mut().zip(&names) {
+        for (member_tags, name) in tags.iter_mut().zip(names) {
             if let (true, Some(name)) = (member_tags.is_empty(), name) {
                 if taken.contains(name) {
                     self.warning(
@@ -240,26 +239,59 @@ impl<'a> Lowerer<'a> {
         tags
     }
 
-    /// Whether an object schema declares `property` (so a union's variant carries its own
-    /// tag). Non-objects count as declaring it: there is nowhere to add a tag.
-    fn declares_property(&self, schema: SchemaRef<'a>, property: &str, depth: usize) -> bool {
+    /// Whether an object schema declares `property` as required (so a union's variant always
+    /// carries its own tag, and encoding need not add it). Non-objects count as requiring it:
+    /// there is nowhere to add a tag.
+    pub(super) fn requires_property(
+        &self,
+        schema: SchemaRef<'a>,
+        property: &str,
+        depth: usize,
+    ) -> bool {
+        let (declared, required) = self.property_presence(schema, property, depth);
+        declared && required
+    }
+
+    /// Whether an object schema (its `allOf` members merged) declares `property`, and whether
+    /// it lists it as required; both `true` for a schema that is not an object.
+    fn property_presence(
+        &self,
+        schema: SchemaRef<'a>,
+        property: &str,
+        depth: usize,
+    ) -> (bool, bool) {
         let Some(schema) = self.peek(schema) else {
-            return true;
+            return (true, true);
         };
         if depth > MAX_DEPTH {
-            return true;
+            return (true, true);
         }
+        let lists = |required: &[String]| required.iter().any(|name| name == property);
         match shape(schema) {
-            Shape::Object { properties, .. } => properties.contains_key(property),
+            Shape::Object {
+                properties,
+                required,
+                ..
+            } => (properties.contains_key(property), lists(required)),
             Shape::AllOf { members, own } => {
-                own.is_some_and(|own| own.properties.contains_key(property))
-                    || members
-                        .iter()
-                        .any(|member| self.declares_property(member.into(), property, depth + 1))
+                let mut declared = own.is_some_and(|own| own.properties.contains_key(property));
+                let mut required = own.is_some_and(|own| lists(own.required));
+                for member in members {
+                    let (d, r) = self.property_presence(member.into(), property, depth + 1);
+                    declared |= d;
+                    required |= r;
+                }
+                (declared, required)
             }
-            _ => true,
+            _ => (true, true),
         }
     }
+}
+
+/// A tagged variant's doc line: the discriminator values that select it.
+pub(super) fn tag_doc(property: &str, tags: &[String]) -> String {
+    let values: Vec<String> = tags.iter().map(|tag| code_span(tag)).collect();
+    format!("{} is {}.", code_span(property), values.join(" or "))
 }
 
 #[cfg(test)]
@@ -320,9 +352,10 @@ mod tests {
         assert_eq!(
             summary,
             vec![
+                // Declared and required: the value carries its tag.
                 ("Cat", vec!["cat"], false),
-                // Declared through allOf: no tag to add.
-                ("Dog", vec!["dog", "doggo"], false),
+                // Declared through allOf but optional: encoding fills it in if missing.
+                ("Dog", vec!["dog", "doggo"], true),
                 // Not in the mapping: its schema name; it does not declare the tag.
                 ("Lizard", vec!["Lizard"], true),
             ]
@@ -355,6 +388,7 @@ mod tests {
                 propertyName: kind
             A:
               type: object
+              required: [kind]
               properties:
                 kind: {type: string}
             "##,
@@ -388,14 +422,17 @@ mod tests {
                 - type: array
                   items: {type: string}
                 - type: object
+                  required: [x]
                   properties:
                     x: {type: string}
             Zeta:
               type: object
+              required: [z]
               properties:
                 z: {type: string}
             Alpha:
               type: object
+              required: [a]
               properties:
                 a: {type: string}
             "##);

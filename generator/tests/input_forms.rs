@@ -812,3 +812,71 @@ components:
     assert!(document.get("webhooks").is_none());
     assert!(document.get("jsonSchemaDialect").is_none());
 }
+
+// ---------------------------------------------------------------------------------------------
+// Literal data
+
+/// Examples, defaults and extensions keep a `$ref` key as data in every input form: nothing
+/// follows it, so a reference to nothing is no error and generation goes through.
+#[test]
+fn references_inside_examples_and_extensions_stay_literal_in_every_form() {
+    let literal = json!({"$ref": "#/components/schemas/Nope"});
+    let swagger = r##"
+swagger: "2.0"
+info: {title: t, version: "1"}
+paths:
+  /pets:
+    get:
+      x-trace: {$ref: "#/definitions/Nope"}
+      responses:
+        "200":
+          description: ok
+          schema: {$ref: "#/definitions/Pet"}
+          examples:
+            application/json: {$ref: "#/components/schemas/Nope"}
+definitions:
+  Pet:
+    type: object
+    example: {$ref: "#/components/schemas/Nope"}
+    properties:
+      name: {type: string, default: {$ref: "./nowhere.yaml"}}
+"##;
+    let openapi31 = format!(
+        r##"{HEAD_31}
+paths:
+  /pets:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {{$ref: "#/components/schemas/Pet"}}
+              examples:
+                one: {{value: {{$ref: "#/components/schemas/Nope"}}}}
+components:
+  schemas:
+    Pet:
+      type: object
+      examples: [{{$ref: "#/components/schemas/Nope"}}]
+      x-vendor: {{$ref: "./nowhere.yaml"}}
+      properties:
+        name: {{type: string, const: {{$ref: "./nowhere.yaml"}}}}
+"##
+    );
+    for (form, document) in [("2.0", swagger), ("3.1", openapi31.as_str())] {
+        let generated = generate(
+            "literal.yaml",
+            document.as_bytes(),
+            &apiforge_generator::Settings::new("literal"),
+        )
+        .unwrap_or_else(|e| panic!("{form}: literal data was followed:\n{e}"));
+        assert!(
+            generated.files.iter().any(|f| f.path == "src/types/pet.rs"),
+            "{form}"
+        );
+        let document = as_json(&loaded(document).document);
+        let pet = &document["components"]["schemas"]["Pet"];
+        assert_eq!(pet["example"], literal, "{form}: {pet}");
+    }
+}

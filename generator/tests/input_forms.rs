@@ -880,3 +880,90 @@ components:
         assert_eq!(pet["example"], literal, "{form}: {pet}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// OpenAPI 3.2
+
+/// `specs/openapi32.yaml` generates (its crate is golden in `generated/openapi32`), with one
+/// located warning for each construct a client cannot honour, and none for what it supports.
+#[test]
+fn openapi32_constructs_are_supported_or_warned_about_where_they_are() {
+    let generated = crate_files("openapi32", &read("../specs/openapi32.yaml"));
+    let events = "#/paths/~1events/get/responses/200/content/text~1event-stream";
+    let mut expected = vec![
+        ("#/$self".to_owned(), "`$self` is not used"),
+        ("#/paths/~1pets/query".to_owned(), "HTTP QUERY method"),
+        (
+            "#/paths/~1pets/additionalOperations/PURGE".to_owned(),
+            "custom HTTP method `PURGE`",
+        ),
+        (format!("{events}/itemSchema"), "`itemSchema`"),
+        (format!("{events}/itemEncoding"), "`itemEncoding`"),
+        (
+            "#/components/schemas/Adoption/discriminator/defaultMapping".to_owned(),
+            "`defaultMapping`",
+        ),
+    ];
+    let mut found: Vec<(String, &str)> = generated
+        .warnings
+        .iter()
+        .map(|w| (w.pointer.clone().unwrap_or_default(), w.message.as_str()))
+        .collect();
+    found.sort();
+    expected.sort();
+    assert_eq!(found.len(), expected.len(), "{found:#?}");
+    for ((at, message), (want_at, want)) in found.iter().zip(&expected) {
+        assert_eq!(at, want_at);
+        assert!(message.contains(want), "{message} should say {want}");
+    }
+    for warning in &generated.warnings {
+        assert!(warning.position.is_some(), "{warning}");
+    }
+    let pets = generated
+        .files
+        .iter()
+        .find(|f| f.path == "src/operations/pets.rs")
+        .expect("pets.rs");
+    assert!(
+        pets.contents.contains("pub fn list_pets"),
+        "{}",
+        pets.contents
+    );
+    assert!(!pets.contents.contains("search_pets"), "QUERY is skipped");
+    assert!(!pets.contents.contains("purge"), "PURGE is skipped");
+}
+
+#[test]
+fn openapi32_media_type_references_and_item_schemas_survive_loading() {
+    let loaded = loaded(
+        r##"
+openapi: 3.2.0
+info: {title: t, version: "1"}
+paths:
+  /stream:
+    get:
+      responses:
+        "200":
+          content:
+            application/jsonl:
+              $ref: "#/components/mediaTypes/Lines"
+components:
+  schemas:
+    Line: {type: object, properties: {n: {type: [integer, "null"]}}}
+  mediaTypes:
+    Lines:
+      itemSchema: {$ref: "#/components/schemas/Line"}
+"##,
+    );
+    let document = as_json(&loaded.document);
+    let response = &document["paths"]["/stream"]["get"]["responses"]["200"];
+    assert_eq!(response["description"], "");
+    assert_eq!(
+        response["content"]["application/jsonl"]["x-apiforge-item-schema"],
+        json!({"$ref": "#/components/schemas/Line"})
+    );
+    assert_eq!(
+        document["components"]["schemas"]["Line"]["properties"]["n"],
+        json!({"type": "integer", "nullable": true})
+    );
+}

@@ -31,13 +31,15 @@ enum Section {
     SecuritySchemes,
     Links,
     Callbacks,
+    /// OpenAPI 3.2's reusable media types.
+    MediaTypes,
     /// Inlined where it is referenced.
     PathItem,
 }
 
 impl Section {
     /// Every section that is a kind of component: all but path items.
-    const COMPONENTS: [Section; 9] = [
+    const COMPONENTS: [Section; 10] = [
         Section::Schemas,
         Section::Parameters,
         Section::Responses,
@@ -47,6 +49,7 @@ impl Section {
         Section::SecuritySchemes,
         Section::Links,
         Section::Callbacks,
+        Section::MediaTypes,
     ];
 
     fn components_key(self) -> &'static str {
@@ -60,6 +63,7 @@ impl Section {
             Section::SecuritySchemes => "securitySchemes",
             Section::Links => "links",
             Section::Callbacks => "callbacks",
+            Section::MediaTypes => "mediaTypes",
             Section::PathItem => "pathItems",
         }
     }
@@ -97,6 +101,7 @@ impl Section {
             (Some("links"), Some(_)) => Section::Links,
             (Some("callbacks"), Some(_)) => Section::Callbacks,
             (Some("examples"), Some(_)) => Section::Examples,
+            (Some("content"), Some(_)) => Section::MediaTypes,
             _ => Section::Schemas,
         }
     }

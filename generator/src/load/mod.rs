@@ -2,11 +2,12 @@
 //!
 //! YAML and JSON are both accepted. Every input is brought to OpenAPI 3.0 as a transformation
 //! of the JSON value before typed parsing: Swagger 2.0 is upgraded (`swagger2`), OpenAPI 3.1
-//! is downgraded (`openapi31`). Parse errors carry the line and column; errors in the document's
+//! is downgraded (`openapi31`), and OpenAPI 3.2 is brought to 3.1 first (`openapi32`). Parse errors carry the line and column; errors in the document's
 //! shape carry the JSON pointer of the offending node.
 
 mod bundle;
 mod openapi31;
+mod openapi32;
 mod swagger2;
 
 use serde_json::Value;
@@ -16,7 +17,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::pointer::Pointer;
 
 /// The spec versions this loader accepts, for messages.
-const SUPPORTED: &str = "OpenAPI 3.0.x, OpenAPI 3.1.x, Swagger 2.0";
+const SUPPORTED: &str = "OpenAPI 3.0.x, OpenAPI 3.1.x, OpenAPI 3.2.x, Swagger 2.0";
 
 /// A loaded document and what the loader noticed on the way (ignored constructs and such).
 #[derive(Debug)]
@@ -48,6 +49,10 @@ pub fn load_with(
     let value = match version(file, &value)? {
         Version::OpenApi30 => value,
         Version::OpenApi31 => openapi31::downgrade(value, &mut notes),
+        Version::OpenApi32 => {
+            let value = openapi32::downgrade(value, &mut notes);
+            openapi31::downgrade(value, &mut notes)
+        }
         Version::Swagger20 => swagger2::upgrade(value, &mut notes).map_err(|errors| {
             Diagnostics(
                 errors
@@ -290,6 +295,7 @@ fn opens_block_scalar(line: &str) -> bool {
 enum Version {
     OpenApi30,
     OpenApi31,
+    OpenApi32,
     Swagger20,
 }
 
@@ -313,6 +319,7 @@ fn version(file: &str, value: &Value) -> Result<Version, Diagnostics> {
     let outcome = match (version("openapi"), version("swagger")) {
         (Some(v), _) if v.starts_with("3.0.") || v == "3.0" => Ok(Version::OpenApi30),
         (Some(v), _) if v.starts_with("3.1.") || v == "3.1" => Ok(Version::OpenApi31),
+        (Some(v), _) if v.starts_with("3.2.") || v == "3.2" => Ok(Version::OpenApi32),
         (Some(v), _) => Err(Diagnostic::error(
             file,
             Some(&root.push("openapi")),

@@ -967,3 +967,86 @@ components:
         json!({"type": "integer", "nullable": true})
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Every error at once
+
+/// Three independent mistakes, two in the document's shape and one found by lowering, are all
+/// reported in one run, in the order of their lines, each with its place.
+#[test]
+fn every_error_of_a_document_is_reported_at_once_in_order() {
+    let document = r##"openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a:
+    get:
+      responses: 7
+  /b:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Missing"}
+  /c:
+    get:
+      responses:
+        "204": {description: fine}
+components:
+  schemas:
+    Bad:
+      required: yes
+    Good: {type: string}
+"##;
+    let errors = generate(
+        "three.yaml",
+        document.as_bytes(),
+        &apiforge_generator::Settings::new("three"),
+    )
+    .expect_err("three mistakes");
+    let found: Vec<(Option<(usize, usize)>, &str)> = errors
+        .iter()
+        .map(|d| (d.position, d.pointer.as_deref().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (Some((6, 7)), "#/paths/~1a/get/responses"),
+            (
+                Some((14, 15)),
+                "#/paths/~1b/get/responses/200/content/application~1json/schema"
+            ),
+            (Some((21, 5)), "#/components/schemas/Bad"),
+        ],
+        "{errors}"
+    );
+    assert!(errors.to_string().contains("dangling $ref"), "{errors}");
+    assert_eq!(errors.summary(), "3 errors");
+}
+
+/// Past the first fifty errors the rest are counted, not shown.
+#[test]
+fn errors_past_the_cap_are_counted() {
+    let mut document = "openapi: 3.0.3\ninfo: {title: t, version: \"1\"}\npaths:\n".to_owned();
+    for index in 0..60 {
+        document.push_str(&format!("  /p{index}:\n    get:\n      responses: 7\n"));
+    }
+    let errors = generate(
+        "many.yaml",
+        document.as_bytes(),
+        &apiforge_generator::Settings::new("many"),
+    )
+    .expect_err("sixty mistakes");
+    assert_eq!(errors.errors(), 60);
+    let rendered = errors.to_string();
+    assert_eq!(rendered.matches("\nerror: ").count() + 1, 51, "{rendered}");
+    assert!(
+        rendered.contains("many.yaml:6:7 at #/paths/~1p0/get/responses"),
+        "{rendered}"
+    );
+    assert!(
+        rendered.ends_with("error: 10 more errors not shown"),
+        "{rendered}"
+    );
+}

@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 use super::parse;
 use crate::Sources;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::Diagnostic;
 use crate::pointer::Pointer;
 
 /// How deep a document may nest before bundling gives up on it (parsers already stop at 128).
@@ -107,12 +107,13 @@ impl Section {
     }
 }
 
-/// Brings every external `$ref` of `root` (read from `file`) into it.
+/// Brings every external `$ref` of `root` (read from `file`) into it, with an error for each
+/// that cannot be (left as it was written).
 pub(super) fn bundle(
     file: &str,
     mut root: Value,
     sources: &dyn Sources,
-) -> Result<Value, Diagnostics> {
+) -> (Value, Vec<Diagnostic>) {
     let swagger2 = root.get("swagger").is_some();
     let mut bundler = Bundler {
         root_file: normalize(file),
@@ -140,14 +141,11 @@ pub(super) fn bundle(
         }
     }
     if !needs_bundling(&root, swagger2) {
-        return Ok(root);
+        return (root, Vec::new());
     }
     let root_file = bundler.root_file.clone();
     bundler.documents.insert(root_file.clone(), root.clone());
     bundler.rewrite(&mut root, &root_file, &Pointer::root(), Place::default(), 0);
-    if !bundler.errors.is_empty() {
-        return Err(Diagnostics(bundler.errors));
-    }
     let additions = std::mem::take(&mut bundler.additions);
     for (section, name, node) in additions {
         let (container, key) = bundler.location_of(section);
@@ -171,7 +169,7 @@ pub(super) fn bundle(
             target.insert(name, node);
         }
     }
-    Ok(root)
+    (root, bundler.errors)
 }
 
 struct Bundler<'s> {

@@ -1025,6 +1025,45 @@ components:
     assert_eq!(errors.summary(), "3 errors");
 }
 
+/// Lowering goes on past an error: each dangling reference, of every kind, is reported once.
+#[test]
+fn lowering_reports_every_dangling_reference_once() {
+    let document = r##"openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a:
+    get:
+      parameters:
+        - $ref: "#/components/parameters/Nope"
+      responses:
+        "200": {$ref: "#/components/responses/Nope"}
+  /b:
+    post:
+      requestBody: {$ref: "#/components/requestBodies/Nope"}
+      responses:
+        "200":
+          description: ok
+          headers:
+            X-A: {$ref: "#/components/headers/Nope"}
+          content:
+            application/json:
+              schema:
+                properties:
+                  a: {$ref: "#/components/schemas/Nope"}
+"##;
+    let errors = generate(
+        "refs.yaml",
+        document.as_bytes(),
+        &apiforge_generator::Settings::new("refs"),
+    )
+    .expect_err("five dangling references");
+    let lines: Vec<usize> = errors
+        .iter()
+        .filter_map(|d| d.position.map(|(line, _)| line))
+        .collect();
+    assert_eq!(lines, [7, 9, 12, 17, 22], "{errors}");
+}
+
 /// Past the first fifty errors the rest are counted, not shown.
 #[test]
 fn errors_past_the_cap_are_counted() {

@@ -502,3 +502,38 @@ fn refs_stay_inside_their_root() {
     let pet = fs::read_to_string(root.join("clients/api/src/types/pet.rs")).expect("pet");
     assert!(pet.contains(secret), "the named root's file is used");
 }
+
+/// A document with three independent mistakes gives all three in one run, in the order of
+/// their lines, then a count; the command fails and writes nothing.
+#[test]
+fn every_error_of_a_document_is_printed_in_one_run() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(
+        dir.path().join("three.yaml"),
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 7\n  /b:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Missing'}\ncomponents:\n  schemas:\n    Bad:\n      required: yes\n",
+    )
+    .expect("spec");
+    let text = fails(apiforge(
+        dir.path(),
+        &["generate", "three.yaml", "--out", "three"],
+    ));
+    let places: Vec<&str> = text
+        .lines()
+        .filter(|line| line.trim_start().starts_with("--> three.yaml"))
+        .collect();
+    assert_eq!(
+        places,
+        [
+            "  --> three.yaml:6:7 at #/paths/~1a/get/responses",
+            "  --> three.yaml:14:15 at #/paths/~1b/get/responses/200/content/application~1json/schema",
+            "  --> three.yaml:17:5 at #/components/schemas/Bad",
+        ],
+        "{text}"
+    );
+    assert!(
+        text.trim_end()
+            .ends_with("error: could not generate from three.yaml: 3 errors"),
+        "{text}"
+    );
+    assert!(!dir.path().join("three").exists(), "nothing is written");
+}

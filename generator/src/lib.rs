@@ -65,27 +65,62 @@ pub fn generate(
 }
 
 /// Like [`generate`], reading the files that relative `$ref`s name through `sources`.
+///
+/// A document with errors gives every one of them, with the warnings, sorted by place
+/// ([`diagnostic::sort_by_place`]): loading reads what it can of a document past its errors,
+/// and lowering looks for the errors of the rest.
 pub fn generate_with(
     file: &str,
     contents: &[u8],
     settings: &Settings,
     sources: &dyn Sources,
 ) -> Result<Generated, Diagnostics> {
-    let text = String::from_utf8_lossy(contents);
-    let placed = |mut diagnostics: Diagnostics| {
-        position::annotate(file, &text, &mut diagnostics.0);
-        diagnostics
+    let read = load::read(file, contents, sources);
+    let mut diagnostics = read.diagnostics;
+    let load_failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
+    let api = match read.document {
+        Some(document) if read.lowerable => {
+            let lowered = lower::lower(file, &document, settings);
+            let (api, found) = match lowered {
+                Ok((api, warnings)) => (Some(api), warnings),
+                Err(errors) => (None, errors.0),
+            };
+            // Past load errors, what lowering says inside a piece left out is about the
+            // placeholder, and a setting may name what was left out.
+            diagnostics.extend(found.into_iter().filter(|d| {
+                !load_failed
+                    || (d.setting.is_none()
+                        && !d
+                            .pointer
+                            .as_deref()
+                            .is_some_and(|p| read.removed.iter().any(|removed| within(p, removed))))
+            }));
+            api
+        }
+        _ => None,
     };
-    let loaded = load::load_with(file, contents, sources).map_err(placed)?;
-    let (api, lowering_warnings) =
-        lower::lower(file, &loaded.document, settings).map_err(placed)?;
-    let mut warnings = loaded.warnings;
-    warnings.extend(lowering_warnings);
-    position::annotate(file, &text, &mut warnings);
+    let text = String::from_utf8_lossy(contents);
+    position::annotate(file, &text, &mut diagnostics);
+    diagnostic::sort_by_place(&mut diagnostics, file);
+    // Lowering may reach one place twice (a shared response, say); it is reported once.
+    let mut seen = std::collections::BTreeSet::new();
+    diagnostics.retain(|d| seen.insert(d.to_string()));
+    let api = match api {
+        Some(api) if !diagnostics.iter().any(|d| d.severity == Severity::Error) => api,
+        _ => return Err(Diagnostics(diagnostics)),
+    };
     let files = emit::emit(&api).map_err(|message| Diagnostic::error(file, None, message))?;
     Ok(Generated {
         files,
-        warnings,
+        warnings: diagnostics,
         operations: api.operations().count(),
     })
+}
+
+/// Whether `pointer` is `piece` or inside it.
+fn within(pointer: &str, piece: &Pointer) -> bool {
+    let piece = piece.to_string();
+    pointer
+        .strip_prefix(&piece)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }

@@ -812,3 +812,280 @@ components:
     assert!(document.get("webhooks").is_none());
     assert!(document.get("jsonSchemaDialect").is_none());
 }
+
+// ---------------------------------------------------------------------------------------------
+// Literal data
+
+/// Examples, defaults and extensions keep a `$ref` key as data in every input form: nothing
+/// follows it, so a reference to nothing is no error and generation goes through.
+#[test]
+fn references_inside_examples_and_extensions_stay_literal_in_every_form() {
+    let literal = json!({"$ref": "#/components/schemas/Nope"});
+    let swagger = r##"
+swagger: "2.0"
+info: {title: t, version: "1"}
+paths:
+  /pets:
+    get:
+      x-trace: {$ref: "#/definitions/Nope"}
+      responses:
+        "200":
+          description: ok
+          schema: {$ref: "#/definitions/Pet"}
+          examples:
+            application/json: {$ref: "#/components/schemas/Nope"}
+definitions:
+  Pet:
+    type: object
+    example: {$ref: "#/components/schemas/Nope"}
+    properties:
+      name: {type: string, default: {$ref: "./nowhere.yaml"}}
+"##;
+    let openapi31 = format!(
+        r##"{HEAD_31}
+paths:
+  /pets:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {{$ref: "#/components/schemas/Pet"}}
+              examples:
+                one: {{value: {{$ref: "#/components/schemas/Nope"}}}}
+components:
+  schemas:
+    Pet:
+      type: object
+      examples: [{{$ref: "#/components/schemas/Nope"}}]
+      x-vendor: {{$ref: "./nowhere.yaml"}}
+      properties:
+        name: {{type: string, const: {{$ref: "./nowhere.yaml"}}}}
+"##
+    );
+    for (form, document) in [("2.0", swagger), ("3.1", openapi31.as_str())] {
+        let generated = generate(
+            "literal.yaml",
+            document.as_bytes(),
+            &apiforge_generator::Settings::new("literal"),
+        )
+        .unwrap_or_else(|e| panic!("{form}: literal data was followed:\n{e}"));
+        assert!(
+            generated.files.iter().any(|f| f.path == "src/types/pet.rs"),
+            "{form}"
+        );
+        let document = as_json(&loaded(document).document);
+        let pet = &document["components"]["schemas"]["Pet"];
+        assert_eq!(pet["example"], literal, "{form}: {pet}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// OpenAPI 3.2
+
+/// `specs/openapi32.yaml` generates (its crate is golden in `generated/openapi32`), with one
+/// located warning for each construct a client cannot honour, and none for what it supports.
+#[test]
+fn openapi32_constructs_are_supported_or_warned_about_where_they_are() {
+    let generated = crate_files("openapi32", &read("../specs/openapi32.yaml"));
+    let events = "#/paths/~1events/get/responses/200/content/text~1event-stream";
+    let mut expected = vec![
+        ("#/$self".to_owned(), "`$self` is not used"),
+        ("#/paths/~1pets/query".to_owned(), "HTTP QUERY method"),
+        (
+            "#/paths/~1pets/additionalOperations/PURGE".to_owned(),
+            "custom HTTP method `PURGE`",
+        ),
+        (format!("{events}/itemSchema"), "`itemSchema`"),
+        (format!("{events}/itemEncoding"), "`itemEncoding`"),
+        (
+            "#/components/schemas/Adoption/discriminator/defaultMapping".to_owned(),
+            "`defaultMapping`",
+        ),
+    ];
+    let mut found: Vec<(String, &str)> = generated
+        .warnings
+        .iter()
+        .map(|w| (w.pointer.clone().unwrap_or_default(), w.message.as_str()))
+        .collect();
+    found.sort();
+    expected.sort();
+    assert_eq!(found.len(), expected.len(), "{found:#?}");
+    for ((at, message), (want_at, want)) in found.iter().zip(&expected) {
+        assert_eq!(at, want_at);
+        assert!(message.contains(want), "{message} should say {want}");
+    }
+    for warning in &generated.warnings {
+        assert!(warning.position.is_some(), "{warning}");
+    }
+    let pets = generated
+        .files
+        .iter()
+        .find(|f| f.path == "src/operations/pets.rs")
+        .expect("pets.rs");
+    assert!(
+        pets.contents.contains("pub fn list_pets"),
+        "{}",
+        pets.contents
+    );
+    assert!(!pets.contents.contains("search_pets"), "QUERY is skipped");
+    assert!(!pets.contents.contains("purge"), "PURGE is skipped");
+}
+
+#[test]
+fn openapi32_media_type_references_and_item_schemas_survive_loading() {
+    let loaded = loaded(
+        r##"
+openapi: 3.2.0
+info: {title: t, version: "1"}
+paths:
+  /stream:
+    get:
+      responses:
+        "200":
+          content:
+            application/jsonl:
+              $ref: "#/components/mediaTypes/Lines"
+components:
+  schemas:
+    Line: {type: object, properties: {n: {type: [integer, "null"]}}}
+  mediaTypes:
+    Lines:
+      itemSchema: {$ref: "#/components/schemas/Line"}
+"##,
+    );
+    let document = as_json(&loaded.document);
+    let response = &document["paths"]["/stream"]["get"]["responses"]["200"];
+    assert_eq!(response["description"], "");
+    assert_eq!(
+        response["content"]["application/jsonl"]["x-apiforge-item-schema"],
+        json!({"$ref": "#/components/schemas/Line"})
+    );
+    assert_eq!(
+        document["components"]["schemas"]["Line"]["properties"]["n"],
+        json!({"type": "integer", "nullable": true})
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every error at once
+
+/// Three independent mistakes, two in the document's shape and one found by lowering, are all
+/// reported in one run, in the order of their lines, each with its place.
+#[test]
+fn every_error_of_a_document_is_reported_at_once_in_order() {
+    let document = r##"openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a:
+    get:
+      responses: 7
+  /b:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Missing"}
+  /c:
+    get:
+      responses:
+        "204": {description: fine}
+components:
+  schemas:
+    Bad:
+      required: yes
+    Good: {type: string}
+"##;
+    let errors = generate(
+        "three.yaml",
+        document.as_bytes(),
+        &apiforge_generator::Settings::new("three"),
+    )
+    .expect_err("three mistakes");
+    let found: Vec<(Option<(usize, usize)>, &str)> = errors
+        .iter()
+        .map(|d| (d.position, d.pointer.as_deref().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (Some((6, 7)), "#/paths/~1a/get/responses"),
+            (
+                Some((14, 15)),
+                "#/paths/~1b/get/responses/200/content/application~1json/schema"
+            ),
+            (Some((21, 5)), "#/components/schemas/Bad"),
+        ],
+        "{errors}"
+    );
+    assert!(errors.to_string().contains("dangling $ref"), "{errors}");
+    assert_eq!(errors.summary(), "3 errors");
+}
+
+/// Lowering goes on past an error: each dangling reference, of every kind, is reported once.
+#[test]
+fn lowering_reports_every_dangling_reference_once() {
+    let document = r##"openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a:
+    get:
+      parameters:
+        - $ref: "#/components/parameters/Nope"
+      responses:
+        "200": {$ref: "#/components/responses/Nope"}
+  /b:
+    post:
+      requestBody: {$ref: "#/components/requestBodies/Nope"}
+      responses:
+        "200":
+          description: ok
+          headers:
+            X-A: {$ref: "#/components/headers/Nope"}
+          content:
+            application/json:
+              schema:
+                properties:
+                  a: {$ref: "#/components/schemas/Nope"}
+"##;
+    let errors = generate(
+        "refs.yaml",
+        document.as_bytes(),
+        &apiforge_generator::Settings::new("refs"),
+    )
+    .expect_err("five dangling references");
+    let lines: Vec<usize> = errors
+        .iter()
+        .filter_map(|d| d.position.map(|(line, _)| line))
+        .collect();
+    assert_eq!(lines, [7, 9, 12, 17, 22], "{errors}");
+}
+
+/// Past the first fifty errors the rest are counted, not shown.
+#[test]
+fn errors_past_the_cap_are_counted() {
+    let mut document = "openapi: 3.0.3\ninfo: {title: t, version: \"1\"}\npaths:\n".to_owned();
+    for index in 0..60 {
+        document.push_str(&format!("  /p{index}:\n    get:\n      responses: 7\n"));
+    }
+    let errors = generate(
+        "many.yaml",
+        document.as_bytes(),
+        &apiforge_generator::Settings::new("many"),
+    )
+    .expect_err("sixty mistakes");
+    assert_eq!(errors.errors(), 60);
+    let rendered = errors.to_string();
+    assert_eq!(rendered.matches("\nerror: ").count() + 1, 51, "{rendered}");
+    assert!(
+        rendered.contains("many.yaml:6:7 at #/paths/~1p0/get/responses"),
+        "{rendered}"
+    );
+    assert!(
+        rendered.ends_with("error: 10 more errors not shown"),
+        "{rendered}"
+    );
+}

@@ -222,3 +222,86 @@ components:
     let names: Vec<&str> = components.schemas.keys().map(String::as_str).collect();
     assert_eq!(names, ["Track", "id"]);
 }
+
+/// Examples, defaults and extensions are data: a `$ref` key inside them is text, whatever it
+/// names, and a real reference beside them is still followed.
+#[test]
+fn references_inside_literal_data_are_left_alone() {
+    const LITERAL: &str = r##"
+openapi: 3.0.3
+info: {title: Literal, version: "1"}
+paths:
+  /pets:
+    get:
+      parameters:
+        - name: q
+          in: query
+          schema: {type: string}
+          example: {$ref: "./missing.yaml#/Q"}
+      responses:
+        "200":
+          description: ok
+          x-sample: {$ref: "./missing.yaml#/Sample"}
+          content:
+            application/json:
+              schema:
+                $ref: "./pet.yaml"
+              example: {$ref: "./missing.yaml#/Pet"}
+              examples:
+                literal:
+                  value: {$ref: "#/components/schemas/Nope"}
+                shared:
+                  $ref: "./examples.yaml#/One"
+components:
+  schemas:
+    Box:
+      type: object
+      default: {$ref: "./missing.yaml#/Default"}
+      properties:
+        example:
+          $ref: "./pet.yaml"
+"##;
+    const EXAMPLES: &str = "One:\n  value: {$ref: './missing.yaml#/Inside'}\n";
+    let loaded = load(
+        "literal.yaml",
+        &[
+            ("literal.yaml", LITERAL),
+            (
+                "pet.yaml",
+                "type: object\nexample: {$ref: './missing.yaml#/X'}\n",
+            ),
+            ("examples.yaml", EXAMPLES),
+        ],
+    )
+    .unwrap_or_else(|error| panic!("literal data is not followed:\n{error}"));
+    let document = serde_json::to_value(&loaded.document).expect("serializes");
+    let media =
+        &document["paths"]["/pets"]["get"]["responses"]["200"]["content"]["application/json"];
+    assert_eq!(
+        media["example"],
+        serde_json::json!({"$ref": "./missing.yaml#/Pet"})
+    );
+    assert_eq!(
+        media["examples"]["literal"]["value"],
+        serde_json::json!({"$ref": "#/components/schemas/Nope"})
+    );
+    // The Example Object behind a real `$ref` is brought in, its value left as written.
+    assert_eq!(
+        media["examples"]["shared"],
+        serde_json::json!({"$ref": "#/components/examples/One"})
+    );
+    let components = &document["components"];
+    assert_eq!(
+        components["examples"]["One"]["value"],
+        serde_json::json!({"$ref": "./missing.yaml#/Inside"})
+    );
+    assert_eq!(
+        components["schemas"]["pet"]["example"],
+        serde_json::json!({"$ref": "./missing.yaml#/X"})
+    );
+    // A property called `example` is a schema, and its reference is followed.
+    assert_eq!(
+        components["schemas"]["Box"]["properties"]["example"],
+        serde_json::json!({"$ref": "#/components/schemas/pet"})
+    );
+}

@@ -125,7 +125,10 @@ fn generate_located(
     };
     let generated = apiforge_generator::generate_with(spec, &contents, settings, &sources)
         .map_err(|diagnostics| {
-            let rendered: Vec<String> = diagnostics
+            // Every error (up to the generator's cap) and warning in order of place, as a
+            // compiler prints them, and a closing count.
+            let mut rendered: Vec<String> = diagnostics
+                .shown()
                 .iter()
                 .map(
                     |diagnostic| match diagnostic.setting.and_then(|s| setting_places.get(&s)) {
@@ -137,6 +140,11 @@ fn generate_located(
                     },
                 )
                 .collect();
+            rendered.extend(diagnostics.omitted());
+            rendered.push(format!(
+                "error: could not generate from {spec}: {}",
+                diagnostics.summary()
+            ));
             Error::new(rendered.join("\n"))
         })?;
     let mut inputs = vec![path];

@@ -141,7 +141,7 @@ fn stress_bench(root: &Path, cargo: &str) -> Result<(), String> {
                 Ok(generated) => format!("{} files", generated.files.len()),
                 Err(diagnostics) => diagnostics
                     .iter()
-                    .next()
+                    .find(|d| d.severity == apiforge_generator::Severity::Error)
                     .map(|d| format!("error: {}", d.message))
                     .unwrap_or_default(),
             };

@@ -194,12 +194,12 @@ fn generate_and_lint(
                 }
             }
             Ok(Err(diagnostics)) => {
+                // The first error; warnings sit among the errors in order of place.
                 let first = diagnostics
-                    .to_string()
-                    .lines()
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned();
+                    .iter()
+                    .find(|d| d.severity == apiforge_generator::Severity::Error)
+                    .map(|d| format!("error: {}", d.message))
+                    .unwrap_or_default();
                 Outcome::Diagnostic(first)
             }
             Err(panic) => Outcome::Panicked(

@@ -55,7 +55,7 @@ fn a_document_that_is_not_openapi_is_named_as_such() {
     assert!(stderr.contains("not an OpenAPI document"), "{stderr}");
     assert!(stderr.contains("not-openapi.yaml at #"), "{stderr}");
     assert!(
-        stderr.contains("supported: OpenAPI 3.0.x, OpenAPI 3.1.x, Swagger 2.0"),
+        stderr.contains("supported: OpenAPI 3.0.x, OpenAPI 3.1.x, OpenAPI 3.2.x, Swagger 2.0"),
         "{stderr}"
     );
 }

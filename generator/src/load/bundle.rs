@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 use super::parse;
 use crate::Sources;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::Diagnostic;
 use crate::pointer::Pointer;
 
 /// How deep a document may nest before bundling gives up on it (parsers already stop at 128).
@@ -31,13 +31,15 @@ enum Section {
     SecuritySchemes,
     Links,
     Callbacks,
+    /// OpenAPI 3.2's reusable media types.
+    MediaTypes,
     /// Inlined where it is referenced.
     PathItem,
 }
 
 impl Section {
     /// Every section that is a kind of component: all but path items.
-    const COMPONENTS: [Section; 9] = [
+    const COMPONENTS: [Section; 10] = [
         Section::Schemas,
         Section::Parameters,
         Section::Responses,
@@ -47,6 +49,7 @@ impl Section {
         Section::SecuritySchemes,
         Section::Links,
         Section::Callbacks,
+        Section::MediaTypes,
     ];
 
     fn components_key(self) -> &'static str {
@@ -60,6 +63,7 @@ impl Section {
             Section::SecuritySchemes => "securitySchemes",
             Section::Links => "links",
             Section::Callbacks => "callbacks",
+            Section::MediaTypes => "mediaTypes",
             Section::PathItem => "pathItems",
         }
     }
@@ -97,17 +101,19 @@ impl Section {
             (Some("links"), Some(_)) => Section::Links,
             (Some("callbacks"), Some(_)) => Section::Callbacks,
             (Some("examples"), Some(_)) => Section::Examples,
+            (Some("content"), Some(_)) => Section::MediaTypes,
             _ => Section::Schemas,
         }
     }
 }
 
-/// Brings every external `$ref` of `root` (read from `file`) into it.
+/// Brings every external `$ref` of `root` (read from `file`) into it, with an error for each
+/// that cannot be (left as it was written).
 pub(super) fn bundle(
     file: &str,
     mut root: Value,
     sources: &dyn Sources,
-) -> Result<Value, Diagnostics> {
+) -> (Value, Vec<Diagnostic>) {
     let swagger2 = root.get("swagger").is_some();
     let mut bundler = Bundler {
         root_file: normalize(file),
@@ -135,14 +141,11 @@ pub(super) fn bundle(
         }
     }
     if !needs_bundling(&root, swagger2) {
-        return Ok(root);
+        return (root, Vec::new());
     }
     let root_file = bundler.root_file.clone();
     bundler.documents.insert(root_file.clone(), root.clone());
-    bundler.rewrite(&mut root, &root_file, &Pointer::root(), 0);
-    if !bundler.errors.is_empty() {
-        return Err(Diagnostics(bundler.errors));
-    }
+    bundler.rewrite(&mut root, &root_file, &Pointer::root(), Place::default(), 0);
     let additions = std::mem::take(&mut bundler.additions);
     for (section, name, node) in additions {
         let (container, key) = bundler.location_of(section);
@@ -166,7 +169,7 @@ pub(super) fn bundle(
             target.insert(name, node);
         }
     }
-    Ok(root)
+    (root, bundler.errors)
 }
 
 struct Bundler<'s> {
@@ -202,7 +205,16 @@ impl Bundler<'_> {
         (Some("components"), section.components_key())
     }
 
-    fn rewrite(&mut self, value: &mut Value, file: &str, at: &Pointer, depth: usize) {
+    /// Rewrites the `$ref`s of `value` (found in `file` at `at`, a place of the kind `place`
+    /// says), leaving literal data alone.
+    fn rewrite(
+        &mut self,
+        value: &mut Value,
+        file: &str,
+        at: &Pointer,
+        place: Place<'_>,
+        depth: usize,
+    ) {
         if depth > MAX_NESTING {
             self.errors.push(Diagnostic::error(
                 file,
@@ -227,17 +239,18 @@ impl Bundler<'_> {
                     }
                 }
                 if let Value::Object(object) = value {
-                    let parent = at.segments().last();
                     for (key, child) in object.iter_mut() {
-                        if key != "$ref" && !is_extension(parent.as_deref(), key) {
-                            self.rewrite(child, file, &at.push(key), depth + 1);
+                        if key != "$ref" && !place.holds_literal(key, child, self.swagger2) {
+                            let child_place = place.child(key);
+                            self.rewrite(child, file, &at.push(key), child_place, depth + 1);
                         }
                     }
                 }
             }
             Value::Array(items) => {
                 for (index, item) in items.iter_mut().enumerate() {
-                    self.rewrite(item, file, &at.push(index), depth + 1);
+                    let item_place = place.child("");
+                    self.rewrite(item, file, &at.push(index), item_place, depth + 1);
                 }
             }
             _ => {}
@@ -281,6 +294,11 @@ impl Bundler<'_> {
         let node = self.node(&target_file, &fragment_pointer, file, at, reference)?;
         let section =
             Section::of_fragment(&fragment_pointer).unwrap_or_else(|| Section::of_location(at));
+        // An imported node is an entry of its section (an Example Object's value is data).
+        let place = Place {
+            map: None,
+            entry_of: Some(section.components_key()),
+        };
         let inline = section == Section::PathItem
             || (self.swagger2 && self.location_of(section).0.is_some());
         if inline {
@@ -294,7 +312,7 @@ impl Bundler<'_> {
             }
             self.inlining.push(key);
             let mut node = node;
-            self.rewrite(&mut node, &target_file, &fragment_pointer, 0);
+            self.rewrite(&mut node, &target_file, &fragment_pointer, place, 0);
             self.inlining.pop();
             return Some(Resolved::Inline(node));
         }
@@ -310,7 +328,7 @@ impl Bundler<'_> {
         let slot = self.additions.len();
         self.additions.push((section, name, Value::Null));
         let mut node = node;
-        self.rewrite(&mut node, &target_file, &fragment_pointer, 0);
+        self.rewrite(&mut node, &target_file, &fragment_pointer, place, 0);
         self.additions[slot].2 = node;
         Some(Resolved::Ref(local))
     }
@@ -404,8 +422,8 @@ fn names_a_component(pointer: &Pointer, swagger2: bool) -> bool {
 
 /// Whether any `$ref` needs bundling: one to another file or outside the components.
 fn needs_bundling(root: &Value, swagger2: bool) -> bool {
-    let mut stack: Vec<(Option<&str>, &Value)> = vec![(None, root)];
-    while let Some((parent, value)) = stack.pop() {
+    let mut stack: Vec<(Place<'_>, &Value)> = vec![(Place::default(), root)];
+    while let Some((place, value)) = stack.pop() {
         match value {
             Value::Object(object) => {
                 if let Some(Value::String(reference)) = object.get("$ref") {
@@ -419,22 +437,32 @@ fn needs_bundling(root: &Value, swagger2: bool) -> bool {
                 stack.extend(
                     object
                         .iter()
-                        .filter(|(key, _)| !is_extension(parent, key))
-                        .map(|(key, child)| (Some(key.as_str()), child)),
+                        .filter(|(key, child)| !place.holds_literal(key, child, swagger2))
+                        .map(|(key, child)| (place.child(key), child)),
                 );
             }
-            Value::Array(items) => stack.extend(items.iter().map(|item| (parent, item))),
+            Value::Array(items) => stack.extend(items.iter().map(|item| (place.child(""), item))),
             _ => {}
         }
     }
     false
 }
 
-/// Whether `key`, a key of an object found under `parent`, is a specification extension,
-/// whose value is opaque (its `$ref`s are the vendor's, not OpenAPI's). Under a map such as
-/// `properties` or `headers`, an `x-` key is a name like any other.
-fn is_extension(parent: Option<&str>, key: &str) -> bool {
-    const MAPS: &[&str] = &[
+/// What kind of object a walk is in, as far as literal data is concerned: a map whose keys
+/// are names (`properties`, `responses`, ...), or an object whose keys are fields; and, for
+/// an entry of a map, which map. That tells literal data from the document's structure
+/// without a schema of the whole document.
+#[derive(Clone, Copy, Debug, Default)]
+struct Place<'k> {
+    /// `Some(key)` when this object is the map found under `key`: its keys are names.
+    map: Option<&'k str>,
+    /// `Some(key)` when this object is an entry of the map found under `key`.
+    entry_of: Option<&'k str>,
+}
+
+impl<'k> Place<'k> {
+    /// Keys whose objects are maps of names, where the keys below are not fields.
+    const MAPS: &'static [&'static str] = &[
         "properties",
         "patternProperties",
         "definitions",
@@ -455,9 +483,43 @@ fn is_extension(parent: Option<&str>, key: &str) -> bool {
         "mapping",
         "webhooks",
         "pathItems",
+        "mediaTypes",
+        "scopes",
         "$defs",
     ];
-    key.starts_with("x-") && !parent.is_some_and(|parent| MAPS.contains(&parent))
+
+    /// The place of the value found under `key` (an index is `""`) of an object here.
+    fn child(self, key: &'k str) -> Place<'k> {
+        match self.map {
+            Some(map) => Place {
+                map: None,
+                entry_of: Some(map),
+            },
+            None => Place {
+                map: Self::MAPS.contains(&key).then_some(key),
+                entry_of: None,
+            },
+        }
+    }
+
+    /// Whether the field `key` (holding `value`) of an object here is literal data, whose
+    /// `$ref`s are text and never references: specification extensions (the vendor's), and
+    /// the values a document gives as data (`example`, a schema's list of `examples`, an
+    /// Example Object's `value` or 3.2 `dataValue`, `default`, `enum`, `const`). In a map of
+    /// names the same keys are names like any other, except that `paths` and `responses`
+    /// take extensions too. A Swagger 2.0 response's `examples` map media types to data.
+    fn holds_literal(self, key: &str, value: &Value, swagger2: bool) -> bool {
+        if let Some(map) = self.map {
+            return matches!(map, "paths" | "responses") && key.starts_with("x-");
+        }
+        match key {
+            "example" | "default" | "enum" | "const" => true,
+            // A map of examples holds Example Objects, which may be `$ref`s.
+            "examples" => swagger2 || value.is_array(),
+            "value" | "dataValue" => self.entry_of == Some("examples"),
+            _ => key.starts_with("x-"),
+        }
+    }
 }
 
 enum Resolved {

@@ -2,21 +2,25 @@
 //!
 //! YAML and JSON are both accepted. Every input is brought to OpenAPI 3.0 as a transformation
 //! of the JSON value before typed parsing: Swagger 2.0 is upgraded (`swagger2`), OpenAPI 3.1
-//! is downgraded (`openapi31`). Parse errors carry the line and column; errors in the document's
-//! shape carry the JSON pointer of the offending node.
+//! is downgraded (`openapi31`), and OpenAPI 3.2 is brought to 3.1 first (`openapi32`); the
+//! typed parse (`typed`) follows. Parse errors carry the line and column; errors in the
+//! document's shape carry the JSON pointer of the offending node. Each stage reports every
+//! error it finds, not only the first, and hands on what it could read of the rest.
 
 mod bundle;
 mod openapi31;
+mod openapi32;
 mod swagger2;
+mod typed;
 
 use serde_json::Value;
 
 use crate::Sources;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
 use crate::pointer::Pointer;
 
 /// The spec versions this loader accepts, for messages.
-const SUPPORTED: &str = "OpenAPI 3.0.x, OpenAPI 3.1.x, Swagger 2.0";
+const SUPPORTED: &str = "OpenAPI 3.0.x, OpenAPI 3.1.x, OpenAPI 3.2.x, Swagger 2.0";
 
 /// A loaded document and what the loader noticed on the way (ignored constructs and such).
 #[derive(Debug)]
@@ -36,121 +40,105 @@ pub fn load(file: &str, contents: &[u8]) -> Result<Loaded, Diagnostics> {
     load_with(file, contents, &crate::NoSources)
 }
 
-/// Like [`load`], reading the files that relative `$ref`s name through `sources`.
+/// Like [`load`], reading the files that relative `$ref`s name through `sources`. A document
+/// with errors gives all of them (and the warnings), not only the first.
 pub fn load_with(
     file: &str,
     contents: &[u8],
     sources: &dyn Sources,
 ) -> Result<Loaded, Diagnostics> {
-    let value = parse(file, contents)?;
-    let value = bundle::bundle(file, value, sources)?;
+    let read = read(file, contents, sources);
+    let has_errors = read
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error);
+    match read.document {
+        Some(document) if !has_errors => Ok(Loaded {
+            document,
+            warnings: read.diagnostics,
+        }),
+        _ => Err(Diagnostics(read.diagnostics)),
+    }
+}
+
+/// What loading made of a document, errors or not: for a caller that goes on to find the
+/// errors of the rest.
+pub(crate) struct Read {
+    /// The document without the pieces that have errors; `None` when none of it can be read.
+    pub(crate) document: Option<openapiv3::OpenAPI>,
+    /// Every error and warning, in the order they were found.
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    /// Whether lowering may look for more errors: not when a `$ref` could not be bundled or a
+    /// Swagger 2.0 part not upgraded, which lowering would only report again, elsewhere.
+    pub(crate) lowerable: bool,
+    /// The pieces left out of the document or replaced by a placeholder, because of errors:
+    /// what lowering says inside them is not about the document.
+    pub(crate) removed: Vec<Pointer>,
+}
+
+/// Reads `contents` as far as it can: each stage reports every error it finds and hands on
+/// what it could make of the rest (a YAML or JSON syntax error, or a document of no known
+/// version, stops here).
+pub(crate) fn read(file: &str, contents: &[u8], sources: &dyn Sources) -> Read {
+    let mut read = Read {
+        document: None,
+        diagnostics: Vec::new(),
+        lowerable: true,
+        removed: Vec::new(),
+    };
+    let value = match parse(file, contents) {
+        Ok(value) => value,
+        Err(diagnostics) => {
+            read.diagnostics = diagnostics.0;
+            return read;
+        }
+    };
+    let (value, unbundled) = bundle::bundle(file, value, sources);
+    read.lowerable = unbundled.is_empty();
+    read.diagnostics.extend(unbundled);
+    let version = match version(file, &value) {
+        Ok(version) => version,
+        Err(diagnostics) => {
+            read.diagnostics.extend(diagnostics.0);
+            return read;
+        }
+    };
     let mut notes = Vec::new();
-    let value = match version(file, &value)? {
+    let value = match version {
         Version::OpenApi30 => value,
         Version::OpenApi31 => openapi31::downgrade(value, &mut notes),
-        Version::Swagger20 => swagger2::upgrade(value, &mut notes).map_err(|errors| {
-            Diagnostics(
+        Version::OpenApi32 => {
+            let value = openapi32::downgrade(value, &mut notes);
+            openapi31::downgrade(value, &mut notes)
+        }
+        Version::Swagger20 => {
+            let (value, errors) = swagger2::upgrade(value, &mut notes);
+            read.lowerable &= errors.is_empty();
+            read.diagnostics.extend(
                 errors
                     .into_iter()
-                    .map(|(pointer, message)| Diagnostic::error(file, Some(&pointer), message))
-                    .collect(),
-            )
-        })?,
+                    .map(|(pointer, message)| Diagnostic::error(file, Some(&pointer), message)),
+            );
+            value
+        }
     };
-    let warnings = notes
-        .into_iter()
-        .map(|(pointer, message)| Diagnostic::warning(file, &pointer, message))
-        .collect();
-    match typed::<openapiv3::OpenAPI>(&value, &Pointer::root()) {
-        Ok(document) => Ok(Loaded { document, warnings }),
-        Err((pointer, message)) => {
-            let (pointer, message) = refine(&value, pointer, message);
-            Err(Diagnostic::error(
+    read.diagnostics.extend(
+        notes
+            .into_iter()
+            .map(|(pointer, message)| Diagnostic::warning(file, &pointer, message)),
+    );
+    let typed = typed::parse(value);
+    read.diagnostics
+        .extend(typed.errors.into_iter().map(|(pointer, message)| {
+            Diagnostic::error(
                 file,
                 Some(&pointer),
                 format!("not a valid OpenAPI document: {message}"),
             )
-            .into())
-        }
-    }
-}
-
-/// Where deserializing `value` as `T` fails, if it does: the pointer and serde's message.
-fn failure<T: serde::de::DeserializeOwned>(
-    value: &Value,
-    at: &Pointer,
-) -> Option<(Pointer, String)> {
-    typed::<T>(value, at).err()
-}
-
-/// `value` as `T`, or where that fails and why.
-fn typed<T: serde::de::DeserializeOwned>(
-    value: &Value,
-    at: &Pointer,
-) -> Result<T, (Pointer, String)> {
-    let error = match serde_path_to_error::deserialize::<_, T>(value) {
-        Ok(typed) => return Ok(typed),
-        Err(error) => error,
-    };
-    let pointer = error
-        .path()
-        .iter()
-        .fold(at.clone(), |pointer, segment| match segment {
-            serde_path_to_error::Segment::Seq { index } => pointer.push(index),
-            serde_path_to_error::Segment::Map { key } => pointer.push(key),
-            serde_path_to_error::Segment::Enum { variant } => pointer.push(variant),
-            serde_path_to_error::Segment::Unknown => pointer,
-        });
-    Err((pointer, error.into_inner().to_string()))
-}
-
-/// Narrows a failure inside `paths`, which the model reads through `#[serde(flatten)]` maps
-/// that hide where inside them an error is: path item, then operation, then response.
-fn refine(document: &Value, pointer: Pointer, message: String) -> (Pointer, String) {
-    let paths = Pointer::root().push("paths");
-    if pointer != paths {
-        return (pointer, message);
-    }
-    let Some(items) = document.get("paths").and_then(Value::as_object) else {
-        return (pointer, message);
-    };
-    for (key, item) in items {
-        let item_at = paths.push(key);
-        let Some(found) = failure::<openapiv3::ReferenceOr<openapiv3::PathItem>>(item, &item_at)
-        else {
-            continue;
-        };
-        for (method, operation) in item.as_object().into_iter().flatten() {
-            let op_at = item_at.push(method);
-            if !matches!(
-                method.as_str(),
-                "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace"
-            ) {
-                continue;
-            }
-            let Some(found) = failure::<openapiv3::Operation>(operation, &op_at) else {
-                continue;
-            };
-            if let Some(responses) = operation.get("responses") {
-                if let Some(found) =
-                    failure::<openapiv3::Responses>(responses, &op_at.push("responses"))
-                {
-                    for (status, response) in responses.as_object().into_iter().flatten() {
-                        let at = op_at.push("responses").push(status);
-                        if let Some(deeper) =
-                            failure::<openapiv3::ReferenceOr<openapiv3::Response>>(response, &at)
-                        {
-                            return deeper;
-                        }
-                    }
-                    return found;
-                }
-            }
-            return found;
-        }
-        return found;
-    }
-    (pointer, message)
+        }));
+    read.document = typed.document;
+    read.removed = typed.removed;
+    read
 }
 
 /// Parses YAML or JSON (JSON when the first non-blank character is `{`).
@@ -290,6 +278,7 @@ fn opens_block_scalar(line: &str) -> bool {
 enum Version {
     OpenApi30,
     OpenApi31,
+    OpenApi32,
     Swagger20,
 }
 
@@ -313,6 +302,7 @@ fn version(file: &str, value: &Value) -> Result<Version, Diagnostics> {
     let outcome = match (version("openapi"), version("swagger")) {
         (Some(v), _) if v.starts_with("3.0.") || v == "3.0" => Ok(Version::OpenApi30),
         (Some(v), _) if v.starts_with("3.1.") || v == "3.1" => Ok(Version::OpenApi31),
+        (Some(v), _) if v.starts_with("3.2.") || v == "3.2" => Ok(Version::OpenApi32),
         (Some(v), _) => Err(Diagnostic::error(
             file,
             Some(&root.push("openapi")),

@@ -22,7 +22,7 @@ use crate::pointer::Pointer;
 const MAX_DEPTH: usize = 128;
 
 /// The operations of a path item.
-const METHODS: [&str; 8] = [
+pub(super) const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
@@ -112,6 +112,16 @@ pub(crate) fn downgrade(document: Value, notes: &mut Vec<Note>) -> Value {
     out.entry("paths")
         .or_insert_with(|| Value::Object(Map::new()));
     Value::Object(out)
+}
+
+/// One schema downgraded on its own (3.2's `itemSchema`, which 3.0 keeps as an extension that
+/// the walk of the document does not enter).
+pub(super) fn schema(value: Value, at: &Pointer, notes: &mut Vec<Note>) -> Value {
+    let mut downgrade = Downgrade {
+        notes,
+        callback_depth: 0,
+    };
+    downgrade.schema(value, at, 0)
 }
 
 /// `info` without the 3.1 `license.identifier`.
@@ -380,6 +390,7 @@ impl Downgrade<'_> {
                     }
                     continue;
                 }
+                "discriminator" => self.discriminator(value, &key_at),
                 "exclusiveMinimum" | "exclusiveMaximum" if value.is_number() => {
                     exclusive.push((key, value));
                     continue;
@@ -416,6 +427,21 @@ impl Downgrade<'_> {
             out.insert("nullable".to_owned(), json!(true));
         }
         Value::Object(ref_siblings(out))
+    }
+
+    /// A discriminator without 3.2's `defaultMapping` (the schema for values the mapping does
+    /// not name), which 3.0 cannot say.
+    fn discriminator(&mut self, value: Value, at: &Pointer) -> Value {
+        let Value::Object(mut discriminator) = value else {
+            return value;
+        };
+        if discriminator.shift_remove("defaultMapping").is_some() {
+            self.note(
+                &at.push("defaultMapping"),
+                "`defaultMapping` has no OpenAPI 3.0 equivalent; dropped",
+            );
+        }
+        Value::Object(discriminator)
     }
 
     /// The members of an `anyOf`/`oneOf`, downgraded, without those that only allow `null`;

@@ -54,13 +54,15 @@ const REF_PREFIXES: [(&str, &str); 3] = [
     ("#/responses/", "#/components/responses/"),
 ];
 
-/// Upgrades a Swagger 2.0 document to OpenAPI 3.0.3; errors when the document cannot be.
-pub(crate) fn upgrade(document: Value, notes: &mut Vec<Note>) -> Result<Value, Vec<Note>> {
+/// Upgrades a Swagger 2.0 document to OpenAPI 3.0.3, with the errors that kept parts of it
+/// from being upgraded (every one of them: the rest is upgraded all the same).
+pub(crate) fn upgrade(document: Value, notes: &mut Vec<Note>) -> (Value, Vec<Note>) {
     let Value::Object(root) = &document else {
-        return Err(vec![(
+        let error = (
             Pointer::root(),
             "not a Swagger 2.0 document: the top level is not a mapping".to_owned(),
-        )]);
+        );
+        return (document, vec![error]);
     };
     let mut upgrader = Upgrader {
         root,
@@ -74,11 +76,7 @@ pub(crate) fn upgrade(document: Value, notes: &mut Vec<Note>) -> Result<Value, V
     upgrader.produces =
         upgrader.media_types(root.get("produces"), &Pointer::root().push("produces"));
     let upgraded = upgrader.document();
-    if upgrader.errors.is_empty() {
-        Ok(Value::Object(upgraded))
-    } else {
-        Err(upgrader.errors)
-    }
+    (Value::Object(upgraded), upgrader.errors)
 }
 
 /// The state of one upgrade: the original document (for `$ref`s to shared parameters and
@@ -1051,13 +1049,13 @@ mod tests {
             "paths": {},
             "definitions": { "Deep": schema },
         });
-        let errors = upgrade(document, &mut Vec::new()).unwrap_err();
+        let (_, errors) = upgrade(document, &mut Vec::new());
         assert!(errors[0].1.contains("nest more than"), "{errors:?}");
     }
 
     #[test]
     fn non_mapping_documents_are_errors() {
-        let errors = upgrade(json!(["swagger"]), &mut Vec::new()).unwrap_err();
+        let (_, errors) = upgrade(json!(["swagger"]), &mut Vec::new());
         assert_eq!(errors[0].0, Pointer::root());
     }
 

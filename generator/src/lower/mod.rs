@@ -36,7 +36,9 @@ use crate::settings::{Layout, Runtime, Settings};
 
 pub(crate) use docs::{code_span, doc_lines, inline_text, line_text, one_line};
 
-/// Lowers `doc` (read from `file`) into a crate; warnings come back beside it.
+/// Lowers `doc` (read from `file`) into a crate; warnings come back beside it. Lowering goes
+/// on past an error, so that a failed run gives every error (in the order found:
+/// [`generate`](crate::generate) sorts them by place, with the warnings).
 pub fn lower(
     file: &str,
     doc: &OpenAPI,
@@ -67,8 +69,7 @@ pub fn lower(
     }
     let mut lowerer = Lowerer::new(file, doc, settings);
     let api = lowerer.api();
-    let mut diagnostics = lowerer.diagnostics;
-    diagnostics.sort_by_key(|d| std::cmp::Reverse(d.severity));
+    let diagnostics = lowerer.diagnostics;
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(Diagnostics(diagnostics));
     }

@@ -6,6 +6,7 @@
 mod cursed;
 mod lumminary;
 mod netsapiens;
+mod openapi32;
 mod parameters;
 mod polymorphism;
 mod schemas;

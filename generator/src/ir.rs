@@ -942,8 +942,9 @@ pub enum EnumRepr {
     String,
     /// Integers; the catch-all holds an `i64`.
     Integer,
-    /// Values of different JSON types (`["auto", 0, true]`); each variant's wire name is its
-    /// JSON text, and the catch-all holds a `serde_json::Value`.
+    /// Values of different JSON types (`["auto", 0, true]`), or numbers that are not all
+    /// integers (`[1.1, -1.2]`); each variant's wire name is its JSON text, and the catch-all
+    /// holds a `serde_json::Value`.
     Mixed,
 }
 

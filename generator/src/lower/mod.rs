@@ -20,7 +20,7 @@ mod schema;
 mod testing;
 mod token;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{OpenAPI, ReferenceOr};
 
@@ -135,6 +135,9 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) components: BTreeMap<String, TypeId>,
     /// How many inline schemas are being lowered inside each other right now.
     pub(crate) inline_depth: usize,
+    /// The (pointer, message) of every warning so far: a schema lowered more than once (the
+    /// properties an `allOf` merge copies, a response several `$ref`s stand for) warns once.
+    warned: BTreeSet<(String, String)>,
 }
 
 /// A named type whose final name is not settled yet.
@@ -166,6 +169,7 @@ impl<'a> Lowerer<'a> {
             types: Vec::new(),
             components: BTreeMap::new(),
             inline_depth: 0,
+            warned: BTreeSet::new(),
         }
     }
 
@@ -462,9 +466,13 @@ impl<'a> Lowerer<'a> {
             .push(Diagnostic::error(self.file, Some(pointer), message));
     }
 
+    /// Records a warning at `pointer`, unless the same one was recorded there already.
     pub(crate) fn warning(&mut self, pointer: &Pointer, message: impl Into<String>) {
-        self.diagnostics
-            .push(Diagnostic::warning(self.file, pointer, message));
+        let message = message.into();
+        if self.warned.insert((pointer.to_string(), message.clone())) {
+            self.diagnostics
+                .push(Diagnostic::warning(self.file, pointer, message));
+        }
     }
 }
 

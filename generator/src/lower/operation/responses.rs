@@ -490,7 +490,7 @@ mod tests {
                     StatusMatch::Default,
                     Outcome::Error,
                     "Other",
-                    &ResponseBody::Json(TypeRef::Json)
+                    &ResponseBody::Json(TypeRef::Map(Box::new(TypeRef::Json)))
                 ),
             ]
         );

@@ -362,7 +362,8 @@ pub struct Operation {
     pub encodings: Vec<Encoding>,
     /// The `Accept` header to send.
     pub accept: Option<String>,
-    /// What each status means, in match order (codes, then ranges, then default).
+    /// What each status means, in match order (codes, then ranges, then default). Never
+    /// empty: an operation that declares no responses has one, any 2XX with no body.
     pub responses: Vec<ResponseCase>,
     /// What `send` returns on success.
     pub success: Success,

@@ -85,6 +85,10 @@ impl<'a> Lowerer<'a> {
     ) -> TypeRef {
         match schema {
             SchemaRef::Ref(reference) => {
+                // A reference to a response (or the like) stands for its schema, lowered in place.
+                if let Some((target, at)) = self.stand_in::<Schema>(reference, pointer) {
+                    return self.type_in(target, &at, hint, bytes);
+                }
                 let Some((name, target)) = self.component::<Schema>(reference, pointer) else {
                     return TypeRef::Json;
                 };

@@ -214,7 +214,7 @@ paths:
           description: refused
           content:
             application/json:
-              schema: {type: object}
+              schema: {}
               example: {message: no}
     get:
       operationId: listPets

@@ -368,7 +368,8 @@ pub struct Operation {
     pub encodings: Vec<Encoding>,
     /// The `Accept` header to send.
     pub accept: Option<String>,
-    /// What each status means, in match order (codes, then ranges, then default).
+    /// What each status means, in match order (codes, then ranges, then default). Never
+    /// empty: an operation that declares no responses has one, any 2XX with no body.
     pub responses: Vec<ResponseCase>,
     /// What `send` returns on success.
     pub success: Success,
@@ -949,8 +950,9 @@ pub enum EnumRepr {
     String,
     /// Integers; the catch-all holds an `i64`.
     Integer,
-    /// Values of different JSON types (`["auto", 0, true]`); each variant's wire name is its
-    /// JSON text, and the catch-all holds a `serde_json::Value`.
+    /// Values of different JSON types (`["auto", 0, true]`), or numbers that are not all
+    /// integers (`[1.1, -1.2]`); each variant's wire name is its JSON text, and the catch-all
+    /// holds a `serde_json::Value`.
     Mixed,
 }
 

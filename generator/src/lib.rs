@@ -102,9 +102,6 @@ pub fn generate_with(
     let text = String::from_utf8_lossy(contents);
     position::annotate(file, &text, &mut diagnostics);
     diagnostic::sort_by_place(&mut diagnostics, file);
-    // Lowering may reach one place twice (a shared response, say); it is reported once.
-    let mut seen = std::collections::BTreeSet::new();
-    diagnostics.retain(|d| seen.insert(d.to_string()));
     let api = match api {
         Some(api) if !diagnostics.iter().any(|d| d.severity == Severity::Error) => api,
         _ => return Err(Diagnostics(diagnostics)),

@@ -39,6 +39,11 @@ const DROPPED: &[&str] = &[
     "if",
     "then",
     "else",
+    // References resolved at validation time; a client's types cannot follow them.
+    "$dynamicRef",
+    "$dynamicAnchor",
+    "$recursiveRef",
+    "$recursiveAnchor",
 ];
 
 /// Siblings of a `$ref` that only annotate it (besides `x-` extensions): with these alone,
@@ -738,5 +743,32 @@ mod tests {
         }));
         assert_eq!(schema["items"], json!({}));
         assert_eq!(notes[0].0.to_string(), "#/components/schemas/S/prefixItems");
+    }
+
+    #[test]
+    fn dynamic_references_are_dropped_with_a_located_note() {
+        let (schema, notes) = downgraded_schema(json!({
+            "$dynamicAnchor": "node",
+            "type": "object",
+            "properties": { "children": { "type": "array", "items": { "$dynamicRef": "#node" } } },
+        }));
+        assert_eq!(schema["properties"]["children"]["items"], json!({}));
+        let notes: Vec<(String, &str)> = notes
+            .iter()
+            .map(|(at, note)| (at.to_string(), note.as_str()))
+            .collect();
+        assert_eq!(
+            notes,
+            [
+                (
+                    "#/components/schemas/S/$dynamicAnchor".to_owned(),
+                    "`$dynamicAnchor` has no OpenAPI 3.0 equivalent; dropped"
+                ),
+                (
+                    "#/components/schemas/S/properties/children/items/$dynamicRef".to_owned(),
+                    "`$dynamicRef` has no OpenAPI 3.0 equivalent; dropped"
+                ),
+            ]
+        );
     }
 }

@@ -21,7 +21,7 @@ mod testing;
 mod token;
 mod unions;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{OpenAPI, ReferenceOr};
 
@@ -69,7 +69,10 @@ pub fn lower(
     }
     let mut lowerer = Lowerer::new(file, doc, settings);
     let api = lowerer.api();
-    let diagnostics = lowerer.diagnostics;
+    let mut diagnostics = lowerer.diagnostics;
+    // One place lowered twice says the same thing twice; it is reported once.
+    let mut seen = BTreeSet::new();
+    diagnostics.retain(|d| seen.insert(d.to_string()));
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(Diagnostics(diagnostics));
     }
@@ -468,6 +471,9 @@ impl<'a> Lowerer<'a> {
             .push(Diagnostic::error(self.file, Some(pointer), message));
     }
 
+    /// Records a warning at `pointer`. A schema lowered more than once (the properties an
+    /// `allOf` merge copies, a response several `$ref`s stand for) warns more than once:
+    /// [`lower`] keeps one of each.
     pub(crate) fn warning(&mut self, pointer: &Pointer, message: impl Into<String>) {
         self.diagnostics
             .push(Diagnostic::warning(self.file, pointer, message));

@@ -4,6 +4,7 @@
 //! to the operations whose security asks for it.
 
 mod cursed;
+mod fallbacks;
 mod lumminary;
 mod netsapiens;
 mod openapi32;

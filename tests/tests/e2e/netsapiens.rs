@@ -252,7 +252,8 @@ async fn revoke_jwt_by_uid_encodes_the_uid_as_one_segment() {
     let response = result.expect("202 decodes");
     assert_eq!(response.status().as_u16(), 202);
     assert_eq!(response.headers().get("x-request-id").unwrap(), "ns-202");
-    assert_eq!(response.body(), &json!({}));
+    // `{type: object}`: a map, empty here.
+    assert!(response.body().is_empty());
 }
 
 #[tokio::test]
@@ -269,7 +270,7 @@ async fn revoke_jwt_by_jti_encodes_reserved_characters_and_drops_the_suffix() {
     assert_target(&request, "DELETE", "/jwt/a%2Fb%3Fc%23d");
     assert_bearer(&request);
     assert_eq!(header(&request, "accept"), Some("application/json"));
-    assert_eq!(result.expect("202 decodes"), json!({}));
+    assert!(result.expect("202 decodes").is_empty());
 }
 
 #[tokio::test]

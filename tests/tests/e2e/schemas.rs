@@ -11,7 +11,7 @@ use schemas::types::{
     Adoption, AdoptionAdopter, Cat, Circle, Color, Dog, Employee, Expr, Formats, IdOrName, IdQuery,
     IdQueryFallback, IdQueryPreferred, Labels, Literal, Lizard, Manager, MeasurementUnit, Mode,
     Negation, Node, Pet, Priority, Profile, Rectangle, Settings, Shape, Sum, Task, TaskFlexible,
-    TaskRetryCode,
+    TaskRetryCode, TaskWeight,
 };
 use serde_json::{Value, json};
 use wiremock::{MockServer, ResponseTemplate};
@@ -729,7 +729,7 @@ async fn integer_enums_send_numbers_and_keep_unknown_values() {
         priority: Priority::High,
         retry_code: Some(TaskRetryCode::Minus1),
         color: Some(Some(Color::Green)),
-        weight: Some(0.5),
+        weight: Some(TaskWeight::V0Point5),
         flexible: Some(TaskFlexible::True),
         mode: Some(Mode::Careful),
     };
@@ -753,6 +753,7 @@ async fn integer_enums_send_numbers_and_keep_unknown_values() {
     assert_eq!(created.priority.value(), 9);
     assert_eq!(created.retry_code, Some(TaskRetryCode::Minus1));
     assert_eq!(created.color, Some(None));
+    assert_eq!(created.weight, Some(TaskWeight::V2Point5));
     assert_eq!(created.flexible, Some(TaskFlexible::One));
     assert_eq!(
         TaskFlexible::from(json!(2)),

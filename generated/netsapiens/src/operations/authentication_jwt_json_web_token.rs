@@ -526,14 +526,19 @@ impl RevokeJwtByUid<'_> {
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
-    ) -> Result<::serde_json::Value, ::apiforge_runtime::Error<RevokeJwtByUidError>> {
+    ) -> Result<
+        ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        ::apiforge_runtime::Error<RevokeJwtByUidError>,
+    > {
         self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
     }
     /// Sends the request and returns the status, the headers and the decoded body.
     pub async fn send_with_info(
         self,
     ) -> Result<
-        ::apiforge_runtime::Response<::serde_json::Value>,
+        ::apiforge_runtime::Response<
+            ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        >,
         ::apiforge_runtime::Error<RevokeJwtByUidError>,
     > {
         let path = format!(
@@ -567,7 +572,10 @@ impl RevokeJwtByUid<'_> {
     #[cfg(feature = "blocking")]
     pub fn send_blocking(
         self,
-    ) -> Result<::serde_json::Value, ::apiforge_runtime::Error<RevokeJwtByUidError>> {
+    ) -> Result<
+        ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        ::apiforge_runtime::Error<RevokeJwtByUidError>,
+    > {
         ::apiforge_runtime::blocking::block_on(self.send())?
     }
     /// [`send_with_info`](Self::send_with_info) from synchronous code, as
@@ -576,7 +584,9 @@ impl RevokeJwtByUid<'_> {
     pub fn send_with_info_blocking(
         self,
     ) -> Result<
-        ::apiforge_runtime::Response<::serde_json::Value>,
+        ::apiforge_runtime::Response<
+            ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        >,
         ::apiforge_runtime::Error<RevokeJwtByUidError>,
     > {
         ::apiforge_runtime::blocking::block_on(self.send_with_info())?
@@ -601,14 +611,19 @@ impl RevokeJwtByJti<'_> {
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
-    ) -> Result<::serde_json::Value, ::apiforge_runtime::Error<RevokeJwtByJtiError>> {
+    ) -> Result<
+        ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        ::apiforge_runtime::Error<RevokeJwtByJtiError>,
+    > {
         self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
     }
     /// Sends the request and returns the status, the headers and the decoded body.
     pub async fn send_with_info(
         self,
     ) -> Result<
-        ::apiforge_runtime::Response<::serde_json::Value>,
+        ::apiforge_runtime::Response<
+            ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        >,
         ::apiforge_runtime::Error<RevokeJwtByJtiError>,
     > {
         let path = format!(
@@ -642,7 +657,10 @@ impl RevokeJwtByJti<'_> {
     #[cfg(feature = "blocking")]
     pub fn send_blocking(
         self,
-    ) -> Result<::serde_json::Value, ::apiforge_runtime::Error<RevokeJwtByJtiError>> {
+    ) -> Result<
+        ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        ::apiforge_runtime::Error<RevokeJwtByJtiError>,
+    > {
         ::apiforge_runtime::blocking::block_on(self.send())?
     }
     /// [`send_with_info`](Self::send_with_info) from synchronous code, as
@@ -651,7 +669,9 @@ impl RevokeJwtByJti<'_> {
     pub fn send_with_info_blocking(
         self,
     ) -> Result<
-        ::apiforge_runtime::Response<::serde_json::Value>,
+        ::apiforge_runtime::Response<
+            ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        >,
         ::apiforge_runtime::Error<RevokeJwtByJtiError>,
     > {
         ::apiforge_runtime::blocking::block_on(self.send_with_info())?
@@ -685,7 +705,7 @@ pub enum JwtPostError {
     /// 401: Authentication Required
     Unauthorized(crate::types::ErrorResponse),
     /// 403: Forbidden
-    Forbidden(::serde_json::Value),
+    Forbidden(::std::collections::BTreeMap<String, ::serde_json::Value>),
     /// 404: Record not found
     NotFound(crate::types::ErrorResponse),
 }
@@ -717,7 +737,7 @@ pub enum Jwt1PostError {
     /// 401: Authentication Required
     Unauthorized(crate::types::ErrorResponse),
     /// 403: Forbidden
-    Forbidden(::serde_json::Value),
+    Forbidden(::std::collections::BTreeMap<String, ::serde_json::Value>),
     /// 404: Record not found
     NotFound(crate::types::ErrorResponse),
 }
@@ -734,7 +754,7 @@ pub enum Jwt2PostError {
     /// 401: Authentication Required
     Unauthorized(crate::types::ErrorResponse),
     /// 403: Forbidden
-    Forbidden(::serde_json::Value),
+    Forbidden(::std::collections::BTreeMap<String, ::serde_json::Value>),
     /// 404: Record not found
     NotFound(crate::types::ErrorResponse),
 }

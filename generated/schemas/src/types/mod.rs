@@ -154,3 +154,7 @@ pub use task_flexible::TaskFlexible;
 mod task_retry_code;
 
 pub use task_retry_code::TaskRetryCode;
+
+mod task_weight;
+
+pub use task_weight::TaskWeight;

@@ -14,10 +14,8 @@ pub struct Task {
         deserialize_with = "::apiforge_runtime::serde_helpers::double_option::deserialize"
     )]
     pub color: Option<Option<crate::types::Color>>,
-    /// One of `0.5`, `1`, `2.5`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub weight: Option<f64>,
-    /// One of `1`, `"one"`, `true`.
+    pub weight: Option<crate::types::TaskWeight>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flexible: Option<crate::types::TaskFlexible>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

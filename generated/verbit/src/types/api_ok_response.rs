@@ -11,7 +11,7 @@ pub struct ApiOkResponse {
     #[serde(
         deserialize_with = "::apiforge_runtime::serde_helpers::nullable::deserialize"
     )]
-    pub data: Option<::serde_json::Value>,
+    pub data: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// The UNIX timestamp of the last schema update
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema_timestamp: Option<String>,

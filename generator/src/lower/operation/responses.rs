@@ -101,6 +101,21 @@ impl<'a> Lowerer<'a> {
             .count();
 
         let mut cases = Vec::new();
+        if listed.is_empty() {
+            // What a caller expects of an operation that says nothing: a 2xx status succeeds
+            // (its body, if any, unread) and anything else is `Error::UnexpectedResponse`.
+            self.warning(
+                &base,
+                "the operation declares no responses; any 2XX status is taken as success with no body",
+            );
+            cases.push(ResponseCase {
+                status: StatusMatch::Range(2),
+                body: ResponseBody::Empty,
+                outcome: Outcome::Success,
+                variant: status_variant(StatusMatch::Range(2)),
+                description: String::new(),
+            });
+        }
         for (status, response, at) in listed {
             let Some((response, at)) = self.resolve(response.into(), &at) else {
                 continue;
@@ -490,8 +505,44 @@ mod tests {
                     StatusMatch::Default,
                     Outcome::Error,
                     "Other",
-                    &ResponseBody::Json(TypeRef::Json)
+                    &ResponseBody::Json(TypeRef::Map(Box::new(TypeRef::Json)))
                 ),
+            ]
+        );
+    }
+
+    #[test]
+    fn no_responses_mean_any_2xx_succeeds_with_no_body() {
+        let (api, warnings) = lowered_document(&with_paths(
+            r#"
+            /ping:
+              post:
+                operationId: ping
+                responses: {}
+            "#,
+        ));
+        let op = operation(&api, "ping");
+        assert!(matches!(op.success, Success::Body(TypeRef::Unit)));
+        assert!(op.error_enum.is_none());
+        assert_eq!(op.accept, None);
+        let cases: Vec<(StatusMatch, Outcome, &str, &ResponseBody)> = op
+            .responses
+            .iter()
+            .map(|c| (c.status, c.outcome, c.variant.as_str(), &c.body))
+            .collect();
+        assert_eq!(
+            cases,
+            [(
+                StatusMatch::Range(2),
+                Outcome::Success,
+                "Success",
+                &ResponseBody::Empty
+            )]
+        );
+        assert_eq!(
+            warnings,
+            [
+                "warning: the operation declares no responses; any 2XX status is taken as success with no body\n  --> t.yaml at #/paths/~1ping/post/responses"
             ]
         );
     }

@@ -44,14 +44,10 @@ impl<'a> Lowerer<'a> {
             }
             (TypeRef::String, Value::String(text)) => DefaultValue::Str(text.clone()),
             (TypeRef::Vec(_), Value::Array(items)) if items.is_empty() => DefaultValue::TypeDefault,
-            (TypeRef::Named(_), value) => {
+            // The enum read this same default when it was built, whatever its values are.
+            (TypeRef::Named(_), _) => {
                 let def = enum_of(resolved)?;
-                let wire = match value {
-                    Value::String(text) => text.clone(),
-                    Value::Number(n) if n.is_i64() => n.to_string(),
-                    _ => return None,
-                };
-                let variant = def.variants.iter().find(|v| v.wire_name == wire)?;
+                let variant = def.variants.get(def.default?)?;
                 DefaultValue::Variant(variant.ident.clone())
             }
             _ => return None,
@@ -110,6 +106,12 @@ mod tests {
               required: [count]
               properties:
                 count: {type: integer}
+            Scaled:
+              type: object
+              required: [factor, level]
+              properties:
+                factor: {type: number, enum: [0.5, 1.5], default: 1.5}
+                level: {enum: [low, 2], default: 2}
             "##);
         let settings = struct_of(&api, "Settings");
         assert!(settings.impl_default && !settings.derive_default);
@@ -132,5 +134,18 @@ mod tests {
         assert!(zeros.derive_default && !zeros.impl_default);
         let missing = struct_of(&api, "Missing");
         assert!(!missing.derive_default && !missing.impl_default);
+        // Enums over JSON values take their defaults as string and integer enums do.
+        let scaled: Vec<Option<DefaultValue>> = struct_of(&api, "Scaled")
+            .fields
+            .iter()
+            .map(|f| f.default.clone())
+            .collect();
+        assert_eq!(
+            scaled,
+            [
+                Some(DefaultValue::Variant("V1Point5".to_owned())),
+                Some(DefaultValue::Variant("V2".to_owned())),
+            ]
+        );
     }
 }

@@ -1,9 +1,9 @@
-//! `enum` values to Rust enums: string, integer and mixed values, variant names (from
-//! `x-enum-varnames` when given), and the `Unknown` catch-all.
+//! `enum` values to Rust enums: string, integer, number and mixed values, variant names
+//! (from `x-enum-varnames` when given), and the `Unknown` catch-all.
 
 use std::collections::BTreeSet;
 
-use openapiv3::{Schema, SchemaKind};
+use openapiv3::{Schema, SchemaKind, Type};
 use serde_json::Value;
 
 use super::shape::{Shape, shape};
@@ -20,8 +20,8 @@ fn first_of_each<T, K: Ord>(values: impl IntoIterator<Item = T>, key: impl Fn(&T
         .collect()
 }
 
-/// The enum a string, integer or mixed schema with listed values is; variant names may come
-/// from `x-enum-varnames` (or `x-enumNames`) when it names every value.
+/// The enum a string, integer, number or mixed schema with listed values is; variant names
+/// may come from `x-enum-varnames` (or `x-enumNames`) when it names every value.
 pub(super) fn enum_of(schema: &Schema) -> Option<EnumDef> {
     let names: Vec<String> = ["x-enum-varnames", "x-enumNames"]
         .iter()
@@ -57,17 +57,28 @@ pub(super) fn enum_of(schema: &Schema) -> Option<EnumDef> {
             ))
         }
         Shape::MixedEnum => {
-            let SchemaKind::Any(any) = &schema.schema_kind else {
-                return None;
+            let (values, default): (Vec<String>, Option<String>) = match &schema.schema_kind {
+                SchemaKind::Any(any) => (
+                    any.enumeration
+                        .iter()
+                        .filter(|v| !v.is_null())
+                        .map(Value::to_string)
+                        .collect(),
+                    default.map(Value::to_string),
+                ),
+                // The typed model read these as `f64`: spelled again, the default alike.
+                SchemaKind::Type(Type::Number(number)) => (
+                    number
+                        .enumeration
+                        .iter()
+                        .flatten()
+                        .map(|n| number_text(*n))
+                        .collect(),
+                    default.and_then(Value::as_f64).map(number_text),
+                ),
+                _ => return None,
             };
-            let values: Vec<String> = first_of_each(
-                any.enumeration
-                    .iter()
-                    .filter(|v| !v.is_null())
-                    .map(Value::to_string),
-                |value| value.clone(),
-            );
-            let default = default.map(Value::to_string);
+            let values = first_of_each(values, |value| value.clone());
             Some(enum_def(
                 EnumRepr::Mixed,
                 &values,
@@ -76,6 +87,19 @@ pub(super) fn enum_of(schema: &Schema) -> Option<EnumDef> {
             ))
         }
         _ => None,
+    }
+}
+
+/// A number as the JSON text of an enum value: an integer as one (so that it equals the `2`
+/// a server sends, and fits the `i32` a bare literal is), anything else as `serde_json`
+/// writes it (`1.1`, `1e20`).
+fn number_text(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() <= f64::from(i32::MAX) {
+        // Whole and within `i32`: the conversion is exact.
+        (value as i32).to_string()
+    } else {
+        // Never NaN or infinite: the value came from JSON.
+        serde_json::Number::from_f64(value).map_or_else(|| value.to_string(), |n| n.to_string())
     }
 }
 
@@ -108,18 +132,22 @@ pub(super) fn enum_def(
             (_, EnumRepr::String) => {
                 scope.add_wanted(value, "Empty".to_owned());
             }
-            // JSON text: a string keeps its words, a number reads as one (`V1`, `Minus1`).
-            (_, EnumRepr::Mixed) => match value.strip_prefix('-') {
-                Some(magnitude) => {
-                    scope.add_wanted(value, naming::pascal(&format!("minus {magnitude}")));
-                }
-                None if value.chars().any(char::is_alphanumeric) => {
-                    scope.add(value.trim_matches('"'));
-                }
-                None => {
-                    scope.add_wanted(value, "Empty".to_owned());
-                }
-            },
+            // JSON text: a string keeps its words, a number reads as one (`V1`, `Minus1`,
+            // `V1Point5`).
+            (_, EnumRepr::Mixed) if value.parse::<f64>().is_ok() => {
+                let spelled = value.replace('.', " point ");
+                let words = match spelled.strip_prefix('-') {
+                    Some(magnitude) => format!("minus {magnitude}"),
+                    None => format!("v{spelled}"),
+                };
+                scope.add_wanted(value, naming::pascal(&words));
+            }
+            (_, EnumRepr::Mixed) if value.chars().any(char::is_alphanumeric) => {
+                scope.add(value.trim_matches('"'));
+            }
+            (_, EnumRepr::Mixed) => {
+                scope.add_wanted(value, "Empty".to_owned());
+            }
         }
     }
     let unknown = scope.add_wanted("", "Unknown".to_owned());
@@ -142,7 +170,7 @@ pub(super) fn enum_def(
 
 #[cfg(test)]
 mod tests {
-    use crate::ir::{EnumRepr, FieldCodec, TypeKind, TypeRef};
+    use crate::ir::{EnumRepr, FieldCodec, TypeKind};
     use crate::lower::testing::{def, field, lowered, named, option};
 
     #[test]
@@ -210,9 +238,19 @@ mod tests {
             variants,
             [("V1", "1"), ("One", "\"one\""), ("True", "true")]
         );
+        // Numbers that are not all integers: an enum over their JSON values, named as numbers.
         let weight = field(&api, "Holder", "weight");
-        assert_eq!(weight.ty, option(TypeRef::F64));
-        assert_eq!(weight.docs, ["One of `0.5`, `2`."]);
+        assert_eq!(weight.ty, option(named(&api, "HolderWeight")));
+        let TypeKind::Enum(weight) = &def(&api, "HolderWeight").kind else {
+            panic!("not an enum");
+        };
+        assert_eq!(weight.repr, EnumRepr::Mixed);
+        let variants: Vec<(&str, &str)> = weight
+            .variants
+            .iter()
+            .map(|v| (v.ident.as_str(), v.wire_name.as_str()))
+            .collect();
+        assert_eq!(variants, [("V0Point5", "0.5"), ("V2", "2")]);
         assert!(warnings.is_empty(), "{warnings:#?}");
     }
 }

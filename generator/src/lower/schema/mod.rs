@@ -5,15 +5,21 @@
 //! The decisions, in one place:
 //!
 //! - **Objects** with properties are structs; `additionalProperties` beside them (`true` or a
-//!   schema) is one `#[serde(flatten)]` map field. Alone, `additionalProperties` is a map.
+//!   schema) is one `#[serde(flatten)]` map field. Without properties an object is a map:
+//!   of the `additionalProperties` schema's type, else of `serde_json::Value` (`{type: object}`
+//!   and `additionalProperties: true` alike).
 //! - **Fields**: required and not nullable is `T`; optional is `Option<T>`, absent when
 //!   `None`; required and nullable is `Option<T>` that writes `null` and must be present;
 //!   optional and nullable is `Option<Option<T>>` (absent `None`, `null` `Some(None)`).
 //!   Read-only and write-only properties are optional whatever `required` says, so that
 //!   request bodies can be built and responses decoded.
-//! - **Enums** of strings or integers have an `Unknown` catch-all; enums of other or mixed
-//!   values fall back to the plain type (or `serde_json::Value`, with a warning). `null`
+//! - **Enums** of strings or integers have an `Unknown` catch-all; enums of numbers that are
+//!   not all integers, or of values of several types, are enums over their JSON values with an
+//!   `Unknown(serde_json::Value)`; boolean enums stay `bool`, their values in the docs. `null`
 //!   among the values makes the schema nullable.
+//! - **Fallbacks**: whatever becomes `serde_json::Value` without being free-form (`{}`, only
+//!   `null`), or loses what a keyword says (an unknown `type`, `not`), is a warning at its
+//!   pointer.
 //! - **`allOf`** merges object members (conflicts are reported); a single member with only
 //!   annotations beside it is that member; anything else falls back, with a warning.
 //! - **`oneOf`/`anyOf`** are unions: tagged by a `discriminator` when every member is a
@@ -48,7 +54,9 @@ use openapiv3::{ReferenceOr, Schema};
 
 use self::enums::enum_of;
 use self::object::{Additional, ObjectParts, add_properties};
-use self::shape::{Shape, is_null_member, is_nullable, is_unconstrained, shape};
+use self::shape::{
+    Shape, ignores_not, is_null_member, is_nullable, is_unconstrained, shape, unknown_type,
+};
 use super::Lowerer;
 use super::resolve::{MAX_DEPTH, RefOr};
 use crate::ir::{TypeId, TypeKind, TypeRef};
@@ -83,6 +91,10 @@ impl<'a> Lowerer<'a> {
     ) -> TypeRef {
         match schema {
             SchemaRef::Ref(reference) => {
+                // A reference to a response (or the like) stands for its schema, lowered in place.
+                if let Some((target, at)) = self.stand_in::<Schema>(reference, pointer) {
+                    return self.type_in(target, &at, hint, bytes);
+                }
                 let Some((name, target)) = self.component::<Schema>(reference, pointer) else {
                     return TypeRef::Json;
                 };
@@ -112,6 +124,7 @@ impl<'a> Lowerer<'a> {
                     return TypeRef::Json;
                 }
                 self.inline_depth += 1;
+                self.warn_lost(schema, pointer);
                 let ty = match self.named_kind(schema, pointer, hint) {
                     Some(kind) => {
                         let docs = self.schema_docs(schema);
@@ -139,6 +152,7 @@ impl<'a> Lowerer<'a> {
                 Vec::new(),
             ),
             ReferenceOr::Item(schema) => {
+                self.warn_lost(schema, pointer);
                 let base = self
                     .doc
                     .components
@@ -208,8 +222,11 @@ impl<'a> Lowerer<'a> {
                     &format!("{hint}Value"),
                     bytes,
                 ))),
-                Additional::Any => TypeRef::Map(Box::new(TypeRef::Json)),
-                Additional::Unsaid | Additional::Forbidden => TypeRef::Json,
+                // An object with no properties is a map whether or not it says
+                // `additionalProperties: true`; `false` leaves only `{}`, which a map holds too.
+                Additional::Any | Additional::Unsaid | Additional::Forbidden => {
+                    TypeRef::Map(Box::new(TypeRef::Json))
+                }
             },
             Shape::Array(items) => {
                 let item = match items {
@@ -312,7 +329,31 @@ impl<'a> Lowerer<'a> {
                 );
                 TypeRef::Json
             }
+            // Free-form on purpose (`{}`, only `null`), or an unknown `type` that
+            // `warn_lost` has reported.
             Shape::Null | Shape::Any => TypeRef::Json,
+        }
+    }
+
+    /// Warns about what a schema says that its type cannot keep: a `type` that names no JSON
+    /// type, and a `not` beside the keywords that make the type. Called once for each schema
+    /// lowered, where it is dispatched, so that a named kind is covered as well as a plain one.
+    fn warn_lost(&mut self, schema: &Schema, pointer: &Pointer) {
+        if let Some(name) = unknown_type(schema) {
+            let outcome = match shape(schema) {
+                Shape::Any => "falls back to serde_json::Value",
+                _ => "the schema's other keywords make its type",
+            };
+            self.warning(
+                &pointer.push("type"),
+                format!("unknown type `{name}`; {outcome}"),
+            );
+        }
+        if ignores_not(schema) {
+            self.warning(
+                &pointer.push("not"),
+                "`not` cannot be expressed as a Rust type; ignored (values it excludes are accepted)",
+            );
         }
     }
 }
@@ -332,8 +373,8 @@ fn wrap_nullable(ty: TypeRef, nullable: bool) -> TypeRef {
 
 #[cfg(test)]
 mod tests {
-    use crate::ir::TypeRef;
-    use crate::lower::testing::{alias_of, api, lowered, option, struct_of};
+    use crate::ir::{TypeKind, TypeRef};
+    use crate::lower::testing::{alias_of, api, def, lowered, option, struct_of};
 
     #[test]
     fn bytes_are_base64_only_where_a_field_helper_can_say_so() {
@@ -363,6 +404,137 @@ mod tests {
         assert_eq!(op.params[0].ty, TypeRef::String);
         assert_eq!(op.body.as_ref().unwrap().ty, TypeRef::String);
         assert_eq!(alias_of(&api, "Blob"), Some(TypeRef::String));
+    }
+
+    #[test]
+    fn objects_without_properties_are_maps_however_spelled() {
+        let api = api(r##"
+            Bag:
+              type: object
+            Holder:
+              type: object
+              properties:
+                a: {type: object}
+                b: {additionalProperties: true}
+                c: {type: object, additionalProperties: true}
+                d: {type: object, additionalProperties: {}}
+                e: {type: object, additionalProperties: false}
+                f: {type: object, additionalProperties: {type: integer}}
+                g: {}
+            "##);
+        let map = |value: TypeRef| TypeRef::Map(Box::new(value));
+        assert_eq!(alias_of(&api, "Bag"), Some(map(TypeRef::Json)));
+        let types: Vec<TypeRef> = struct_of(&api, "Holder")
+            .fields
+            .iter()
+            .map(|f| f.ty.clone())
+            .collect();
+        let expected = [
+            map(TypeRef::Json),
+            map(TypeRef::Json),
+            map(TypeRef::Json),
+            map(TypeRef::Json),
+            map(TypeRef::Json),
+            map(TypeRef::I64),
+            // Free-form on purpose: any value, and no warning (`api` checks).
+            TypeRef::Json,
+        ];
+        assert_eq!(types, expected.map(option));
+    }
+
+    #[test]
+    fn every_fallback_is_a_located_warning() {
+        let (api, warnings) = lowered(
+            r##"
+            Misspelled:
+              type: strng
+            Listed:
+              type: strng
+              enum: [a, b]
+            NotAdmin:
+              not: {type: string}
+            Limit:
+              minimum: 1
+              not: {enum: [3]}
+            NotRoot:
+              type: string
+              not: {enum: [root]}
+            Ratio:
+              type: number
+              enum: [1.1, -1.2]
+            Free: {}
+            "##,
+            "",
+        );
+        let found: Vec<(Option<&str>, &str)> = warnings
+            .iter()
+            .map(|d| (d.pointer.as_deref(), d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    Some("#/components/schemas/Misspelled/type"),
+                    "unknown type `strng`; falls back to serde_json::Value"
+                ),
+                (
+                    Some("#/components/schemas/Listed/type"),
+                    "unknown type `strng`; the schema's other keywords make its type"
+                ),
+                (
+                    Some("#/components/schemas/NotAdmin"),
+                    "`not` cannot be expressed as a Rust type; falls back to serde_json::Value"
+                ),
+                (
+                    Some("#/components/schemas/Limit"),
+                    "`not` cannot be expressed as a Rust type; falls back to serde_json::Value"
+                ),
+                (
+                    Some("#/components/schemas/NotRoot/not"),
+                    "`not` cannot be expressed as a Rust type; ignored (values it excludes are accepted)"
+                ),
+            ]
+        );
+        assert_eq!(alias_of(&api, "Misspelled"), Some(TypeRef::Json));
+        assert!(matches!(def(&api, "Listed").kind, TypeKind::Enum(_)));
+        assert_eq!(alias_of(&api, "NotAdmin"), Some(TypeRef::Json));
+        assert_eq!(alias_of(&api, "NotRoot"), Some(TypeRef::String));
+        // A number enum is a type of its own, not a lost constraint: no warning.
+        assert!(matches!(def(&api, "Ratio").kind, TypeKind::Enum(_)));
+        assert_eq!(alias_of(&api, "Free"), Some(TypeRef::Json));
+    }
+
+    #[test]
+    fn a_schema_lowered_again_warns_once() {
+        // `allOf` merges copy the base's properties, lowered again at the base's pointers.
+        let (_, warnings) = lowered(
+            r##"
+            Base:
+              type: object
+              properties:
+                code: {type: strng}
+            Child:
+              allOf:
+                - $ref: "#/components/schemas/Base"
+                - properties: {extra: {type: string}}
+            Other:
+              allOf:
+                - $ref: "#/components/schemas/Base"
+                - properties: {more: {type: integer}}
+            "##,
+            "",
+        );
+        let found: Vec<(Option<&str>, &str)> = warnings
+            .iter()
+            .map(|d| (d.pointer.as_deref(), d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [(
+                Some("#/components/schemas/Base/properties/code/type"),
+                "unknown type `strng`; falls back to serde_json::Value"
+            )]
+        );
     }
 
     #[test]

@@ -59,24 +59,17 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-/// The allowed values of a schema whose type does not list them (numbers, booleans).
+/// The allowed values of a schema whose type does not list them: booleans (every other
+/// `enum` is an enum type, whose variants list them).
 fn value_notes(schema: &Schema) -> Option<String> {
     let values: Vec<String> = match &schema.schema_kind {
-        SchemaKind::Type(Type::Number(n)) => n
-            .enumeration
-            .iter()
-            .flatten()
-            .map(|v| number_text(*v))
-            .collect(),
         SchemaKind::Type(Type::Boolean(b)) => b
             .enumeration
             .iter()
             .flatten()
             .map(bool::to_string)
             .collect(),
-        SchemaKind::Any(any)
-            if !matches!(any_shape(any), Shape::String { .. } | Shape::Integer { .. }) =>
-        {
+        SchemaKind::Any(any) if matches!(any_shape(any), Shape::Boolean) => {
             any.enumeration.iter().map(Value::to_string).collect()
         }
         _ => Vec::new(),
@@ -268,7 +261,7 @@ mod tests {
                 j: {type: array, items: {type: string}, minItems: 1, maxItems: 1, uniqueItems: true}
                 k: {type: string, minLength: 2, maxLength: 5, pattern: "^a`b$"}
                 l: {type: string, format: email, deprecated: true, default: x}
-                m: {type: number, enum: [0.5, 2]}
+                m: {type: boolean, enum: [true]}
             "##);
         let docs = |name: &str| field(&api, "F", name).docs.join("\n");
         assert!(docs("g").contains("decimal number written as a string"));
@@ -280,6 +273,7 @@ mod tests {
             "At least 2 characters. At most 5 characters. Matches ``^a`b$``."
         );
         assert_eq!(docs("l"), "Defaults to `x`. Format: `email`. Deprecated.");
-        assert_eq!(docs("m"), "One of `0.5`, `2`.");
+        // Booleans are the one `enum` without a type of its own to list the values.
+        assert_eq!(docs("m"), "One of `true`.");
     }
 }

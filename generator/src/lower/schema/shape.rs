@@ -35,6 +35,7 @@ pub(super) enum Shape<'s> {
         format: Option<&'s str>,
         values: Vec<i64>,
     },
+    /// A number without listed values (listed ones make a [`Shape::MixedEnum`]).
     Number(Option<&'s str>),
     Boolean,
     AllOf {
@@ -42,7 +43,8 @@ pub(super) enum Shape<'s> {
         own: Option<Own<'s>>,
     },
     OneOf(&'s [ReferenceOr<Schema>], &'static str),
-    /// `enum` values of several JSON types.
+    /// `enum` values kept as JSON values: of several JSON types, or numbers that are not all
+    /// integers (`[1.1, -1.2]`), which no Rust literal pattern can match.
     MixedEnum,
     /// Only `null` (`type: "null"`, or `enum: [null]`).
     Null,
@@ -92,6 +94,13 @@ pub(super) fn shape(schema: &Schema) -> Shape<'_> {
                     VariantOrUnknownOrEmpty::Empty => None,
                 },
                 values,
+            }
+        }
+        SchemaKind::Type(Type::Number(number)) if !number.enumeration.is_empty() => {
+            if number.enumeration.iter().all(Option::is_none) {
+                Shape::Null
+            } else {
+                Shape::MixedEnum
             }
         }
         SchemaKind::Type(Type::Number(number)) => Shape::Number(match &number.format {
@@ -152,13 +161,12 @@ pub(super) fn any_shape(any: &openapiv3::AnySchema) -> Shape<'_> {
                 values: any.enumeration.iter().filter_map(Value::as_i64).collect(),
             }
         }
-        Some("number") if matches!(enum_kind, EnumKind::None | EnumKind::Numbers) => {
-            Shape::Number(any.format.as_deref())
-        }
+        Some("number") if enum_kind == EnumKind::None => Shape::Number(any.format.as_deref()),
         Some("boolean") if matches!(enum_kind, EnumKind::None | EnumKind::Booleans) => {
             Shape::Boolean
         }
         None => match enum_kind {
+            EnumKind::None if any.not.is_some() => Shape::Not,
             EnumKind::None => Shape::Any,
             EnumKind::Strings => Shape::String {
                 format: any.format.as_deref(),
@@ -168,15 +176,35 @@ pub(super) fn any_shape(any: &openapiv3::AnySchema) -> Shape<'_> {
                 format: any.format.as_deref(),
                 values: any.enumeration.iter().filter_map(Value::as_i64).collect(),
             },
-            EnumKind::Numbers => Shape::Number(any.format.as_deref()),
             EnumKind::Booleans => Shape::Boolean,
             EnumKind::OnlyNull => Shape::Null,
-            EnumKind::Mixed => Shape::MixedEnum,
+            EnumKind::Numbers | EnumKind::Mixed => Shape::MixedEnum,
         },
         Some(_) if enum_kind == EnumKind::OnlyNull => Shape::Null,
         Some(_) if !any.enumeration.is_empty() => Shape::MixedEnum,
         _ => Shape::Any,
     }
+}
+
+/// The `type` names a schema may have (`null` comes from OpenAPI 3.1).
+const TYPE_NAMES: [&str; 7] = [
+    "object", "array", "string", "integer", "number", "boolean", "null",
+];
+
+/// The `type` of a schema when it names no JSON type (`strng`): the typed model keeps such a
+/// schema untyped, so its other keywords decide what it is, or nothing does.
+pub(super) fn unknown_type(schema: &Schema) -> Option<&str> {
+    match &schema.schema_kind {
+        SchemaKind::Any(any) => any.typ.as_deref().filter(|name| !TYPE_NAMES.contains(name)),
+        _ => None,
+    }
+}
+
+/// Whether a `not` sits beside keywords that make the schema something else (`type: string`
+/// with `not: {enum: [root]}`): the type cannot exclude what `not` excludes.
+pub(super) fn ignores_not(schema: &Schema) -> bool {
+    matches!(&schema.schema_kind, SchemaKind::Any(any) if any.not.is_some())
+        && !matches!(shape(schema), Shape::Not)
 }
 
 /// What an untyped `enum` lists (`null` aside).

@@ -216,6 +216,11 @@ fn enum_tokens(e: &EnumDef, type_name: &str, attrs: TokenStream) -> TokenStream 
         let wire = &variant.wire_name;
         quote! { #name::#variant_ident => #wire, }
     });
+    let from_arms = e.variants.iter().map(|variant| {
+        let variant_ident = ident(&variant.ident);
+        let wire = &variant.wire_name;
+        quote! { #wire => #name::#variant_ident, }
+    });
     quote! {
         #attrs
         pub enum #name {
@@ -238,6 +243,25 @@ fn enum_tokens(e: &EnumDef, type_name: &str, attrs: TokenStream) -> TokenStream 
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        /// The variant a value names; a value the spec does not list is kept in
+        /// the catch-all variant. `TryFrom<&str>` and `FromStr` never fail through it.
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_arms)*
+                    other => #name::#unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
             }
         }
     }

@@ -915,3 +915,24 @@ async fn mutually_recursive_types_decode() {
         }
     );
 }
+
+#[test]
+fn string_enums_are_read_from_text_and_keep_unlisted_values() {
+    assert_eq!("green".parse::<Color>(), Ok(Color::Green));
+    assert_eq!(Color::from("red"), Color::Red);
+    // `TryFrom<&str>`, as generic code that takes any such type calls it.
+    fn try_from_text<T: TryFrom<&'static str>>(text: &'static str) -> Result<T, T::Error> {
+        T::try_from(text)
+    }
+    assert_eq!(
+        try_from_text::<Color>("teal"),
+        Ok(Color::Unknown("teal".to_owned()))
+    );
+    // What is read from text is what is sent.
+    let teal: Color = "teal".parse().unwrap_or(Color::Red);
+    assert_eq!(teal.as_str(), "teal");
+    assert_eq!(
+        serde_json::to_value(Color::from("blue")).ok(),
+        Some(json!("blue"))
+    );
+}

@@ -59,3 +59,29 @@ impl ::std::fmt::Display for Option2 {
         f.write_str(self.as_str())
     }
 }
+
+/// The variant a value names; a value the spec does not list is kept in
+/// the catch-all variant. `TryFrom<&str>` and `FromStr` never fail through it.
+impl From<&str> for Option2 {
+    fn from(value: &str) -> Self {
+        match value {
+            "" => Option2::Empty,
+            "-" => Option2::Empty2,
+            "a b" => Option2::AB,
+            "A" => Option2::A,
+            "a" => Option2::A2,
+            "1" => Option2::V1,
+            "true" => Option2::True,
+            "Unknown" => Option2::Unknown,
+            "self" => Option2::Self_,
+            other => Option2::Unknown2(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::str::FromStr for Option2 {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}

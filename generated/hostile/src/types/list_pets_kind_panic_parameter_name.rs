@@ -51,3 +51,27 @@ impl ::std::fmt::Display for ListPetsKindPanicParameterName {
         f.write_str(self.as_str())
     }
 }
+
+/// The variant a value names; a value the spec does not list is kept in
+/// the catch-all variant. `TryFrom<&str>` and `FromStr` never fail through it.
+impl From<&str> for ListPetsKindPanicParameterName {
+    fn from(value: &str) -> Self {
+        match value {
+            "cat\n```\npanic!(\"enum\");\n```" => {
+                ListPetsKindPanicParameterName::CatPanicEnum
+            }
+            "dog\r```rust\rpanic!(\"enum cr\");\r```" => {
+                ListPetsKindPanicParameterName::DogRustPanicEnumCr
+            }
+            "\u{202e}eye" => ListPetsKindPanicParameterName::Eye,
+            other => ListPetsKindPanicParameterName::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::str::FromStr for ListPetsKindPanicParameterName {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}

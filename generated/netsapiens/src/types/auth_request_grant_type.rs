@@ -49,3 +49,23 @@ impl ::std::fmt::Display for AuthRequestGrantType {
         f.write_str(self.as_str())
     }
 }
+
+/// The variant a value names; a value the spec does not list is kept in
+/// the catch-all variant. `TryFrom<&str>` and `FromStr` never fail through it.
+impl From<&str> for AuthRequestGrantType {
+    fn from(value: &str) -> Self {
+        match value {
+            "password" => AuthRequestGrantType::Password,
+            "refresh_token" => AuthRequestGrantType::RefreshToken,
+            "mfa" => AuthRequestGrantType::Mfa,
+            other => AuthRequestGrantType::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::str::FromStr for AuthRequestGrantType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}

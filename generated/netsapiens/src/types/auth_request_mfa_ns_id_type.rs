@@ -45,3 +45,22 @@ impl ::std::fmt::Display for AuthRequestMfaNsIdType {
         f.write_str(self.as_str())
     }
 }
+
+/// The variant a value names; a value the spec does not list is kept in
+/// the catch-all variant. `TryFrom<&str>` and `FromStr` never fail through it.
+impl From<&str> for AuthRequestMfaNsIdType {
+    fn from(value: &str) -> Self {
+        match value {
+            "subscriber" => AuthRequestMfaNsIdType::Subscriber,
+            "level1" => AuthRequestMfaNsIdType::Level1,
+            other => AuthRequestMfaNsIdType::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::str::FromStr for AuthRequestMfaNsIdType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}

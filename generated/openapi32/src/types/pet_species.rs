@@ -31,3 +31,22 @@ impl ::std::fmt::Display for PetSpecies {
         f.write_str(self.as_str())
     }
 }
+
+/// The variant a value names; a value the spec does not list is kept in
+/// the catch-all variant. `TryFrom<&str>` and `FromStr` never fail through it.
+impl From<&str> for PetSpecies {
+    fn from(value: &str) -> Self {
+        match value {
+            "dog" => PetSpecies::Dog,
+            "cat" => PetSpecies::Cat,
+            other => PetSpecies::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::str::FromStr for PetSpecies {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}

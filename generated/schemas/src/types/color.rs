@@ -37,3 +37,23 @@ impl ::std::fmt::Display for Color {
         f.write_str(self.as_str())
     }
 }
+
+/// The variant a value names; a value the spec does not list is kept in
+/// the catch-all variant. `TryFrom<&str>` and `FromStr` never fail through it.
+impl From<&str> for Color {
+    fn from(value: &str) -> Self {
+        match value {
+            "red" => Color::Red,
+            "green" => Color::Green,
+            "blue" => Color::Blue,
+            other => Color::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::str::FromStr for Color {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}

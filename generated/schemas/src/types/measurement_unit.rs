@@ -39,3 +39,24 @@ impl ::std::fmt::Display for MeasurementUnit {
         f.write_str(self.as_str())
     }
 }
+
+/// The variant a value names; a value the spec does not list is kept in
+/// the catch-all variant. `TryFrom<&str>` and `FromStr` never fail through it.
+impl From<&str> for MeasurementUnit {
+    fn from(value: &str) -> Self {
+        match value {
+            "mm" => MeasurementUnit::Mm,
+            "cm" => MeasurementUnit::Cm,
+            "m" => MeasurementUnit::M,
+            "km" => MeasurementUnit::Km,
+            other => MeasurementUnit::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::str::FromStr for MeasurementUnit {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}

@@ -43,3 +43,22 @@ impl ::std::fmt::Display for Mode {
         f.write_str(self.as_str())
     }
 }
+
+/// The variant a value names; a value the spec does not list is kept in
+/// the catch-all variant. `TryFrom<&str>` and `FromStr` never fail through it.
+impl From<&str> for Mode {
+    fn from(value: &str) -> Self {
+        match value {
+            "fast" => Mode::Fast,
+            "careful" => Mode::Careful,
+            other => Mode::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::str::FromStr for Mode {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}

@@ -31,3 +31,22 @@ impl ::std::fmt::Display for NotesSummaryXMode {
         f.write_str(self.as_str())
     }
 }
+
+/// The variant a value names; a value the spec does not list is kept in
+/// the catch-all variant. `TryFrom<&str>` and `FromStr` never fail through it.
+impl From<&str> for NotesSummaryXMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "live" => NotesSummaryXMode::Live,
+            "sandbox" => NotesSummaryXMode::Sandbox,
+            other => NotesSummaryXMode::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::str::FromStr for NotesSummaryXMode {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}

@@ -5,7 +5,7 @@
 use openapiv3::{MediaType, OpenAPI, Schema};
 use serde_json::Value;
 
-use crate::ir::{Api, HttpMethod, Operation, ResponseBody, StatusMatch, TypeRef};
+use crate::ir::{Api, HttpMethod, Operation, ResponseBody, StatusMatch, TypeKind, TypeRef};
 use crate::lower::resolve::{RefOr, lookup};
 use crate::media::MediaKind;
 use crate::pointer::Pointer;
@@ -137,6 +137,26 @@ fn spec_operation<'d>(
     Some((operation.as_ref()?, at))
 }
 
+/// Whether `ty` is `serde_json::Value`, directly or through aliases and `Option`s: a type
+/// that any JSON decodes into says nothing about the schema.
+fn takes_any_json(api: &Api, ty: &TypeRef) -> bool {
+    let mut ty = ty;
+    // Lowered aliases form no cycles (a cycle falls back to `Value`); the bound only keeps
+    // the walk finite whatever the IR holds.
+    for _ in 0..=api.types.len() {
+        ty = match ty {
+            TypeRef::Json => return true,
+            TypeRef::Option(inner) | TypeRef::Boxed(inner) => inner,
+            TypeRef::Named(id) => match &api.type_def(*id).kind {
+                TypeKind::Alias(aliased) => aliased,
+                _ => return false,
+            },
+            _ => return false,
+        };
+    }
+    false
+}
+
 /// A status as a response key (`200`, `4XX`).
 fn status_key(status: StatusMatch) -> String {
     match status {
@@ -179,7 +199,7 @@ fn collect(
         out.push(BodyExample {
             pointer: pointer.to_string(),
             rust_type: rust_type.clone(),
-            untyped: *ty == TypeRef::Json,
+            untyped: takes_any_json(api, ty),
             value: value.clone(),
             schema: schema.clone(),
         });

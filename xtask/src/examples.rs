@@ -101,11 +101,11 @@ pub fn measure(compiled: &[Compiled], target_dir: &Path) -> Result<String, Strin
 /// Each example judged against its schema, in order.
 fn judge(component_schemas: &Value, examples: &[BodyExample]) -> Vec<Validity> {
     const BASE: &str = "https://apiforge.invalid/document";
-    let schemas: Vec<Value> = examples.iter().map(|e| draft4(&e.schema)).collect();
+    let bodies: Vec<Value> = examples.iter().map(|e| draft4(&e.schema)).collect();
     let root = json!({
         "$schema": "http://json-schema.org/draft-04/schema#",
-        "components": {"schemas": draft4(component_schemas)},
-        "bodies": schemas,
+        "components": {"schemas": schemas(component_schemas)},
+        "bodies": bodies,
     });
     let registry = jsonschema::Registry::new()
         .add(BASE, root)
@@ -133,36 +133,46 @@ fn judge(component_schemas: &Value, examples: &[BodyExample]) -> Vec<Validity> {
 }
 
 /// An OpenAPI 3.0 schema as JSON Schema draft 4: `nullable: true` becomes a `null` type (and
-/// a `null` enum value), which is the one 3.0 keyword that changes what validates.
+/// a `null` enum value), which is the one 3.0 keyword that changes what validates. Only the
+/// keywords that hold schemas are walked: everything else (`example`, `enum`, `default`,
+/// extensions) is data, whatever its keys are called.
 fn draft4(schema: &Value) -> Value {
-    match schema {
-        Value::Object(map) => {
-            let mut out: serde_json::Map<String, Value> = map
-                .iter()
-                .map(|(key, value)| {
-                    // Examples and extensions are data, not schemas.
-                    let literal = key == "example" || key == "enum" || key.starts_with("x-");
-                    (
-                        key.clone(),
-                        if literal {
-                            value.clone()
-                        } else {
-                            draft4(value)
-                        },
-                    )
-                })
-                .collect();
-            if out.get("nullable") == Some(&Value::Bool(true)) {
-                if let Some(Value::String(ty)) = out.get("type").cloned() {
-                    out.insert("type".to_owned(), json!([ty, "null"]));
+    let Value::Object(map) = schema else {
+        return schema.clone();
+    };
+    let mut out: serde_json::Map<String, Value> = map
+        .iter()
+        .map(|(key, value)| {
+            let value = match (key.as_str(), value) {
+                ("properties" | "patternProperties" | "definitions", value) => schemas(value),
+                ("items" | "allOf" | "anyOf" | "oneOf", Value::Array(items)) => {
+                    Value::Array(items.iter().map(draft4).collect())
                 }
-                if let Some(Value::Array(values)) = out.get_mut("enum") {
-                    values.push(Value::Null);
-                }
-            }
-            Value::Object(out)
+                ("items" | "additionalProperties" | "not", value) => draft4(value),
+                (_, value) => value.clone(),
+            };
+            (key.clone(), value)
+        })
+        .collect();
+    if out.get("nullable") == Some(&Value::Bool(true)) {
+        if let Some(Value::String(ty)) = out.get("type").cloned() {
+            out.insert("type".to_owned(), json!([ty, "null"]));
         }
-        Value::Array(items) => Value::Array(items.iter().map(draft4).collect()),
+        if let Some(Value::Array(values)) = out.get_mut("enum") {
+            values.push(Value::Null);
+        }
+    }
+    Value::Object(out)
+}
+
+/// A map of names to schemas (`properties`, the components), each as draft 4.
+fn schemas(map: &Value) -> Value {
+    match map {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(name, schema)| (name.clone(), draft4(schema)))
+                .collect(),
+        ),
         other => other.clone(),
     }
 }
@@ -357,15 +367,19 @@ fn report(judged: &[Judged]) -> String {
             ));
         }
     }
-    let valid = count(Validity::Valid, None, &any);
-    let valid_equal = count(Validity::Valid, None, &round_trips);
+    // `serde_json::Value` takes any JSON, so only typed bodies say whether the types fit.
+    let valid = count(Validity::Valid, Some(false), &any);
+    let valid_equal = count(Validity::Valid, Some(false), &round_trips);
     out.push_str(&format!(
-        "\nValid examples that decode and round-trip: {valid_equal} of {valid} ({:.2}%).\n",
+        "\nValid examples of typed bodies that decode and round-trip: {valid_equal} of {valid} ({:.2}%).\n",
         percent(valid_equal, valid)
     ));
     let mut causes: BTreeMap<String, usize> = BTreeMap::new();
     let mut failures = Vec::new();
-    for j in judged.iter().filter(|j| j.validity == Validity::Valid) {
+    for j in judged
+        .iter()
+        .filter(|j| j.validity == Validity::Valid && !j.untyped)
+    {
         let cause = match &j.verdict {
             Some(Verdict::RoundTrip) => continue,
             Some(Verdict::Differs(difference)) => {
@@ -428,6 +442,15 @@ mod tests {
                 &json!({"type": "string", "nullable": true, "enum": ["a"], "example": {"nullable": true}})
             ),
             json!({"type": ["string", "null"], "nullable": true, "enum": ["a", null], "example": {"nullable": true}})
+        );
+        // A property may be called like a keyword; it is still a schema.
+        assert_eq!(
+            draft4(&json!({"properties": {"example": {"type": "integer", "nullable": true}}})),
+            json!({"properties": {"example": {"type": ["integer", "null"], "nullable": true}}})
+        );
+        assert_eq!(
+            draft4(&json!({"default": {"type": "integer", "nullable": true}})),
+            json!({"default": {"type": "integer", "nullable": true}})
         );
     }
 

@@ -143,6 +143,9 @@ pub(crate) struct Lowerer<'a> {
     /// Polymorphic base schema name to the struct of its own fields (the component's type
     /// is the enum over its subtypes), made when first needed.
     pub(crate) base_structs: BTreeMap<String, TypeId>,
+    /// The schema a schema `$ref` to a response, request body, parameter or header stands
+    /// for, by where it is written, to the type registered for it when first met.
+    pub(crate) stand_ins: BTreeMap<Pointer, TypeRef>,
 }
 
 /// A named type whose final name is not settled yet.
@@ -175,6 +178,7 @@ impl<'a> Lowerer<'a> {
             components: BTreeMap::new(),
             inline_depth: 0,
             base_structs: BTreeMap::new(),
+            stand_ins: BTreeMap::new(),
         }
     }
 

@@ -11,13 +11,49 @@ mod cat;
 
 pub use cat::Cat;
 
+mod creature;
+
+pub use creature::Creature;
+
+mod diamond;
+
+pub use diamond::Diamond;
+
+mod diamond_base;
+
+pub use diamond_base::DiamondBase;
+
+mod diamond_left;
+
+pub use diamond_left::DiamondLeft;
+
+mod diamond_right;
+
+pub use diamond_right::DiamondRight;
+
 mod dog;
 
 pub use dog::Dog;
 
+mod forest;
+
+pub use forest::Forest;
+
+mod forest_pair;
+
+pub use forest_pair::ForestPair;
+
+mod forest_tree;
+
+pub use forest_tree::ForestTree;
+
 mod list_pets_kind_panic_parameter_name;
 
 pub use list_pets_kind_panic_parameter_name::ListPetsKindPanicParameterName;
+
+mod looped;
+
+pub use looped::Looped;
 
 mod pet;
 

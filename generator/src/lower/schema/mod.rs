@@ -38,8 +38,9 @@
 //! Where each decision is made: `shape` reads what a schema is however it was spelled,
 //! `object` builds structs and their fields, `all_of` merges `allOf` members, `defaults`
 //! gives fields their `Default` values, `union` builds unions and reads discriminators,
-//! `polymorphic` builds the union of a base and its subtypes, `enums` builds enums, and
-//! `notes` writes the doc lines.
+//! `polymorphic` builds the union of a base and its subtypes, `enums` builds enums,
+//! `stand_in` makes the one type of a schema that a `$ref` to a response (or the like) stands
+//! for, and `notes` writes the doc lines.
 
 mod all_of;
 mod defaults;
@@ -48,6 +49,7 @@ mod notes;
 mod object;
 mod polymorphic;
 mod shape;
+mod stand_in;
 mod union;
 
 use openapiv3::{ReferenceOr, Schema};
@@ -91,9 +93,12 @@ impl<'a> Lowerer<'a> {
     ) -> TypeRef {
         match schema {
             SchemaRef::Ref(reference) => {
-                // A reference to a response (or the like) stands for its schema, lowered in place.
+                // A reference to a response (or the like) stands for its schema.
                 if let Some((target, at)) = self.stand_in::<Schema>(reference, pointer) {
-                    return self.type_in(target, &at, hint, bytes);
+                    return match target {
+                        SchemaRef::Inline(schema) => self.stand_in_type(schema, &at, hint, bytes),
+                        SchemaRef::Ref(_) => self.type_in(target, &at, hint, bytes),
+                    };
                 }
                 let Some((name, target)) = self.component::<Schema>(reference, pointer) else {
                     return TypeRef::Json;

@@ -1,6 +1,8 @@
 //! `oneOf`/`anyOf` to unions: variant names, discriminators and their tags, and the
 //! shortcuts (a union of string enums is one enum).
 
+use std::collections::BTreeSet;
+
 use openapiv3::{ReferenceOr, Schema};
 
 use super::enums::enum_def;
@@ -248,23 +250,38 @@ impl<'a> Lowerer<'a> {
         property: &str,
         depth: usize,
     ) -> bool {
-        let (declared, required) = self.property_presence(schema, property, depth);
+        let mut visited = BTreeSet::new();
+        let (declared, required) =
+            self.property_presence(schema, property, depth, false, &mut visited);
         declared && required
     }
 
     /// Whether an object schema (its `allOf` members merged) declares `property`, and whether
-    /// it lists it as required; both `true` for a schema that is not an object.
+    /// it lists it as required. A schema that is not an object counts as both at the top, and
+    /// as neither inside an `allOf` (`{description: x}`, a `oneOf` or a scalar there only
+    /// annotates or constrains the object the other members make).
+    ///
+    /// `visited` holds the schemas already looked at: one reached again (a diamond of
+    /// `allOf`s, or a cycle) adds nothing new, and following it again would make the work
+    /// grow exponentially with the depth.
     fn property_presence(
         &self,
         schema: SchemaRef<'a>,
         property: &str,
         depth: usize,
+        in_all_of: bool,
+        visited: &mut BTreeSet<*const Schema>,
     ) -> (bool, bool) {
-        let Some(schema) = self.peek(schema) else {
-            return (true, true);
+        let not_an_object = if in_all_of {
+            (false, false)
+        } else {
+            (true, true)
         };
-        if depth > MAX_DEPTH {
-            return (true, true);
+        let Some(schema) = self.peek(schema) else {
+            return not_an_object;
+        };
+        if depth > MAX_DEPTH || !visited.insert(std::ptr::from_ref(schema)) {
+            return (false, false);
         }
         let lists = |required: &[String]| required.iter().any(|name| name == property);
         match shape(schema) {
@@ -277,13 +294,14 @@ impl<'a> Lowerer<'a> {
                 let mut declared = own.is_some_and(|own| own.properties.contains_key(property));
                 let mut required = own.is_some_and(|own| lists(own.required));
                 for member in members {
-                    let (d, r) = self.property_presence(member.into(), property, depth + 1);
+                    let (d, r) =
+                        self.property_presence(member.into(), property, depth + 1, true, visited);
                     declared |= d;
                     required |= r;
                 }
                 (declared, required)
             }
-            _ => (true, true),
+            _ => not_an_object,
         }
     }
 }
@@ -509,5 +527,106 @@ mod tests {
         };
         let wires: Vec<&str> = e.variants.iter().map(|v| v.wire_name.as_str()).collect();
         assert_eq!(wires, ["mm", "cm", "m"]);
+    }
+
+    /// Each variant's name and whether encoding adds its tag.
+    fn insert_tags(api: &crate::ir::Api, union: &str) -> Vec<(String, bool)> {
+        union_of(api, union)
+            .variants
+            .iter()
+            .map(|v| (v.ident.clone(), v.insert_tag))
+            .collect()
+    }
+
+    #[test]
+    fn allof_cycles_and_diamonds_under_a_discriminator_are_looked_at_once() {
+        // `Looped` names itself twice in its allOf, and `D0` is a chain of diamonds 40 deep:
+        // followed member by member, each would take 2^40 steps and more.
+        let mut schemas = [
+            "Pet:",
+            "  oneOf:",
+            "    - $ref: \"#/components/schemas/Looped\"",
+            "    - $ref: \"#/components/schemas/D0\"",
+            "  discriminator: {propertyName: kind}",
+            "Looped:",
+            "  allOf:",
+            "    - $ref: \"#/components/schemas/Looped\"",
+            "    - $ref: \"#/components/schemas/Looped\"",
+            "",
+        ]
+        .join("\n");
+        for level in 0..40 {
+            let next = format!("D{}", level + 1);
+            schemas.push_str(&format!(
+                "D{level}:\n  allOf:\n    - $ref: \"#/components/schemas/{next}\"\n    - $ref: \"#/components/schemas/{next}\"\n"
+            ));
+        }
+        schemas.push_str(
+            "D40:\n  type: object\n  required: [kind]\n  properties:\n    kind: {type: string}\n",
+        );
+        let started = std::time::Instant::now();
+        let (api, _) = lowered(&schemas, "");
+        assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+        assert_eq!(
+            insert_tags(&api, "Pet"),
+            [
+                // Nothing declares the tag: encoding adds it.
+                ("Looped".to_owned(), true),
+                // The diamonds' bottom requires it: the value carries it.
+                ("D0".to_owned(), false),
+            ]
+        );
+    }
+
+    #[test]
+    fn allof_members_that_only_annotate_do_not_make_the_tag_required() {
+        let (api, _) = lowered(
+            r##"
+            Animal:
+              oneOf:
+                - $ref: "#/components/schemas/Cat"
+                - $ref: "#/components/schemas/Dog"
+                - $ref: "#/components/schemas/Bird"
+              discriminator:
+                propertyName: petType
+            Pet:
+              type: object
+              properties:
+                petType: {type: string}
+                name: {type: string}
+            # A description beside the base: the tag is still optional.
+            Cat:
+              allOf:
+                - $ref: "#/components/schemas/Pet"
+                - description: a cat
+            # A scalar $ref beside the base adds no object, so no requirement either.
+            Dog:
+              allOf:
+                - $ref: "#/components/schemas/Pet"
+                - $ref: "#/components/schemas/Label"
+                - type: object
+                  properties:
+                    bark: {type: boolean}
+            # An object member that requires the tag does make it required.
+            Bird:
+              allOf:
+                - $ref: "#/components/schemas/Pet"
+                - type: object
+                  required: [petType]
+                  properties:
+                    wings: {type: integer}
+            Label:
+              description: only words
+            "##,
+            "",
+        );
+        assert_eq!(
+            insert_tags(&api, "Animal"),
+            [
+                ("Cat".to_owned(), true),
+                ("Dog".to_owned(), true),
+                ("Bird".to_owned(), false),
+            ]
+        );
     }
 }

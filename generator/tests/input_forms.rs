@@ -933,6 +933,48 @@ fn openapi32_constructs_are_supported_or_warned_about_where_they_are() {
     assert!(!pets.contents.contains("purge"), "PURGE is skipped");
 }
 
+/// A path-level `in: querystring` parameter that is not a form goes with every operation of
+/// its path item, each with a located warning; the other paths generate.
+#[test]
+fn openapi32_a_path_level_querystring_that_is_not_a_form_skips_its_operations() {
+    let generated = crate_files(
+        "querystring",
+        br#"
+openapi: 3.2.0
+info: {title: t, version: "1"}
+paths:
+  /search:
+    parameters:
+      - name: q
+        in: querystring
+        content: {application/json: {schema: {type: object}}}
+    get:
+      operationId: search
+      responses: {"204": {description: done}}
+  /pets:
+    get:
+      operationId: listPets
+      responses: {"204": {description: done}}
+"#,
+    );
+    let found: Vec<(String, &str)> = generated
+        .warnings
+        .iter()
+        .map(|w| (w.pointer.clone().unwrap_or_default(), w.message.as_str()))
+        .collect();
+    let at: Vec<&str> = found.iter().map(|(at, _)| at.as_str()).collect();
+    assert_eq!(
+        at,
+        ["#/paths/~1search/parameters/0/in", "#/paths/~1search/get"],
+        "{found:#?}"
+    );
+    assert!(found[1].1.starts_with("operation skipped"), "{found:#?}");
+    for warning in &generated.warnings {
+        assert!(warning.position.is_some(), "{warning}");
+    }
+    assert_eq!(generated.operations, 1);
+}
+
 #[test]
 fn openapi32_media_type_references_and_item_schemas_survive_loading() {
     let loaded = loaded(

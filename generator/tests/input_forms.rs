@@ -609,6 +609,67 @@ securityDefinitions:
     );
 }
 
+#[test]
+fn a_swagger_part_that_cannot_be_upgraded_is_one_error_not_two() {
+    let errors = generate(
+        "bad.yaml",
+        br#"
+swagger: "2.0"
+info: {title: t, version: "1"}
+paths:
+  /item: 5
+  /op:
+    get: [not, an, operation]
+    put: {responses: {"204": {description: done}}}
+  /responses:
+    get: {responses: 7}
+  /response:
+    get:
+      responses:
+        "200": 5
+        "404": {$ref: 9}
+        "500": {description: failed, headers: {X-Id: 3}}
+securityDefinitions:
+  o: {type: oauth2, flow: magic, scopes: {}}
+"#,
+        &apiforge_generator::Settings::new("bad"),
+    )
+    .unwrap_err();
+    let found: Vec<_> = errors
+        .iter()
+        .map(|e| (e.pointer.clone().unwrap_or_default(), e.message.clone()))
+        .collect();
+    let expected = [
+        ("#/paths/~1item", "a path item is not a mapping"),
+        ("#/paths/~1op/get", "an operation is not a mapping"),
+        (
+            "#/paths/~1responses/get/responses",
+            "`responses` is not a mapping",
+        ),
+        (
+            "#/paths/~1response/get/responses/200",
+            "a response is not a mapping",
+        ),
+        (
+            "#/paths/~1response/get/responses/404/$ref",
+            "`$ref` is not a string",
+        ),
+        (
+            "#/paths/~1response/get/responses/500/headers/X-Id",
+            "a header is not a mapping",
+        ),
+        (
+            "#/securityDefinitions/o/flow",
+            "unknown OAuth2 flow `magic`",
+        ),
+    ];
+    let expected: Vec<_> = expected
+        .iter()
+        .map(|(at, message)| ((*at).to_owned(), (*message).to_owned()))
+        .collect();
+    assert_eq!(found, expected, "{errors}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // OpenAPI 3.1
 

@@ -609,6 +609,67 @@ securityDefinitions:
     );
 }
 
+#[test]
+fn a_swagger_part_that_cannot_be_upgraded_is_one_error_not_two() {
+    let errors = generate(
+        "bad.yaml",
+        br#"
+swagger: "2.0"
+info: {title: t, version: "1"}
+paths:
+  /item: 5
+  /op:
+    get: [not, an, operation]
+    put: {responses: {"204": {description: done}}}
+  /responses:
+    get: {responses: 7}
+  /response:
+    get:
+      responses:
+        "200": 5
+        "404": {$ref: 9}
+        "500": {description: failed, headers: {X-Id: 3}}
+securityDefinitions:
+  o: {type: oauth2, flow: magic, scopes: {}}
+"#,
+        &apiforge_generator::Settings::new("bad"),
+    )
+    .unwrap_err();
+    let found: Vec<_> = errors
+        .iter()
+        .map(|e| (e.pointer.clone().unwrap_or_default(), e.message.clone()))
+        .collect();
+    let expected = [
+        ("#/paths/~1item", "a path item is not a mapping"),
+        ("#/paths/~1op/get", "an operation is not a mapping"),
+        (
+            "#/paths/~1responses/get/responses",
+            "`responses` is not a mapping",
+        ),
+        (
+            "#/paths/~1response/get/responses/200",
+            "a response is not a mapping",
+        ),
+        (
+            "#/paths/~1response/get/responses/404/$ref",
+            "`$ref` is not a string",
+        ),
+        (
+            "#/paths/~1response/get/responses/500/headers/X-Id",
+            "a header is not a mapping",
+        ),
+        (
+            "#/securityDefinitions/o/flow",
+            "unknown OAuth2 flow `magic`",
+        ),
+    ];
+    let expected: Vec<_> = expected
+        .iter()
+        .map(|(at, message)| ((*at).to_owned(), (*message).to_owned()))
+        .collect();
+    assert_eq!(found, expected, "{errors}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // OpenAPI 3.1
 
@@ -931,6 +992,48 @@ fn openapi32_constructs_are_supported_or_warned_about_where_they_are() {
     );
     assert!(!pets.contents.contains("search_pets"), "QUERY is skipped");
     assert!(!pets.contents.contains("purge"), "PURGE is skipped");
+}
+
+/// A path-level `in: querystring` parameter that is not a form goes with every operation of
+/// its path item, each with a located warning; the other paths generate.
+#[test]
+fn openapi32_a_path_level_querystring_that_is_not_a_form_skips_its_operations() {
+    let generated = crate_files(
+        "querystring",
+        br#"
+openapi: 3.2.0
+info: {title: t, version: "1"}
+paths:
+  /search:
+    parameters:
+      - name: q
+        in: querystring
+        content: {application/json: {schema: {type: object}}}
+    get:
+      operationId: search
+      responses: {"204": {description: done}}
+  /pets:
+    get:
+      operationId: listPets
+      responses: {"204": {description: done}}
+"#,
+    );
+    let found: Vec<(String, &str)> = generated
+        .warnings
+        .iter()
+        .map(|w| (w.pointer.clone().unwrap_or_default(), w.message.as_str()))
+        .collect();
+    let at: Vec<&str> = found.iter().map(|(at, _)| at.as_str()).collect();
+    assert_eq!(
+        at,
+        ["#/paths/~1search/parameters/0/in", "#/paths/~1search/get"],
+        "{found:#?}"
+    );
+    assert!(found[1].1.starts_with("operation skipped"), "{found:#?}");
+    for warning in &generated.warnings {
+        assert!(warning.position.is_some(), "{warning}");
+    }
+    assert_eq!(generated.operations, 1);
 }
 
 #[test]

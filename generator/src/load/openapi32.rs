@@ -125,8 +125,8 @@ impl Downgrade<'_> {
         }
     }
 
-    /// A path item: `query` and `additionalOperations` skipped, each with a note; every
-    /// operation skipped when a path-level parameter cannot be sent.
+    /// A path item: `query` and `additionalOperations` skipped, each with a note; a path-level
+    /// parameter that cannot be sent dropped, and every operation skipped with it.
     fn path_item(&mut self, value: &mut Value, at: &Pointer, depth: usize) {
         let Some(item) = value.as_object_mut() else {
             return;
@@ -147,11 +147,20 @@ impl Downgrade<'_> {
                 );
             }
         }
+        // A shared parameter that cannot be sent goes (it would not parse as 3.0), and with
+        // it every operation, which would have taken it.
         let mut shared_ok = true;
         if let Some(Value::Array(parameters)) = item.get_mut("parameters") {
             let parameters_at = at.push("parameters");
-            for (index, parameter) in parameters.iter_mut().enumerate() {
-                shared_ok &= self.parameter(parameter, &parameters_at.push(index));
+            let mut index = 0;
+            parameters.retain_mut(|parameter| {
+                let kept = self.parameter(parameter, &parameters_at.push(index));
+                index += 1;
+                shared_ok &= kept;
+                kept
+            });
+            if parameters.is_empty() {
+                item.shift_remove("parameters");
             }
         }
         for method in METHODS {
@@ -497,6 +506,43 @@ mod tests {
                 "#/paths/~1b/get/parameters/0/in",
                 "#/paths/~1b/get",
                 "#/paths/~1c/get",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_path_level_querystring_that_is_not_a_form_goes_with_every_operation() {
+        let json_string = json!({
+            "name": "q", "in": "querystring",
+            "content": { "application/json": { "schema": { "type": "object" } } },
+        });
+        let kept =
+            json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } });
+        let (value, notes) = downgraded(document(
+            json!({
+                "/a/{id}": {
+                    "parameters": [kept, json_string],
+                    "get": { "responses": {} },
+                    "post": { "responses": {} },
+                },
+                "/b": {
+                    "parameters": [{ "$ref": "#/components/parameters/Raw" }],
+                    "get": { "responses": {} },
+                },
+            }),
+            json!({ "parameters": { "Raw": json_string } }),
+        ));
+        assert_eq!(value["paths"]["/a/{id}"], json!({ "parameters": [kept] }));
+        assert_eq!(value["paths"]["/b"], json!({}));
+        let at: Vec<&str> = notes.iter().map(|(at, _)| at.as_str()).collect();
+        assert_eq!(
+            at,
+            [
+                "#/components/parameters/Raw/in",
+                "#/paths/~1a~1{id}/parameters/1/in",
+                "#/paths/~1a~1{id}/get",
+                "#/paths/~1a~1{id}/post",
+                "#/paths/~1b/get",
             ]
         );
     }

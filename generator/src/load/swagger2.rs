@@ -55,7 +55,9 @@ const REF_PREFIXES: [(&str, &str); 3] = [
 ];
 
 /// Upgrades a Swagger 2.0 document to OpenAPI 3.0.3, with the errors that kept parts of it
-/// from being upgraded (every one of them: the rest is upgraded all the same).
+/// from being upgraded (every one of them: the rest is upgraded all the same). A part that
+/// could not be upgraded is left out (or emptied, where 3.0 requires it), so that the typed
+/// parse does not report it a second time.
 pub(crate) fn upgrade(document: Value, notes: &mut Vec<Note>) -> (Value, Vec<Note>) {
     let Value::Object(root) = &document else {
         let error = (
@@ -170,7 +172,7 @@ impl<'a> Upgrader<'a> {
                             (
                                 "responses",
                                 self.section(value, &at, |u, v, a| {
-                                    Some(u.response(v, a, produces.as_deref()))
+                                    u.response(v, a, produces.as_deref())
                                 }),
                             )
                         }
@@ -295,21 +297,24 @@ impl<'a> Upgrader<'a> {
         let mut out = Map::new();
         for (key, item) in paths {
             let converted = if key.starts_with("x-") {
-                item.clone()
+                Some(item.clone())
             } else {
                 self.path_item(item, &at.push(key))
             };
-            out.insert(key.clone(), converted);
+            if let Some(converted) = converted {
+                out.insert(key.clone(), converted);
+            }
         }
         Value::Object(out)
     }
 
     /// A path item: its query, header and path parameters stay shared; its body and formData
-    /// parameters go into each operation's `requestBody`.
-    fn path_item(&mut self, value: &'a Value, at: &Pointer) -> Value {
+    /// parameters go into each operation's `requestBody`. `None` (an error) leaves it out, so
+    /// that the typed parse does not report it again.
+    fn path_item(&mut self, value: &'a Value, at: &Pointer) -> Option<Value> {
         let Some(item) = value.as_object() else {
             self.error(at, "a path item is not a mapping");
-            return value.clone();
+            return None;
         };
         let mut shared = self.parameters(item.get("parameters"), &at.push("parameters"));
         let mut out = Map::new();
@@ -323,21 +328,28 @@ impl<'a> Upgrader<'a> {
                     }
                 }
                 method if METHODS.contains(&method) => {
-                    let operation = self.operation(value, &key_at, &shared);
-                    out.insert(key.clone(), operation);
+                    if let Some(operation) = self.operation(value, &key_at, &shared) {
+                        out.insert(key.clone(), operation);
+                    }
                 }
                 _ => {
                     out.insert(key.clone(), value.clone());
                 }
             }
         }
-        Value::Object(out)
+        Some(Value::Object(out))
     }
 
-    fn operation(&mut self, value: &'a Value, at: &Pointer, shared: &Parameters<'a>) -> Value {
+    /// An operation; `None` (an error) leaves it out.
+    fn operation(
+        &mut self,
+        value: &'a Value,
+        at: &Pointer,
+        shared: &Parameters<'a>,
+    ) -> Option<Value> {
         let Some(operation) = value.as_object() else {
             self.error(at, "an operation is not a mapping");
-            return value.clone();
+            return None;
         };
         let consumes = self
             .media_types(operation.get("consumes"), &at.push("consumes"))
@@ -379,7 +391,7 @@ impl<'a> Upgrader<'a> {
         if let Some(body) = body {
             out.insert("requestBody".to_owned(), body);
         }
-        Value::Object(out)
+        Some(Value::Object(out))
     }
 
     /// A `parameters` list, sorted into upgraded non-body parameters, the body and the form.
@@ -747,38 +759,44 @@ impl<'a> Upgrader<'a> {
         Value::Object(body)
     }
 
+    /// An operation's responses; empty (they are required) when they are not a mapping.
     fn responses(&mut self, value: &Value, at: &Pointer, produces: Option<&[String]>) -> Value {
         let Some(responses) = value.as_object() else {
             self.error(at, "`responses` is not a mapping");
-            return value.clone();
+            return Value::Object(Map::new());
         };
         let mut out = Map::new();
         for (status, response) in responses {
             let converted = if status.starts_with("x-") {
-                response.clone()
+                Some(response.clone())
             } else {
                 self.response(response, &at.push(status), produces)
             };
-            out.insert(status.clone(), converted);
+            if let Some(converted) = converted {
+                out.insert(status.clone(), converted);
+            }
         }
         Value::Object(out)
     }
 
     /// A response: `schema` (and `examples`) into `content`, one media type per `produces`
-    /// entry (`*/*` when nothing says), headers upgraded.
-    fn response(&mut self, value: &Value, at: &Pointer, produces: Option<&[String]>) -> Value {
+    /// entry (`*/*` when nothing says), headers upgraded; `None` (an error) leaves it out.
+    fn response(
+        &mut self,
+        value: &Value,
+        at: &Pointer,
+        produces: Option<&[String]>,
+    ) -> Option<Value> {
         let Some(response) = value.as_object() else {
             self.error(at, "a response is not a mapping");
-            return value.clone();
+            return None;
         };
         if let Some(reference) = response.get("$ref") {
-            return match reference.as_str() {
-                Some(reference) => json!({ "$ref": rewrite_ref(reference) }),
-                None => {
-                    self.error(&at.push("$ref"), "`$ref` is not a string");
-                    value.clone()
-                }
+            let Some(reference) = reference.as_str() else {
+                self.error(&at.push("$ref"), "`$ref` is not a string");
+                return None;
             };
+            return Some(json!({ "$ref": rewrite_ref(reference) }));
         }
         let examples = response.get("examples").and_then(Value::as_object);
         let mut out = Map::new();
@@ -810,8 +828,7 @@ impl<'a> Upgrader<'a> {
                 // Examples go with the schema's media types; without a schema there is no body.
                 "examples" => {}
                 "headers" => {
-                    let headers =
-                        self.section(value, &at.push(key), |u, v, a| Some(u.header(v, a)));
+                    let headers = self.section(value, &at.push(key), Self::header);
                     out.insert(key.clone(), headers);
                 }
                 _ => {
@@ -819,14 +836,14 @@ impl<'a> Upgrader<'a> {
                 }
             }
         }
-        Value::Object(out)
+        Some(Value::Object(out))
     }
 
-    /// A response header: value keywords into `schema`.
-    fn header(&mut self, value: &Value, at: &Pointer) -> Value {
+    /// A response header: value keywords into `schema`; `None` (an error) leaves it out.
+    fn header(&mut self, value: &Value, at: &Pointer) -> Option<Value> {
         let Some(header) = value.as_object() else {
             self.error(at, "a header is not a mapping");
-            return value.clone();
+            return None;
         };
         let mut out = Map::new();
         for (key, value) in header {
@@ -850,7 +867,7 @@ impl<'a> Upgrader<'a> {
                 }
             }
         }
-        Value::Object(out)
+        Some(Value::Object(out))
     }
 
     /// A schema: `$ref`s into the new places, `type: file` as binary, `x-nullable` as

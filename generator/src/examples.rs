@@ -79,7 +79,7 @@ pub fn body_examples(
                     ("default".to_owned(), operation.responses.default.as_ref())
                 }
                 status => {
-                    let key = status_key(status);
+                    let key = status.key();
                     let response = operation
                         .responses
                         .responses
@@ -155,15 +155,6 @@ fn takes_any_json(api: &Api, ty: &TypeRef) -> bool {
         };
     }
     false
-}
-
-/// A status as a response key (`200`, `4XX`).
-fn status_key(status: StatusMatch) -> String {
-    match status {
-        StatusMatch::Code(code) => code.to_string(),
-        StatusMatch::Range(range) => format!("{range}XX"),
-        StatusMatch::Default => "default".to_owned(),
-    }
 }
 
 /// The media type's `example`, each of its `examples`, and its schema's `example`.

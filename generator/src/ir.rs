@@ -606,6 +606,15 @@ pub enum StatusMatch {
 }
 
 impl StatusMatch {
+    /// The key a response map gives it: `200`, `4XX`, `default`.
+    pub fn key(self) -> String {
+        match self {
+            StatusMatch::Code(code) => code.to_string(),
+            StatusMatch::Range(range) => format!("{range}XX"),
+            StatusMatch::Default => "default".to_owned(),
+        }
+    }
+
     /// Whether it covers only 2xx statuses (`default` never counts).
     pub fn is_success(self) -> bool {
         match self {

@@ -150,6 +150,10 @@ pub fn lib_name(crate_name: &str) -> String {
     crate_name.replace('-', "_")
 }
 
+/// Trait methods clippy wants implemented as the trait rather than as an inherent method of
+/// the same signature (`should_implement_trait`): an accessor of that name takes a suffix.
+pub(crate) const TRAIT_METHODS: &[&str] = &["as_ref", "borrow", "clone", "deref"];
+
 /// The members every operation's request builder has besides its parameters' setters, named
 /// once for lowering (which keeps parameters off them) and emit (which writes them).
 pub(crate) mod builder {

@@ -362,9 +362,8 @@ fn location(param: &Param) -> &'static str {
 
 fn status_text(status: StatusMatch) -> String {
     match status {
-        StatusMatch::Code(code) => code.to_string(),
-        StatusMatch::Range(range) => format!("{range}XX"),
         StatusMatch::Default => "any other".to_owned(),
+        status => status.key(),
     }
 }
 

@@ -18,7 +18,7 @@ use super::resolve::MAX_DEPTH;
 use crate::ir::{
     Accessor, EnumRepr, StructDef, Tagging, TypeDef, TypeKind, TypeRef, UnionDef, UnionVariant,
 };
-use crate::naming::{Case, Scope};
+use crate::naming::{self, Case, Scope};
 
 /// Merges and reorders the variants of every untagged union so that each can be chosen, and
 /// decides every union's `From` impls. Returns, by type index, the warnings to give.
@@ -327,10 +327,6 @@ fn has_field(s: &StructDef, wire_name: &str) -> bool {
         .any(|f| !f.flatten && f.wire_name == wire_name)
 }
 
-/// Trait methods clippy wants implemented as the trait rather than as an inherent method of
-/// the same signature (`should_implement_trait`): an accessor of that name takes a suffix.
-const TRAIT_METHODS: &[&str] = &["as_ref", "borrow", "clone", "deref"];
-
 /// Sets each polymorphic union's [`UnionDef::accessors`]: one per field of its base struct
 /// that every variant's struct has with the same type. Runs once recursive fields are boxed.
 pub(super) fn set_accessors(types: &mut [TypeDef]) {
@@ -378,7 +374,7 @@ fn accessors(types: &[TypeDef], union: &UnionDef) -> Vec<Accessor> {
             })
         })
         .collect();
-    let mut scope = Scope::new(Case::Snake).reserve(TRAIT_METHODS.iter().copied());
+    let mut scope = Scope::new(Case::Snake).reserve(naming::TRAIT_METHODS.iter().copied());
     for field in &common {
         scope.add_wanted(&field.ident, field.ident.clone());
     }

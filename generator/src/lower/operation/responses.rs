@@ -419,9 +419,8 @@ fn status_variant(status: StatusMatch) -> String {
 /// The variant of a response enum that holds `case`.
 fn response_variant(case: &ResponseCase) -> ResponseVariant {
     let status = match case.status {
-        StatusMatch::Code(code) => code.to_string(),
-        StatusMatch::Range(range) => format!("{range}XX"),
         StatusMatch::Default => "Any other status".to_owned(),
+        status => status.key(),
     };
     let mut docs = vec![format!("{status}: {}", case.description)];
     docs.retain(|line| !line.ends_with(": "));
@@ -434,10 +433,11 @@ fn response_variant(case: &ResponseCase) -> ResponseVariant {
 
 /// A response key (`200`, `4XX`) as the IR matches it, and as the pointer spells it.
 fn status_match(status: &StatusCode) -> (StatusMatch, String) {
-    match status {
-        StatusCode::Code(code) => (StatusMatch::Code(*code), code.to_string()),
-        StatusCode::Range(range) => (StatusMatch::Range(*range), format!("{range}XX")),
-    }
+    let status = match status {
+        StatusCode::Code(code) => StatusMatch::Code(*code),
+        StatusCode::Range(range) => StatusMatch::Range(*range),
+    };
+    (status, status.key())
 }
 
 #[cfg(test)]

@@ -388,6 +388,12 @@ pub struct Operation {
     /// Whether the `Client` method allows clippy's `too_many_arguments`: it takes one
     /// argument per required parameter, however many the spec has.
     pub allow_many_arguments: bool,
+    /// The optional `Idempotency-Key` header parameter, which the client fills with a fresh
+    /// key when the caller leaves it empty (a required one makes the operation
+    /// [`retry_safe`](Self::retry_safe) instead).
+    pub idempotency_key: Option<ParamId>,
+    /// Whether the request builder's `Debug` hides some parameters' values: they are secrets.
+    pub redacted_debug: bool,
 }
 
 /// The values an example call of an operation passes.
@@ -504,6 +510,9 @@ pub struct Param {
     pub ty: TypeRef,
     /// Whether the caller must give it.
     pub required: bool,
+    /// The builder method that sets an optional parameter from an `Option` (`set_limit`);
+    /// `None` for a required one.
+    pub option_setter: Option<String>,
     /// Doc lines.
     pub docs: Vec<String>,
     /// Whether its value is a secret (kept out of `Debug`).

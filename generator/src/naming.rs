@@ -165,8 +165,14 @@ pub(crate) mod builder {
     pub const SEND_BLOCKING: &str = "send_blocking";
     /// [`SEND_WITH_INFO`] from synchronous code (cargo feature `blocking`).
     pub const SEND_WITH_INFO_BLOCKING: &str = "send_with_info_blocking";
-    /// The request's own time limit: a setter and the field it sets.
+    /// The request's own time limit.
     pub const TIMEOUT: &str = "timeout";
+    /// Adds a header to this request only.
+    pub const HEADER: &str = "header";
+    /// Adds a query parameter to this request only.
+    pub const QUERY_PARAM: &str = "query_param";
+    /// The field holding the time limit, headers and query parameters of this request only.
+    pub const OPTIONS: &str = "options";
     /// The field holding the client that sends the request.
     pub const CLIENT: &str = "client";
     /// Kept free so that no parameter's setter reads as a constructor.
@@ -178,12 +184,23 @@ pub(crate) mod builder {
         SEND_BLOCKING,
         SEND_WITH_INFO_BLOCKING,
         TIMEOUT,
+        HEADER,
+        QUERY_PARAM,
+        OPTIONS,
         CLIENT,
         NEW,
     ];
     /// The request body's field, with a setter when the body is optional: a member of the
     /// builders of operations that take a body.
     pub const BODY: &str = "body";
+    /// The setter of an optional body from an `Option`.
+    pub const SET_BODY: &str = "set_body";
+
+    /// The setter of the optional member `ident` from an `Option` (`set_limit`), before it is
+    /// settled against the builder's other members.
+    pub fn option_setter(ident: &str) -> String {
+        format!("set_{ident}")
+    }
     /// The field holding the chosen encoding: a member of the builders whose body can be sent
     /// in several encodings, each chosen by a setter below.
     pub const ENCODING: &str = "encoding";

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use reqwest::header::{
-    ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, HeaderMap, HeaderValue, LOCATION,
-    PROXY_AUTHORIZATION,
+    ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName,
+    HeaderValue, LOCATION, PROXY_AUTHORIZATION,
 };
 use reqwest::{Method, StatusCode};
 use tracing::Instrument;
@@ -23,7 +23,7 @@ use crate::download::{Cap, Pending};
 use crate::error::{BuildError, EncodeError, Error, ResponseTooLarge};
 use crate::middleware::{Exchange, Middleware, Outcome, RequestContext};
 use crate::redact;
-use crate::request::{Body, Request};
+use crate::request::{self, Body, Request};
 use crate::response::RawResponse;
 use crate::retry::{self, RetryPolicy};
 use crate::upload::already_sent;
@@ -69,6 +69,11 @@ struct Shared {
     in_clear: bool,
     /// Whether the warning about `in_clear` has been given (once per client and its clones).
     warned_in_clear: AtomicBool,
+    /// The header the server sends its request id in, when it is not one of the common ones.
+    request_id_header: Option<HeaderName>,
+    /// Whether operations with an idempotency-key header get a fresh key when the caller gives
+    /// none.
+    idempotency_keys: bool,
 }
 
 /// The timeouts of the runtime's own transport.
@@ -198,9 +203,9 @@ impl Client {
     /// Cancellation-safe: dropping the future stops the call where it is (in flight, or
     /// waiting before a retry), and nothing is sent after that.
     pub async fn execute<E>(&self, request: Request) -> Result<RawResponse, Error<E>> {
-        self.execute_raw(&request, Read::Whole)
-            .await
-            .map_err(Error::from)
+        let request = self.fill_idempotency_key(request);
+        let result = self.execute_raw(&request, Read::Whole).await;
+        self.with_request_id_header(result)
     }
 
     /// Sends `request` as [`execute`](Self::execute) does (credentials, retries, redirects,
@@ -216,9 +221,43 @@ impl Client {
     /// exchange once the headers are in, without a body, and the span's latency ends there
     /// too.
     pub async fn execute_streaming<E>(&self, request: Request) -> Result<RawResponse, Error<E>> {
-        self.execute_raw(&request, Read::StreamSuccess)
-            .await
-            .map_err(Error::from)
+        let request = self.fill_idempotency_key(request);
+        let result = self.execute_raw(&request, Read::StreamSuccess).await;
+        self.with_request_id_header(result)
+    }
+
+    /// Puts a fresh key in the request's idempotency-key header when the operation has one and
+    /// the caller left it empty (see [`Request::idempotency_key`]); the request is then safe
+    /// to retry. Made once per call, before the first attempt, so every retry carries it.
+    fn fill_idempotency_key(&self, mut request: Request) -> Request {
+        if let Some(name) = request.idempotency_key.take()
+            && self.shared.idempotency_keys
+            && !request.headers.contains_key(name)
+            && let Ok(name) = request::header_name(name)
+        {
+            let key = uuid::Uuid::new_v4().hyphenated().to_string();
+            if let Ok(value) = HeaderValue::try_from(key) {
+                request.headers.insert(name, value);
+                request.retry_safe = true;
+            }
+        }
+        request
+    }
+
+    /// The call's result, its response told which header carries the request id.
+    fn with_request_id_header<E>(
+        &self,
+        result: Result<RawResponse, Failure>,
+    ) -> Result<RawResponse, Error<E>> {
+        let name = &self.shared.request_id_header;
+        match result {
+            Ok(response) => Ok(response.with_request_id_header(name.clone())),
+            Err(Failure::TooLarge(mut error)) => {
+                error.request_id_header.clone_from(name);
+                Err(Error::ResponseTooLarge(error))
+            }
+            Err(failure) => Err(Error::from(failure)),
+        }
     }
 
     /// [`execute`](Self::execute) without the operation's error type, so that it is compiled
@@ -575,6 +614,7 @@ impl Client {
                         status,
                         headers,
                         limit,
+                        request_id_header: None,
                     })))
                 }
             };
@@ -629,6 +669,7 @@ impl Client {
             status,
             headers,
             limit,
+            request_id_header: None,
         }))
     }
 
@@ -875,6 +916,8 @@ impl fmt::Debug for Client {
                 &self.shared.resend_body_across_origins,
             )
             .field("middleware", &self.shared.middleware.len())
+            .field("request_id_header", &self.shared.request_id_header)
+            .field("idempotency_keys", &self.shared.idempotency_keys)
             .finish_non_exhaustive()
     }
 }
@@ -916,6 +959,8 @@ pub struct ClientBuilder<C> {
     resend_body_across_origins: bool,
     middleware: Vec<Arc<dyn Middleware>>,
     http: Option<reqwest::Client>,
+    request_id_header: Option<String>,
+    idempotency_keys: bool,
     client: PhantomData<fn() -> C>,
 }
 
@@ -967,6 +1012,8 @@ impl<C: From<Client>> ClientBuilder<C> {
             resend_body_across_origins: false,
             middleware: Vec::new(),
             http: None,
+            request_id_header: None,
+            idempotency_keys: true,
             client: PhantomData,
         }
     }
@@ -1134,6 +1181,24 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
+    /// The header this API sends its request id in, when it is not one of the common ones
+    /// ([`REQUEST_ID_HEADERS`](crate::REQUEST_ID_HEADERS)); it is looked at first. The id is
+    /// kept on every response and error ([`Response::request_id`](crate::Response::request_id),
+    /// [`Error::request_id`]) and shown in the error's message.
+    pub fn request_id_header(mut self, name: impl Into<String>) -> Self {
+        self.request_id_header = Some(name.into());
+        self
+    }
+
+    /// Whether an operation that declares an idempotency-key header (`Idempotency-Key`) gets a
+    /// fresh random key (a UUID) on each call that does not set one, which makes it safe to
+    /// retry: the server applies a key once. On by default; the key is the same on every retry
+    /// of one call.
+    pub fn idempotency_keys(mut self, fill: bool) -> Self {
+        self.idempotency_keys = fill;
+        self
+    }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<C, BuildError> {
         let base_url = match self.base_url {
@@ -1159,6 +1224,13 @@ impl<C: From<Client>> ClientBuilder<C> {
                     .to_owned(),
             ));
         }
+        let request_id_header = match self.request_id_header {
+            Some(name) => Some(
+                HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| BuildError::InvalidRequestIdHeader(name))?,
+            ),
+            None => None,
+        };
         self.credentials
             .check(self.schemes)
             .map_err(|(scheme, reason)| BuildError::InvalidCredential { scheme, reason })?;
@@ -1202,6 +1274,8 @@ impl<C: From<Client>> ClientBuilder<C> {
                 patient,
                 in_clear: sends_in_clear(&parsed),
                 warned_in_clear: AtomicBool::new(false),
+                request_id_header,
+                idempotency_keys: self.idempotency_keys,
             }),
         }))
     }

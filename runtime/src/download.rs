@@ -7,7 +7,7 @@ use std::task::{Context, Poll, ready};
 use bytes::{Bytes, BytesMut};
 use futures_core::Stream;
 use reqwest::StatusCode;
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName};
 
 use crate::client::redact_error;
 use crate::error::{Error, ResponseTooLarge};
@@ -68,6 +68,7 @@ pub struct ByteStream {
 struct TooLargeContext {
     status: StatusCode,
     headers: HeaderMap,
+    request_id_header: Option<HeaderName>,
 }
 
 enum Source {
@@ -89,8 +90,14 @@ impl ByteStream {
         }
     }
 
-    /// A body still to be read; `status` and `headers` are reported if it goes over the limit.
-    pub(crate) fn pending(pending: Pending, status: StatusCode, headers: &HeaderMap) -> Self {
+    /// A body still to be read; `status` and `headers` (with the request id found as
+    /// `request_id_header` says) are reported if it goes over the limit.
+    pub(crate) fn pending(
+        pending: Pending,
+        status: StatusCode,
+        headers: &HeaderMap,
+        request_id_header: Option<HeaderName>,
+    ) -> Self {
         let Pending {
             response,
             limit,
@@ -104,6 +111,7 @@ impl ByteStream {
                 let context = TooLargeContext {
                     status,
                     headers: headers.clone(),
+                    request_id_header,
                 };
                 (Cap::new(limit), Box::new(context))
             }),
@@ -169,11 +177,16 @@ impl Stream for ByteStream {
         if let Some((mut cap, context)) = this.cap.take() {
             if let Err(limit) = cap.admit(&chunk) {
                 this.source = Source::Read(None);
-                let TooLargeContext { status, headers } = *context;
+                let TooLargeContext {
+                    status,
+                    headers,
+                    request_id_header,
+                } = *context;
                 let error = ResponseTooLarge {
                     status,
                     headers,
                     limit,
+                    request_id_header,
                 };
                 return Poll::Ready(Some(Err(Error::ResponseTooLarge(Box::new(error)))));
             }

@@ -5,11 +5,13 @@ use std::fmt;
 
 use bytes::Bytes;
 use reqwest::StatusCode;
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName};
 
 use crate::credential::CredentialError;
 use crate::redact;
+use crate::request_id;
 use crate::response::RawResponse;
+use crate::retry;
 
 /// Why an operation failed.
 ///
@@ -39,7 +41,8 @@ pub enum Error<E = Infallible> {
     ResponseTooLarge(Box<ResponseTooLarge>),
     /// The server answered with an error status the spec declares, decoded into `E`.
     Api(Box<ApiError<E>>),
-    /// The server answered with a status the spec does not declare for this operation.
+    /// The server answered with a status the spec does not declare for this operation (or,
+    /// after [`into_untyped`](Self::into_untyped), a declared error status).
     UnexpectedResponse(Box<RawResponse>),
     /// The status was expected but the body, or a header the spec declares, did not decode as
     /// the spec says it would.
@@ -75,6 +78,43 @@ impl<E> Error<E> {
             _ => None,
         }
     }
+
+    /// The id the server gave the request, when there was a response that carries one (see
+    /// [`RawResponse::request_id`]): the thing to quote to the API's operators.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::ResponseTooLarge(error) => error.request_id(),
+            _ => self.response().and_then(RawResponse::request_id),
+        }
+    }
+
+    /// Whether the same call may pass if made again later: the connection could not be made,
+    /// the call timed out, or the server answered `429`, `502`, `503` or `504`. These are the
+    /// failures a [`RetryPolicy`](crate::RetryPolicy) retries; the client has retried already
+    /// when it has one and the call was safe to repeat.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport(error) => retry::is_retryable_error(error),
+            Error::InvalidRequest(_) | Error::Credential(_) | Error::Decode(_) => false,
+            _ => self.status().is_some_and(retry::is_retryable_status),
+        }
+    }
+
+    /// The same error without the operation's typed error body, so that the errors of
+    /// different operations can be returned as one type. A declared error status becomes
+    /// [`UnexpectedResponse`](Error::UnexpectedResponse) with its raw response (status,
+    /// headers and body) kept; every other variant stays as it is.
+    pub fn into_untyped(self) -> Error {
+        match self {
+            Error::InvalidRequest(error) => Error::InvalidRequest(error),
+            Error::Credential(error) => Error::Credential(error),
+            Error::Transport(error) => Error::Transport(error),
+            Error::ResponseTooLarge(error) => Error::ResponseTooLarge(error),
+            Error::Api(error) => Error::UnexpectedResponse(Box::new(error.response)),
+            Error::UnexpectedResponse(response) => Error::UnexpectedResponse(response),
+            Error::Decode(error) => Error::Decode(error),
+        }
+    }
 }
 
 impl<E: fmt::Debug> fmt::Debug for Error<E> {
@@ -97,6 +137,17 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
 
 impl<E> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.describe(f)?;
+        match self.request_id() {
+            Some(id) => write!(f, " (request id {id})"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl<E> Error<E> {
+    /// `Display` without the request id.
+    fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::InvalidRequest(error) => write!(f, "invalid request: {error}"),
             Error::Credential(error) => write!(f, "{error}"),
@@ -166,6 +217,11 @@ impl<E> ApiError<E> {
     pub fn raw_body(&self) -> &Bytes {
         self.response.body()
     }
+
+    /// The id the server gave the request, as [`RawResponse::request_id`] finds it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.response.request_id()
+    }
 }
 
 /// A response body, or a header the spec declares, that did not decode as the spec says it
@@ -210,6 +266,8 @@ pub struct ResponseTooLarge {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) limit: u64,
+    /// The header the client was told carries the request id, besides the common ones.
+    pub(crate) request_id_header: Option<HeaderName>,
 }
 
 impl ResponseTooLarge {
@@ -221,6 +279,11 @@ impl ResponseTooLarge {
     /// The response headers.
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
+    }
+
+    /// The id the server gave the request, as [`RawResponse::request_id`] finds it.
+    pub fn request_id(&self) -> Option<&str> {
+        request_id::find(&self.headers, self.request_id_header.as_ref())
     }
 
     /// The limit, in bytes, that the body went over.
@@ -298,6 +361,9 @@ pub enum BuildError {
     /// The user agent is not a valid header value.
     #[error("invalid user agent: {0}")]
     InvalidUserAgent(String),
+    /// The request id header given to the builder is not a valid header name.
+    #[error("invalid request id header name `{0}`")]
+    InvalidRequestIdHeader(String),
     /// The HTTP client could not be set up (TLS backend).
     #[error("cannot set up the HTTP client: {0}")]
     Http(#[from] reqwest::Error),

@@ -49,6 +49,9 @@ pub struct Request {
     pub(crate) timeout: Option<Duration>,
     pub(crate) retry_safe: bool,
     pub(crate) operation: Option<Operation>,
+    /// The header to fill with a fresh idempotency key before the first attempt, when the
+    /// caller gave none (see [`idempotency_key`](Self::idempotency_key)).
+    pub(crate) idempotency_key: Option<&'static str>,
     /// Why the request cannot be sent, found by a setter that returns nothing (generated code
     /// calls [`accept`](Self::accept) as a statement); the call fails with it before sending.
     pub(crate) refused: Option<EncodeError>,
@@ -159,6 +162,7 @@ impl Request {
             timeout: None,
             retry_safe: false,
             operation: None,
+            idempotency_key: None,
             refused: None,
         }
     }
@@ -186,6 +190,26 @@ impl Request {
     /// when the client has none.
     pub fn retry_safe(&mut self) {
         self.retry_safe = true;
+    }
+
+    /// The operation's idempotency-key header `name`: `value` when the caller gave one, else a
+    /// fresh random key that the client puts in before the first attempt (unless it was built
+    /// with [`idempotency_keys(false)`](crate::ClientBuilder::idempotency_keys)). Either way the
+    /// request is then safe to retry, since the server applies one key once, and every retry
+    /// of the call carries the same key.
+    pub fn idempotency_key<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: Option<&T>,
+    ) -> Result<(), EncodeError> {
+        match value {
+            Some(value) => {
+                self.header(name, value)?;
+                self.retry_safe();
+            }
+            None => self.idempotency_key = Some(name),
+        }
+        Ok(())
     }
 
     /// Adds a query parameter; `None` adds nothing.

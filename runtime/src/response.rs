@@ -4,13 +4,14 @@ use std::fmt;
 
 use bytes::Bytes;
 use reqwest::StatusCode;
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName};
 use serde::de::DeserializeOwned;
 
 use crate::download::{ByteStream, Pending};
 use crate::error::{ApiError, DecodeError, Error};
 use crate::header::HeaderDecodeError;
 use crate::redact;
+use crate::request_id;
 
 /// A response as it arrived: status, headers and the whole body, or for a success from
 /// [`Client::execute_streaming`](crate::Client::execute_streaming) the body still unread.
@@ -27,6 +28,8 @@ pub struct RawResponse {
     body: Bytes,
     /// Boxed: only streamed downloads have one, and every other response stays small to move.
     pending: Option<Box<Pending>>,
+    /// The header the client was told carries the request id, besides the common ones.
+    request_id_header: Option<HeaderName>,
 }
 
 impl RawResponse {
@@ -37,6 +40,7 @@ impl RawResponse {
             headers,
             body,
             pending: None,
+            request_id_header: None,
         }
     }
 
@@ -47,7 +51,21 @@ impl RawResponse {
             headers,
             body: Bytes::new(),
             pending: Some(Box::new(pending)),
+            request_id_header: None,
         }
+    }
+
+    /// The same response, looking for its request id in `name` before the common headers.
+    pub(crate) fn with_request_id_header(mut self, name: Option<HeaderName>) -> Self {
+        self.request_id_header = name;
+        self
+    }
+
+    /// The id the server gave the request, from the header the client was configured with
+    /// ([`ClientBuilder::request_id_header`](crate::ClientBuilder::request_id_header)) or the
+    /// first of the common ones present ([`REQUEST_ID_HEADERS`](crate::REQUEST_ID_HEADERS)).
+    pub fn request_id(&self) -> Option<&str> {
+        request_id::find(&self.headers, self.request_id_header.as_ref())
     }
 
     /// The status.
@@ -79,7 +97,12 @@ impl RawResponse {
     /// holding it all in memory.
     pub fn stream<E>(self) -> Result<Response<ByteStream>, Error<E>> {
         let body = match self.pending {
-            Some(pending) => ByteStream::pending(*pending, self.status, &self.headers),
+            Some(pending) => ByteStream::pending(
+                *pending,
+                self.status,
+                &self.headers,
+                self.request_id_header.clone(),
+            ),
             None => ByteStream::read(self.body),
         };
         Ok(Response {
@@ -87,6 +110,7 @@ impl RawResponse {
             headers: self.headers,
             body,
             typed_headers: (),
+            request_id_header: self.request_id_header,
         })
     }
 
@@ -165,6 +189,7 @@ impl RawResponse {
             headers: self.headers,
             body,
             typed_headers: (),
+            request_id_header: self.request_id_header,
         }
     }
 }
@@ -178,6 +203,7 @@ impl fmt::Debug for RawResponse {
             .field("body", &redact::body_text(&self.body, SHOWN))
             .field("body_len", &self.body.len())
             .field("pending", &self.pending.is_some())
+            .field("request_id", &self.request_id())
             .finish()
     }
 }
@@ -193,6 +219,7 @@ pub struct Response<T, H = ()> {
     headers: HeaderMap,
     body: T,
     typed_headers: H,
+    request_id_header: Option<HeaderName>,
 }
 
 impl<T, H> Response<T, H> {
@@ -204,6 +231,11 @@ impl<T, H> Response<T, H> {
     /// The headers.
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
+    }
+
+    /// The id the server gave the request, as [`RawResponse::request_id`] finds it.
+    pub fn request_id(&self) -> Option<&str> {
+        request_id::find(&self.headers, self.request_id_header.as_ref())
     }
 
     /// The headers the spec declares, decoded.
@@ -233,6 +265,7 @@ impl<T, H> Response<T, H> {
             headers: self.headers,
             body: f(self.body),
             typed_headers: self.typed_headers,
+            request_id_header: self.request_id_header,
         }
     }
 
@@ -252,12 +285,14 @@ impl<T, H> Response<T, H> {
                 headers: self.headers,
                 body: self.body,
                 typed_headers,
+                request_id_header: self.request_id_header,
             }),
             Err(error) => {
                 let (name, source) = error.into_parts();
                 Err(Error::Decode(Box::new(DecodeError {
                     source,
-                    response: RawResponse::new(self.status, self.headers, Bytes::new()),
+                    response: RawResponse::new(self.status, self.headers, Bytes::new())
+                        .with_request_id_header(self.request_id_header),
                     header: Some(name),
                 })))
             }
@@ -270,6 +305,7 @@ impl<T: fmt::Debug, H: fmt::Debug> fmt::Debug for Response<T, H> {
         f.debug_struct("Response")
             .field("status", &self.status)
             .field("headers", &redact::Headers(&self.headers))
+            .field("request_id", &self.request_id())
             .field("typed_headers", &self.typed_headers)
             .field("body", &self.body)
             .finish()

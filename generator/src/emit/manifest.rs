@@ -84,10 +84,14 @@ pub(super) fn cargo_toml(api: &Api, package: &Package) -> String {
         dependencies.push(("serde_json", "\"1\"".to_owned()));
     }
     if api.dependencies.uuid {
-        dependencies.push((
-            "uuid",
-            "{ version = \"1\", features = [\"serde\"] }".to_owned(),
-        ));
+        let types_need = "{ version = \"1\", features = [\"serde\"] }";
+        match dependencies.iter_mut().find(|(name, _)| *name == "uuid") {
+            // The inline runtime's own entry: the types need `serde` besides.
+            Some((_, spec)) => {
+                *spec = "{ version = \"1\", features = [\"serde\", \"v4\"] }".to_owned()
+            }
+            None => dependencies.push(("uuid", types_need.to_owned())),
+        }
     }
     dependencies.sort_by(|a, b| a.0.cmp(b.0));
     for (name, spec) in dependencies {
@@ -143,6 +147,7 @@ const INLINE_RUNTIME_DEPENDENCIES: &[(&str, &str)] = &[
         "{ version = \"0.1\", default-features = false, features = [\"std\"] }",
     ),
     ("url", "\"2\""),
+    ("uuid", "{ version = \"1\", features = [\"v4\"] }"),
 ];
 
 /// A TOML array of basic strings.

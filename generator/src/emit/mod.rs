@@ -208,8 +208,13 @@ struct DebugField<'a> {
     optional: bool,
 }
 
-/// `impl Debug` for the struct `name` that writes `<redacted>` for its secret fields.
-fn redacted_debug<'a>(name: &str, fields: impl IntoIterator<Item = DebugField<'a>>) -> TokenStream {
+/// `impl Debug` for the struct `name` (with `generics`, such as `<'_>`) that writes
+/// `<redacted>` for its secret fields.
+fn redacted_debug<'a>(
+    name: &str,
+    generics: TokenStream,
+    fields: impl IntoIterator<Item = DebugField<'a>>,
+) -> TokenStream {
     let type_name = ident(name);
     let entries = fields.into_iter().map(|field| {
         let label = field.ident;
@@ -223,7 +228,7 @@ fn redacted_debug<'a>(name: &str, fields: impl IntoIterator<Item = DebugField<'a
         }
     });
     quote! {
-        impl ::std::fmt::Debug for #type_name {
+        impl ::std::fmt::Debug for #type_name #generics {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct(#name)
                     #(#entries)*

@@ -8,9 +8,9 @@ use super::{
     DebugField, doc_attrs, ident, inner_doc_attrs, redacted_debug, type_tokens, with_lead,
 };
 use crate::ir::{
-    Api, EncodingKind, Operation, OperationModule, Outcome, Param, ParamLocation, PathPart,
-    QueryStyle, ResponseBody, ResponseCase, ResponseEnum, ResponseHeaders, StatusMatch, Success,
-    TypeRef,
+    Api, EncodingKind, Operation, OperationModule, Outcome, Param, ParamId, ParamLocation,
+    PathPart, QueryStyle, ResponseBody, ResponseCase, ResponseEnum, ResponseHeaders, StatusMatch,
+    Success, TypeRef,
 };
 use crate::lower::code_span;
 use crate::naming::builder;
@@ -103,6 +103,9 @@ pub(super) fn module_file(api: &Api, module: &OperationModule) -> TokenStream {
 struct Members {
     client: Ident,
     timeout: Ident,
+    header: Ident,
+    query_param: Ident,
+    options: Ident,
     body: Ident,
     encoding: Ident,
     send: Ident,
@@ -116,6 +119,9 @@ impl Members {
         Members {
             client: ident(builder::CLIENT),
             timeout: ident(builder::TIMEOUT),
+            header: ident(builder::HEADER),
+            query_param: ident(builder::QUERY_PARAM),
+            options: ident(builder::OPTIONS),
             body: ident(builder::BODY),
             encoding: ident(builder::ENCODING),
             send: ident(builder::SEND),
@@ -130,7 +136,7 @@ impl Members {
 fn client_method(api: &Api, op: &Operation) -> TokenStream {
     let Members {
         client,
-        timeout,
+        options,
         body: body_member,
         encoding,
         ..
@@ -166,7 +172,7 @@ fn client_method(api: &Api, op: &Operation) -> TokenStream {
     {
         inits.push(quote! { #encoding: #default });
     }
-    inits.push(quote! { #timeout: None });
+    inits.push(quote! { #options: ::apiforge_runtime::RequestOptions::default() });
     let mut docs = op.docs.clone();
     if !arg_docs.is_empty() {
         docs.extend([String::new(), "# Arguments".to_owned(), String::new()]);
@@ -217,6 +223,9 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     let Members {
         client,
         timeout,
+        header,
+        query_param,
+        options,
         body: body_member,
         encoding: encoding_member,
         send,
@@ -244,28 +253,22 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     });
     let encoding_field = (op.encodings.len() > 1)
         .then(|| quote! { #encoding_member: ::apiforge_runtime::BodyEncoding, });
-    let setters = op.params.iter().filter(|p| !p.required).map(|param| {
-        let name = ident(&param.ident);
-        let ty = type_tokens(api, &param.ty);
-        let docs = doc_attrs(&param.docs);
-        quote! {
-            #docs
-            pub fn #name(mut self, value: impl Into<#ty>) -> Self {
-                self.#name = Some(value.into());
-                self
-            }
-        }
+    let setters = op.params.iter().filter_map(|param| {
+        let option_setter = param.option_setter.as_deref()?;
+        Some(optional_setters(
+            &ident(&param.ident),
+            &ident(option_setter),
+            &type_tokens(api, &param.ty),
+            &param.docs,
+        ))
     });
     let body_setter = op.body.as_ref().filter(|b| !b.required).map(|body| {
-        let ty = type_tokens(api, &body.ty);
-        let docs = doc_attrs(&with_lead("The request body.".to_owned(), &body.docs));
-        quote! {
-            #docs
-            pub fn #body_member(mut self, value: impl Into<#ty>) -> Self {
-                self.#body_member = Some(value.into());
-                self
-            }
-        }
+        optional_setters(
+            &body_member,
+            &ident(builder::SET_BODY),
+            &type_tokens(api, &body.ty),
+            &with_lead("The request body.".to_owned(), &body.docs),
+        )
     });
     let default_media = op
         .encodings
@@ -349,16 +352,53 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
                 .to_owned(),
         ),
     };
+    let (derives, debug) = if op.redacted_debug {
+        let fields = [DebugField {
+            ident: builder::CLIENT,
+            secret: false,
+            optional: false,
+        }]
+        .into_iter()
+        .chain(op.params.iter().map(|param| DebugField {
+            ident: &param.ident,
+            secret: param.secret,
+            optional: !param.required,
+        }))
+        .chain(op.body.as_ref().map(|_| DebugField {
+            ident: builder::BODY,
+            secret: false,
+            optional: false,
+        }))
+        .chain((op.encodings.len() > 1).then_some(DebugField {
+            ident: builder::ENCODING,
+            secret: false,
+            optional: false,
+        }))
+        .chain([DebugField {
+            ident: builder::OPTIONS,
+            secret: false,
+            optional: false,
+        }]);
+        (
+            quote! { #[derive(Clone)] },
+            redacted_debug(&op.builder_ident, quote! { <'_> }, fields),
+        )
+    } else {
+        (quote! { #[derive(Clone, Debug)] }, quote! {})
+    };
     quote! {
         #[doc = #struct_doc]
+        #derives
         #[must_use = "a request does nothing until it is sent"]
         pub struct #builder<'a> {
             #client: &'a crate::Client,
             #(#fields,)*
             #body_field
             #encoding_field
-            #timeout: Option<::std::time::Duration>,
+            #options: ::apiforge_runtime::RequestOptions,
         }
+
+        #debug
 
         impl #builder<'_> {
             #(#setters)*
@@ -368,7 +408,21 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             /// A time limit for this request, from connecting to the end of the response body,
             /// instead of the client's; it applies to each attempt when the request is retried.
             pub fn #timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                self.#timeout = Some(timeout);
+                self.#options.set_timeout(timeout);
+                self
+            }
+
+            /// Adds a header to this request only, replacing the request's own header of that
+            /// name; a name or value that is not valid header text fails the call with
+            /// `Error::InvalidRequest` before anything is sent.
+            pub fn #header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.#options.add_header(name, value);
+                self
+            }
+
+            /// Adds a query parameter to this request only, after the request's own.
+            pub fn #query_param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.#options.add_query(name, value);
                 self
             }
 
@@ -397,6 +451,31 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
+/// The setters of an optional member: from a value (`limit(10)`), and from an `Option`
+/// (`set_limit(None)`), which also clears it.
+fn optional_setters(
+    name: &Ident,
+    option_setter: &Ident,
+    ty: &TokenStream,
+    docs: &[String],
+) -> TokenStream {
+    let docs = doc_attrs(docs);
+    let option_doc = format!(" Sets or clears [`{name}`](Self::{name}).");
+    quote! {
+        #docs
+        pub fn #name(mut self, value: impl Into<#ty>) -> Self {
+            self.#name = Some(value.into());
+            self
+        }
+
+        #[doc = #option_doc]
+        pub fn #option_setter(mut self, value: Option<#ty>) -> Self {
+            self.#name = value;
+            self
+        }
+    }
+}
+
 /// The runtime's name for a structured encoding; `None` for text and bytes, which have calls
 /// of their own (`text_body`, `upload_body`) and are never one of several choices.
 fn encoding_tokens(kind: EncodingKind) -> Option<TokenStream> {
@@ -413,7 +492,7 @@ fn encoding_tokens(kind: EncodingKind) -> Option<TokenStream> {
 fn send_with_info_body(api: &Api, op: &Operation) -> TokenStream {
     let Members {
         client,
-        timeout,
+        options,
         body: body_member,
         encoding: encoding_member,
         ..
@@ -450,9 +529,13 @@ fn send_with_info_body(api: &Api, op: &Operation) -> TokenStream {
     });
 
     let mut statements = Vec::new();
-    for param in &op.params {
+    for (index, param) in op.params.iter().enumerate() {
         let name = ident(&param.ident);
         let wire = &param.wire_name;
+        if op.idempotency_key == Some(ParamId(index)) {
+            statements.push(quote! { request.idempotency_key(#wire, self.#name.as_ref())?; });
+            continue;
+        }
         match param.location {
             ParamLocation::Path | ParamLocation::FormField | ParamLocation::FormFile => {}
             ParamLocation::Query(style) => {
@@ -563,10 +646,8 @@ fn send_with_info_body(api: &Api, op: &Operation) -> TokenStream {
         let mut request = ::apiforge_runtime::Request::new(::apiforge_runtime::Method::#method, path, &[#(#security),*]);
         request.operation(#operation_id, #route);
         #retry_safe
-        if let Some(timeout) = self.#timeout {
-            request.timeout(timeout);
-        }
         #(#statements)*
+        request.options(self.#options)?;
         let response = self.#client.runtime.#execute(request).await?;
         #decode
     }
@@ -678,7 +759,7 @@ fn response_headers_tokens(api: &Api, headers: &ResponseHeaders) -> TokenStream 
             secret: field.secret,
             optional: true,
         });
-        redacted_debug(&headers.ident, fields)
+        redacted_debug(&headers.ident, quote! {}, fields)
     });
     let derives = if headers.redacted_debug {
         quote! { #[derive(Clone, PartialEq)] }

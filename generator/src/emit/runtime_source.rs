@@ -26,10 +26,18 @@ const SOURCES: &[(&str, &str)] = &[
         "middleware.rs",
         include_str!("../../../runtime/src/middleware.rs"),
     ),
+    (
+        "options.rs",
+        include_str!("../../../runtime/src/options.rs"),
+    ),
     ("redact.rs", include_str!("../../../runtime/src/redact.rs")),
     (
         "request.rs",
         include_str!("../../../runtime/src/request.rs"),
+    ),
+    (
+        "request_id.rs",
+        include_str!("../../../runtime/src/request_id.rs"),
     ),
     (
         "response.rs",

@@ -148,7 +148,7 @@ fn struct_tokens(api: &Api, def: &TypeDef, s: &StructDef, attrs: TokenStream) ->
             secret: field.secret,
             optional: matches!(field.ty, TypeRef::Option(_)),
         });
-        redacted_debug(&def.ident, fields)
+        redacted_debug(&def.ident, quote! {}, fields)
     });
     let default_impl = s.impl_default.then(|| {
         let values = s.fields.iter().map(|field| {

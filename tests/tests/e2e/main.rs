@@ -10,6 +10,7 @@ mod netsapiens;
 mod openapi32;
 mod parameters;
 mod polymorphism;
+mod requests;
 mod schemas;
 mod servers;
 mod transfers;

@@ -19,7 +19,7 @@ impl crate::Client {
             client: self,
             id: id.into(),
             id_2: id_2.into(),
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
     /// Sends `GET /items/{id}` (the spec's path key is `/items/{id}#2`).
@@ -31,25 +31,42 @@ impl crate::Client {
         GetItems2 {
             client: self,
             id: id.into(),
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
 }
 
 /// A `GET /items/{id}` request; built by [`Client::get_items`](super::super::Client::get_items), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetItems<'a> {
     client: &'a crate::Client,
     id: String,
     id_2: String,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl GetItems<'_> {
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -74,9 +91,6 @@ impl GetItems<'_> {
             &[],
         );
         request.operation("get-items", "/items/{id}");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request
             .query(
                 "id",
@@ -86,6 +100,7 @@ impl GetItems<'_> {
                 },
             )?;
         request.accept("application/json");
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -118,18 +133,35 @@ impl GetItems<'_> {
 }
 
 /// A `GET /items/{id}#2` request; built by [`Client::get_items_2`](super::super::Client::get_items_2), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetItems2<'a> {
     client: &'a crate::Client,
     id: String,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl GetItems2<'_> {
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -149,9 +181,7 @@ impl GetItems2<'_> {
             &[],
         );
         request.operation("GET_ITEMS", "/items/{id}");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             204 => response.empty(),

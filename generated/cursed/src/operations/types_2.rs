@@ -36,12 +36,13 @@ impl crate::Client {
             x_request_id_2: None,
             x_request_id: None,
             gen_: None,
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
 }
 
 /// A `GET /{ref}/{type}/{trait}` request; built by [`Client::type_`](super::super::Client::type_), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Type<'a> {
     client: &'a crate::Client,
@@ -58,7 +59,7 @@ pub struct Type<'a> {
     x_request_id_2: Option<String>,
     x_request_id: Option<String>,
     gen_: Option<String>,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl Type<'_> {
@@ -66,46 +67,112 @@ impl Type<'_> {
         self.if_ = Some(value.into());
         self
     }
+    /// Sets or clears [`if_`](Self::if_).
+    pub fn set_if_(mut self, value: Option<String>) -> Self {
+        self.if_ = value;
+        self
+    }
     pub fn in_(mut self, value: impl Into<String>) -> Self {
         self.in_ = Some(value.into());
+        self
+    }
+    /// Sets or clears [`in_`](Self::in_).
+    pub fn set_in_(mut self, value: Option<String>) -> Self {
+        self.in_ = value;
         self
     }
     pub fn use_(mut self, value: impl Into<bool>) -> Self {
         self.use_ = Some(value.into());
         self
     }
+    /// Sets or clears [`use_`](Self::use_).
+    pub fn set_use_(mut self, value: Option<bool>) -> Self {
+        self.use_ = value;
+        self
+    }
     pub fn self_(mut self, value: impl Into<String>) -> Self {
         self.self_ = Some(value.into());
+        self
+    }
+    /// Sets or clears [`self_`](Self::self_).
+    pub fn set_self_(mut self, value: Option<String>) -> Self {
+        self.self_ = value;
         self
     }
     pub fn self_2(mut self, value: impl Into<String>) -> Self {
         self.self_2 = Some(value.into());
         self
     }
+    /// Sets or clears [`self_2`](Self::self_2).
+    pub fn set_self_2(mut self, value: Option<String>) -> Self {
+        self.self_2 = value;
+        self
+    }
     pub fn send_2(mut self, value: impl Into<String>) -> Self {
         self.send_2 = Some(value.into());
+        self
+    }
+    /// Sets or clears [`send_2`](Self::send_2).
+    pub fn set_send_2(mut self, value: Option<String>) -> Self {
+        self.send_2 = value;
         self
     }
     pub fn client_2(mut self, value: impl Into<String>) -> Self {
         self.client_2 = Some(value.into());
         self
     }
+    /// Sets or clears [`client_2`](Self::client_2).
+    pub fn set_client_2(mut self, value: Option<String>) -> Self {
+        self.client_2 = value;
+        self
+    }
     pub fn x_request_id_2(mut self, value: impl Into<String>) -> Self {
         self.x_request_id_2 = Some(value.into());
+        self
+    }
+    /// Sets or clears [`x_request_id_2`](Self::x_request_id_2).
+    pub fn set_x_request_id_2(mut self, value: Option<String>) -> Self {
+        self.x_request_id_2 = value;
         self
     }
     pub fn x_request_id(mut self, value: impl Into<String>) -> Self {
         self.x_request_id = Some(value.into());
         self
     }
+    /// Sets or clears [`x_request_id`](Self::x_request_id).
+    pub fn set_x_request_id(mut self, value: Option<String>) -> Self {
+        self.x_request_id = value;
+        self
+    }
     pub fn gen_(mut self, value: impl Into<String>) -> Self {
         self.gen_ = Some(value.into());
+        self
+    }
+    /// Sets or clears [`gen_`](Self::gen_).
+    pub fn set_gen_(mut self, value: Option<String>) -> Self {
+        self.gen_ = value;
         self
     }
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -130,9 +197,6 @@ impl Type<'_> {
             &[],
         );
         request.operation("type", "/{ref}/{type}/{trait}");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request
             .query(
                 "if",
@@ -200,6 +264,7 @@ impl Type<'_> {
             )?;
         request.cookie("gen", &self.gen_)?;
         request.accept("application/json");
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             200 => response.json(),

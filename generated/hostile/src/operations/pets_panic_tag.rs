@@ -155,17 +155,18 @@ impl crate::Client {
         ListPets {
             client: self,
             kind_panic_parameter_name: None,
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
 }
 
 /// A `GET /pets` request; built by [`Client::list_pets`](super::super::Client::list_pets), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListPets<'a> {
     client: &'a crate::Client,
     kind_panic_parameter_name: Option<crate::types::ListPetsKindPanicParameterName>,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl ListPets<'_> {
@@ -244,10 +245,34 @@ impl ListPets<'_> {
         self.kind_panic_parameter_name = Some(value.into());
         self
     }
+    /// Sets or clears [`kind_panic_parameter_name`](Self::kind_panic_parameter_name).
+    pub fn set_kind_panic_parameter_name(
+        mut self,
+        value: Option<crate::types::ListPetsKindPanicParameterName>,
+    ) -> Self {
+        self.kind_panic_parameter_name = value;
+        self
+    }
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -270,9 +295,6 @@ impl ListPets<'_> {
             &[&[&crate::security::KEY_PANIC_SCHEME]],
         );
         request.operation("listPets", "/pets");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request
             .query(
                 "kind\n```\npanic!(\"parameter name\");\n```",
@@ -282,6 +304,7 @@ impl ListPets<'_> {
                 },
             )?;
         request.accept("application/json");
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             200 => {

@@ -31,12 +31,13 @@ impl crate::Client {
             x_fields: None,
             two_fa_token: None,
             encoding: ::apiforge_runtime::BodyEncoding::FormUrlEncoded,
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
 }
 
 /// A `POST /auth/jwt` request; built by [`Client::post_jwt_auth`](super::super::Client::post_jwt_auth), sent by [`send`](Self::send).
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct PostJwtAuth<'a> {
     client: &'a crate::Client,
@@ -46,7 +47,22 @@ pub struct PostJwtAuth<'a> {
     x_fields: Option<String>,
     two_fa_token: Option<String>,
     encoding: ::apiforge_runtime::BodyEncoding,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
+}
+
+impl ::std::fmt::Debug for PostJwtAuth<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PostJwtAuth")
+            .field("client", &self.client)
+            .field("username", &self.username)
+            .field("password", &"<redacted>")
+            .field("role", &self.role)
+            .field("x_fields", &self.x_fields)
+            .field("two_fa_token", &self.two_fa_token.as_ref().map(|_| "<redacted>"))
+            .field("encoding", &self.encoding)
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 impl PostJwtAuth<'_> {
@@ -55,9 +71,19 @@ impl PostJwtAuth<'_> {
         self.x_fields = Some(value.into());
         self
     }
+    /// Sets or clears [`x_fields`](Self::x_fields).
+    pub fn set_x_fields(mut self, value: Option<String>) -> Self {
+        self.x_fields = value;
+        self
+    }
     /// The One-time password provided by a 2FA product, if enabled
     pub fn two_fa_token(mut self, value: impl Into<String>) -> Self {
         self.two_fa_token = Some(value.into());
+        self
+    }
+    /// Sets or clears [`two_fa_token`](Self::two_fa_token).
+    pub fn set_two_fa_token(mut self, value: Option<String>) -> Self {
+        self.two_fa_token = value;
         self
     }
     /// Sends the body as `application/x-www-form-urlencoded` (the default is `application/x-www-form-urlencoded`).
@@ -73,7 +99,23 @@ impl PostJwtAuth<'_> {
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -96,9 +138,6 @@ impl PostJwtAuth<'_> {
             &[],
         );
         request.operation("post_jwt_auth", "/auth/jwt");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request.header("X-Fields", &self.x_fields)?;
         request.accept("application/json");
         let mut form = ::apiforge_runtime::Form::new();
@@ -107,6 +146,7 @@ impl PostJwtAuth<'_> {
         form.field("role", &self.role)?;
         form.field("2FA-token", &self.two_fa_token)?;
         request.form(form, self.encoding);
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             200 => response.json(),

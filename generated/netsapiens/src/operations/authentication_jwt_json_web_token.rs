@@ -10,7 +10,7 @@ impl crate::Client {
     pub fn jwt_get(&self) -> JwtGet<'_> {
         JwtGet {
             client: self,
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
     /// Create JWT token From User/Pass
@@ -24,7 +24,7 @@ impl crate::Client {
         JwtPost {
             client: self,
             body: None,
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
     /// Revoke current JWT
@@ -35,7 +35,7 @@ impl crate::Client {
     pub fn revoke_my_jwt(&self) -> RevokeMyJwt<'_> {
         RevokeMyJwt {
             client: self,
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
     /// Create JWT token For Delegated  Access
@@ -51,7 +51,7 @@ impl crate::Client {
         Jwt1Post {
             client: self,
             body: None,
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
     /// Create JWT token after MFA request
@@ -65,7 +65,7 @@ impl crate::Client {
         Jwt2Post {
             client: self,
             body: None,
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
     /// Revoke JWT(s) by UID (user@domain)
@@ -79,7 +79,7 @@ impl crate::Client {
         RevokeJwtByUid {
             client: self,
             uid: uid.into(),
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
     /// Revoke JWT by JTI (JWT ID)
@@ -95,23 +95,40 @@ impl crate::Client {
         RevokeJwtByJti {
             client: self,
             jti: jti.into(),
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
 }
 
 /// A `GET /jwt` request; built by [`Client::jwt_get`](super::super::Client::jwt_get), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct JwtGet<'a> {
     client: &'a crate::Client,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl JwtGet<'_> {
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -134,10 +151,8 @@ impl JwtGet<'_> {
             &[&[&crate::security::BEARER_AUTH]],
         );
         request.operation("jwtGet", "/jwt");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request.accept("application/json");
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -173,11 +188,12 @@ impl JwtGet<'_> {
 }
 
 /// A `POST /jwt` request; built by [`Client::jwt_post`](super::super::Client::jwt_post), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct JwtPost<'a> {
     client: &'a crate::Client,
     body: Option<crate::types::AuthRequest>,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl JwtPost<'_> {
@@ -186,10 +202,31 @@ impl JwtPost<'_> {
         self.body = Some(value.into());
         self
     }
+    /// Sets or clears [`body`](Self::body).
+    pub fn set_body(mut self, value: Option<crate::types::AuthRequest>) -> Self {
+        self.body = value;
+        self
+    }
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -215,11 +252,9 @@ impl JwtPost<'_> {
             &[],
         );
         request.operation("jwtPost", "/jwt");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -259,17 +294,34 @@ impl JwtPost<'_> {
 }
 
 /// A `DELETE /jwt` request; built by [`Client::revoke_my_jwt`](super::super::Client::revoke_my_jwt), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevokeMyJwt<'a> {
     client: &'a crate::Client,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl RevokeMyJwt<'_> {
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -295,10 +347,8 @@ impl RevokeMyJwt<'_> {
             &[&[&crate::security::BEARER_AUTH]],
         );
         request.operation("revokeMyJWT", "/jwt");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request.accept("application/json");
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             202 => response.json(),
@@ -337,11 +387,12 @@ impl RevokeMyJwt<'_> {
 }
 
 /// A `POST /jwt#1` request; built by [`Client::jwt1_post`](super::super::Client::jwt1_post), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Jwt1Post<'a> {
     client: &'a crate::Client,
     body: Option<crate::types::DeletegateRequest>,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl Jwt1Post<'_> {
@@ -350,10 +401,31 @@ impl Jwt1Post<'_> {
         self.body = Some(value.into());
         self
     }
+    /// Sets or clears [`body`](Self::body).
+    pub fn set_body(mut self, value: Option<crate::types::DeletegateRequest>) -> Self {
+        self.body = value;
+        self
+    }
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -379,11 +451,9 @@ impl Jwt1Post<'_> {
             &[],
         );
         request.operation("jwt1Post", "/jwt");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -423,11 +493,12 @@ impl Jwt1Post<'_> {
 }
 
 /// A `POST /jwt#2` request; built by [`Client::jwt2_post`](super::super::Client::jwt2_post), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Jwt2Post<'a> {
     client: &'a crate::Client,
     body: Option<crate::types::AuthRequestMfa>,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl Jwt2Post<'_> {
@@ -436,10 +507,31 @@ impl Jwt2Post<'_> {
         self.body = Some(value.into());
         self
     }
+    /// Sets or clears [`body`](Self::body).
+    pub fn set_body(mut self, value: Option<crate::types::AuthRequestMfa>) -> Self {
+        self.body = value;
+        self
+    }
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -465,11 +557,9 @@ impl Jwt2Post<'_> {
             &[],
         );
         request.operation("jwt2Post", "/jwt");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -509,18 +599,35 @@ impl Jwt2Post<'_> {
 }
 
 /// A `DELETE /jwt/{uid}` request; built by [`Client::revoke_jwt_by_uid`](super::super::Client::revoke_jwt_by_uid), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevokeJwtByUid<'a> {
     client: &'a crate::Client,
     uid: String,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl RevokeJwtByUid<'_> {
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -550,10 +657,8 @@ impl RevokeJwtByUid<'_> {
             &[&[&crate::security::BEARER_AUTH]],
         );
         request.operation("revokeJWTbyUid", "/jwt/{uid}");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request.accept("application/json");
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             202 => response.json(),
@@ -594,18 +699,35 @@ impl RevokeJwtByUid<'_> {
 }
 
 /// A `DELETE /jwt/{jti}#1` request; built by [`Client::revoke_jwt_by_jti`](super::super::Client::revoke_jwt_by_jti), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevokeJwtByJti<'a> {
     client: &'a crate::Client,
     jti: String,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl RevokeJwtByJti<'_> {
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -635,10 +757,8 @@ impl RevokeJwtByJti<'_> {
             &[&[&crate::security::BEARER_AUTH]],
         );
         request.operation("revokeJWTbyJti", "/jwt/{jti}");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request.accept("application/json");
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             202 => response.json(),

@@ -10,23 +10,40 @@ impl crate::Client {
     pub fn watch_events(&self) -> WatchEvents<'_> {
         WatchEvents {
             client: self,
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
 }
 
 /// A `GET /events` request; built by [`Client::watch_events`](super::super::Client::watch_events), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct WatchEvents<'a> {
     client: &'a crate::Client,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl WatchEvents<'_> {
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -44,10 +61,8 @@ impl WatchEvents<'_> {
             &[&[&crate::security::OAUTH]],
         );
         request.operation("watchEvents", "/events");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request.accept("text/event-stream");
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             200 => response.text(),

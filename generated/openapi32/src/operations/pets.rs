@@ -15,7 +15,7 @@ impl crate::Client {
         ListPets {
             client: self,
             filter: None,
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
     /// Sends `POST /pets`.
@@ -27,7 +27,7 @@ impl crate::Client {
         AddPet {
             client: self,
             body: body.into(),
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
     /// Sends `GET /pets/{id}`.
@@ -42,17 +42,18 @@ impl crate::Client {
             client: self,
             id: id.into(),
             theme: None,
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
 }
 
 /// A `GET /pets` request; built by [`Client::list_pets`](super::super::Client::list_pets), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListPets<'a> {
     client: &'a crate::Client,
     filter: Option<crate::types::PetFilter>,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl ListPets<'_> {
@@ -60,10 +61,31 @@ impl ListPets<'_> {
         self.filter = Some(value.into());
         self
     }
+    /// Sets or clears [`filter`](Self::filter).
+    pub fn set_filter(mut self, value: Option<crate::types::PetFilter>) -> Self {
+        self.filter = value;
+        self
+    }
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -86,9 +108,6 @@ impl ListPets<'_> {
             &[&[&crate::security::OAUTH]],
         );
         request.operation("listPets", "/pets");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request
             .query(
                 "filter",
@@ -98,6 +117,7 @@ impl ListPets<'_> {
                 },
             )?;
         request.accept("application/json");
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -130,18 +150,35 @@ impl ListPets<'_> {
 }
 
 /// A `POST /pets` request; built by [`Client::add_pet`](super::super::Client::add_pet), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct AddPet<'a> {
     client: &'a crate::Client,
     body: crate::types::Pet,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl AddPet<'_> {
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -162,11 +199,9 @@ impl AddPet<'_> {
             &[&[&crate::security::OAUTH]],
         );
         request.operation("addPet", "/pets");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             201 => response.json(),
@@ -197,12 +232,13 @@ impl AddPet<'_> {
 }
 
 /// A `GET /pets/{id}` request; built by [`Client::get_pet`](super::super::Client::get_pet), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPet<'a> {
     client: &'a crate::Client,
     id: i64,
     theme: Option<String>,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl GetPet<'_> {
@@ -210,10 +246,31 @@ impl GetPet<'_> {
         self.theme = Some(value.into());
         self
     }
+    /// Sets or clears [`theme`](Self::theme).
+    pub fn set_theme(mut self, value: Option<String>) -> Self {
+        self.theme = value;
+        self
+    }
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -238,11 +295,9 @@ impl GetPet<'_> {
             &[&[&crate::security::OAUTH]],
         );
         request.operation("getPet", "/pets/{id}");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request.cookie("theme", &self.theme)?;
         request.accept("application/json");
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             200 => response.json(),

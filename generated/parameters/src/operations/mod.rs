@@ -13,4 +13,4 @@
 pub mod untagged;
 
 #[cfg(feature = "untagged")]
-pub use self::untagged::{DeleteItem, GetItem, Search};
+pub use self::untagged::{CreatePayment, CreatePaymentError, DeleteItem, GetItem, Search};

@@ -26,7 +26,7 @@ impl crate::Client {
             color: None,
             order: None,
             since: None,
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
     /// Path-level parameters, one of them $ref'd, plus headers and cookies.
@@ -52,7 +52,7 @@ impl crate::Client {
             x_features: None,
             session: None,
             theme: None,
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
     /// The same path-level parameters, and a query parameter overriding none of them.
@@ -75,12 +75,33 @@ impl crate::Client {
             account: account.into(),
             item: item.into(),
             force: None,
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
+        }
+    }
+    /// An optional idempotency key, which the client fills when the caller gives none.
+    ///
+    /// Sends `POST /payments`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`
+    ///
+    /// Optional: [`idempotency_key`](CreatePayment::idempotency_key).
+    pub fn create_payment(
+        &self,
+        body: impl Into<crate::types::CreatePaymentRequest>,
+    ) -> CreatePayment<'_> {
+        CreatePayment {
+            client: self,
+            idempotency_key: None,
+            body: body.into(),
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
 }
 
 /// A `GET /search` request; built by [`Client::search`](super::super::Client::search), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Search<'a> {
     client: &'a crate::Client,
@@ -94,7 +115,7 @@ pub struct Search<'a> {
     color: Option<crate::types::SearchColor>,
     order: Option<crate::types::SearchOrder>,
     since: Option<::chrono::DateTime<::chrono::Utc>>,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl Search<'_> {
@@ -103,21 +124,46 @@ impl Search<'_> {
         self.tags = Some(value.into());
         self
     }
+    /// Sets or clears [`tags`](Self::tags).
+    pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
+        self.tags = value;
+        self
+    }
     /// One pair, items joined by commas (form, no explode).
     pub fn ids(mut self, value: impl Into<Vec<i64>>) -> Self {
         self.ids = Some(value.into());
+        self
+    }
+    /// Sets or clears [`ids`](Self::ids).
+    pub fn set_ids(mut self, value: Option<Vec<i64>>) -> Self {
+        self.ids = value;
         self
     }
     pub fn words(mut self, value: impl Into<Vec<String>>) -> Self {
         self.words = Some(value.into());
         self
     }
+    /// Sets or clears [`words`](Self::words).
+    pub fn set_words(mut self, value: Option<Vec<String>>) -> Self {
+        self.words = value;
+        self
+    }
     pub fn flags(mut self, value: impl Into<Vec<bool>>) -> Self {
         self.flags = Some(value.into());
         self
     }
+    /// Sets or clears [`flags`](Self::flags).
+    pub fn set_flags(mut self, value: Option<Vec<bool>>) -> Self {
+        self.flags = value;
+        self
+    }
     pub fn filter(mut self, value: impl Into<crate::types::Filter>) -> Self {
         self.filter = Some(value.into());
+        self
+    }
+    /// Sets or clears [`filter`](Self::filter).
+    pub fn set_filter(mut self, value: Option<crate::types::Filter>) -> Self {
+        self.filter = value;
         self
     }
     /// An object as one pair of alternating names and values.
@@ -125,23 +171,62 @@ impl Search<'_> {
         self.point = Some(value.into());
         self
     }
+    /// Sets or clears [`point`](Self::point).
+    pub fn set_point(mut self, value: Option<crate::types::Point>) -> Self {
+        self.point = value;
+        self
+    }
     /// An object spread over one pair per field (form, explode).
     pub fn color(mut self, value: impl Into<crate::types::SearchColor>) -> Self {
         self.color = Some(value.into());
+        self
+    }
+    /// Sets or clears [`color`](Self::color).
+    pub fn set_color(mut self, value: Option<crate::types::SearchColor>) -> Self {
+        self.color = value;
         self
     }
     pub fn order(mut self, value: impl Into<crate::types::SearchOrder>) -> Self {
         self.order = Some(value.into());
         self
     }
+    /// Sets or clears [`order`](Self::order).
+    pub fn set_order(mut self, value: Option<crate::types::SearchOrder>) -> Self {
+        self.order = value;
+        self
+    }
     pub fn since(mut self, value: impl Into<::chrono::DateTime<::chrono::Utc>>) -> Self {
         self.since = Some(value.into());
+        self
+    }
+    /// Sets or clears [`since`](Self::since).
+    pub fn set_since(
+        mut self,
+        value: Option<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.since = value;
         self
     }
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -159,9 +244,6 @@ impl Search<'_> {
             &[],
         );
         request.operation("search", "/search");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request
             .query(
                 "limit",
@@ -228,6 +310,7 @@ impl Search<'_> {
                     explode: true,
                 },
             )?;
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             204 => response.empty(),
@@ -255,6 +338,7 @@ impl Search<'_> {
 }
 
 /// A `GET /accounts/{account}/items/{item}` request; built by [`Client::get_item`](super::super::Client::get_item), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetItem<'a> {
     client: &'a crate::Client,
@@ -264,7 +348,7 @@ pub struct GetItem<'a> {
     x_features: Option<Vec<String>>,
     session: Option<String>,
     theme: Option<String>,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl GetItem<'_> {
@@ -272,22 +356,58 @@ impl GetItem<'_> {
         self.x_trace_id = Some(value.into());
         self
     }
+    /// Sets or clears [`x_trace_id`](Self::x_trace_id).
+    pub fn set_x_trace_id(mut self, value: Option<String>) -> Self {
+        self.x_trace_id = value;
+        self
+    }
     pub fn x_features(mut self, value: impl Into<Vec<String>>) -> Self {
         self.x_features = Some(value.into());
+        self
+    }
+    /// Sets or clears [`x_features`](Self::x_features).
+    pub fn set_x_features(mut self, value: Option<Vec<String>>) -> Self {
+        self.x_features = value;
         self
     }
     pub fn session(mut self, value: impl Into<String>) -> Self {
         self.session = Some(value.into());
         self
     }
+    /// Sets or clears [`session`](Self::session).
+    pub fn set_session(mut self, value: Option<String>) -> Self {
+        self.session = value;
+        self
+    }
     pub fn theme(mut self, value: impl Into<String>) -> Self {
         self.theme = Some(value.into());
+        self
+    }
+    /// Sets or clears [`theme`](Self::theme).
+    pub fn set_theme(mut self, value: Option<String>) -> Self {
+        self.theme = value;
         self
     }
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -309,13 +429,11 @@ impl GetItem<'_> {
             &[],
         );
         request.operation("getItem", "/accounts/{account}/items/{item}");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request.header("X-Trace-Id", &self.x_trace_id)?;
         request.header("X-Features", &self.x_features)?;
         request.cookie("session", &self.session)?;
         request.cookie("theme", &self.theme)?;
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             204 => response.empty(),
@@ -343,13 +461,14 @@ impl GetItem<'_> {
 }
 
 /// A `DELETE /accounts/{account}/items/{item}` request; built by [`Client::delete_item`](super::super::Client::delete_item), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteItem<'a> {
     client: &'a crate::Client,
     account: i64,
     item: String,
     force: Option<bool>,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl DeleteItem<'_> {
@@ -357,10 +476,31 @@ impl DeleteItem<'_> {
         self.force = Some(value.into());
         self
     }
+    /// Sets or clears [`force`](Self::force).
+    pub fn set_force(mut self, value: Option<bool>) -> Self {
+        self.force = value;
+        self
+    }
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -382,9 +522,6 @@ impl DeleteItem<'_> {
             &[],
         );
         request.operation("deleteItem", "/accounts/{account}/items/{item}");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request
             .query(
                 "force",
@@ -393,6 +530,7 @@ impl DeleteItem<'_> {
                     explode: true,
                 },
             )?;
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             204 => response.empty(),
@@ -417,4 +555,109 @@ impl DeleteItem<'_> {
     ) -> Result<::apiforge_runtime::Response<()>, ::apiforge_runtime::Error> {
         ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
+}
+
+/// A `POST /payments` request; built by [`Client::create_payment`](super::super::Client::create_payment), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreatePayment<'a> {
+    client: &'a crate::Client,
+    idempotency_key: Option<String>,
+    body: crate::types::CreatePaymentRequest,
+    options: ::apiforge_runtime::RequestOptions,
+}
+
+impl CreatePayment<'_> {
+    /// Left unset, the client sends a fresh random key, the same on every retry of the call, and may retry it (see `ClientBuilder::idempotency_keys`).
+    pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.idempotency_key = Some(value.into());
+        self
+    }
+    /// Sets or clears [`idempotency_key`](Self::idempotency_key).
+    pub fn set_idempotency_key(mut self, value: Option<String>) -> Self {
+        self.idempotency_key = value;
+        self
+    }
+    /// A time limit for this request, from connecting to the end of the response body,
+    /// instead of the client's; it applies to each attempt when the request is retried.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
+        self
+    }
+    /// Sends the request and returns the decoded body.
+    pub async fn send(
+        self,
+    ) -> Result<(), ::apiforge_runtime::Error<CreatePaymentError>> {
+        self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
+    }
+    /// Sends the request and returns the status, the headers and the decoded body.
+    pub async fn send_with_info(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<()>,
+        ::apiforge_runtime::Error<CreatePaymentError>,
+    > {
+        let path = String::from("/payments");
+        let mut request = ::apiforge_runtime::Request::new(
+            ::apiforge_runtime::Method::POST,
+            path,
+            &[],
+        );
+        request.operation("createPayment", "/payments");
+        request.idempotency_key("Idempotency-Key", self.idempotency_key.as_ref())?;
+        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.options(self.options)?;
+        let response = self.client.runtime.execute(request).await?;
+        match response.status().as_u16() {
+            201 => response.empty(),
+            409 => Err(response.error_json(CreatePaymentError::Conflict)),
+            _ => Err(response.unexpected()),
+        }
+    }
+    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
+    /// is decoded (cargo feature `blocking`).
+    ///
+    /// Not from inside a current-thread tokio runtime, where it returns
+    /// `Error::InvalidRequest` rather than deadlock; see
+    /// `apiforge_runtime::blocking::block_on`.
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(
+        self,
+    ) -> Result<(), ::apiforge_runtime::Error<CreatePaymentError>> {
+        ::apiforge_runtime::blocking::block_on(self.send())?
+    }
+    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub fn send_with_info_blocking(
+        self,
+    ) -> Result<
+        ::apiforge_runtime::Response<()>,
+        ::apiforge_runtime::Error<CreatePaymentError>,
+    > {
+        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
+    }
+}
+
+/// The error responses `CreatePayment` declares, by status.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CreatePaymentError {
+    /// 409: Another payment with this key is in flight.
+    Conflict(crate::types::CreatePaymentConflict),
 }

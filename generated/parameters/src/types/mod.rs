@@ -3,6 +3,14 @@
 
 //! The types the API's schemas describe, one file each.
 
+mod create_payment_conflict;
+
+pub use create_payment_conflict::CreatePaymentConflict;
+
+mod create_payment_request;
+
+pub use create_payment_request::CreatePaymentRequest;
+
 mod filter;
 
 pub use filter::Filter;

@@ -12,7 +12,7 @@ impl crate::Client {
     pub fn list_pets(&self) -> ListPets<'_> {
         ListPets {
             client: self,
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
     /// Adds a pet; any kind of pet goes in, and the stored one comes back.
@@ -26,7 +26,7 @@ impl crate::Client {
         CreatePet {
             client: self,
             body: body.into(),
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
     /// Pets keyed by name (a map of $refs).
@@ -35,7 +35,7 @@ impl crate::Client {
     pub fn pets_by_name(&self) -> PetsByName<'_> {
         PetsByName {
             client: self,
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
     /// An adoption names a pet through allOf constructs.
@@ -49,23 +49,40 @@ impl crate::Client {
         AdoptPet {
             client: self,
             body: body.into(),
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
 }
 
 /// A `GET /pets` request; built by [`Client::list_pets`](super::super::Client::list_pets), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListPets<'a> {
     client: &'a crate::Client,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl ListPets<'_> {
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -88,10 +105,8 @@ impl ListPets<'_> {
             &[],
         );
         request.operation("listPets", "/pets");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request.accept("application/json");
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -124,18 +139,35 @@ impl ListPets<'_> {
 }
 
 /// A `POST /pets` request; built by [`Client::create_pet`](super::super::Client::create_pet), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreatePet<'a> {
     client: &'a crate::Client,
     body: crate::types::Pet,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl CreatePet<'_> {
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -156,11 +188,9 @@ impl CreatePet<'_> {
             &[],
         );
         request.operation("createPet", "/pets");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             201 => response.json(),
@@ -191,17 +221,34 @@ impl CreatePet<'_> {
 }
 
 /// A `GET /pets/by-name` request; built by [`Client::pets_by_name`](super::super::Client::pets_by_name), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct PetsByName<'a> {
     client: &'a crate::Client,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl PetsByName<'_> {
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -224,10 +271,8 @@ impl PetsByName<'_> {
             &[],
         );
         request.operation("petsByName", "/pets/by-name");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request.accept("application/json");
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -260,18 +305,35 @@ impl PetsByName<'_> {
 }
 
 /// A `POST /pets/adoptions` request; built by [`Client::adopt_pet`](super::super::Client::adopt_pet), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct AdoptPet<'a> {
     client: &'a crate::Client,
     body: crate::types::Adoption,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl AdoptPet<'_> {
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -294,11 +356,9 @@ impl AdoptPet<'_> {
             &[],
         );
         request.operation("adoptPet", "/pets/adoptions");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             200 => response.json(),

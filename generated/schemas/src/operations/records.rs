@@ -23,7 +23,7 @@ impl crate::Client {
             client: self,
             id: id.into(),
             body: body.into(),
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
     /// Stores labels; any property beyond `name` is a label.
@@ -37,7 +37,7 @@ impl crate::Client {
         PutLabels {
             client: self,
             body: body.into(),
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
     /// Echoes a record of every format.
@@ -54,7 +54,7 @@ impl crate::Client {
         EchoFormats {
             client: self,
             body: body.into(),
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
     /// Creates a task (enums of every kind, defaults).
@@ -68,7 +68,7 @@ impl crate::Client {
         CreateTask {
             client: self,
             body: body.into(),
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
     /// Settings whose required fields all have defaults.
@@ -77,25 +77,42 @@ impl crate::Client {
     pub fn get_settings(&self) -> GetSettings<'_> {
         GetSettings {
             client: self,
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
 }
 
 /// A `PUT /profiles/{id}` request; built by [`Client::update_profile`](super::super::Client::update_profile), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateProfile<'a> {
     client: &'a crate::Client,
     id: String,
     body: crate::types::Profile,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl UpdateProfile<'_> {
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -118,11 +135,9 @@ impl UpdateProfile<'_> {
             &[],
         );
         request.operation("updateProfile", "/profiles/{id}");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -155,18 +170,35 @@ impl UpdateProfile<'_> {
 }
 
 /// A `POST /labels` request; built by [`Client::put_labels`](super::super::Client::put_labels), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutLabels<'a> {
     client: &'a crate::Client,
     body: crate::types::Labels,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl PutLabels<'_> {
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -189,11 +221,9 @@ impl PutLabels<'_> {
             &[],
         );
         request.operation("putLabels", "/labels");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -226,18 +256,35 @@ impl PutLabels<'_> {
 }
 
 /// A `POST /formats` request; built by [`Client::echo_formats`](super::super::Client::echo_formats), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct EchoFormats<'a> {
     client: &'a crate::Client,
     body: crate::types::Formats,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl EchoFormats<'_> {
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -258,11 +305,9 @@ impl EchoFormats<'_> {
             &[],
         );
         request.operation("echoFormats", "/formats");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -295,18 +340,35 @@ impl EchoFormats<'_> {
 }
 
 /// A `POST /tasks` request; built by [`Client::create_task`](super::super::Client::create_task), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateTask<'a> {
     client: &'a crate::Client,
     body: crate::types::Task,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl CreateTask<'_> {
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -327,11 +389,9 @@ impl CreateTask<'_> {
             &[],
         );
         request.operation("createTask", "/tasks");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             201 => response.json(),
@@ -362,17 +422,34 @@ impl CreateTask<'_> {
 }
 
 /// A `GET /settings` request; built by [`Client::get_settings`](super::super::Client::get_settings), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSettings<'a> {
     client: &'a crate::Client,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl GetSettings<'_> {
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -395,10 +472,8 @@ impl GetSettings<'_> {
             &[],
         );
         request.operation("getSettings", "/settings");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request.accept("application/json");
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             200 => response.json(),

@@ -17,7 +17,7 @@ impl crate::Client {
         DownloadFile {
             client: self,
             name: name.into(),
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
     /// Stores a file's bytes as they are.
@@ -37,7 +37,7 @@ impl crate::Client {
             client: self,
             name: name.into(),
             body: body.into(),
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
     /// An image of any type; the upload says which.
@@ -49,7 +49,7 @@ impl crate::Client {
         SetAvatar {
             client: self,
             body: None,
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
     /// A multipart form with text fields and file parts.
@@ -74,24 +74,41 @@ impl crate::Client {
             back: None,
             pages: None,
             tags: None,
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
 }
 
 /// A `GET /files/{name}` request; built by [`Client::download_file`](super::super::Client::download_file), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DownloadFile<'a> {
     client: &'a crate::Client,
     name: String,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl DownloadFile<'_> {
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -119,10 +136,8 @@ impl DownloadFile<'_> {
             &[],
         );
         request.operation("downloadFile", "/files/{name}");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request.accept("application/octet-stream");
+        request.options(self.options)?;
         let response = self.client.runtime.execute_streaming(request).await?;
         match response.status().as_u16() {
             200 => response.stream(),
@@ -159,19 +174,36 @@ impl DownloadFile<'_> {
 }
 
 /// A `PUT /files/{name}` request; built by [`Client::upload_file`](super::super::Client::upload_file), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UploadFile<'a> {
     client: &'a crate::Client,
     name: String,
     body: ::apiforge_runtime::Upload,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl UploadFile<'_> {
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -196,11 +228,9 @@ impl UploadFile<'_> {
             &[],
         );
         request.operation("uploadFile", "/files/{name}");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request.accept("application/json");
         request.upload_body(Some(self.body), "application/octet-stream");
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             201 => response.json(),
@@ -233,11 +263,12 @@ impl UploadFile<'_> {
 }
 
 /// A `POST /avatars` request; built by [`Client::set_avatar`](super::super::Client::set_avatar), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetAvatar<'a> {
     client: &'a crate::Client,
     body: Option<::apiforge_runtime::Upload>,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl SetAvatar<'_> {
@@ -246,10 +277,31 @@ impl SetAvatar<'_> {
         self.body = Some(value.into());
         self
     }
+    /// Sets or clears [`body`](Self::body).
+    pub fn set_body(mut self, value: Option<::apiforge_runtime::Upload>) -> Self {
+        self.body = value;
+        self
+    }
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -267,10 +319,8 @@ impl SetAvatar<'_> {
             &[],
         );
         request.operation("setAvatar", "/avatars");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request.upload_body(self.body, "image/*");
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             204 => response.empty(),
@@ -298,6 +348,7 @@ impl SetAvatar<'_> {
 }
 
 /// A `POST /albums` request; built by [`Client::create_album`](super::super::Client::create_album), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateAlbum<'a> {
     client: &'a crate::Client,
@@ -306,7 +357,7 @@ pub struct CreateAlbum<'a> {
     back: Option<::apiforge_runtime::Upload>,
     pages: Option<Vec<::apiforge_runtime::Upload>>,
     tags: Option<Vec<String>>,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl CreateAlbum<'_> {
@@ -317,19 +368,50 @@ impl CreateAlbum<'_> {
         self.back = Some(value.into());
         self
     }
+    /// Sets or clears [`back`](Self::back).
+    pub fn set_back(mut self, value: Option<::apiforge_runtime::Upload>) -> Self {
+        self.back = value;
+        self
+    }
     /// One part per page.
     pub fn pages(mut self, value: impl Into<Vec<::apiforge_runtime::Upload>>) -> Self {
         self.pages = Some(value.into());
+        self
+    }
+    /// Sets or clears [`pages`](Self::pages).
+    pub fn set_pages(mut self, value: Option<Vec<::apiforge_runtime::Upload>>) -> Self {
+        self.pages = value;
         self
     }
     pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self {
         self.tags = Some(value.into());
         self
     }
+    /// Sets or clears [`tags`](Self::tags).
+    pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
+        self.tags = value;
+        self
+    }
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -352,9 +434,6 @@ impl CreateAlbum<'_> {
             &[],
         );
         request.operation("createAlbum", "/albums");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request.accept("application/json");
         let mut form = ::apiforge_runtime::Form::new();
         form.field("title", &self.title)?;
@@ -363,6 +442,7 @@ impl CreateAlbum<'_> {
         form.files("pages", self.pages.into_iter().flatten());
         form.field("tags", &self.tags)?;
         request.form(form, ::apiforge_runtime::BodyEncoding::Multipart);
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             201 => response.json(),

@@ -16,7 +16,7 @@ impl crate::Client {
             client: self,
             body: None,
             encoding: ::apiforge_runtime::BodyEncoding::Json,
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
     /// A note as plain text; the server answers in text, with typed headers.
@@ -30,7 +30,7 @@ impl crate::Client {
         CreateNote {
             client: self,
             body: body.into(),
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
     /// A summary with everything the server says about it in headers.
@@ -39,24 +39,30 @@ impl crate::Client {
     pub fn notes_summary(&self) -> NotesSummary<'_> {
         NotesSummary {
             client: self,
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
 }
 
 /// A `PUT /notes` request; built by [`Client::replace_notes`](super::super::Client::replace_notes), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReplaceNotes<'a> {
     client: &'a crate::Client,
     body: Option<crate::types::NoteSet>,
     encoding: ::apiforge_runtime::BodyEncoding,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl ReplaceNotes<'_> {
     /// The request body.
     pub fn body(mut self, value: impl Into<crate::types::NoteSet>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or clears [`body`](Self::body).
+    pub fn set_body(mut self, value: Option<crate::types::NoteSet>) -> Self {
+        self.body = value;
         self
     }
     /// Sends the body as `application/json` (the default is `application/json`).
@@ -72,7 +78,23 @@ impl ReplaceNotes<'_> {
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -93,10 +115,8 @@ impl ReplaceNotes<'_> {
             &[],
         );
         request.operation("replaceNotes", "/notes");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request.body(&self.body, self.encoding)?;
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             204 => {
@@ -133,18 +153,35 @@ impl ReplaceNotes<'_> {
 }
 
 /// A `POST /notes` request; built by [`Client::create_note`](super::super::Client::create_note), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateNote<'a> {
     client: &'a crate::Client,
     body: String,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl CreateNote<'_> {
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -165,11 +202,9 @@ impl CreateNote<'_> {
             &[],
         );
         request.operation("createNote", "/notes");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request.accept("text/plain");
         request.text_body(Some(self.body), "text/plain");
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             201 => {
@@ -206,17 +241,34 @@ impl CreateNote<'_> {
 }
 
 /// A `GET /notes/summary` request; built by [`Client::notes_summary`](super::super::Client::notes_summary), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct NotesSummary<'a> {
     client: &'a crate::Client,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl NotesSummary<'_> {
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -237,10 +289,8 @@ impl NotesSummary<'_> {
             &[],
         );
         request.operation("notesSummary", "/notes/summary");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request.accept("application/json");
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             200 => {

@@ -25,25 +25,31 @@ impl crate::Client {
             x_tracing_id: None,
             x_request_timestamp: None,
             body: body.into(),
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
 }
 
 /// A `POST /auth` request; built by [`Client::auth`](super::super::Client::auth), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Auth<'a> {
     client: &'a crate::Client,
     x_tracing_id: Option<::uuid::Uuid>,
     x_request_timestamp: Option<::chrono::DateTime<::chrono::Utc>>,
     body: crate::types::AuthRequest,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl Auth<'_> {
     /// Tracing ID, should be unique in every request, sent back to the client
     pub fn x_tracing_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
         self.x_tracing_id = Some(value.into());
+        self
+    }
+    /// Sets or clears [`x_tracing_id`](Self::x_tracing_id).
+    pub fn set_x_tracing_id(mut self, value: Option<::uuid::Uuid>) -> Self {
+        self.x_tracing_id = value;
         self
     }
     /// The timestamp of the request (ISO8901, UTC TZ). When not sent, will be automatically set to server request time.
@@ -54,10 +60,34 @@ impl Auth<'_> {
         self.x_request_timestamp = Some(value.into());
         self
     }
+    /// Sets or clears [`x_request_timestamp`](Self::x_request_timestamp).
+    pub fn set_x_request_timestamp(
+        mut self,
+        value: Option<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.x_request_timestamp = value;
+        self
+    }
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -80,13 +110,11 @@ impl Auth<'_> {
             &[],
         );
         request.operation("auth", "/auth");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request.header("X-Tracing-ID", &self.x_tracing_id)?;
         request.header("X-Request-Timestamp", &self.x_request_timestamp)?;
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             200 => response.json(),

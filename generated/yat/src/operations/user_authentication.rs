@@ -26,7 +26,7 @@ impl crate::Client {
         Auth2faPost {
             client: self,
             body: body.into(),
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
     /// Generate magic link for login
@@ -45,7 +45,7 @@ impl crate::Client {
         AuthMagicLinkPost {
             client: self,
             body: body.into(),
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
     /// Login via password
@@ -64,7 +64,7 @@ impl crate::Client {
         AuthTokenPost {
             client: self,
             body: body.into(),
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
     /// Refreshes access token
@@ -83,24 +83,41 @@ impl crate::Client {
         AuthTokenRefreshPost {
             client: self,
             body: body.into(),
-            timeout: None,
+            options: ::apiforge_runtime::RequestOptions::default(),
         }
     }
 }
 
 /// A `POST /auth/2fa` request; built by [`Client::auth2fa_post`](super::super::Client::auth2fa_post), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Auth2faPost<'a> {
     client: &'a crate::Client,
     body: crate::types::Confirm2Fa,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl Auth2faPost<'_> {
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -126,11 +143,9 @@ impl Auth2faPost<'_> {
             &[],
         );
         request.operation("auth2faPost", "/auth/2fa");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request.accept("*/*");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -170,18 +185,35 @@ impl Auth2faPost<'_> {
 }
 
 /// A `POST /auth/magic_link` request; built by [`Client::auth_magic_link_post`](super::super::Client::auth_magic_link_post), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct AuthMagicLinkPost<'a> {
     client: &'a crate::Client,
     body: crate::types::MagicLinkLoginRequest,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl AuthMagicLinkPost<'_> {
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -207,11 +239,9 @@ impl AuthMagicLinkPost<'_> {
             &[],
         );
         request.operation("authMagicLinkPost", "/auth/magic_link");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request.accept("*/*");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -251,18 +281,35 @@ impl AuthMagicLinkPost<'_> {
 }
 
 /// A `POST /auth/token` request; built by [`Client::auth_token_post`](super::super::Client::auth_token_post), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct AuthTokenPost<'a> {
     client: &'a crate::Client,
     body: crate::types::LoginRequest,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl AuthTokenPost<'_> {
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -288,11 +335,9 @@ impl AuthTokenPost<'_> {
             &[],
         );
         request.operation("authTokenPost", "/auth/token");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request.accept("*/*");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -332,18 +377,35 @@ impl AuthTokenPost<'_> {
 }
 
 /// A `POST /auth/token/refresh` request; built by [`Client::auth_token_refresh_post`](super::super::Client::auth_token_refresh_post), sent by [`send`](Self::send).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct AuthTokenRefreshPost<'a> {
     client: &'a crate::Client,
     body: crate::types::RefreshRequest,
-    timeout: Option<::std::time::Duration>,
+    options: ::apiforge_runtime::RequestOptions,
 }
 
 impl AuthTokenRefreshPost<'_> {
     /// A time limit for this request, from connecting to the end of the response body,
     /// instead of the client's; it applies to each attempt when the request is retried.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this request only, replacing the request's own header of that
+    /// name; a name or value that is not valid header text fails the call with
+    /// `Error::InvalidRequest` before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this request only, after the request's own.
+    pub fn query_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.add_query(name, value);
         self
     }
     /// Sends the request and returns the decoded body.
@@ -369,11 +431,9 @@ impl AuthTokenRefreshPost<'_> {
             &[],
         );
         request.operation("authTokenRefreshPost", "/auth/token/refresh");
-        if let Some(timeout) = self.timeout {
-            request.timeout(timeout);
-        }
         request.accept("*/*");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.options(self.options)?;
         let response = self.client.runtime.execute(request).await?;
         match response.status().as_u16() {
             200 => response.json(),

@@ -13,14 +13,18 @@ use super::docs::{code_span, doc_lines};
 use super::{Lowerer, RESERVED_TYPE_NAMES, config};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{
-    Body, CallExample, Encoding, ExampleValue, HttpMethod, Operation, Param, PathPart,
-    ResponseCase, SchemeId, SecurityScheme, Success, TypeKind, TypeRef,
+    Body, CallExample, Encoding, ExampleValue, HttpMethod, Operation, Param, ParamId,
+    ParamLocation, PathPart, ResponseCase, SchemeId, SecurityScheme, Success, TypeKind, TypeRef,
 };
 use crate::naming::{self, Case, Scope};
 use crate::pointer::Pointer;
 
 /// Methods with more arguments than this (counting `&self`) trip `clippy::too_many_arguments`.
 const CLIPPY_MAX_ARGUMENTS: usize = 7;
+
+/// The header parameter whose value makes the server apply a request once, however often it
+/// is sent (the IETF draft `draft-ietf-httpapi-idempotency-key-header`, Stripe, PayPal, ...).
+const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
 
 /// Operation extensions that mark an operation safe to send more than once.
 const RETRY_SAFE_EXTENSIONS: &[&str] = &["x-apiforge-retry-safe", "x-idempotent"];
@@ -50,6 +54,7 @@ struct Draft {
     headers: Option<HeadersDraft>,
     security: Vec<Vec<SchemeId>>,
     retry_safe: bool,
+    idempotency_key: Option<ParamId>,
     example: CallExample,
 }
 
@@ -71,6 +76,7 @@ impl Draft {
         };
         let arguments = self.params.iter().filter(|p| p.required).count()
             + usize::from(self.body.as_ref().is_some_and(|b| b.required));
+        let redacted_debug = self.params.iter().any(|p| p.secret);
         Operation {
             method_ident: names.method,
             builder_ident: names.builder,
@@ -99,6 +105,8 @@ impl Draft {
             security: self.security,
             retry_safe: self.retry_safe,
             allow_many_arguments: arguments + 1 > CLIPPY_MAX_ARGUMENTS,
+            idempotency_key: self.idempotency_key,
+            redacted_debug,
             example: self.example,
         }
     }
@@ -219,14 +227,34 @@ impl<'a> Lowerer<'a> {
         params.extend(body.form_fields);
         let mut path = self.path_parts(sent_path, &mut params, pointer);
         params::order_params(&mut params, &mut path);
-        let params = params::settle_param_names(params, &body.body, &body.encodings);
+        let mut params = params::settle_param_names(params, &body.body, &body.encodings);
         let example = self.call_example(&params, body.body.as_ref());
 
         let responses = self.responses(operation, pointer, &hint);
         let headers = self.response_headers(operation, pointer, &hint);
         let accept = responses::accept_header(operation, self.doc.components.as_ref());
         let security = self.security(operation, pointer, schemes);
-        let retry_safe = self.retry_safe(operation, pointer);
+        let mut retry_safe = self.retry_safe(operation, pointer);
+        // The server applies one key once: a call that carries one is safe to repeat. An
+        // optional key is filled by the client when the caller gives none.
+        let idempotency_key = params.iter().position(|p| {
+            p.location == ParamLocation::Header && p.wire_name.eq_ignore_ascii_case(IDEMPOTENCY_KEY)
+        });
+        retry_safe |= idempotency_key.is_some_and(|index| params[index].required);
+        let idempotency_key = idempotency_key
+            .filter(|index| !params[*index].required)
+            .map(ParamId);
+        if let Some(ParamId(index)) = idempotency_key {
+            let docs = &mut params[index].docs;
+            if !docs.is_empty() {
+                docs.push(String::new());
+            }
+            docs.push(
+                "Left unset, the client sends a fresh random key, the same on every retry of \
+                 the call, and may retry it (see `ClientBuilder::idempotency_keys`)."
+                    .to_owned(),
+            );
+        }
 
         let mut docs = Vec::new();
         if let Some(summary) = operation
@@ -282,6 +310,7 @@ impl<'a> Lowerer<'a> {
             headers,
             security,
             retry_safe,
+            idempotency_key,
             example,
         }
     }
@@ -411,7 +440,7 @@ fn synthesize_operation_id(method: HttpMethod, path_key: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::ir::{CallExample, ExampleValue, PathPart, SchemeId};
+    use crate::ir::{CallExample, ExampleValue, ParamId, PathPart, SchemeId};
     use crate::lower::testing::{lowered_document, operation, with_paths};
 
     #[test]
@@ -432,6 +461,39 @@ mod tests {
         assert_eq!(users.path_template, "/users#2");
         assert_eq!(users.route, "/users");
         assert_eq!(users.path, [PathPart::Literal("/users".to_owned())]);
+    }
+
+    #[test]
+    fn an_idempotency_key_header_is_filled_when_optional_and_makes_retries_safe_when_required() {
+        let (api, _) = lowered_document(&with_paths(
+            r#"
+            /optional:
+              post:
+                operationId: optionalKey
+                parameters:
+                  - {name: idempotency-key, in: header, schema: {type: string}}
+                responses: {'204': {description: ok}}
+            /required:
+              post:
+                operationId: requiredKey
+                parameters:
+                  - {name: Idempotency-Key, in: header, required: true, schema: {type: string}}
+                responses: {'204': {description: ok}}
+            /query:
+              post:
+                operationId: queryKey
+                parameters:
+                  - {name: Idempotency-Key, in: query, schema: {type: string}}
+                responses: {'204': {description: ok}}
+            "#,
+        ));
+        let facts = |name: &str| {
+            let op = operation(&api, name);
+            (op.idempotency_key, op.retry_safe)
+        };
+        assert_eq!(facts("optional_key"), (Some(ParamId(0)), false));
+        assert_eq!(facts("required_key"), (None, true));
+        assert_eq!(facts("query_key"), (None, false));
     }
 
     #[test]

@@ -23,13 +23,14 @@ pub(super) struct ParamDraft {
 }
 
 impl ParamDraft {
-    fn named(self, ident: String) -> Param {
+    fn named(self, ident: String, option_setter: Option<String>) -> Param {
         Param {
             ident,
             wire_name: self.wire_name,
             location: self.location,
             ty: self.ty,
             required: self.required,
+            option_setter,
             docs: self.docs,
             secret: self.secret,
         }
@@ -241,28 +242,49 @@ fn reorder_params(params: &mut Vec<ParamDraft>, path: &mut [PathPart], order: &[
 }
 
 /// Names the parameters in one scope with the builder's own members, the body and the
-/// encoding setters, so that none takes another's name.
+/// encoding setters, so that none takes another's name; then the optional ones' `set_...`
+/// setters, which take what is left.
 pub(super) fn settle_param_names(
     params: Vec<ParamDraft>,
     body: &Option<Body>,
     encodings: &[Encoding],
 ) -> Vec<Param> {
     let mut reserved: Vec<&str> = naming::builder::ALWAYS.to_vec();
-    if body.is_some() {
+    if let Some(body) = body {
         reserved.push(naming::builder::BODY);
+        if !body.required {
+            reserved.push(naming::builder::SET_BODY);
+        }
     }
     if encodings.len() > 1 {
         reserved.push(naming::builder::ENCODING);
         reserved.extend(encodings.iter().filter_map(|e| e.method_ident.as_deref()));
     }
-    let mut scope = Scope::new(Case::Snake).reserve(reserved);
+    let mut scope = Scope::new(Case::Snake).reserve(reserved.iter().copied());
     for param in &params {
         scope.add(&param.wire_name);
     }
+    let idents = scope.settle();
+    let mut setters = Scope::new(Case::Snake)
+        .reserve(reserved)
+        .reserve(idents.iter().map(String::as_str));
+    let setter_index: Vec<Option<usize>> = params
+        .iter()
+        .zip(&idents)
+        .map(|(param, ident)| {
+            let setter = naming::builder::option_setter(ident);
+            (!param.required).then(|| setters.add_wanted(&setter, setter.clone()))
+        })
+        .collect();
+    let mut setter_idents = setters.settle();
     params
         .into_iter()
-        .zip(scope.settle())
-        .map(|(param, ident)| param.named(ident))
+        .zip(idents)
+        .zip(setter_index)
+        .map(|((param, ident), setter)| {
+            let setter = setter.map(|index| std::mem::take(&mut setter_idents[index]));
+            param.named(ident, setter)
+        })
         .collect()
 }
 
@@ -354,6 +376,38 @@ mod tests {
                 ("timeout", "timeout_2"),
                 ("send_blocking", "send_blocking_2"),
                 ("body", "body_2"),
+            ]
+        );
+    }
+
+    #[test]
+    fn optional_parameters_get_option_setters_that_take_no_other_members_name() {
+        let (api, _) = lowered_document(&with_paths(
+            r#"
+            /find:
+              get:
+                operationId: find
+                parameters:
+                  - {name: id, in: query, required: true, schema: {type: integer}}
+                  - {name: limit, in: query, schema: {type: integer}}
+                  - {name: set_limit, in: query, schema: {type: integer}}
+                  - {name: header, in: header, schema: {type: string}}
+                responses: {'204': {description: ok}}
+            "#,
+        ));
+        let op = operation(&api, "find");
+        let names: Vec<(&str, Option<&str>)> = op
+            .params
+            .iter()
+            .map(|p| (p.ident.as_str(), p.option_setter.as_deref()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("id", None),
+                ("limit", Some("set_limit_2")),
+                ("set_limit", Some("set_set_limit")),
+                ("header_2", Some("set_header_2")),
             ]
         );
     }

@@ -55,6 +55,9 @@ enum Frame {
         pointer: String,
         next: usize,
     },
+    /// A node no wanted pointer is inside of: its children are not named at all, which spares
+    /// building a pointer for every node of a big document.
+    Skipped,
 }
 
 struct Walker<'w> {
@@ -72,10 +75,21 @@ impl Walker<'_> {
         }
     }
 
-    /// The pointer of the node that starts now, or `None` when the node is a mapping key.
+    /// Whether some wanted pointer is inside the node at `pointer`.
+    fn wanted_inside(&self, pointer: &str) -> bool {
+        let prefix = format!("{pointer}/");
+        self.wanted
+            .range(prefix.clone()..)
+            .next()
+            .is_some_and(|wanted| wanted.starts_with(&prefix))
+    }
+
+    /// The pointer of the node that starts now, or `None` when the node is a mapping key or
+    /// inside a skipped one.
     fn node_pointer(&mut self, event: &Event, mark: Marker) -> Option<String> {
         let (pointer, key_mark) = match self.stack.last_mut() {
             None => return Some("#".to_owned()),
+            Some(Frame::Skipped) => return None,
             Some(Frame::Sequence { pointer, next }) => {
                 let at = format!("{pointer}/{next}");
                 *next += 1;
@@ -100,6 +114,21 @@ impl Walker<'_> {
         }
         Some(pointer)
     }
+
+    /// The frame of a collection that starts at `pointer`.
+    fn frame(&self, pointer: Option<String>, sequence: bool) -> Frame {
+        match pointer {
+            Some(pointer) if self.wanted_inside(&pointer) => {
+                if sequence {
+                    Frame::Sequence { pointer, next: 0 }
+                } else {
+                    Frame::Mapping { pointer, key: None }
+                }
+            }
+            // A mapping used as a key is skipped too: it has no pointer of its own.
+            _ => Frame::Skipped,
+        }
+    }
 }
 
 impl MarkedEventReceiver for Walker<'_> {
@@ -109,13 +138,14 @@ impl MarkedEventReceiver for Walker<'_> {
                 self.node_pointer(&event, mark);
             }
             Event::MappingStart(..) => {
-                // A mapping used as a key gets no pointer of its own; skip into it as a value.
-                let pointer = self.node_pointer(&event, mark).unwrap_or_default();
-                self.stack.push(Frame::Mapping { pointer, key: None });
+                let pointer = self.node_pointer(&event, mark);
+                let frame = self.frame(pointer, false);
+                self.stack.push(frame);
             }
             Event::SequenceStart(..) => {
-                let pointer = self.node_pointer(&event, mark).unwrap_or_default();
-                self.stack.push(Frame::Sequence { pointer, next: 0 });
+                let pointer = self.node_pointer(&event, mark);
+                let frame = self.frame(pointer, true);
+                self.stack.push(frame);
             }
             Event::MappingEnd | Event::SequenceEnd => {
                 self.stack.pop();

@@ -7,6 +7,7 @@
 //! in place so far goes back to what it was. Either the whole new crate is there, or the old
 //! one is.
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -64,13 +65,19 @@ pub fn write_crate(dir: &Path, files: &[GeneratedFile], force: bool) -> Result<W
         )));
     };
 
+    // By path: a big API has thousands of files, and looking each up in the list would be
+    // quadratic.
+    let by_path: HashMap<&str, &str> = all
+        .iter()
+        .map(|f| (f.path.as_str(), f.contents.as_str()))
+        .collect();
     let mut edited = Vec::new();
     for (path, recorded) in &old.files {
         let Some(on_disk) = read_normalized(&dir.join(path))? else {
             continue;
         };
-        let wanted = all.iter().find(|f| f.path == *path).map(|f| &f.contents);
-        if hash(on_disk.as_bytes()) != *recorded && wanted != Some(&on_disk) {
+        let wanted = by_path.get(path.as_str()).copied();
+        if hash(on_disk.as_bytes()) != *recorded && wanted != Some(on_disk.as_str()) {
             edited.push(format!("{path} (edited since it was generated)"));
         }
     }
@@ -98,7 +105,7 @@ pub fn write_crate(dir: &Path, files: &[GeneratedFile], force: bool) -> Result<W
     let removed: Vec<String> = old
         .files
         .keys()
-        .filter(|path| !all.iter().any(|f| f.path == **path))
+        .filter(|path| !by_path.contains_key(path.as_str()))
         .filter(|path| dir.join(path).exists())
         .cloned()
         .collect();

@@ -49,8 +49,8 @@ enum Command {
     Test,
     /// Only the new user's walk-through of `test`: install, generate, build, call, package.
     NewUser,
-    /// Speed figures: generation and `cargo check` of big public specs, the runtime, and the
-    /// pathological documents.
+    /// Speed figures: generation and `cargo check` of big public specs beside OpenAPI
+    /// Generator, the runtime, and the pathological documents.
     Bench {
         /// Only the generation/compile figures.
         #[arg(long, conflicts_with_all = ["runtime", "stress"])]
@@ -64,6 +64,10 @@ enum Command {
         /// The pathological documents in this (release) process; `--stress` runs this.
         #[arg(long, hide = true)]
         stress_only: bool,
+        /// Print the median time `serde_json` takes to parse this file (run by `--codegen` in
+        /// a release build).
+        #[arg(long, hide = true)]
+        parse: Option<PathBuf>,
     },
     /// Generate and clippy-check crates for public specs (slow; not part of `test`).
     Corpus {
@@ -97,10 +101,14 @@ fn main() -> ExitCode {
         Command::Test => test::run(&codegen::project_root()),
         Command::NewUser => adoption::run(&codegen::project_root()),
         Command::Bench {
+            parse: Some(spec), ..
+        } => bench::print_parse_time(&spec),
+        Command::Bench {
             codegen,
             runtime,
             stress,
             stress_only,
+            ..
         } => {
             let only_one = codegen || runtime || stress || stress_only;
             bench::run(

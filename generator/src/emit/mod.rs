@@ -14,6 +14,7 @@ mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
+use rayon::prelude::*;
 
 use crate::ir::{Api, Packaging, RustPaths, TypeRef};
 
@@ -26,40 +27,78 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// Every file of the crate, sorted by path; for [`Packaging::ModuleFile`], the one module file.
-pub fn emit(api: &Api) -> Result<Vec<GeneratedFile>, String> {
-    let mut modules = vec![
-        ("src/lib.rs".to_owned(), client::lib_rs(api)),
-        ("src/client.rs".to_owned(), client::client_rs(api)),
-        ("src/types/mod.rs".to_owned(), types::types_mod(api)),
-        (
-            "src/operations/mod.rs".to_owned(),
-            operations::operations_mod(api),
-        ),
-    ];
-    if !api.security_schemes.is_empty() {
-        modules.push(("src/security.rs".to_owned(), client::security_rs(api)));
+/// A Rust file of the crate, named by what it is built from.
+enum RustFile<'a> {
+    Lib,
+    Client,
+    TypesMod,
+    OperationsMod,
+    Security,
+    Type(&'a crate::ir::TypeDef),
+    Operations(&'a crate::ir::OperationModule),
+}
+
+impl RustFile<'_> {
+    fn path(&self) -> String {
+        match self {
+            RustFile::Lib => "src/lib.rs".to_owned(),
+            RustFile::Client => "src/client.rs".to_owned(),
+            RustFile::TypesMod => "src/types/mod.rs".to_owned(),
+            RustFile::OperationsMod => "src/operations/mod.rs".to_owned(),
+            RustFile::Security => "src/security.rs".to_owned(),
+            RustFile::Type(def) => format!("src/types/{}.rs", def.module),
+            RustFile::Operations(module) => format!("src/operations/{}.rs", module.ident),
+        }
     }
-    for def in &api.types {
-        let path = format!("src/types/{}.rs", def.module);
-        modules.push((path, types::type_file(api, def)));
-    }
-    for module in &api.modules {
-        let path = format!("src/operations/{}.rs", module.ident);
-        modules.push((path, operations::module_file(api, module)));
-    }
-    let mut parsed = Vec::with_capacity(modules.len());
-    for (path, tokens) in modules {
+
+    /// The file's syntax tree, its paths rebased to where the crate's parts are.
+    fn parse(&self, api: &Api) -> Result<syn::File, String> {
+        let tokens = match self {
+            RustFile::Lib => client::lib_rs(api),
+            RustFile::Client => client::client_rs(api),
+            RustFile::TypesMod => types::types_mod(api),
+            RustFile::OperationsMod => operations::operations_mod(api),
+            RustFile::Security => client::security_rs(api),
+            RustFile::Type(def) => types::type_file(api, def),
+            RustFile::Operations(module) => operations::module_file(api, module),
+        };
         let tokens = layout::rebase(tokens, &api.paths);
         let mut file: syn::File = syn::parse2(tokens).map_err(|error| {
-            format!("internal error: generated `{path}` does not parse: {error}")
+            format!(
+                "internal error: generated `{}` does not parse: {error}",
+                self.path()
+            )
         })?;
         syn::visit_mut::visit_file_mut(&mut OneLineDocs, &mut file);
-        parsed.push((path, file));
+        Ok(file)
     }
+}
+
+/// Every file of the crate, sorted by path; for [`Packaging::ModuleFile`], the one module file.
+///
+/// The Rust files of a crate are built, parsed and printed in parallel: on a big spec that is
+/// most of generation's time, and each file depends on the IR alone. (Token streams and syntax
+/// trees cannot cross threads, so each file goes from IR to text on one thread.)
+pub fn emit(api: &Api) -> Result<Vec<GeneratedFile>, String> {
+    let mut rust_files = vec![
+        RustFile::Lib,
+        RustFile::Client,
+        RustFile::TypesMod,
+        RustFile::OperationsMod,
+    ];
+    if !api.security_schemes.is_empty() {
+        rust_files.push(RustFile::Security);
+    }
+    rust_files.extend(api.types.iter().map(RustFile::Type));
+    rust_files.extend(api.modules.iter().map(RustFile::Operations));
+
     let package = match &api.packaging {
         Packaging::Crate(package) => package,
         Packaging::ModuleFile { file_name } => {
+            let mut parsed = Vec::with_capacity(rust_files.len());
+            for rust_file in &rust_files {
+                parsed.push((rust_file.path(), rust_file.parse(api)?));
+            }
             if api.paths.runtime_inlined {
                 for (path, text) in runtime_source::files(&api.paths.runtime, None) {
                     let file = syn::parse_file(&text).map_err(|error| {
@@ -75,22 +114,25 @@ pub fn emit(api: &Api) -> Result<Vec<GeneratedFile>, String> {
             }]);
         }
     };
-    let mut files = vec![
-        GeneratedFile {
-            path: "Cargo.toml".to_owned(),
-            contents: manifest::cargo_toml(api, package),
-        },
-        GeneratedFile {
-            path: "README.md".to_owned(),
-            contents: readme::readme(api),
-        },
-    ];
-    for (path, file) in parsed {
-        files.push(GeneratedFile {
-            contents: format!("{}\n{}", preamble(api, "//"), print_items(file)),
-            path,
-        });
-    }
+    let preamble = preamble(api, "//");
+    let mut files: Vec<GeneratedFile> = rust_files
+        .par_iter()
+        .map(|rust_file| {
+            let file = rust_file.parse(api)?;
+            Ok(GeneratedFile {
+                path: rust_file.path(),
+                contents: format!("{preamble}\n{}", print_items(file)),
+            })
+        })
+        .collect::<Result<_, String>>()?;
+    files.push(GeneratedFile {
+        path: "Cargo.toml".to_owned(),
+        contents: manifest::cargo_toml(api, package),
+    });
+    files.push(GeneratedFile {
+        path: "README.md".to_owned(),
+        contents: readme::readme(api),
+    });
     if api.paths.runtime_inlined {
         // Vendored as written (comments included); only its `crate::` paths are rebased.
         let doctest_path = format!("{}::runtime", api.lib_name);

@@ -175,18 +175,7 @@ impl Api {
     /// Calls `visit` on every type reference in the crate, nested ones included.
     pub(crate) fn visit_type_refs_mut(&mut self, visit: &mut impl FnMut(&mut TypeRef)) {
         for def in &mut self.types {
-            match &mut def.kind {
-                TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| f.ty.visit_mut(visit)),
-                TypeKind::Alias(ty) => ty.visit_mut(visit),
-                TypeKind::Union(u) => {
-                    u.variants.iter_mut().for_each(|v| v.ty.visit_mut(visit));
-                    u.accessors.iter_mut().for_each(|a| a.ty.visit_mut(visit));
-                    if let Some(base) = &mut u.base {
-                        visit_type_id(base, visit);
-                    }
-                }
-                TypeKind::Enum(_) => {}
-            }
+            visit_kind_refs_mut(&mut def.kind, visit);
         }
         for module in &mut self.modules {
             for op in &mut module.operations {
@@ -236,6 +225,22 @@ impl ExampleValue {
             }
             _ => {}
         }
+    }
+}
+
+/// Calls `visit` on every type reference a type's definition holds, nested ones included.
+pub(crate) fn visit_kind_refs_mut(kind: &mut TypeKind, visit: &mut impl FnMut(&mut TypeRef)) {
+    match kind {
+        TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| f.ty.visit_mut(visit)),
+        TypeKind::Alias(ty) => ty.visit_mut(visit),
+        TypeKind::Union(u) => {
+            u.variants.iter_mut().for_each(|v| v.ty.visit_mut(visit));
+            u.accessors.iter_mut().for_each(|a| a.ty.visit_mut(visit));
+            if let Some(base) = &mut u.base {
+                visit_type_id(base, visit);
+            }
+        }
+        TypeKind::Enum(_) => {}
     }
 }
 
@@ -854,6 +859,10 @@ pub struct TypeDef {
     /// What a hand-written impl provides (a redacted `Debug`, a tagged union's serde) is not
     /// among them.
     pub derives: Vec<String>,
+    /// The cargo features (operation modules) whose operations reach it, sorted: it is
+    /// compiled only when one of them is on. Empty when no operation reaches it: then it is
+    /// always compiled.
+    pub features: Vec<String>,
 }
 
 /// The shape of a generated type.

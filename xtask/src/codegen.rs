@@ -20,7 +20,7 @@ pub fn project_root() -> PathBuf {
 }
 
 /// The workspace's configuration (whose `command` is `cargo xtask gen`).
-fn workspace_config(root: &Path) -> Result<Config, String> {
+pub fn workspace_config(root: &Path) -> Result<Config, String> {
     config::load(&root.join(CONFIG_FILE)).map_err(|e| e.to_string())
 }
 

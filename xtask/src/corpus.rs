@@ -71,6 +71,20 @@ pub fn check_subset(root: &Path) -> Result<(), String> {
             .iter()
             .all(|d| matches!(d.outcome, Outcome::Generated { .. }));
     if all_compiled {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        eprintln!("==> corpus subset: each crate with each of its features alone");
+        for document in &documents {
+            if let Outcome::Generated { crate_name, .. } = &document.outcome {
+                let dir = work.join("crates").join(crate_name);
+                crate::features::lint_each_alone(
+                    &cargo,
+                    &work,
+                    &dir,
+                    crate_name,
+                    &root.join("target"),
+                )?;
+            }
+        }
         eprintln!(
             "corpus subset: {} documents, all compile clippy-clean",
             documents.len()
@@ -273,7 +287,7 @@ fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
 }
 
 /// Operations in the document as written (methods under `paths`), whatever the generator did.
-fn count_operations(contents: &[u8]) -> usize {
+pub fn count_operations(contents: &[u8]) -> usize {
     const METHODS: [&str; 8] = [
         "get", "put", "post", "delete", "options", "head", "patch", "trace",
     ];

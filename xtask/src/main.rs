@@ -13,6 +13,7 @@ mod bench;
 mod codegen;
 mod corpus;
 mod examples;
+mod features;
 mod fsx;
 mod test;
 

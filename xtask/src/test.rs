@@ -54,6 +54,13 @@ pub fn run(root: &Path) -> Result<(), String> {
         "generated crates without their features",
         &mut partial,
     )?;
+    // Types are compiled only under the features whose operations reach them: each crate
+    // must pass clippy with any one of its features alone.
+    eprintln!("==> generated crates with each of their features alone");
+    for api in codegen::workspace_config(root)?.apis {
+        let name = &api.settings.crate_name;
+        crate::features::lint_each_alone(&cargo, root, &api.out, name, &root.join("target"))?;
+    }
     // `send_blocking` is behind each crate's `blocking` feature, which the workspace build
     // leaves off: lint the crates with it on (reusing the clippy build above).
     let mut blocking = Command::new(&cargo);

@@ -15,13 +15,23 @@ pub(super) fn types_mod(api: &Api) -> TokenStream {
     let items = api.types.iter().map(|def| {
         let module = ident(&def.module);
         let name = ident(&def.ident);
+        let gate = match def.features.as_slice() {
+            [] => None,
+            [feature] => Some(quote! { #[cfg(feature = #feature)] }),
+            features => Some(quote! { #[cfg(any(#(feature = #features),*))] }),
+        };
         quote! {
+            #gate
             mod #module;
+            #gate
             pub use #module::#name;
         }
     });
     quote! {
         #![doc = " The types the API's schemas describe, one file each."]
+        #![doc = ""]
+        #![doc = " A type is compiled only when the cargo feature of a tag whose operations use it is on"]
+        #![doc = " (all are, by default); a type no operation uses always is."]
         #(#items)*
     }
 }

@@ -10,8 +10,10 @@
 //! boxing recursive fields, derives, sorting, and the token flow.
 
 mod config;
+mod dedup;
 mod derives;
 pub mod docs;
+mod features;
 mod operation;
 mod passes;
 pub(crate) mod resolve;

@@ -3,7 +3,7 @@
 //! recursive fields boxed, polymorphic unions' accessors found, large unions marked, derives
 //! decided, and the types sorted by name.
 
-use super::{Lowerer, RESERVED_TYPE_NAMES, derives, unions};
+use super::{Lowerer, RESERVED_TYPE_NAMES, dedup, derives, features, unions};
 use crate::ir::{Api, EnumRepr, Tagging, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::naming::{Case, Scope};
 
@@ -16,7 +16,8 @@ impl Lowerer<'_> {
         let modules = module_names(&idents);
         let pending = std::mem::take(&mut self.types);
         let origins: Vec<_> = pending.iter().map(|p| p.origin.clone()).collect();
-        let mut types: Vec<TypeDef> = pending
+        let components: Vec<bool> = pending.iter().map(|p| p.rank == 0).collect();
+        let types: Vec<TypeDef> = pending
             .into_iter()
             .zip(idents.into_iter().zip(modules))
             .map(|(pending, (ident, module))| TypeDef {
@@ -27,8 +28,20 @@ impl Lowerer<'_> {
                 kind: pending.kind.unwrap_or(TypeKind::Alias(TypeRef::Json)),
                 // Decided by `derives::set_derives` below, once boxing has settled the fields.
                 derives: Vec::new(),
+                // Decided by `features::gate_types` below, once the ids are final.
+                features: Vec::new(),
             })
             .collect();
+        // Identical inline types become one; the others stay, unreferenced, until the sort
+        // below leaves them out.
+        let into = dedup::merge_identical(&types, &components);
+        api.types = types;
+        api.visit_type_refs_mut(&mut |ty| {
+            if let TypeRef::Named(id) = ty {
+                id.0 = dedup::resolve(&into, id.0);
+            }
+        });
+        let mut types = std::mem::take(&mut api.types);
         for (index, message) in unions::tell_apart(&mut types) {
             self.warning(&origins[index], message);
         }
@@ -44,7 +57,7 @@ impl Lowerer<'_> {
         mark_large_unions(&mut types);
         derives::set_derives(&mut types, &mut api.modules, &self.settings.extra_derives);
 
-        let mut order: Vec<usize> = (0..types.len()).collect();
+        let mut order: Vec<usize> = (0..types.len()).filter(|&i| into[i] == i).collect();
         order.sort_by(|&a, &b| types[a].ident.cmp(&types[b].ident));
         let (sorted, new_index) = reorder(types, &order);
         api.types = sorted;
@@ -55,6 +68,7 @@ impl Lowerer<'_> {
                 }
             }
         });
+        features::gate_types(api);
     }
 
     /// The name of each type, in [`Lowerer::types`] order. Component schemas pick first, then

@@ -211,19 +211,8 @@ fn table(rows: &[Row]) -> String {
 
 /// How many operations the document declares (methods of its path items).
 fn count_operations(spec: &Path) -> Result<usize, String> {
-    const METHODS: [&str; 8] = [
-        "get", "put", "post", "delete", "options", "head", "patch", "trace",
-    ];
     let bytes = fs::read(spec).map_err(|e| io_error(spec, &e))?;
-    let document: serde_json::Value =
-        serde_json::from_slice(&bytes).map_err(|e| format!("error: {}: {e}", spec.display()))?;
-    let paths = document.get("paths").and_then(serde_json::Value::as_object);
-    Ok(paths
-        .into_iter()
-        .flat_map(|paths| paths.values())
-        .filter_map(serde_json::Value::as_object)
-        .map(|item| METHODS.iter().filter(|m| item.contains_key(**m)).count())
-        .sum())
+    Ok(crate::corpus::count_operations(&bytes))
 }
 
 /// The median seconds of `serde_json` parsing `spec`, from the release xtask.

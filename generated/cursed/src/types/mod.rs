@@ -2,31 +2,48 @@
 // `cargo xtask gen`.
 
 //! The types the API's schemas describe, one file each.
+//!
+//! A type is compiled only when the cargo feature of a tag whose operations use it is on
+//! (all are, by default); a type no operation uses always is.
 
+#[cfg(feature = "n_code_co")]
 mod my_type;
 
+#[cfg(feature = "n_code_co")]
 pub use my_type::MyType;
 
+#[cfg(feature = "default_2")]
 mod my_type2;
 
+#[cfg(feature = "default_2")]
 pub use my_type2::MyType2;
 
+#[cfg(feature = "n_code_co")]
 mod my_type3;
 
+#[cfg(feature = "n_code_co")]
 pub use my_type3::MyType3;
 
+#[cfg(feature = "types_2")]
 mod option2;
 
+#[cfg(feature = "types_2")]
 pub use option2::Option2;
 
+#[cfg(feature = "types_2")]
 mod result2;
 
+#[cfg(feature = "types_2")]
 pub use result2::Result2;
 
+#[cfg(feature = "types_2")]
 mod self_;
 
+#[cfg(feature = "types_2")]
 pub use self_::Self_;
 
+#[cfg(feature = "types_2")]
 mod string2;
 
+#[cfg(feature = "types_2")]
 pub use string2::String2;

@@ -2,15 +2,24 @@
 // `cargo xtask gen`.
 
 //! The types the API's schemas describe, one file each.
+//!
+//! A type is compiled only when the cargo feature of a tag whose operations use it is on
+//! (all are, by default); a type no operation uses always is.
 
+#[cfg(feature = "untagged")]
 mod get_status_response;
 
+#[cfg(feature = "untagged")]
 pub use get_status_response::GetStatusResponse;
 
+#[cfg(feature = "untagged")]
 mod ratio;
 
+#[cfg(feature = "untagged")]
 pub use ratio::Ratio;
 
+#[cfg(feature = "untagged")]
 mod record;
 
+#[cfg(feature = "untagged")]
 pub use record::Record;

@@ -2,7 +2,12 @@
 // `cargo xtask gen`.
 
 //! The types the API's schemas describe, one file each.
+//!
+//! A type is compiled only when the cargo feature of a tag whose operations use it is on
+//! (all are, by default); a type no operation uses always is.
 
+#[cfg(feature = "auth")]
 mod javascript_web_token;
 
+#[cfg(feature = "auth")]
 pub use javascript_web_token::JavascriptWebToken;

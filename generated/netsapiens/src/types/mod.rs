@@ -2,51 +2,78 @@
 // `cargo xtask gen`.
 
 //! The types the API's schemas describe, one file each.
+//!
+//! A type is compiled only when the cargo feature of a tag whose operations use it is on
+//! (all are, by default); a type no operation uses always is.
 
+#[cfg(feature = "authentication_jwt_json_web_token")]
 mod auth_request;
 
+#[cfg(feature = "authentication_jwt_json_web_token")]
 pub use auth_request::AuthRequest;
 
+#[cfg(feature = "authentication_jwt_json_web_token")]
 mod auth_request_grant_type;
 
+#[cfg(feature = "authentication_jwt_json_web_token")]
 pub use auth_request_grant_type::AuthRequestGrantType;
 
+#[cfg(feature = "authentication_jwt_json_web_token")]
 mod auth_request_mfa;
 
+#[cfg(feature = "authentication_jwt_json_web_token")]
 pub use auth_request_mfa::AuthRequestMfa;
 
+#[cfg(feature = "authentication_jwt_json_web_token")]
 mod auth_request_mfa_grant_type;
 
+#[cfg(feature = "authentication_jwt_json_web_token")]
 pub use auth_request_mfa_grant_type::AuthRequestMfaGrantType;
 
+#[cfg(feature = "authentication_jwt_json_web_token")]
 mod auth_request_mfa_ns_id_type;
 
+#[cfg(feature = "authentication_jwt_json_web_token")]
 pub use auth_request_mfa_ns_id_type::AuthRequestMfaNsIdType;
 
+#[cfg(feature = "authentication_jwt_json_web_token")]
 mod deletegate_request;
 
+#[cfg(feature = "authentication_jwt_json_web_token")]
 pub use deletegate_request::DeletegateRequest;
 
+#[cfg(feature = "authentication_jwt_json_web_token")]
 mod domain_name;
 
+#[cfg(feature = "authentication_jwt_json_web_token")]
 pub use domain_name::DomainName;
 
+#[cfg(feature = "authentication_jwt_json_web_token")]
 mod error_response;
 
+#[cfg(feature = "authentication_jwt_json_web_token")]
 pub use error_response::ErrorResponse;
 
+#[cfg(feature = "authentication_jwt_json_web_token")]
 mod jwt_request_success;
 
+#[cfg(feature = "authentication_jwt_json_web_token")]
 pub use jwt_request_success::JwtRequestSuccess;
 
+#[cfg(feature = "authentication_jwt_json_web_token")]
 mod jwt_response;
 
+#[cfg(feature = "authentication_jwt_json_web_token")]
 pub use jwt_response::JwtResponse;
 
+#[cfg(feature = "authentication_jwt_json_web_token")]
 mod success_response;
 
+#[cfg(feature = "authentication_jwt_json_web_token")]
 pub use success_response::SuccessResponse;
 
+#[cfg(feature = "authentication_jwt_json_web_token")]
 mod user_name;
 
+#[cfg(feature = "authentication_jwt_json_web_token")]
 pub use user_name::UserName;

@@ -2,31 +2,48 @@
 // `cargo xtask gen`.
 
 //! The types the API's schemas describe, one file each.
+//!
+//! A type is compiled only when the cargo feature of a tag whose operations use it is on
+//! (all are, by default); a type no operation uses always is.
 
+#[cfg(feature = "untagged")]
 mod create_payment_conflict;
 
+#[cfg(feature = "untagged")]
 pub use create_payment_conflict::CreatePaymentConflict;
 
+#[cfg(feature = "untagged")]
 mod create_payment_request;
 
+#[cfg(feature = "untagged")]
 pub use create_payment_request::CreatePaymentRequest;
 
+#[cfg(feature = "untagged")]
 mod filter;
 
+#[cfg(feature = "untagged")]
 pub use filter::Filter;
 
+#[cfg(feature = "untagged")]
 mod filter_owner;
 
+#[cfg(feature = "untagged")]
 pub use filter_owner::FilterOwner;
 
+#[cfg(feature = "untagged")]
 mod point;
 
+#[cfg(feature = "untagged")]
 pub use point::Point;
 
+#[cfg(feature = "untagged")]
 mod search_color;
 
+#[cfg(feature = "untagged")]
 pub use search_color::SearchColor;
 
+#[cfg(feature = "untagged")]
 mod search_order;
 
+#[cfg(feature = "untagged")]
 pub use search_order::SearchOrder;

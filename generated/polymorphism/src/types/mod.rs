@@ -2,37 +2,56 @@
 // `cargo xtask gen`.
 
 //! The types the API's schemas describe, one file each.
+//!
+//! A type is compiled only when the cargo feature of a tag whose operations use it is on
+//! (all are, by default); a type no operation uses always is.
 
+#[cfg(feature = "untagged")]
 mod animal;
 
+#[cfg(feature = "untagged")]
 pub use animal::Animal;
 
+#[cfg(feature = "untagged")]
 mod animal_base;
 
+#[cfg(feature = "untagged")]
 pub use animal_base::AnimalBase;
 
+#[cfg(feature = "untagged")]
 mod cat;
 
+#[cfg(feature = "untagged")]
 pub use cat::Cat;
 
+#[cfg(feature = "untagged")]
 mod circle;
 
+#[cfg(feature = "untagged")]
 pub use circle::Circle;
 
+#[cfg(feature = "untagged")]
 mod dog;
 
+#[cfg(feature = "untagged")]
 pub use dog::Dog;
 
+#[cfg(feature = "untagged")]
 mod drawing;
 
+#[cfg(feature = "untagged")]
 pub use drawing::Drawing;
 
+#[cfg(feature = "untagged")]
 mod filter;
 
+#[cfg(feature = "untagged")]
 pub use filter::Filter;
 
+#[cfg(feature = "untagged")]
 mod ip_net;
 
+#[cfg(feature = "untagged")]
 pub use ip_net::IpNet;
 
 mod ipv4_net;
@@ -43,42 +62,62 @@ mod ipv6_net;
 
 pub use ipv6_net::Ipv6Net;
 
+#[cfg(feature = "untagged")]
 mod level;
 
+#[cfg(feature = "untagged")]
 pub use level::Level;
 
+#[cfg(feature = "untagged")]
 mod loose;
 
+#[cfg(feature = "untagged")]
 pub use loose::Loose;
 
+#[cfg(feature = "untagged")]
 mod mode;
 
+#[cfg(feature = "untagged")]
 pub use mode::Mode;
 
+#[cfg(feature = "untagged")]
 mod network;
 
+#[cfg(feature = "untagged")]
 pub use network::Network;
 
+#[cfg(feature = "untagged")]
 mod puppy;
 
+#[cfg(feature = "untagged")]
 pub use puppy::Puppy;
 
+#[cfg(feature = "untagged")]
 mod shape;
 
+#[cfg(feature = "untagged")]
 pub use shape::Shape;
 
+#[cfg(feature = "untagged")]
 mod shape_base;
 
+#[cfg(feature = "untagged")]
 pub use shape_base::ShapeBase;
 
+#[cfg(feature = "untagged")]
 mod square;
 
+#[cfg(feature = "untagged")]
 pub use square::Square;
 
+#[cfg(feature = "untagged")]
 mod strict;
 
+#[cfg(feature = "untagged")]
 pub use strict::Strict;
 
+#[cfg(feature = "untagged")]
 mod threshold;
 
+#[cfg(feature = "untagged")]
 pub use threshold::Threshold;

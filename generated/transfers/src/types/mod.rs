@@ -2,23 +2,34 @@
 // `cargo xtask gen`.
 
 //! The types the API's schemas describe, one file each.
+//!
+//! A type is compiled only when the cargo feature of a tag whose operations use it is on
+//! (all are, by default); a type no operation uses always is.
 
+#[cfg(feature = "notes")]
 mod note_set;
 
+#[cfg(feature = "notes")]
 pub use note_set::NoteSet;
 
+#[cfg(feature = "notes")]
 mod notes_summary_x_mode;
 
+#[cfg(feature = "notes")]
 pub use notes_summary_x_mode::NotesSummaryXMode;
 
 mod notes_summary_x_trace;
 
 pub use notes_summary_x_trace::NotesSummaryXTrace;
 
+#[cfg(feature = "files")]
 mod problem;
 
+#[cfg(feature = "files")]
 pub use problem::Problem;
 
+#[cfg(feature = "files")]
 mod stored_file;
 
+#[cfg(feature = "files")]
 pub use stored_file::StoredFile;

@@ -2,6 +2,9 @@
 // `cargo xtask gen`.
 
 //! The types the API's schemas describe, one file each.
+//!
+//! A type is compiled only when the cargo feature of a tag whose operations use it is on
+//! (all are, by default); a type no operation uses always is.
 
 mod api_error;
 
@@ -19,26 +22,38 @@ mod api_warning;
 
 pub use api_warning::ApiWarning;
 
+#[cfg(feature = "authentication")]
 mod auth_payload;
 
+#[cfg(feature = "authentication")]
 pub use auth_payload::AuthPayload;
 
+#[cfg(feature = "authentication")]
 mod auth_request;
 
+#[cfg(feature = "authentication")]
 pub use auth_request::AuthRequest;
 
+#[cfg(feature = "authentication")]
 mod auth_response;
 
+#[cfg(feature = "authentication")]
 pub use auth_response::AuthResponse;
 
+#[cfg(feature = "authentication")]
 mod client_error_response;
 
+#[cfg(feature = "authentication")]
 pub use client_error_response::ClientErrorResponse;
 
+#[cfg(feature = "authentication")]
 mod server_error_response;
 
+#[cfg(feature = "authentication")]
 pub use server_error_response::ServerErrorResponse;
 
+#[cfg(feature = "authentication")]
 mod token;
 
+#[cfg(feature = "authentication")]
 pub use token::Token;

@@ -2,27 +2,42 @@
 // `cargo xtask gen`.
 
 //! The types the API's schemas describe, one file each.
+//!
+//! A type is compiled only when the cargo feature of a tag whose operations use it is on
+//! (all are, by default); a type no operation uses always is.
 
+#[cfg(feature = "user_authentication")]
 mod confirm2_fa;
 
+#[cfg(feature = "user_authentication")]
 pub use confirm2_fa::Confirm2Fa;
 
+#[cfg(feature = "user_authentication")]
 mod login_request;
 
+#[cfg(feature = "user_authentication")]
 pub use login_request::LoginRequest;
 
+#[cfg(feature = "user_authentication")]
 mod magic_link_login_request;
 
+#[cfg(feature = "user_authentication")]
 pub use magic_link_login_request::MagicLinkLoginRequest;
 
+#[cfg(feature = "user_authentication")]
 mod magic_link_login_response;
 
+#[cfg(feature = "user_authentication")]
 pub use magic_link_login_response::MagicLinkLoginResponse;
 
+#[cfg(feature = "user_authentication")]
 mod refresh_request;
 
+#[cfg(feature = "user_authentication")]
 pub use refresh_request::RefreshRequest;
 
+#[cfg(feature = "user_authentication")]
 mod token_response;
 
+#[cfg(feature = "user_authentication")]
 pub use token_response::TokenResponse;

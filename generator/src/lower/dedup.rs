@@ -1,0 +1,165 @@
+//! Inline schemas written out the same way in many places (GitHub's spec repeats one
+//! `permissions` object hundreds of times) become one type: fewer files to read and to
+//! compile, and values of one shape that convert into each other for free.
+//!
+//! Two types are the same when everything emit would write for them but their name is: kind,
+//! fields or variants with their docs and serde attributes, and the types they refer to, once
+//! those are merged too (so the merge runs until nothing changes). A component schema is never
+//! merged away, since users name it; an inline type identical to one becomes that component,
+//! and identical inline types become the one with the shortest name (then the first by name),
+//! so the choice does not depend on the order of the document.
+
+use std::collections::BTreeMap;
+
+use crate::ir::{TypeDef, TypeRef};
+
+/// For each type, the index of the type it becomes: itself, or an identical one it merges into.
+/// `component[i]` says whether type `i` is a component schema.
+pub(super) fn merge_identical(types: &[TypeDef], component: &[bool]) -> Vec<usize> {
+    let mut into: Vec<usize> = (0..types.len()).collect();
+    loop {
+        let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (index, def) in types.iter().enumerate() {
+            if into[index] == index {
+                groups.entry(shape(def, &into)).or_default().push(index);
+            }
+        }
+        let mut merged = false;
+        for members in groups.into_values().filter(|members| members.len() > 1) {
+            let Some(&keeper) = members.iter().min_by_key(|&&index| {
+                let ident = &types[index].ident;
+                (!component[index], ident.len(), ident)
+            }) else {
+                continue;
+            };
+            for &member in &members {
+                if member != keeper && !component[member] {
+                    into[member] = keeper;
+                    merged = true;
+                }
+            }
+        }
+        if !merged {
+            return into;
+        }
+    }
+}
+
+/// What emit writes for `def` apart from its name, with the types it refers to as they are
+/// merged so far: the derived `Debug` of the IR, which shows every field of it.
+fn shape(def: &TypeDef, into: &[usize]) -> String {
+    let mut kind = def.kind.clone();
+    let mut redirect = |ty: &mut TypeRef| {
+        if let TypeRef::Named(id) = ty {
+            id.0 = resolve(into, id.0);
+        }
+    };
+    crate::ir::visit_kind_refs_mut(&mut kind, &mut redirect);
+    format!("{:?}\n{:?}", def.docs, kind)
+}
+
+/// Where `index` ends up, following merges.
+pub(super) fn resolve(into: &[usize], mut index: usize) -> usize {
+    while let Some(&next) = into.get(index) {
+        if next == index {
+            break;
+        }
+        index = next;
+    }
+    index
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{TypeKind, TypeRef};
+    use crate::lower::testing::{lowered_document, operation};
+
+    #[test]
+    fn identical_inline_types_become_one_and_a_component_wins() {
+        let (api, _) = lowered_document(
+            r#"
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  perms: {type: object, properties: {read: {type: boolean}}}
+                  owner: {type: object, properties: {name: {type: string}}}
+  /b:
+    get:
+      operationId: getB
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  perms: {type: object, properties: {read: {type: boolean}}}
+                  owner: {type: object, properties: {name: {type: string}}}
+  /c:
+    get:
+      operationId: getC
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  perms:
+                    description: Documented, so not the same type.
+                    type: object
+                    properties: {read: {type: boolean}}
+components:
+  schemas:
+    Owner:
+      type: object
+      properties:
+        name: {type: string}
+"#,
+        );
+        let names: Vec<&str> = api.types.iter().map(|t| t.ident.as_str()).collect();
+        // getA's and getB's bodies are the same once their fields are: one type, the shorter
+        // name; `owner` is the component; the documented `perms` stays apart.
+        assert_eq!(
+            names,
+            [
+                "GetAResponse",
+                "GetAResponsePerms",
+                "GetCResponse",
+                "GetCResponsePerms",
+                "Owner"
+            ]
+        );
+        let body = |name: &str| match &operation(&api, name).success {
+            crate::ir::Success::Body(TypeRef::Named(id)) => api.type_def(*id).ident.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(body("get_a"), "GetAResponse");
+        assert_eq!(body("get_b"), "GetAResponse");
+        let TypeKind::Struct(get_a) = &api.types[0].kind else {
+            panic!("a struct");
+        };
+        let owner = get_a
+            .fields
+            .iter()
+            .find(|f| f.ident == "owner")
+            .map(|f| &f.ty);
+        assert!(
+            matches!(owner, Some(TypeRef::Option(inner)) if matches!(**inner, TypeRef::Named(id) if api.type_def(id).ident == "Owner")),
+            "{owner:?}"
+        );
+    }
+}

@@ -4,6 +4,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{ToTokens, quote};
 
+use super::pagination::{builder_derives, builder_paging};
 use super::{
     DebugField, doc_attrs, ident, inner_doc_attrs, redacted_debug, type_tokens, with_lead,
 };
@@ -73,6 +74,7 @@ pub(super) fn module_file(api: &Api, module: &OperationModule) -> TokenStream {
     ));
     let methods = module.operations.iter().map(|op| client_method(api, op));
     let builders = module.operations.iter().map(|op| builder(api, op));
+    let paging = module.operations.iter().map(|op| builder_paging(api, op));
     let enums = module.operations.iter().flat_map(|op| {
         op.success_enum()
             .into_iter()
@@ -92,6 +94,8 @@ pub(super) fn module_file(api: &Api, module: &OperationModule) -> TokenStream {
         }
 
         #(#builders)*
+
+        #(#paging)*
 
         #(#enums)*
 
@@ -349,8 +353,10 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
                 .to_owned(),
         ),
     };
+    let derives = builder_derives(op);
     quote! {
         #[doc = #struct_doc]
+        #derives
         #[must_use = "a request does nothing until it is sent"]
         pub struct #builder<'a> {
             #client: &'a crate::Client,

@@ -26,6 +26,10 @@ const SOURCES: &[(&str, &str)] = &[
         "middleware.rs",
         include_str!("../../../runtime/src/middleware.rs"),
     ),
+    (
+        "paginate.rs",
+        include_str!("../../../runtime/src/paginate.rs"),
+    ),
     ("redact.rs", include_str!("../../../runtime/src/redact.rs")),
     (
         "request.rs",

@@ -1,11 +1,9 @@
 //! Pagination: whether an operation's results come in pages, what asks for the next page and
 //! where a page's items are ([`Pagination`]), declared by an extension or detected.
 //!
-//! An operation's `x-apiforge-pagination` decides: `false` turns pagination off, `true`
-//! detects it whatever the method, an object declares it (`style`, `param`, `next`, `items`,
-//! `has_more`, `id`, `first`; paths are dotted wire names). Otherwise `x-dropshot-pagination`
-//! (a `page_token` parameter, `next_page` and `items` fields) and `x-fern-pagination` (its
-//! cursor and offset forms) are read where present. Without any of them a `GET` is detected,
+//! An operation's extensions decide first (`declared`): `x-apiforge-pagination` (`false`
+//! turns pagination off, `true` detects it whatever the method, an object declares it), else
+//! `x-dropshot-pagination` or `x-fern-pagination`. Without any of them a `GET` is detected,
 //! the first rule that fits winning:
 //!
 //! 1. cursor: a string query parameter in [`CURSORS`] and a string field of the body (or of
@@ -21,9 +19,12 @@
 //! the first named in [`ITEM_FIELDS`]). A builder holding an upload is never paginated: it
 //! cannot be sent twice.
 
+mod declared;
+
 use openapiv3::{Parameter, ReferenceOr, SchemaKind, Type};
 use serde_json::Value;
 
+use self::declared::Declared;
 use super::params::ParamDraft;
 use super::responses::SuccessDraft;
 use crate::ir::{
@@ -33,13 +34,6 @@ use crate::ir::{
 use crate::lower::Lowerer;
 use crate::naming;
 use crate::pointer::Pointer;
-
-/// The extension that declares, overrides or turns off pagination.
-const EXTENSION: &str = "x-apiforge-pagination";
-/// Dropshot's marker: `page_token` in, `next_page` and `items` out.
-const DROPSHOT: &str = "x-dropshot-pagination";
-/// Fern's declaration, read in its cursor and offset forms.
-const FERN: &str = "x-fern-pagination";
 
 /// Cursor parameters (snake case) and the body fields that hold their next value.
 const CURSORS: &[(&str, &[&str])] = &[
@@ -66,28 +60,6 @@ const ITEM_FIELDS: &[&str] = &[
 
 /// How far aliases are followed.
 const MAX_ALIASES: usize = 8;
-
-/// What the extensions ask for.
-enum Declared {
-    /// Detect, for a `GET` only (`all_methods`: any method).
-    Detect { all_methods: bool },
-    /// Not paginated.
-    Off,
-    /// This, by wire names.
-    Explicit(Spec),
-}
-
-/// A declared pagination, by wire names, before it is checked against the operation.
-#[derive(Default)]
-struct Spec {
-    style: String,
-    param: Option<String>,
-    next: Option<String>,
-    items: Option<String>,
-    has_more: Option<String>,
-    id: Option<String>,
-    first: Option<i64>,
-}
 
 /// What pagination is decided from: the operation, and what lowering made of it so far.
 pub(super) struct PageInputs<'a, 'd> {
@@ -148,158 +120,6 @@ impl<'a> Lowerer<'a> {
         let (items, item) = self.find_items(body)?;
         let style = self.detect_style(operation, path_params, params, body, &item)?;
         Some(Pagination { style, items, item })
-    }
-
-    /// What the operation's extensions say, and where; `None` (with a warning) when one is
-    /// not of a form this reads.
-    fn declared(
-        &mut self,
-        operation: &openapiv3::Operation,
-        pointer: &Pointer,
-    ) -> Option<(Declared, Pointer)> {
-        let extensions = &operation.extensions;
-        if let Some(value) = extensions.get(EXTENSION) {
-            let at = pointer.push(EXTENSION);
-            let declared = match value {
-                Value::Bool(false) => Some(Declared::Off),
-                Value::Bool(true) => Some(Declared::Detect { all_methods: true }),
-                Value::Object(fields) => {
-                    let text =
-                        |key: &str| fields.get(key).and_then(Value::as_str).map(str::to_owned);
-                    Some(Declared::Explicit(Spec {
-                        style: text("style").unwrap_or_default(),
-                        param: text("param"),
-                        next: text("next"),
-                        items: text("items"),
-                        has_more: text("has_more"),
-                        id: text("id"),
-                        first: fields.get("first").and_then(Value::as_i64),
-                    }))
-                }
-                _ => None,
-            };
-            return match declared {
-                Some(declared) => Some((declared, at)),
-                None => {
-                    self.warning(&at, format!("`{EXTENSION}` must be `true`, `false` or an object; the operation is not paginated"));
-                    None
-                }
-            };
-        }
-        if let Some(value) = extensions.get(DROPSHOT) {
-            if *value == Value::Bool(false) {
-                return Some((Declared::Detect { all_methods: false }, pointer.clone()));
-            }
-            let spec = Spec {
-                style: "cursor".to_owned(),
-                param: Some("page_token".to_owned()),
-                next: Some("next_page".to_owned()),
-                items: Some("items".to_owned()),
-                ..Spec::default()
-            };
-            return Some((Declared::Explicit(spec), pointer.push(DROPSHOT)));
-        }
-        if let Some(value) = extensions.get(FERN) {
-            let at = pointer.push(FERN);
-            return match fern(value) {
-                Some(declared) => Some((declared, at)),
-                None => {
-                    self.warning(&at, format!("`{FERN}` is read in its cursor and offset forms with `$request.` and `$response.` paths only; the operation is not paginated"));
-                    None
-                }
-            };
-        }
-        Some((Declared::Detect { all_methods: false }, pointer.clone()))
-    }
-
-    /// A declaration checked against the operation: its pagination, or what does not fit.
-    fn explicit(
-        &self,
-        spec: &Spec,
-        params: &[ParamDraft],
-        body: &TypeRef,
-        first: i64,
-        link_declared: bool,
-    ) -> Result<Pagination, String> {
-        let (items, item) = match &spec.items {
-            Some(path) => self
-                .field_path(body, path)
-                .and_then(|(steps, leaf)| Some((steps, self.vec_item(&leaf)?)))
-                .ok_or_else(|| format!("`items: {path}` is not an array field of the body"))?,
-            None => self
-                .find_items(body)
-                .ok_or("the body has no array of items; name it with `items`")?,
-        };
-        let param = |kind: fn(&TypeRef) -> bool| -> Result<ParamId, String> {
-            let name = spec.param.as_deref().ok_or("`param` names no parameter")?;
-            let index = params
-                .iter()
-                .position(|p| p.wire_name == name && matches!(p.location, ParamLocation::Query(_)))
-                .ok_or_else(|| format!("the operation has no query parameter `{name}`"))?;
-            if !kind(self.alias_target(&params[index].ty)) {
-                return Err(format!(
-                    "query parameter `{name}` is not of the type its style needs"
-                ));
-            }
-            Ok(ParamId(index))
-        };
-        let style = match spec.style.as_str() {
-            "cursor" => {
-                let param = param(|ty| *ty == TypeRef::String)?;
-                let path = spec
-                    .next
-                    .as_deref()
-                    .ok_or("a cursor needs `next`, the body field of the next cursor")?;
-                let next = self
-                    .field_path(body, path)
-                    .filter(|(_, leaf)| *self.alias_target(leaf) == TypeRef::String)
-                    .ok_or_else(|| format!("`next: {path}` is not a string field of the body"))?
-                    .0;
-                PageStyle::Cursor { param, next }
-            }
-            "last-item" => {
-                let param = param(|ty| *ty == TypeRef::String)?;
-                let has_more = match spec.has_more.as_deref() {
-                    Some(path) => Some(
-                        self.field_path(body, path)
-                            .filter(|(_, leaf)| *self.alias_target(leaf) == TypeRef::Bool)
-                            .ok_or_else(|| {
-                                format!("`has_more: {path}` is not a boolean field of the body")
-                            })?
-                            .0,
-                    ),
-                    None => None,
-                };
-                let name = spec.id.as_deref().unwrap_or("id");
-                let id = self
-                    .string_field(&item, name)
-                    .ok_or_else(|| format!("the items have no string field `{name}`"))?;
-                PageStyle::LastItem {
-                    param,
-                    has_more,
-                    id,
-                }
-            }
-            "page" => PageStyle::PageNumber {
-                param: param(is_integer)?,
-                first: spec.first.unwrap_or(first),
-            },
-            "offset" => PageStyle::Offset {
-                param: param(is_integer)?,
-            },
-            "link" if link_declared => PageStyle::Link,
-            "link" => {
-                return Err(
-                    "`link` needs a success response that declares a `Link` header".to_owned(),
-                );
-            }
-            other => {
-                return Err(format!(
-                    "unknown style `{other}`; expected one of `cursor`, `last-item`, `page`, `offset`, `link`"
-                ));
-            }
-        };
-        Ok(Pagination { style, items, item })
     }
 
     /// The first rule of the module's list that fits.
@@ -527,50 +347,6 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-/// `x-fern-pagination` in its cursor (`cursor`, `next_cursor`, `results`) or offset (`offset`,
-/// `results`, and `step` to move by the item count) form.
-fn fern(value: &Value) -> Option<Declared> {
-    if *value == Value::Bool(true) {
-        return Some(Declared::Detect { all_methods: true });
-    }
-    let fields = value.as_object()?;
-    let path = |key: &str, prefix: &str| -> Option<Option<String>> {
-        match fields.get(key) {
-            None => Some(None),
-            Some(value) => value
-                .as_str()?
-                .strip_prefix(prefix)
-                .map(|p| Some(p.to_owned())),
-        }
-    };
-    let results = path("results", "$response.")??;
-    let request =
-        |key| path(key, "$request.").filter(|p| p.as_ref().is_none_or(|p| !p.contains('.')));
-    let spec = match (request("cursor")?, request("offset")?) {
-        (Some(param), None) => Spec {
-            style: "cursor".to_owned(),
-            param: Some(param),
-            next: Some(path("next_cursor", "$response.")??),
-            ..Spec::default()
-        },
-        (None, Some(param)) => Spec {
-            style: if request("step")?.is_some() {
-                "offset"
-            } else {
-                "page"
-            }
-            .to_owned(),
-            param: Some(param),
-            ..Spec::default()
-        },
-        _ => return None,
-    };
-    Some(Declared::Explicit(Spec {
-        items: Some(results),
-        ..spec
-    }))
-}
-
 /// A field as a step of a path.
 fn step(field: &crate::ir::Field) -> FieldStep {
     FieldStep {
@@ -602,5 +378,134 @@ fn holds_upload(ty: &TypeRef) -> bool {
         TypeRef::Upload => true,
         TypeRef::Vec(inner) | TypeRef::Option(inner) => holds_upload(inner),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{Api, FieldStep, PageStyle};
+    use crate::lower::testing::{lowered_document, operation, with_paths};
+
+    /// An operation's pagination in short: style, parameter, next-cursor path, items path.
+    pub(super) fn paging(api: &Api, method: &str) -> String {
+        let op = operation(api, method);
+        let Some(pagination) = &op.pagination else {
+            return "none".to_owned();
+        };
+        let path = |steps: &[FieldStep]| {
+            steps
+                .iter()
+                .map(|s| s.ident.clone())
+                .collect::<Vec<_>>()
+                .join(".")
+        };
+        let param = |id| op.param(id).ident.clone();
+        let style = match &pagination.style {
+            PageStyle::Cursor { param: id, next } => {
+                format!("cursor {} {}", param(*id), path(next))
+            }
+            PageStyle::LastItem {
+                param: id,
+                has_more,
+                id: field,
+            } => {
+                format!(
+                    "last {} {} {}",
+                    param(*id),
+                    path(has_more.as_deref().unwrap_or_default()),
+                    field.ident
+                )
+            }
+            PageStyle::PageNumber { param: id, first } => format!("page {} {first}", param(*id)),
+            PageStyle::Offset { param: id } => format!("offset {}", param(*id)),
+            PageStyle::Link => "link".to_owned(),
+        };
+        format!("{style} / {}", path(&pagination.items))
+    }
+
+    const LIST: &str = "{type: object, properties: {data: {type: array, items: {type: object, properties: {id: {type: string}}}}, next_page_token: {type: string}, has_more: {type: boolean}, meta: {type: object, properties: {next_cursor: {type: string}}}}}";
+
+    pub(super) fn document(operations: &[(&str, &str, &str)]) -> String {
+        let paths: String = operations
+            .iter()
+            .map(|(name, verb, extra)| format!("/{name}:\n  {verb}:\n    operationId: {name}\n    {extra}\n    responses: {{'200': {{description: ok, headers: {{X-Rate: {{schema: {{type: integer}}}}}}, content: {{application/json: {{schema: {LIST}}}}}}}}}\n"))
+            .collect();
+        with_paths(&paths)
+    }
+
+    pub(super) fn query(names: &[(&str, &str)]) -> String {
+        let params: Vec<String> = names
+            .iter()
+            .map(|(name, ty)| format!("{{name: {name}, in: query, schema: {{type: {ty}}}}}"))
+            .collect();
+        format!("parameters: [{}]", params.join(", "))
+    }
+
+    #[test]
+    fn each_rule_is_detected_on_a_get_and_nothing_else_is() {
+        let (api, warnings) = lowered_document(&document(&[
+            (
+                "tokens",
+                "get",
+                &query(&[("pageToken", "string"), ("items", "string")]),
+            ),
+            ("cursors", "get", &query(&[("cursor", "string")])),
+            ("stripe", "get", &query(&[("starting_after", "string")])),
+            (
+                "pages",
+                "get",
+                &query(&[("page", "integer"), ("per_page", "integer")]),
+            ),
+            (
+                "offsets",
+                "get",
+                &query(&[("offset", "integer"), ("limit", "integer")]),
+            ),
+            ("posted", "post", &query(&[("cursor", "string")])),
+            ("lonely", "get", &query(&[("page", "integer")])),
+            (
+                "numbered",
+                "get",
+                &query(&[("cursor", "integer"), ("marker", "string")]),
+            ),
+            (
+                "off",
+                "get",
+                &format!(
+                    "x-apiforge-pagination: false\n    {}",
+                    query(&[("offset", "integer"), ("limit", "integer")])
+                ),
+            ),
+            (
+                "forced",
+                "post",
+                &format!(
+                    "x-apiforge-pagination: true\n    {}",
+                    query(&[("cursor", "string")])
+                ),
+            ),
+        ]));
+        let found: Vec<String> = api
+            .operations()
+            .map(|op| format!("{}: {}", op.method_ident, paging(&api, &op.method_ident)))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "tokens: cursor page_token next_page_token / data",
+                "cursors: cursor cursor meta.next_cursor / data",
+                "stripe: last starting_after has_more id / data",
+                "pages: page page 1 / data",
+                "offsets: offset offset / data",
+                "posted: none",
+                "lonely: none",
+                "numbered: none",
+                "off: none",
+                "forced: cursor cursor meta.next_cursor / data",
+            ]
+        );
+        // A paginated builder's `items()` keeps a parameter off its name.
+        assert_eq!(operation(&api, "tokens").params[1].ident, "items_2");
+        assert!(warnings.is_empty(), "{warnings:?}");
     }
 }

@@ -39,7 +39,9 @@ use crate::pointer::Pointer;
 const CURSORS: &[(&str, &[&str])] = &[
     ("cursor", &["next_cursor", "next_page_cursor"]),
     ("page_cursor", &["next_page_cursor", "next_cursor"]),
-    ("page_token", &["next_page_token"]),
+    ("page_token", &["next_page_token", "next_page"]),
+    // A string `page` is a token (Stripe's search); an integer one is a page number.
+    ("page", &["next_page"]),
     ("next_page_token", &["next_page_token"]),
     ("next_token", &["next_token"]),
     ("starting_token", &["next_token"]),

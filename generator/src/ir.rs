@@ -5,6 +5,9 @@
 //! encoded and each response decoded. Emitting (`crate::emit`) translates it to files and
 //! decides nothing. Lists are in output order.
 
+mod pagination;
+
+pub use self::pagination::{FieldStep, FieldWrap, PageStyle, Pagination};
 use crate::settings::{Manifest, Runtime};
 
 /// A whole client crate.
@@ -199,6 +202,9 @@ impl Api {
                         .variants
                         .iter_mut()
                         .for_each(|v| v.ty.visit_mut(visit));
+                }
+                if let Some(pagination) = &mut op.pagination {
+                    pagination.item.visit_mut(visit);
                 }
                 if let Some(headers) = &mut op.response_headers {
                     headers
@@ -399,6 +405,9 @@ pub struct Operation {
     pub idempotency_key: Option<ParamId>,
     /// Whether the request builder's `Debug` hides some parameters' values: they are secrets.
     pub redacted_debug: bool,
+    /// How the results come in pages, when they do: the builder then derives `Clone`,
+    /// implements the runtime's `Paginate` and has `pages()` and `items()`.
+    pub pagination: Option<Pagination>,
 }
 
 /// The values an example call of an operation passes.

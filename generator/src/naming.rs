@@ -190,6 +190,16 @@ pub(crate) mod builder {
         CLIENT,
         NEW,
     ];
+    /// The stream of pages of a paginated operation.
+    pub const PAGES: &str = "pages";
+    /// The stream of items of a paginated operation.
+    pub const ITEMS: &str = "items";
+    /// [`PAGES`] as an iterator for synchronous code (cargo feature `blocking`).
+    pub const PAGES_BLOCKING: &str = "pages_blocking";
+    /// [`ITEMS`] as an iterator for synchronous code (cargo feature `blocking`).
+    pub const ITEMS_BLOCKING: &str = "items_blocking";
+    /// The members of the builders of paginated operations.
+    pub const PAGINATED: &[&str] = &[PAGES, ITEMS, PAGES_BLOCKING, ITEMS_BLOCKING];
     /// The request body's field, with a setter when the body is optional: a member of the
     /// builders of operations that take a body.
     pub const BODY: &str = "body";

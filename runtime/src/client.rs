@@ -322,8 +322,11 @@ impl Client {
         if let Some(error) = &request.refused {
             return Err(Failure::Encode(error.clone()));
         }
+        // A page of a `Link`-paginated request goes to the link; taken before anything else
+        // is sent in this scope (a credential provider's token call).
+        let next_link = crate::paginate::take_next_link();
         // The first attempt takes the URL; a later one (rare) builds it again.
-        let mut first_url = Some(self.url(request)?);
+        let mut first_url = Some(self.url(request, next_link.as_ref())?);
         let policy = match (self.shared.retry, request.retry_safe) {
             (Some(policy), true) => Some(policy),
             (Some(policy), false) if retry::is_idempotent(&request.method) => Some(policy),
@@ -338,7 +341,7 @@ impl Client {
             let applied = self.shared.credentials.apply(request.security).await?;
             let url = match first_url.take() {
                 Some(url) => url,
-                None => self.url(request)?,
+                None => self.url(request, next_link.as_ref())?,
             };
             let outcome = self.exchange(request, url, &applied, read, exchanges).await;
             let (outcome, from_origin) = match outcome {
@@ -397,8 +400,35 @@ impl Client {
         }
     }
 
-    /// The URL of `request` before credentials: base URL, path and query parameters.
-    fn url(&self, request: &Request) -> Result<Url, EncodeError> {
+    /// The URL of `request` before credentials: base URL, path and query parameters; or a
+    /// next-page link (checked to be on the base URL's origin by the pager, and again here),
+    /// with the request's query parameters that the link leaves out.
+    fn url(&self, request: &Request, next_link: Option<&Url>) -> Result<Url, EncodeError> {
+        if let Some(link) = next_link {
+            if link.origin() != self.shared.origin {
+                return Err(EncodeError::new(
+                    "the next page's link is on another origin than the base URL",
+                ));
+            }
+            let mut url = link.clone();
+            let given: Vec<String> = link
+                .query_pairs()
+                .map(|(name, _)| name.into_owned())
+                .collect();
+            let missing: Vec<&(String, String)> = request
+                .query
+                .iter()
+                .filter(|(name, _)| !given.contains(name))
+                .collect();
+            if !missing.is_empty() {
+                url.query_pairs_mut().extend_pairs(
+                    missing
+                        .into_iter()
+                        .map(|(name, value)| (name.as_str(), value.as_str())),
+                );
+            }
+            return Ok(url);
+        }
         let mut url = match &self.shared.base {
             Some((base, base_path)) => {
                 let mut url = base.clone();
@@ -1320,7 +1350,7 @@ mod tests {
             .build()
             .expect("a client");
         let request = Request::new(Method::GET, path.to_owned(), &[]);
-        let built = client.url(&request).expect("a URL");
+        let built = client.url(&request, None).expect("a URL");
         let parsed =
             Url::parse(&format!("{}{path}", base_url.trim_end_matches('/'))).expect("a parsed URL");
         (built, parsed)

@@ -47,6 +47,11 @@ pub enum Error<E = Infallible> {
     /// The status was expected but the body, or a header the spec declares, did not decode as
     /// the spec says it would.
     Decode(Box<DecodeError>),
+    /// Paging stopped on the server's word rather than at the end: the next page would have
+    /// been one already asked for, or a next link goes where the client would not send it.
+    /// The pages before came through; nothing more is sent. See
+    /// [`Paginate`](crate::paginate::Paginate).
+    Pagination(PaginationError),
 }
 
 impl<E> Error<E> {
@@ -62,6 +67,7 @@ impl<E> Error<E> {
     pub fn response(&self) -> Option<&RawResponse> {
         match self {
             Error::InvalidRequest(_)
+            | Error::Pagination(_)
             | Error::Credential(_)
             | Error::Transport(_)
             | Error::ResponseTooLarge(_) => None,
@@ -95,7 +101,10 @@ impl<E> Error<E> {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Transport(error) => retry::is_retryable_error(error),
-            Error::InvalidRequest(_) | Error::Credential(_) | Error::Decode(_) => false,
+            Error::InvalidRequest(_)
+            | Error::Credential(_)
+            | Error::Decode(_)
+            | Error::Pagination(_) => false,
             _ => self.status().is_some_and(retry::is_retryable_status),
         }
     }
@@ -107,6 +116,7 @@ impl<E> Error<E> {
     pub fn into_untyped(self) -> Error {
         match self {
             Error::InvalidRequest(error) => Error::InvalidRequest(error),
+            Error::Pagination(error) => Error::Pagination(error),
             Error::Credential(error) => Error::Credential(error),
             Error::Transport(error) => Error::Transport(error),
             Error::ResponseTooLarge(error) => Error::ResponseTooLarge(error),
@@ -131,6 +141,7 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
                 f.debug_tuple("UnexpectedResponse").field(response).finish()
             }
             Error::Decode(error) => f.debug_tuple("Decode").field(error).finish(),
+            Error::Pagination(error) => f.debug_tuple("Pagination").field(error).finish(),
         }
     }
 }
@@ -158,6 +169,7 @@ impl<E> Error<E> {
                 write!(f, "unexpected response status {}", response.status())
             }
             Error::Decode(error) => write!(f, "{error}"),
+            Error::Pagination(error) => write!(f, "{error}"),
         }
     }
 }
@@ -170,6 +182,7 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
             Error::Transport(error) => Some(error),
             Error::ResponseTooLarge(error) => Some(&**error),
             Error::Decode(error) => Some(&error.source),
+            Error::Pagination(error) => Some(error),
             Error::Api(_) | Error::UnexpectedResponse(_) => None,
         }
     }
@@ -327,6 +340,28 @@ impl EncodeError {
             message: message.into(),
         }
     }
+}
+
+/// Why paging stopped before the server said the last page was reached
+/// ([`Error::Pagination`]). No variant shows a cursor or a link's path or query, which may
+/// carry a token.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PaginationError {
+    /// The server gave a cursor, page number or next link it had given before: following it
+    /// would fetch the same pages again, forever.
+    #[error("the server repeated a page cursor; stopped paging rather than loop")]
+    RepeatedCursor,
+    /// The `Link` header's next URL is on another origin (scheme, host and port) than the
+    /// client's base URL: it is not followed, so that the request's credentials do not go
+    /// there.
+    #[error("the next page's link points to another origin ({origin}); not followed")]
+    ForeignLink {
+        /// The link's origin, such as `https://other.example:8443`.
+        origin: String,
+    },
+    /// The `Link` header's next URL is not a URL, even relative to the base URL.
+    #[error("the next page's link is not a valid URL")]
+    InvalidLink,
 }
 
 /// A client that cannot be built as configured.

@@ -23,6 +23,10 @@
 //! media type, a header name) and server data (a header, an `expires_in`) never make it panic:
 //! what cannot be sent fails the call with [`Error::InvalidRequest`] before anything is sent.
 //!
+//! Paginated operations page through [`paginate`]: a stream of pages or items, each page an
+//! ordinary request, ending at the last page or with [`Error::Pagination`] where the server
+//! would make it loop.
+//!
 //! With the `blocking` feature, `blocking::block_on` runs a call from synchronous code.
 //!
 //! The contract with generated code is written down in `ARCHITECTURE.md` at the root of the
@@ -41,6 +45,7 @@ mod error;
 mod header;
 mod middleware;
 mod options;
+pub mod paginate;
 mod redact;
 mod request;
 mod request_id;
@@ -58,7 +63,9 @@ pub use credential::{
 };
 pub use download::ByteStream;
 pub use encode::{QueryStyle, encode_path_segment};
-pub use error::{ApiError, BuildError, DecodeError, EncodeError, Error, ResponseTooLarge};
+pub use error::{
+    ApiError, BuildError, DecodeError, EncodeError, Error, PaginationError, ResponseTooLarge,
+};
 pub use header::{HeaderDecodeError, decode_header};
 pub use middleware::{Exchange, Middleware, RequestContext};
 pub use options::RequestOptions;

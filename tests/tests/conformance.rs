@@ -210,7 +210,7 @@ fn serve(name: &str) -> Served {
 }
 
 /// Fails with what Prism said unless the call succeeded without validation violations.
-fn conforms<T, E: std::fmt::Debug>(what: &str, result: Result<Response<T>, Error<E>>) {
+fn conforms<T, H, E: std::fmt::Debug>(what: &str, result: Result<Response<T, H>, Error<E>>) {
     match result {
         Ok(response) => {
             assert!(
@@ -431,6 +431,55 @@ async fn yat_conforms() {
 }
 
 /// The harness is only worth something if Prism really refuses bad requests.
+#[tokio::test]
+#[ignore = "needs Prism: run by `cargo xtask test`"]
+async fn pagination_conforms() {
+    use pagination::types::ListIssuesState;
+    let served = serve("pagination.yaml");
+    let client = |path: &str| {
+        pagination::Client::builder()
+            .base_url(served.base_url(path, "get"))
+            .auth(Auth::bearer("token"))
+            .build()
+            .expect("client")
+    };
+    // Each operation once, with the parameters a later page would carry set.
+    let widgets = client("/widgets");
+    let widgets = widgets.list_widgets().cursor("c2").limit(10).color("red");
+    conforms(
+        "list_widgets",
+        widgets.x_tenant("acme").send_with_info().await,
+    );
+    let customers = client("/customers");
+    let customers = customers.list_customers().starting_after("cus_1").limit(3);
+    conforms("list_customers", customers.send_with_info().await);
+    let issues = client("/repos/{owner}/issues");
+    let issues = issues.list_issues("octo").state(ListIssuesState::Open);
+    conforms(
+        "list_issues",
+        issues.per_page(50).page(2).send_with_info().await,
+    );
+    let records = client("/records");
+    let records = records.search_records("x").page(2).per_page(20);
+    conforms("search_records", records.send_with_info().await);
+    let events = client("/events");
+    let events = events.list_events().offset(40).limit(20).kind("deploy");
+    conforms("list_events", events.send_with_info().await);
+    let projects = client("/projects");
+    let projects = projects.list_projects().page_token("t").limit(5);
+    conforms("list_projects", projects.send_with_info().await);
+    let tasks = client("/tasks");
+    conforms(
+        "list_tasks",
+        tasks.list_tasks().after("t1").send_with_info().await,
+    );
+    let logs = client("/logs");
+    conforms(
+        "list_logs",
+        logs.list_logs().page(1).per_page(10).send_with_info().await,
+    );
+}
+
 #[test]
 #[ignore = "needs Prism: run by `cargo xtask test`"]
 fn prism_refuses_a_request_that_breaks_the_spec() {

@@ -8,6 +8,7 @@ mod example;
 mod layout;
 mod manifest;
 mod operations;
+mod pagination;
 mod readme;
 mod runtime_source;
 mod types;

@@ -4,6 +4,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{ToTokens, quote};
 
+use super::pagination::builder_paging;
 use super::{
     DebugField, doc_attrs, ident, inner_doc_attrs, redacted_debug, type_tokens, with_lead,
 };
@@ -73,6 +74,7 @@ pub(super) fn module_file(api: &Api, module: &OperationModule) -> TokenStream {
     ));
     let methods = module.operations.iter().map(|op| client_method(api, op));
     let builders = module.operations.iter().map(|op| builder(api, op));
+    let paging = module.operations.iter().map(|op| builder_paging(api, op));
     let enums = module.operations.iter().flat_map(|op| {
         op.success_enum()
             .into_iter()
@@ -92,6 +94,8 @@ pub(super) fn module_file(api: &Api, module: &OperationModule) -> TokenStream {
         }
 
         #(#builders)*
+
+        #(#paging)*
 
         #(#enums)*
 

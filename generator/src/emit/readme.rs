@@ -228,6 +228,7 @@ fn operation(api: &Api, op: &Operation, out: &mut String) -> std::fmt::Result {
 
     writeln!(out, "#### Return type\n")?;
     writeln!(out, "`{}`\n", success_text(api, op))?;
+    super::pagination::readme_section(api, op, out)?;
     if let Some(errors) = &op.error_enum {
         writeln!(out, "#### Errors\n")?;
         writeln!(

@@ -30,6 +30,10 @@ const SOURCES: &[(&str, &str)] = &[
         "options.rs",
         include_str!("../../../runtime/src/options.rs"),
     ),
+    (
+        "paginate.rs",
+        include_str!("../../../runtime/src/paginate.rs"),
+    ),
     ("redact.rs", include_str!("../../../runtime/src/redact.rs")),
     (
         "request.rs",

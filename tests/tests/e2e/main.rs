@@ -8,6 +8,7 @@ mod fallbacks;
 mod lumminary;
 mod netsapiens;
 mod openapi32;
+mod pagination;
 mod parameters;
 mod polymorphism;
 mod requests;

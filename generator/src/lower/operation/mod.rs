@@ -3,17 +3,19 @@
 //! method, its builder and the types made for it) and builds each [`Operation`] once.
 
 mod body;
+mod pagination;
 mod params;
 mod responses;
 
 use openapiv3::{Parameter, ReferenceOr};
 
+use self::pagination::PageInputs;
 use self::responses::{EnumDraft, HeadersDraft, SuccessDraft};
 use super::docs::{code_span, doc_lines};
 use super::{Lowerer, RESERVED_TYPE_NAMES, config};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{
-    Body, CallExample, Encoding, ExampleValue, HttpMethod, Operation, Param, ParamId,
+    Body, CallExample, Encoding, ExampleValue, HttpMethod, Operation, Pagination, Param, ParamId,
     ParamLocation, PathPart, ResponseCase, SchemeId, SecurityScheme, Success, TypeKind, TypeRef,
 };
 use crate::naming::{self, Case, Scope};
@@ -56,6 +58,7 @@ struct Draft {
     retry_safe: bool,
     idempotency_key: Option<ParamId>,
     example: CallExample,
+    pagination: Option<Pagination>,
 }
 
 /// The names an operation takes in the crate-wide scopes.
@@ -108,6 +111,7 @@ impl Draft {
             idempotency_key: self.idempotency_key,
             redacted_debug,
             example: self.example,
+            pagination: self.pagination,
         }
     }
 }
@@ -227,10 +231,21 @@ impl<'a> Lowerer<'a> {
         params.extend(body.form_fields);
         let mut path = self.path_parts(sent_path, &mut params, pointer);
         params::order_params(&mut params, &mut path);
-        let mut params = params::settle_param_names(params, &body.body, &body.encodings);
+        let responses = self.responses(operation, pointer, &hint);
+        // Before the parameters' names: a paginated builder's members are kept off them.
+        let inputs = PageInputs {
+            operation,
+            path_params,
+            http_method,
+            params: &params,
+            body: body.body.as_ref(),
+            success: &responses.success,
+        };
+        let pagination = self.pagination(inputs, pointer);
+        let mut params =
+            params::settle_param_names(params, &body.body, &body.encodings, pagination.is_some());
         let example = self.call_example(&params, body.body.as_ref());
 
-        let responses = self.responses(operation, pointer, &hint);
         let headers = self.response_headers(operation, pointer, &hint);
         let accept = responses::accept_header(operation, self.doc.components.as_ref());
         let security = self.security(operation, pointer, schemes);
@@ -312,6 +327,7 @@ impl<'a> Lowerer<'a> {
             retry_safe,
             idempotency_key,
             example,
+            pagination,
         }
     }
 

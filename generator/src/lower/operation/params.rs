@@ -248,8 +248,12 @@ pub(super) fn settle_param_names(
     params: Vec<ParamDraft>,
     body: &Option<Body>,
     encodings: &[Encoding],
+    paginated: bool,
 ) -> Vec<Param> {
     let mut reserved: Vec<&str> = naming::builder::ALWAYS.to_vec();
+    if paginated {
+        reserved.extend(naming::builder::PAGINATED);
+    }
     if let Some(body) = body {
         reserved.push(naming::builder::BODY);
         if !body.required {

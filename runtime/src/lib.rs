@@ -8,7 +8,7 @@
 //! scheme carries them ([`Auth`], [`CredentialProvider`], [`TokenProvider`],
 //! [`SecurityScheme`]), parameter and body encoding ([`Request`], [`Form`], [`Upload`]), and
 //! response decoding and errors ([`RawResponse`], [`Response`], [`ByteStream`],
-//! [`decode_header`], [`Error`]).
+//! [`EventStream`], [`decode_header`], [`Error`]).
 //!
 //! Credentials are kept out of every `Debug` and `Display` output, log line and error message,
 //! and are sent only to the origin of the base URL. So are headers, query parameters and body
@@ -38,6 +38,7 @@ mod credential;
 mod download;
 mod encode;
 mod error;
+mod events;
 mod header;
 mod middleware;
 mod redact;
@@ -57,6 +58,7 @@ pub use credential::{
 pub use download::ByteStream;
 pub use encode::{QueryStyle, encode_path_segment};
 pub use error::{ApiError, BuildError, DecodeError, EncodeError, Error, ResponseTooLarge};
+pub use events::{Event, EventStream, Reconnect};
 pub use header::{HeaderDecodeError, decode_header};
 pub use middleware::{Exchange, Middleware, RequestContext};
 pub use redact::is_secret_name;

@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 
 use crate::download::{ByteStream, Pending};
 use crate::error::{ApiError, DecodeError, Error};
+use crate::events::Replay;
 use crate::header::HeaderDecodeError;
 use crate::redact;
 
@@ -47,6 +48,29 @@ impl RawResponse {
             headers,
             body: Bytes::new(),
             pending: Some(Box::new(pending)),
+        }
+    }
+
+    /// Keeps what an event stream needs to connect again, when the body is still pending.
+    pub(crate) fn keep_replay(&mut self, replay: Replay) {
+        if let Some(pending) = &mut self.pending {
+            pending.replay = Some(Box::new(replay));
+        }
+    }
+
+    /// Status, headers, the body as a stream (pending, or the body already read as one
+    /// chunk), and what connects again, if kept.
+    pub(crate) fn into_stream_parts(
+        self,
+    ) -> (StatusCode, HeaderMap, ByteStream, Option<Box<Replay>>) {
+        match self.pending {
+            Some(pending) => {
+                let mut pending = *pending;
+                let replay = pending.replay.take();
+                let body = ByteStream::pending(pending, self.status, &self.headers);
+                (self.status, self.headers, body, replay)
+            }
+            None => (self.status, self.headers, ByteStream::read(self.body), None),
         }
     }
 
@@ -193,6 +217,17 @@ pub struct Response<T, H = ()> {
     headers: HeaderMap,
     body: T,
     typed_headers: H,
+}
+
+impl<T> Response<T> {
+    pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: T) -> Self {
+        Response {
+            status,
+            headers,
+            body,
+            typed_headers: (),
+        }
+    }
 }
 
 impl<T, H> Response<T, H> {

@@ -3,11 +3,13 @@
 //! method, its builder and the types made for it) and builds each [`Operation`] once.
 
 mod body;
+mod events;
 mod params;
 mod responses;
 
 use openapiv3::{Parameter, ReferenceOr};
 
+pub(crate) use self::events::ItemSchemas;
 use self::responses::{EnumDraft, HeadersDraft, SuccessDraft};
 use super::docs::{code_span, doc_lines};
 use super::{Lowerer, RESERVED_TYPE_NAMES, config};

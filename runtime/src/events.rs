@@ -176,7 +176,8 @@ impl<T> EventStream<T> {
     /// last event seen (`Last-Event-ID`). Off by default: a stream ends with its connection.
     ///
     /// A request whose body was a streamed [`Upload`](crate::Upload) cannot be sent again: its
-    /// reconnection fails with [`Error::InvalidRequest`].
+    /// reconnection fails with [`Error::InvalidRequest`]. Reconnecting waits on tokio's timer:
+    /// a stream read outside a tokio runtime does not reconnect.
     pub fn reconnect(mut self, policy: Reconnect) -> Self {
         self.reconnect = Some(policy);
         self
@@ -232,7 +233,9 @@ impl<T> EventStream<T> {
         let (Some(policy), Some(_)) = (self.reconnect, &self.replay) else {
             return false;
         };
-        if self.attempts >= policy.max_attempts {
+        // Waiting needs tokio's timer: a stream polled outside a runtime (after `send_blocking`)
+        // ends where it would have waited, rather than panic.
+        if self.attempts >= policy.max_attempts || tokio::runtime::Handle::try_current().is_err() {
             return false;
         }
         self.attempts += 1;

@@ -190,7 +190,7 @@ impl Api {
                     body.ty.visit_mut(visit);
                 }
                 for case in &mut op.responses {
-                    if let ResponseBody::Json(ty) = &mut case.body {
+                    if let ResponseBody::Json(ty) | ResponseBody::JsonEvents(ty) = &mut case.body {
                         ty.visit_mut(visit);
                     }
                 }
@@ -678,9 +678,24 @@ pub enum ResponseBody {
     /// A download handed over unread, as a byte stream: the one success body of an
     /// operation that returns binary content.
     Stream,
+    /// Server-sent events (`text/event-stream`) handed over as they arrive, each event's data
+    /// decoded as JSON into a type: the one success body of an operation whose events the spec
+    /// types (an `itemSchema`, else the media type's schema, that is not a string).
+    JsonEvents(TypeRef),
+    /// Server-sent events whose data is kept as text: the one success body of an operation
+    /// whose events' data the spec gives as a string, or does not describe.
+    TextEvents,
 }
 
 impl ResponseBody {
+    /// Whether a success with this body is handed over as it arrives, unread.
+    pub fn is_streamed(&self) -> bool {
+        matches!(
+            self,
+            ResponseBody::Stream | ResponseBody::JsonEvents(_) | ResponseBody::TextEvents
+        )
+    }
+
     /// The Rust type the body decodes into.
     pub fn ty(&self) -> TypeRef {
         match self {
@@ -689,6 +704,8 @@ impl ResponseBody {
             ResponseBody::Text => TypeRef::String,
             ResponseBody::Bytes => TypeRef::Bytes,
             ResponseBody::Stream => TypeRef::ByteStream,
+            ResponseBody::JsonEvents(ty) => TypeRef::EventStream(Box::new(ty.clone())),
+            ResponseBody::TextEvents => TypeRef::EventStream(Box::new(TypeRef::String)),
         }
     }
 }
@@ -798,6 +815,9 @@ pub enum TypeRef {
     Upload,
     /// A download read as it arrives (`apiforge_runtime::ByteStream`).
     ByteStream,
+    /// Server-sent events read as they arrive, their data decoded into the inner type
+    /// (`apiforge_runtime::EventStream<T>`); only ever an operation's success type.
+    EventStream(Box<TypeRef>),
     /// `Vec<u8>` written as a base64 string (`format: byte`). Only struct fields hold it,
     /// since their [`FieldCodec`] names the serde helper; elsewhere such a schema is a
     /// `String`.
@@ -842,7 +862,8 @@ impl TypeRef {
             TypeRef::Vec(inner)
             | TypeRef::Map(inner)
             | TypeRef::Option(inner)
-            | TypeRef::Boxed(inner) => {
+            | TypeRef::Boxed(inner)
+            | TypeRef::EventStream(inner) => {
                 inner.visit_mut(visit);
             }
             _ => {}

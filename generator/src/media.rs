@@ -21,13 +21,7 @@ impl MediaKind {
     /// The kind of `media_type`, compared case-insensitively and without parameters
     /// (`; charset=utf-8`).
     pub(crate) fn of(media_type: &str) -> MediaKind {
-        let essence = media_type
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase();
-        match essence.as_str() {
+        match essence(media_type).as_str() {
             "application/json" | "text/json" | "*/*" | "application/*" => MediaKind::Json,
             "application/x-www-form-urlencoded" => MediaKind::FormUrlEncoded,
             e if e.ends_with("+json") => MediaKind::Json,
@@ -37,10 +31,26 @@ impl MediaKind {
         }
     }
 
+    /// Whether `media_type` is `text/event-stream`: server-sent events, text that a response
+    /// hands over event by event.
+    pub(crate) fn is_event_stream(media_type: &str) -> bool {
+        essence(media_type) == "text/event-stream"
+    }
+
     /// Whether a body of this kind is a form of named fields.
     pub(crate) fn is_form(self) -> bool {
         matches!(self, MediaKind::FormUrlEncoded | MediaKind::Multipart)
     }
+}
+
+/// A media type without its parameters (`; charset=utf-8`), in lower case.
+fn essence(media_type: &str) -> String {
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
 }
 
 #[cfg(test)]
@@ -61,5 +71,10 @@ mod tests {
         assert_eq!(MediaKind::of("text/csv"), MediaKind::Text);
         assert_eq!(MediaKind::of("image/png"), MediaKind::Binary);
         assert!(!MediaKind::of("application/json").is_form());
+        assert_eq!(MediaKind::of("text/event-stream"), MediaKind::Text);
+        assert!(MediaKind::is_event_stream(
+            "Text/Event-Stream; charset=utf-8"
+        ));
+        assert!(!MediaKind::is_event_stream("text/plain"));
     }
 }

@@ -958,7 +958,6 @@ fn openapi32_constructs_are_supported_or_warned_about_where_they_are() {
             "#/paths/~1pets/additionalOperations/PURGE".to_owned(),
             "custom HTTP method `PURGE`",
         ),
-        (format!("{events}/itemSchema"), "`itemSchema`"),
         (format!("{events}/itemEncoding"), "`itemEncoding`"),
         (
             "#/components/schemas/Adoption/discriminator/defaultMapping".to_owned(),

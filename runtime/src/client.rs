@@ -21,6 +21,7 @@ use crate::auth::{
 use crate::credential::{CredentialError, CredentialProvider};
 use crate::download::{Cap, Pending};
 use crate::error::{BuildError, EncodeError, Error, ResponseTooLarge};
+use crate::events::Replay;
 use crate::middleware::{Exchange, Middleware, Outcome, RequestContext};
 use crate::redact;
 use crate::request::{self, Body, Request};
@@ -258,6 +259,22 @@ impl Client {
             }
             Err(failure) => Err(Error::from(failure)),
         }
+    }
+
+    /// Sends `request` as [`execute_streaming`](Self::execute_streaming) does, for a
+    /// `text/event-stream` response, and keeps the request with a `2xx` response so that its
+    /// [`EventStream`](crate::EventStream) can send it again to
+    /// [reconnect](crate::EventStream::reconnect).
+    pub async fn execute_events<E>(&self, request: Request) -> Result<RawResponse, Error<E>> {
+        let mut response = self
+            .execute_raw(&request, Read::StreamSuccess)
+            .await
+            .map_err(Error::<E>::from)?;
+        response.keep_replay(Replay {
+            client: self.clone(),
+            request,
+        });
+        Ok(response)
     }
 
     /// [`execute`](Self::execute) without the operation's error type, so that it is compiled
@@ -609,6 +626,7 @@ impl Client {
                     response,
                     limit,
                     credential_query,
+                    replay: None,
                 };
                 return Ok((RawResponse::pending(status, headers, pending), same_origin));
             }

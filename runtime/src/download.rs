@@ -11,6 +11,7 @@ use reqwest::header::{HeaderMap, HeaderName};
 
 use crate::client::redact_error;
 use crate::error::{Error, ResponseTooLarge};
+use crate::events::Replay;
 
 /// Counts a body's bytes against the client's
 /// [`max_response_bytes`](crate::ClientBuilder::max_response_bytes) (a body read whole) or
@@ -43,6 +44,10 @@ pub(crate) struct Pending {
     pub(crate) limit: Option<u64>,
     /// Names of credentials placed in the query, hidden from the URL of a transport error.
     pub(crate) credential_query: Vec<&'static str>,
+    /// What an event stream needs to connect again ([`Client::execute_events`]).
+    ///
+    /// [`Client::execute_events`]: crate::Client::execute_events
+    pub(crate) replay: Option<Box<Replay>>,
 }
 
 /// A response body, chunk by chunk as it arrives, from
@@ -102,6 +107,7 @@ impl ByteStream {
             response,
             limit,
             credential_query,
+            ..
         } = pending;
         ByteStream {
             length: response.content_length(),

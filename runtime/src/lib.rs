@@ -8,7 +8,7 @@
 //! scheme carries them ([`Auth`], [`CredentialProvider`], [`TokenProvider`],
 //! [`SecurityScheme`]), parameter and body encoding ([`Request`], [`Form`], [`Upload`]), and
 //! response decoding and errors ([`RawResponse`], [`Response`], [`ByteStream`],
-//! [`decode_header`], [`Error`]).
+//! [`EventStream`], [`decode_header`], [`Error`]).
 //!
 //! Credentials are kept out of every `Debug` and `Display` output, log line and error message,
 //! and are sent only to the origin of the base URL. So are headers, query parameters and body
@@ -42,6 +42,7 @@ mod credential;
 mod download;
 mod encode;
 mod error;
+mod events;
 mod header;
 mod middleware;
 mod options;
@@ -66,6 +67,7 @@ pub use encode::{QueryStyle, encode_path_segment};
 pub use error::{
     ApiError, BuildError, DecodeError, EncodeError, Error, PaginationError, ResponseTooLarge,
 };
+pub use events::{Event, EventStream, Reconnect};
 pub use header::{HeaderDecodeError, decode_header};
 pub use middleware::{Exchange, Middleware, RequestContext};
 pub use options::RequestOptions;

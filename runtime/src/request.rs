@@ -167,6 +167,26 @@ impl Request {
         }
     }
 
+    /// The same request, to send again (an event stream reconnecting). A streamed
+    /// [`Upload`] is shared with the original, and so can still be sent only once.
+    pub(crate) fn duplicate(&self) -> Request {
+        Request {
+            method: self.method.clone(),
+            path: self.path.clone(),
+            query: self.query.clone(),
+            headers: self.headers.clone(),
+            accept: self.accept.clone(),
+            body: self.body.clone(),
+            cookies: self.cookies.clone(),
+            security: self.security,
+            timeout: self.timeout,
+            retry_safe: self.retry_safe,
+            operation: self.operation,
+            idempotency_key: self.idempotency_key,
+            refused: self.refused.clone(),
+        }
+    }
+
     /// Names the operation this request calls: its `operationId` and its path template as the
     /// spec writes it (`/jwt/{uid}`). Spans and middleware report these rather than the filled
     /// path, which may hold identifiers.

@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 
 use crate::download::{ByteStream, Pending};
 use crate::error::{ApiError, DecodeError, Error};
+use crate::events::Replay;
 use crate::header::HeaderDecodeError;
 use crate::redact;
 use crate::request_id;
@@ -29,7 +30,7 @@ pub struct RawResponse {
     /// Boxed: only streamed downloads have one, and every other response stays small to move.
     pending: Option<Box<Pending>>,
     /// The header the client was told carries the request id, besides the common ones.
-    request_id_header: Option<HeaderName>,
+    pub(crate) request_id_header: Option<HeaderName>,
 }
 
 impl RawResponse {
@@ -66,6 +67,34 @@ impl RawResponse {
     /// first of the common ones present ([`REQUEST_ID_HEADERS`](crate::REQUEST_ID_HEADERS)).
     pub fn request_id(&self) -> Option<&str> {
         request_id::find(&self.headers, self.request_id_header.as_ref())
+    }
+
+    /// Keeps what an event stream needs to connect again, when the body is still pending.
+    pub(crate) fn keep_replay(&mut self, replay: Replay) {
+        if let Some(pending) = &mut self.pending {
+            pending.replay = Some(Box::new(replay));
+        }
+    }
+
+    /// Status, headers, the body as a stream (pending, or the body already read as one
+    /// chunk), and what connects again, if kept.
+    pub(crate) fn into_stream_parts(
+        self,
+    ) -> (StatusCode, HeaderMap, ByteStream, Option<Box<Replay>>) {
+        match self.pending {
+            Some(pending) => {
+                let mut pending = *pending;
+                let replay = pending.replay.take();
+                let body = ByteStream::pending(
+                    pending,
+                    self.status,
+                    &self.headers,
+                    self.request_id_header.clone(),
+                );
+                (self.status, self.headers, body, replay)
+            }
+            None => (self.status, self.headers, ByteStream::read(self.body), None),
+        }
     }
 
     /// The status.
@@ -220,6 +249,23 @@ pub struct Response<T, H = ()> {
     body: T,
     typed_headers: H,
     request_id_header: Option<HeaderName>,
+}
+
+impl<T> Response<T> {
+    pub(crate) fn new(
+        status: StatusCode,
+        headers: HeaderMap,
+        body: T,
+        request_id_header: Option<HeaderName>,
+    ) -> Self {
+        Response {
+            status,
+            headers,
+            body,
+            typed_headers: (),
+            request_id_header,
+        }
+    }
 }
 
 impl<T, H> Response<T, H> {

@@ -310,6 +310,10 @@ fn type_tokens(api: &Api, ty: &TypeRef) -> TokenStream {
         TypeRef::Bytes => quote! { ::apiforge_runtime::Bytes },
         TypeRef::Upload => quote! { ::apiforge_runtime::Upload },
         TypeRef::ByteStream => quote! { ::apiforge_runtime::ByteStream },
+        TypeRef::EventStream(inner) => {
+            let inner = type_tokens(api, inner);
+            quote! { ::apiforge_runtime::EventStream<#inner> }
+        }
         TypeRef::Base64 => quote! { Vec<u8> },
         TypeRef::Json => quote! { ::serde_json::Value },
         TypeRef::Named(id) => {
@@ -357,6 +361,7 @@ fn type_text(api: &Api, ty: &TypeRef) -> String {
         TypeRef::Bytes => "Bytes".to_owned(),
         TypeRef::Upload => "Upload".to_owned(),
         TypeRef::ByteStream => "ByteStream".to_owned(),
+        TypeRef::EventStream(inner) => format!("EventStream<{}>", type_text(api, inner)),
         TypeRef::Base64 => "Vec<u8>".to_owned(),
         TypeRef::Json => "serde_json::Value".to_owned(),
         TypeRef::Named(id) => api.type_def(*id).ident.clone(),

@@ -620,11 +620,15 @@ fn send_with_info_body(api: &Api, op: &Operation) -> TokenStream {
     let route = &op.route;
     let retry_safe = op.retry_safe.then(|| quote! { request.retry_safe(); });
 
-    let streams = op.responses.iter().any(|c| c.body == ResponseBody::Stream);
-    let execute = if streams {
-        quote! { execute_streaming }
-    } else {
-        quote! { execute }
+    let execute = match op
+        .responses
+        .iter()
+        .map(|c| &c.body)
+        .find(|body| body.is_streamed())
+    {
+        Some(ResponseBody::JsonEvents(_) | ResponseBody::TextEvents) => quote! { execute_events },
+        Some(_) => quote! { execute_streaming },
+        None => quote! { execute },
     };
     let decode = match op.responses.as_slice() {
         // Every status means the same thing: no `match` to write.
@@ -680,6 +684,8 @@ fn response_result(op: &Operation, case: &ResponseCase) -> TokenStream {
         ResponseBody::Text => quote! { text },
         ResponseBody::Bytes => quote! { bytes },
         ResponseBody::Stream => quote! { stream },
+        ResponseBody::JsonEvents(_) => quote! { json_events },
+        ResponseBody::TextEvents => quote! { text_events },
     };
     let with_headers = op.response_headers.as_ref().map(|headers| {
         let name = ident(&headers.ident);
@@ -701,7 +707,9 @@ fn response_result(op: &Operation, case: &ResponseCase) -> TokenStream {
             match &case.body {
                 ResponseBody::Empty => quote! { Err(response.error_empty(#enum_name::#variant)) },
                 ResponseBody::Json(_) => quote! { Err(response.error_json(#enum_name::#variant)) },
-                ResponseBody::Text => quote! { Err(response.error_text(#enum_name::#variant)) },
+                ResponseBody::Text | ResponseBody::JsonEvents(_) | ResponseBody::TextEvents => {
+                    quote! { Err(response.error_text(#enum_name::#variant)) }
+                }
                 ResponseBody::Bytes | ResponseBody::Stream => {
                     quote! { Err(response.error_bytes(#enum_name::#variant)) }
                 }

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use super::{example, type_text};
 use crate::ir::{
     Api, ApiKeyLocation, ExampleValue, Operation, Outcome, Param, ParamLocation, ResponseBody,
-    SchemeKind, SecurityScheme, StatusMatch, Success,
+    SchemeKind, SecurityScheme, StatusMatch, Success, TypeRef,
 };
 
 /// `README.md`.
@@ -60,6 +60,8 @@ fn write_readme(api: &Api, out: &mut String) -> std::fmt::Result {
         out,
         "With the crate's `blocking` feature, every request builder also has `.send_blocking()` and `.send_with_info_blocking()`, for code outside async: they run the request on a runtime of their own, and return an error rather than block a current-thread tokio runtime.\n"
     )?;
+
+    event_streams(api, out)?;
 
     writeln!(out, "## Servers\n")?;
     if api.servers.is_empty() {
@@ -171,15 +173,54 @@ fn write_readme(api: &Api, out: &mut String) -> std::fmt::Result {
     Ok(())
 }
 
-fn operation(api: &Api, op: &Operation, out: &mut String) -> std::fmt::Result {
-    writeln!(out, "### {}\n", op.method_ident)?;
-    let args: Vec<&str> = op
-        .params
+/// How to read the operations that return server-sent events, when there are some.
+fn event_streams(api: &Api, out: &mut String) -> std::fmt::Result {
+    let streams: Vec<&Operation> = api
+        .operations()
+        .filter(|op| matches!(op.success, Success::Body(TypeRef::EventStream(_))))
+        .collect();
+    let Some(first) = streams.first() else {
+        return Ok(());
+    };
+    writeln!(out, "## Event streams\n")?;
+    let names: Vec<String> = streams
+        .iter()
+        .map(|op| format!("[`{0}`](#{0})", op.method_ident))
+        .collect();
+    writeln!(
+        out,
+        "{} {} server-sent events as they arrive: an `EventStream<T>`, a `Stream` of `Result<Event<T>, Error>` whose events keep their `event` type, `id` and `retry`, and their `data` decoded as `T` (text, or JSON of the spec's type). `.reconnect(Reconnect::new())` on the stream makes it connect again when its connection ends or fails, resuming with `Last-Event-ID`; each event is limited to the client's `max_response_bytes`.\n",
+        names.join(", "),
+        if names.len() == 1 {
+            "returns"
+        } else {
+            "return"
+        }
+    )?;
+    writeln!(out, "```rust,ignore")?;
+    writeln!(
+        out,
+        "let mut events = client.{}({}).send().await?\n    .reconnect({}::runtime::Reconnect::new());\nwhile let Some(event) = events.event().await? {{\n    println!(\"{{:?}} {{:?}}\", event.id, event.data);\n}}",
+        first.method_ident,
+        required_args(first).join(", "),
+        api.lib_name
+    )?;
+    writeln!(out, "```\n")
+}
+
+/// The names of an operation's required arguments, in order.
+fn required_args(op: &Operation) -> Vec<&str> {
+    op.params
         .iter()
         .filter(|p| p.required)
         .map(|p| p.ident.as_str())
         .chain(op.body.as_ref().filter(|b| b.required).map(|_| "body"))
-        .collect();
+        .collect()
+}
+
+fn operation(api: &Api, op: &Operation, out: &mut String) -> std::fmt::Result {
+    writeln!(out, "### {}\n", op.method_ident)?;
+    let args = required_args(op);
     writeln!(
         out,
         "`{} {}` · `client.{}({})` → `{}`\n",

@@ -20,6 +20,7 @@ const SOURCES: &[(&str, &str)] = &[
     ),
     ("encode.rs", include_str!("../../../runtime/src/encode.rs")),
     ("error.rs", include_str!("../../../runtime/src/error.rs")),
+    ("events.rs", include_str!("../../../runtime/src/events.rs")),
     ("header.rs", include_str!("../../../runtime/src/header.rs")),
     ("lib.rs", include_str!("../../../runtime/src/lib.rs")),
     (

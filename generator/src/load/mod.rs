@@ -13,6 +13,8 @@ mod openapi32;
 mod swagger2;
 mod typed;
 
+pub(crate) use openapi32::ITEM_SCHEMA;
+
 use serde_json::Value;
 
 use crate::Sources;

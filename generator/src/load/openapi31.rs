@@ -364,7 +364,8 @@ impl Downgrade<'_> {
             let sub = depth + 1;
             let value = match key.as_str() {
                 "properties" => self.entries(value, &key_at, false, |d, v, a| d.schema(v, a, sub)),
-                "items" | "not" => self.schema(value, &key_at, sub),
+                // `contentSchema` types a string's decoded content (an event's JSON `data`).
+                "items" | "not" | "contentSchema" => self.schema(value, &key_at, sub),
                 "additionalProperties" if value.is_object() => self.schema(value, &key_at, sub),
                 "allOf" => self.items(value, &key_at, |d, v, a| d.schema(v, a, sub)),
                 "anyOf" | "oneOf" => {

@@ -8,8 +8,9 @@
 //! or dropped with a note where a client cannot honour it (the `query` method and the custom
 //! methods of `additionalOperations`, whose operations are skipped; `itemEncoding` and
 //! `prefixEncoding`). A media type's `itemSchema` (each item of a streamed body) is kept, as
-//! the 3.0 extension [`ITEM_SCHEMA`], downgraded like any schema, with a note that the body is
-//! still read whole. What only documents (`$self`, a tag's `parent` and `kind`, a server's
+//! the 3.0 extension [`ITEM_SCHEMA`], downgraded like any schema, for lowering to type the
+//! events of a `text/event-stream` response; on any other media type, with a note that the
+//! body is still read whole. What only documents (`$self`, a tag's `parent` and `kind`, a server's
 //! `name`, `deprecated` security schemes, OAuth 2 metadata and device flows) is left for the
 //! typed parser to ignore. Notes point into the original document.
 
@@ -19,6 +20,7 @@ use serde_json::{Map, Value, json};
 
 use super::Note;
 use super::openapi31::{self, METHODS};
+use crate::media::MediaKind;
 use crate::pointer::{Pointer, unescape};
 
 /// The extension a media type's 3.2 `itemSchema` is kept under, for streamed bodies.
@@ -290,13 +292,15 @@ impl Downgrade<'_> {
             return;
         };
         for (media_type, media) in content.iter_mut() {
-            self.media_type(media, &at.push(media_type));
+            let events = MediaKind::is_event_stream(media_type);
+            self.media_type(media, &at.push(media_type), events);
         }
     }
 
     /// A media type: a reference to `components/mediaTypes` inlined, `itemSchema` kept as
-    /// [`ITEM_SCHEMA`], the sequential encodings dropped, examples in 3.1 terms.
-    fn media_type(&mut self, value: &mut Value, at: &Pointer) {
+    /// [`ITEM_SCHEMA`] (noted as unused unless the media type is `events`, server-sent events),
+    /// the sequential encodings dropped, examples in 3.1 terms.
+    fn media_type(&mut self, value: &mut Value, at: &Pointer, events: bool) {
         for _ in 0..MAX_DEPTH {
             let Some(reference) = value.get("$ref").and_then(Value::as_str) else {
                 break;
@@ -323,10 +327,12 @@ impl Downgrade<'_> {
             let schema_at = at.push("itemSchema");
             let downgraded = openapi31::schema(schema, &schema_at, self.notes);
             media.insert(ITEM_SCHEMA.to_owned(), downgraded);
-            self.note(
-                &schema_at,
-                "`itemSchema` (the schema of each item of a streamed body) is not used yet: the body is read whole, as its media type says",
-            );
+            if !events {
+                self.note(
+                    &schema_at,
+                    "`itemSchema` (the schema of each item of a streamed body) is used for `text/event-stream` only: this body is read whole, as its media type says",
+                );
+            }
         }
         for keyword in ["itemEncoding", "prefixEncoding"] {
             if media.shift_remove(keyword).is_some() {
@@ -552,7 +558,10 @@ mod tests {
         let (value, notes) = downgraded(document(
             json!({ "/events": { "get": { "responses": { "200": {
                 "summary": "a stream",
-                "content": { "text/event-stream": { "$ref": "#/components/mediaTypes/Events" } },
+                "content": {
+                    "text/event-stream": { "$ref": "#/components/mediaTypes/Events" },
+                    "application/jsonl": { "itemSchema": { "type": "integer" } },
+                },
             } } } } }),
             json!({ "mediaTypes": { "Events": {
                 "itemSchema": { "type": ["string", "null"] },
@@ -574,12 +583,13 @@ mod tests {
         assert!(media.get("itemEncoding").is_none(), "{media}");
         assert!(value["components"].get("mediaTypes").is_none());
         let at: Vec<&str> = notes.iter().map(|(at, _)| at.as_str()).collect();
-        let events = "#/paths/~1events/get/responses/200/content/text~1event-stream";
+        // Events use their item schema; another streamed body is read whole, with a note.
+        let content = "#/paths/~1events/get/responses/200/content";
         assert_eq!(
             at,
             [
-                format!("{events}/itemSchema"),
-                format!("{events}/itemEncoding")
+                format!("{content}/text~1event-stream/itemEncoding"),
+                format!("{content}/application~1jsonl/itemSchema"),
             ]
         );
     }

@@ -27,6 +27,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{OpenAPI, ReferenceOr};
 
+use self::operation::ItemSchemas;
 use crate::diagnostic::{Diagnostic, Diagnostics, Setting, Severity};
 use crate::ir::{
     Api, ApiKeyLocation, Dependencies, EnumRepr, OperationModule, Package, Packaging, RustPaths,
@@ -69,7 +70,8 @@ pub fn lower(
     if !errors.is_empty() {
         return Err(Diagnostics(errors));
     }
-    let mut lowerer = Lowerer::new(file, doc, settings);
+    let item_schemas = ItemSchemas::of(doc);
+    let mut lowerer = Lowerer::new(file, doc, settings, &item_schemas);
     let api = lowerer.api();
     let mut diagnostics = lowerer.diagnostics;
     // One place lowered twice says the same thing twice; it is reported once.
@@ -148,6 +150,8 @@ pub(crate) struct Lowerer<'a> {
     /// The schema a schema `$ref` to a response, request body, parameter or header stands
     /// for, by where it is written, to the type registered for it when first met.
     pub(crate) stand_ins: BTreeMap<Pointer, TypeRef>,
+    /// The data schemas of event streams' `itemSchema`s, parsed before lowering borrows them.
+    pub(crate) item_schemas: &'a ItemSchemas<'a>,
 }
 
 /// A named type whose final name is not settled yet.
@@ -170,7 +174,12 @@ pub(crate) const RESERVED_TYPE_NAMES: &[&str] = &[
 
 impl<'a> Lowerer<'a> {
     /// A lowering of `doc` (read from `file`) with `settings`, before anything is lowered.
-    fn new(file: &'a str, doc: &'a OpenAPI, settings: &'a Settings) -> Self {
+    fn new(
+        file: &'a str,
+        doc: &'a OpenAPI,
+        settings: &'a Settings,
+        item_schemas: &'a ItemSchemas<'a>,
+    ) -> Self {
         Lowerer {
             file,
             doc,
@@ -181,6 +190,7 @@ impl<'a> Lowerer<'a> {
             inline_depth: 0,
             base_structs: BTreeMap::new(),
             stand_ins: BTreeMap::new(),
+            item_schemas,
         }
     }
 

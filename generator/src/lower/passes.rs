@@ -389,7 +389,7 @@ impl Sizes<'_> {
             TypeRef::String | TypeRef::Base64 | TypeRef::Vec(_) | TypeRef::Map(_) => 24,
             TypeRef::Bytes => 32,
             // Never in a generated type; a generous bound all the same.
-            TypeRef::Upload | TypeRef::ByteStream => 128,
+            TypeRef::Upload | TypeRef::ByteStream | TypeRef::EventStream(_) => 128,
             // 72 with `preserve_order`; a little more, to be safe.
             TypeRef::Json => 80,
             TypeRef::Boxed(_) => WORD,

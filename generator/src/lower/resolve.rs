@@ -399,7 +399,9 @@ components:
     }
 
     fn lowerer<'a>(doc: &'a OpenAPI, settings: &'a Settings) -> Lowerer<'a> {
-        Lowerer::new("t.yaml", doc, settings)
+        // Leaked: a test's lowerer borrows them for as long as the document.
+        let item_schemas = Box::leak(Box::new(super::super::operation::ItemSchemas::of(doc)));
+        Lowerer::new("t.yaml", doc, settings, item_schemas)
     }
 
     fn reference<T>(text: &str) -> ReferenceOr<T> {

@@ -241,6 +241,7 @@ fn accepts(types: &[TypeDef], ty: &TypeRef, depth: usize) -> Accepts {
         | TypeRef::Bytes
         | TypeRef::Upload
         | TypeRef::ByteStream
+        | TypeRef::EventStream(_)
         | TypeRef::External(_) => Accepts::Exact(ty.clone()),
     }
 }

@@ -4,6 +4,7 @@
 //! to the operations whose security asks for it.
 
 mod cursed;
+mod events;
 mod fallbacks;
 mod lumminary;
 mod netsapiens;

@@ -47,13 +47,18 @@ impl WatchEvents<'_> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<String, ::apiforge_runtime::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<::apiforge_runtime::EventStream<String>, ::apiforge_runtime::Error> {
         self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
     }
     /// Sends the request and returns the status, the headers and the decoded body.
     pub async fn send_with_info(
         self,
-    ) -> Result<::apiforge_runtime::Response<String>, ::apiforge_runtime::Error> {
+    ) -> Result<
+        ::apiforge_runtime::Response<::apiforge_runtime::EventStream<String>>,
+        ::apiforge_runtime::Error,
+    > {
         let path = String::from("/events");
         let mut request = ::apiforge_runtime::Request::new(
             ::apiforge_runtime::Method::GET,
@@ -63,9 +68,9 @@ impl WatchEvents<'_> {
         request.operation("watchEvents", "/events");
         request.accept("text/event-stream");
         request.options(self.options)?;
-        let response = self.client.runtime.execute(request).await?;
+        let response = self.client.runtime.execute_events(request).await?;
         match response.status().as_u16() {
-            200 => response.text(),
+            200 => response.text_events(),
             _ => Err(response.unexpected()),
         }
     }
@@ -76,7 +81,9 @@ impl WatchEvents<'_> {
     /// `Error::InvalidRequest` rather than deadlock; see
     /// `apiforge_runtime::blocking::block_on`.
     #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> Result<String, ::apiforge_runtime::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> Result<::apiforge_runtime::EventStream<String>, ::apiforge_runtime::Error> {
         ::apiforge_runtime::blocking::block_on(self.send())?
     }
     /// [`send_with_info`](Self::send_with_info) from synchronous code, as
@@ -84,7 +91,10 @@ impl WatchEvents<'_> {
     #[cfg(feature = "blocking")]
     pub fn send_with_info_blocking(
         self,
-    ) -> Result<::apiforge_runtime::Response<String>, ::apiforge_runtime::Error> {
+    ) -> Result<
+        ::apiforge_runtime::Response<::apiforge_runtime::EventStream<String>>,
+        ::apiforge_runtime::Error,
+    > {
         ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }

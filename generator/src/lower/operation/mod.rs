@@ -3,12 +3,14 @@
 //! method, its builder and the types made for it) and builds each [`Operation`] once.
 
 mod body;
+mod events;
 mod pagination;
 mod params;
 mod responses;
 
 use openapiv3::{Parameter, ReferenceOr};
 
+pub(crate) use self::events::ItemSchemas;
 use self::pagination::PageInputs;
 use self::responses::{EnumDraft, HeadersDraft, SuccessDraft};
 use super::docs::{code_span, doc_lines};

@@ -127,7 +127,8 @@ impl<'a> Lowerer<'a> {
                 (true, _) => format!("{hint}{variant}Response"),
                 (false, _) => format!("{hint}{variant}"),
             };
-            let body = self.response_body(response, &at, &type_hint);
+            let events_hint = success.then(|| format!("{hint}Event"));
+            let body = self.response_body(response, &at, &type_hint, events_hint.as_deref());
             cases.push(ResponseCase {
                 status,
                 body,
@@ -147,8 +148,25 @@ impl<'a> Lowerer<'a> {
                 .map(response_variant)
                 .collect()
         };
-        let successes = variants(&cases, Outcome::Success);
-        let single_type = successes.windows(2).all(|pair| pair[0].ty == pair[1].ty);
+        let mut successes = variants(&cases, Outcome::Success);
+        let mut single_type = successes.windows(2).all(|pair| pair[0].ty == pair[1].ty);
+        if !single_type && cases.iter().any(|case| case.body.is_streamed()) {
+            // A success enum is read whole: its event streams are too, as text.
+            for case in &mut cases {
+                if matches!(
+                    case.body,
+                    ResponseBody::JsonEvents(_) | ResponseBody::TextEvents
+                ) {
+                    self.warning(
+                        &base.push(case.status.key()),
+                        "the operation has successes of several types, so this event stream is read whole, as text",
+                    );
+                    case.body = ResponseBody::Text;
+                }
+            }
+            successes = variants(&cases, Outcome::Success);
+            single_type = successes.windows(2).all(|pair| pair[0].ty == pair[1].ty);
+        }
         let success = if single_type {
             // A binary download is handed over as it arrives, not buffered whole.
             for case in &mut cases {
@@ -294,12 +312,14 @@ impl<'a> Lowerer<'a> {
     }
 
     /// How a response's body decodes: JSON where the response offers it, else the first media
-    /// type as text or bytes.
+    /// type as text or bytes, or for a success (`events_hint` names the type of its events'
+    /// data) as server-sent events.
     fn response_body(
         &mut self,
         response: &'a Response,
         pointer: &Pointer,
         hint: &str,
+        events_hint: Option<&str>,
     ) -> ResponseBody {
         let content = &response.content;
         let chosen = content
@@ -309,6 +329,10 @@ impl<'a> Lowerer<'a> {
         let Some((media_type, media)) = chosen else {
             return ResponseBody::Empty;
         };
+        if let (Some(events_hint), true) = (events_hint, MediaKind::is_event_stream(media_type)) {
+            let at = pointer.push("content").push(media_type);
+            return self.event_body(media, &at, events_hint);
+        }
         match MediaKind::of(media_type) {
             MediaKind::Json => match &media.schema {
                 Some(schema) => {

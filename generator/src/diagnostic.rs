@@ -51,6 +51,8 @@ pub enum Setting {
     ExtraDerives,
     /// The `root_path` of `Layout::Module`.
     ModulePath,
+    /// `pagination`.
+    Pagination,
 }
 
 impl Setting {
@@ -64,6 +66,7 @@ impl Setting {
             Setting::TypeReplacements => "type_replacements",
             Setting::ExtraDerives => "extra_derives",
             Setting::ModulePath => "layout.root_path",
+            Setting::Pagination => "pagination",
         }
     }
 }

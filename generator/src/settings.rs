@@ -41,6 +41,9 @@ pub struct Settings {
     pub type_replacements: BTreeMap<String, String>,
     /// Derives added to every generated struct and enum (`PartialEq`, `Hash`, paths allowed).
     pub extra_derives: Vec<String>,
+    /// Pagination per operation (by `operationId`), winning over the document's extensions:
+    /// what `x-apiforge-pagination` would say there (`false`, `true`, or the declaration).
+    pub pagination: BTreeMap<String, serde_json::Value>,
 }
 
 impl Settings {
@@ -59,6 +62,7 @@ impl Settings {
             operations: Selection::default(),
             type_replacements: BTreeMap::new(),
             extra_derives: Vec::new(),
+            pagination: BTreeMap::new(),
         }
     }
 }

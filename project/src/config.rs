@@ -13,6 +13,7 @@
 //! include-tags = ["pets"]
 //! derives = ["PartialEq"]
 //! replace = { Money = "::rust_decimal::Decimal" }
+//! pagination = { listTasks = { style = "cursor", param = "after", next = "paging.after" } }
 //! ```
 
 use std::collections::BTreeMap;
@@ -381,6 +382,20 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Error> {
             place(Setting::TypeReplacements, "replace", replace.span());
             settings.type_replacements = replace.into_inner();
         }
+        if let Some(pagination) = api.pagination {
+            place(Setting::Pagination, "pagination", pagination.span());
+            let span = pagination.span();
+            for (operation, value) in pagination.into_inner() {
+                let value = serde_json::to_value(value).map_err(|error| {
+                    at(
+                        span.clone(),
+                        &format!("{table}.pagination.{operation}"),
+                        error.to_string(),
+                    )
+                })?;
+                settings.pagination.insert(operation, value);
+            }
+        }
         let mut ref_roots = vec![base.to_path_buf()];
         for root in &api.ref_roots {
             let folder = base.join(root.as_ref());
@@ -505,6 +520,8 @@ struct RawApi {
     exclude_operations: Option<Spanned<Vec<String>>>,
     replace: Option<Spanned<BTreeMap<String, String>>>,
     derives: Option<Spanned<Vec<String>>>,
+    /// Per `operationId`, what its `x-apiforge-pagination` would say.
+    pagination: Option<Spanned<BTreeMap<String, toml::Value>>>,
     /// Folders besides the configuration's own that `$ref`s may read.
     #[serde(default)]
     ref_roots: Vec<Spanned<String>>,

@@ -26,6 +26,7 @@ pub(super) fn check(file: &str, doc: &OpenAPI, settings: &Settings) -> Vec<Diagn
 
     let (tags, operation_ids) = names_in(doc);
     let selection = &settings.operations;
+    let paginated: Vec<String> = settings.pagination.keys().cloned().collect();
     let lists = [
         (Setting::IncludeTags, &selection.include_tags, true),
         (Setting::ExcludeTags, &selection.exclude_tags, true),
@@ -39,6 +40,7 @@ pub(super) fn check(file: &str, doc: &OpenAPI, settings: &Settings) -> Vec<Diagn
             &selection.exclude_operations,
             false,
         ),
+        (Setting::Pagination, &paginated, false),
     ];
     for (setting, names, is_tags) in lists {
         let known = if is_tags { &tags } else { &operation_ids };

@@ -48,28 +48,23 @@ impl<'a> Lowerer<'a> {
         operation: &openapiv3::Operation,
         pointer: &Pointer,
     ) -> Option<(Declared, Pointer)> {
+        let configured = operation
+            .operation_id
+            .as_ref()
+            .and_then(|id| self.settings.pagination.get(id));
+        if let Some(value) = configured {
+            return match read_declaration(value) {
+                Some(declared) => Some((declared, pointer.clone())),
+                None => {
+                    self.warning(pointer, "the configuration's `pagination` for this operation must be `true`, `false` or a table; the operation is not paginated".to_owned());
+                    None
+                }
+            };
+        }
         let extensions = &operation.extensions;
         if let Some(value) = extensions.get(EXTENSION) {
             let at = pointer.push(EXTENSION);
-            let declared = match value {
-                Value::Bool(false) => Some(Declared::Off),
-                Value::Bool(true) => Some(Declared::Detect { all_methods: true }),
-                Value::Object(fields) => {
-                    let text =
-                        |key: &str| fields.get(key).and_then(Value::as_str).map(str::to_owned);
-                    Some(Declared::Explicit(Spec {
-                        style: text("style").unwrap_or_default(),
-                        param: text("param"),
-                        next: text("next"),
-                        items: text("items"),
-                        has_more: text("has_more"),
-                        id: text("id"),
-                        first: fields.get("first").and_then(Value::as_i64),
-                    }))
-                }
-                _ => None,
-            };
-            return match declared {
+            return match read_declaration(value) {
                 Some(declared) => Some((declared, at)),
                 None => {
                     self.warning(&at, format!("`{EXTENSION}` must be `true`, `false` or an object; the operation is not paginated"));
@@ -238,10 +233,74 @@ fn fern(value: &Value) -> Option<Declared> {
     }))
 }
 
+/// `x-apiforge-pagination`'s value (or the configuration's, which says the same): `false`,
+/// `true` or a declaration; `None` for anything else.
+fn read_declaration(value: &Value) -> Option<Declared> {
+    match value {
+        Value::Bool(false) => Some(Declared::Off),
+        Value::Bool(true) => Some(Declared::Detect { all_methods: true }),
+        Value::Object(fields) => {
+            let text = |key: &str| fields.get(key).and_then(Value::as_str).map(str::to_owned);
+            Some(Declared::Explicit(Spec {
+                style: text("style").unwrap_or_default(),
+                param: text("param"),
+                next: text("next"),
+                items: text("items"),
+                has_more: text("has_more"),
+                id: text("id"),
+                first: fields.get("first").and_then(Value::as_i64),
+            }))
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::tests::{document, paging, query};
     use crate::lower::testing::lowered_document;
+
+    #[test]
+    fn the_configuration_decides_before_the_document_and_names_only_operations_it_has() {
+        let text = document(&[
+            ("cursors", "get", &query(&[("cursor", "string")])),
+            (
+                "offsets",
+                "get",
+                &format!(
+                    "x-apiforge-pagination: false\n    {}",
+                    query(&[("offset", "integer"), ("limit", "integer")])
+                ),
+            ),
+        ]);
+        let loaded = crate::load::load("t.yaml", text.as_bytes()).expect("loads");
+        let mut settings = crate::Settings::new("t");
+        settings
+            .pagination
+            .insert("cursors".to_owned(), serde_json::Value::Bool(false));
+        settings.pagination.insert(
+            "offsets".to_owned(),
+            serde_json::json!({"style": "offset", "param": "offset"}),
+        );
+        let (api, _) = crate::lower::lower("t.yaml", &loaded.document, &settings).expect("lowers");
+        assert_eq!(paging(&api, "cursors"), "none");
+        assert_eq!(paging(&api, "offsets"), "offset offset / data");
+
+        settings
+            .pagination
+            .insert("nowhere".to_owned(), serde_json::Value::Bool(true));
+        let errors = crate::lower::lower("t.yaml", &loaded.document, &settings)
+            .err()
+            .map(|errors| errors.0)
+            .unwrap_or_default();
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.setting == Some(crate::Setting::Pagination)
+                    && e.message.contains("nowhere")),
+            "{errors:?}"
+        );
+    }
 
     #[test]
     fn extensions_declare_map_or_are_refused_with_a_warning() {

@@ -781,6 +781,10 @@ pub enum TypeRef {
     Base64,
     /// `serde_json::Value`: anything.
     Json,
+    /// `serde_json::Map<String, serde_json::Value>`: the members of a JSON object, in the
+    /// order serde_json keeps (as they came, with its `preserve_order` feature). The flattened
+    /// field that keeps what a schema does not declare.
+    JsonObject,
     /// A generated type.
     Named(TypeId),
     /// `Vec<T>`.

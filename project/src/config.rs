@@ -12,6 +12,7 @@
 //! runtime = "inline"                # or "0.1", { path = "..." }, { git = "...", rev = "..." }
 //! include-tags = ["pets"]
 //! derives = ["PartialEq"]
+//! unknown-properties = "drop"       # default "keep"
 //! replace = { Money = "::rust_decimal::Decimal" }
 //! ```
 
@@ -20,7 +21,7 @@ use std::fmt;
 use std::path::{Component, Path, PathBuf};
 
 use apiforge_generator::{
-    Layout, Manifest, RUNTIME_REQUIREMENT, Runtime, Selection, Setting, Settings,
+    Layout, Manifest, RUNTIME_REQUIREMENT, Runtime, Selection, Setting, Settings, UnknownProperties,
 };
 use serde::Deserialize;
 use serde::de::{self, MapAccess, Visitor};
@@ -84,6 +85,8 @@ pub struct SingleOptions<'a> {
     pub runtime: Option<&'a str>,
     /// `--ref-root`: folders besides the document's own that its `$ref`s may read.
     pub ref_roots: &'a [PathBuf],
+    /// `--unknown-properties`: `keep` (the default) or `drop`.
+    pub unknown_properties: Option<&'a str>,
 }
 
 impl ApiConfig {
@@ -125,6 +128,11 @@ impl ApiConfig {
             check_version(version).map_err(|p| fail("--crate-version", p))?;
             settings.crate_version = version.to_owned();
             command.push_str(&format!(" --crate-version {version}"));
+        }
+        if let Some(choice) = options.unknown_properties {
+            settings.unknown_properties =
+                UnknownProperties::parse(choice).map_err(|p| fail("--unknown-properties", p))?;
+            command.push_str(&format!(" --unknown-properties {choice}"));
         }
         let mut api = ApiConfig {
             key: settings.crate_name.clone(),
@@ -377,6 +385,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Error> {
             ),
         };
         settings.extra_derives = list(Setting::ExtraDerives, "derives", api.derives);
+        if let Some(choice) = &api.unknown_properties {
+            settings.unknown_properties = UnknownProperties::parse(choice.as_ref())
+                .map_err(|p| at(choice.span(), &format!("{table}.unknown-properties"), p))?;
+        }
         if let Some(replace) = api.replace {
             place(Setting::TypeReplacements, "replace", replace.span());
             settings.type_replacements = replace.into_inner();
@@ -505,6 +517,9 @@ struct RawApi {
     exclude_operations: Option<Spanned<Vec<String>>>,
     replace: Option<Spanned<BTreeMap<String, String>>>,
     derives: Option<Spanned<Vec<String>>>,
+    /// `keep` or `drop` the properties a schema without `additionalProperties` does not
+    /// declare.
+    unknown_properties: Option<Spanned<String>>,
     /// Folders besides the configuration's own that `$ref`s may read.
     #[serde(default)]
     ref_roots: Vec<Spanned<String>>,

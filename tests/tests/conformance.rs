@@ -276,7 +276,9 @@ async fn verbit_conforms() {
     let body = AuthRequest {
         payload: AuthPayload {
             api_key: "key-123".to_owned(),
+            additional_properties: Default::default(),
         },
+        additional_properties: Default::default(),
     };
     conforms("auth", client.auth(body.clone()).send_with_info().await);
     let timestamp = chrono::DateTime::parse_from_rfc3339("2021-07-30T21:00:00Z")
@@ -315,6 +317,7 @@ async fn netsapiens_conforms() {
         client_secret: "secret".to_owned(),
         username: "1000@example".to_owned(),
         password: "hunter2".to_owned(),
+        additional_properties: Default::default(),
     };
     conforms(
         "jwt_post",
@@ -327,6 +330,7 @@ async fn netsapiens_conforms() {
     let delegate = DeletegateRequest {
         user: "1000".to_owned(),
         domain: "example".to_owned(),
+        additional_properties: Default::default(),
     };
     conforms(
         "jwt1_post",
@@ -347,6 +351,7 @@ async fn netsapiens_conforms() {
         ns_id_type: AuthRequestMfaNsIdType::Subscriber,
         passcode: "371706".to_owned(),
         access_token: "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.e30.sig".to_owned(),
+        additional_properties: Default::default(),
     };
     conforms(
         "jwt2_post",
@@ -396,6 +401,7 @@ async fn yat_conforms() {
     let confirm = Confirm2Fa {
         code: "123456".to_owned(),
         refresh_token: "refresh".to_owned(),
+        additional_properties: Default::default(),
     };
     conforms(
         "auth2fa_post",
@@ -413,6 +419,7 @@ async fn yat_conforms() {
         email: "me@example.com".to_owned(),
         g_recaptcha_response: Some("captcha".to_owned()),
         password: "hunter2".to_owned(),
+        additional_properties: Default::default(),
     };
     conforms(
         "auth_token_post",
@@ -420,6 +427,7 @@ async fn yat_conforms() {
     );
     let refresh = RefreshRequest {
         refresh_token: "refresh".to_owned(),
+        additional_properties: Default::default(),
     };
     conforms(
         "auth_token_refresh_post",

@@ -52,7 +52,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .auth(verbit::types::AuthRequest {
             payload: verbit::types::AuthPayload {
                 api_key: "key-123".to_owned(),
+                additional_properties: Default::default(),
             },
+            additional_properties: Default::default(),
         })
         .send()
         .await?;
@@ -64,6 +66,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             email: "me@example.com".to_owned(),
             g_recaptcha_response: None,
             password: "secret".to_owned(),
+            additional_properties: Default::default(),
         })
         .send()
         .await?;

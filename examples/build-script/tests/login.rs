@@ -28,6 +28,7 @@ async fn the_build_script_client_logs_in() {
             email: "me@example.com".to_owned(),
             g_recaptcha_response: None,
             password: "pw".to_owned(),
+            additional_properties: Default::default(),
         })
         .send()
         .await

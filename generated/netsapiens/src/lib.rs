@@ -28,6 +28,7 @@
 //!                     client_secret: "client_secret".to_owned(),
 //!                     username: "username".to_owned(),
 //!                     password: "password".to_owned(),
+//!                     additional_properties: Default::default(),
 //!                 })
 //!                 .send()
 //!                 .await

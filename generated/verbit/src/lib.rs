@@ -38,7 +38,9 @@
 //!                 .auth(verbit::types::AuthRequest {
 //!                     payload: verbit::types::AuthPayload {
 //!                         api_key: "api_key".to_owned(),
+//!                         additional_properties: Default::default(),
 //!                     },
+//!                     additional_properties: Default::default(),
 //!                 })
 //!                 .send()
 //!                 .await

@@ -25,6 +25,7 @@
 //!                     email: "email".to_owned(),
 //!                     g_recaptcha_response: None,
 //!                     password: "password".to_owned(),
+//!                     additional_properties: Default::default(),
 //!                 })
 //!                 .send()
 //!                 .await

@@ -227,7 +227,7 @@ impl<'a> Lowerer<'a> {
         api.visit_type_refs_mut(&mut |ty| match ty {
             TypeRef::DateTime | TypeRef::Date => dependencies.chrono = true,
             TypeRef::Uuid => dependencies.uuid = true,
-            TypeRef::Json => dependencies.serde_json = true,
+            TypeRef::Json | TypeRef::JsonObject => dependencies.serde_json = true,
             _ => {}
         });
         // A discriminated union keeps values with unknown tags as `serde_json::Value`, and an

@@ -373,6 +373,8 @@ impl Sizes<'_> {
             TypeRef::Date => 4,
             TypeRef::DateTime | TypeRef::Uuid => 16,
             TypeRef::String | TypeRef::Base64 | TypeRef::Vec(_) | TypeRef::Map(_) => 24,
+            // 24 as a `BTreeMap`, 64 as an `IndexMap` (`preserve_order`); a little more.
+            TypeRef::JsonObject => 72,
             TypeRef::Bytes => 32,
             // Never in a generated type; a generous bound all the same.
             TypeRef::Upload | TypeRef::ByteStream => 128,

@@ -264,7 +264,7 @@ mod tests {
         };
         assert_eq!(api.type_def(*ty).ident, "Login");
         let fields: Vec<&str> = fields.iter().map(|(name, _)| name.as_str()).collect();
-        assert_eq!(fields, ["user", "kind", "note"]);
+        assert_eq!(fields, ["user", "kind", "note", "additional_properties"]);
     }
 
     #[test]

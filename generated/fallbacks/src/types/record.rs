@@ -27,4 +27,7 @@ pub struct Record {
     /// Only `not`: any value, with a warning.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded: Option<::serde_json::Value>,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }

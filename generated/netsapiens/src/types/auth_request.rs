@@ -16,6 +16,9 @@ pub struct AuthRequest {
     pub username: String,
     /// This is the password for the user requesting access.
     pub password: String,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 
 impl ::std::fmt::Debug for AuthRequest {
@@ -26,6 +29,7 @@ impl ::std::fmt::Debug for AuthRequest {
             .field("client_secret", &"<redacted>")
             .field("username", &self.username)
             .field("password", &"<redacted>")
+            .field("additional_properties", &self.additional_properties)
             .finish()
     }
 }

@@ -32,6 +32,9 @@ pub struct AuthRequestMfa {
     pub passcode: String,
     /// This will be the access_token or jwt that was given with the scope of mfa_required
     pub access_token: String,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 
 impl ::std::fmt::Debug for AuthRequestMfa {
@@ -47,6 +50,7 @@ impl ::std::fmt::Debug for AuthRequestMfa {
             .field("ns_id_type", &self.ns_id_type)
             .field("passcode", &"<redacted>")
             .field("access_token", &"<redacted>")
+            .field("additional_properties", &self.additional_properties)
             .finish()
     }
 }

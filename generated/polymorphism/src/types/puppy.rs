@@ -14,4 +14,7 @@ pub struct Puppy {
     pub breed: String,
     #[serde(rename = "ageWeeks", default, skip_serializing_if = "Option::is_none")]
     pub age_weeks: Option<i32>,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }

@@ -14,4 +14,7 @@ pub struct Adoption {
     pub previous_owner: Option<crate::types::AdoptionPreviousOwner>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pet_with_age: Option<::serde_json::Value>,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }

@@ -17,4 +17,7 @@ pub struct IdQuery {
         deserialize_with = "::apiforge_runtime::serde_helpers::double_option::deserialize"
     )]
     pub fallback: Option<Option<crate::types::IdQueryFallback>>,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }

@@ -11,4 +11,7 @@ pub struct Node {
     pub parent: Option<Box<crate::types::Node>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub named: Option<::std::collections::BTreeMap<String, crate::types::Node>>,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }

@@ -45,6 +45,9 @@ pub struct Profile {
         deserialize_with = "::apiforge_runtime::serde_helpers::double_option::deserialize"
     )]
     pub color: Option<Option<crate::types::Color>>,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 
 impl ::std::fmt::Debug for Profile {
@@ -59,6 +62,7 @@ impl ::std::fmt::Debug for Profile {
             .field("extra", &self.extra)
             .field("avatar", &self.avatar)
             .field("color", &self.color)
+            .field("additional_properties", &self.additional_properties)
             .finish()
     }
 }

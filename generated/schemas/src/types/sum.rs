@@ -7,4 +7,7 @@ pub struct Sum {
     pub op: String,
     pub left: Box<crate::types::Expr>,
     pub right: Box<crate::types::Expr>,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }

@@ -20,4 +20,7 @@ pub struct Task {
     pub flexible: Option<crate::types::TaskFlexible>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<crate::types::Mode>,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }

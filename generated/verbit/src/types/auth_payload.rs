@@ -5,10 +5,16 @@
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuthPayload {
     pub api_key: String,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 
 impl ::std::fmt::Debug for AuthPayload {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AuthPayload").field("api_key", &"<redacted>").finish()
+        f.debug_struct("AuthPayload")
+            .field("api_key", &"<redacted>")
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }

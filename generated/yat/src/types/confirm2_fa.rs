@@ -8,6 +8,9 @@ pub struct Confirm2Fa {
     pub code: String,
     /// Refresh token obtained from login request
     pub refresh_token: String,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 
 impl ::std::fmt::Debug for Confirm2Fa {
@@ -15,6 +18,7 @@ impl ::std::fmt::Debug for Confirm2Fa {
         f.debug_struct("Confirm2Fa")
             .field("code", &self.code)
             .field("refresh_token", &"<redacted>")
+            .field("additional_properties", &self.additional_properties)
             .finish()
     }
 }

@@ -15,6 +15,9 @@ pub struct LoginRequest {
     pub g_recaptcha_response: Option<String>,
     /// Requred: Password
     pub password: String,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 
 impl ::std::fmt::Debug for LoginRequest {
@@ -23,6 +26,7 @@ impl ::std::fmt::Debug for LoginRequest {
             .field("email", &self.email)
             .field("g_recaptcha_response", &self.g_recaptcha_response)
             .field("password", &"<redacted>")
+            .field("additional_properties", &self.additional_properties)
             .finish()
     }
 }

@@ -17,4 +17,7 @@ pub struct MagicLinkLoginRequest {
     /// User ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<::uuid::Uuid>,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }

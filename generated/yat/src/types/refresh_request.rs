@@ -6,10 +6,16 @@
 pub struct RefreshRequest {
     /// Refresh token obtained from login request
     pub refresh_token: String,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 
 impl ::std::fmt::Debug for RefreshRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RefreshRequest").field("refresh_token", &"<redacted>").finish()
+        f.debug_struct("RefreshRequest")
+            .field("refresh_token", &"<redacted>")
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }

@@ -136,6 +136,16 @@ pub enum ExampleValue {
         /// The variant's identifier.
         variant: String,
     },
+    /// A generated struct built by its constructor (`Type::new(...)`), its required fields'
+    /// values in order; the optional ones stay unset.
+    New {
+        /// The struct.
+        ty: TypeId,
+        /// The constructor's name.
+        method: String,
+        /// Its arguments, each converted with `Into` by the constructor.
+        arguments: Vec<ExampleValue>,
+    },
     /// A generated struct, every field given.
     Struct {
         /// The struct.
@@ -176,7 +186,14 @@ impl Api {
     pub(crate) fn visit_type_refs_mut(&mut self, visit: &mut impl FnMut(&mut TypeRef)) {
         for def in &mut self.types {
             match &mut def.kind {
-                TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| f.ty.visit_mut(visit)),
+                TypeKind::Struct(s) => {
+                    s.fields.iter_mut().for_each(|f| f.ty.visit_mut(visit));
+                    if let Some(constructor) = &mut s.constructor {
+                        for setter in &mut constructor.setters {
+                            setter.value.visit_mut(visit);
+                        }
+                    }
+                }
                 TypeKind::Alias(ty) => ty.visit_mut(visit),
                 TypeKind::Union(u) => {
                     u.variants.iter_mut().for_each(|v| v.ty.visit_mut(visit));
@@ -231,6 +248,12 @@ impl ExampleValue {
             ExampleValue::Struct { ty, fields } => {
                 visit_type_id(ty, visit);
                 for (_, value) in fields {
+                    value.visit_type_ids_mut(visit);
+                }
+            }
+            ExampleValue::New { ty, arguments, .. } => {
+                visit_type_id(ty, visit);
+                for value in arguments {
                     value.visit_type_ids_mut(visit);
                 }
             }
@@ -877,6 +900,53 @@ pub struct StructDef {
     /// Whether `Default` is written by hand from each field's [`Field::default`] (when
     /// required fields have spec defaults); never together with `derive_default`.
     pub impl_default: bool,
+    /// How a request's body is built from it: set only on structs a request body can
+    /// carry (`lower::constructors`).
+    pub constructor: Option<Constructor>,
+}
+
+/// The constructor and setters of a struct that request bodies carry:
+/// `Pet::new(name).tag("x")`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Constructor {
+    /// `new`, taking each required field (`impl Into<T>`) in field order; the others start
+    /// unset (`None`, an empty map). `None` when no field is required: the struct derives
+    /// `Default` then.
+    pub new: Option<New>,
+    /// One chainable setter per optional field, in field order.
+    pub setters: Vec<Setter>,
+}
+
+/// A struct's `new`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct New {
+    /// The method's name.
+    pub ident: String,
+    /// The fields it takes (`impl Into<T>`, named as the fields are), by index into
+    /// [`StructDef::fields`], in field order; the others start unset (`None`, an empty map).
+    pub arguments: Vec<usize>,
+    /// Doc lines.
+    pub docs: Vec<String>,
+    /// Whether it allows clippy's `too_many_arguments` (more required fields than clippy
+    /// takes as arguments).
+    pub allow_many_arguments: bool,
+}
+
+/// A chainable setter of an optional field: `fn tag(mut self, value: impl Into<T>) -> Self`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Setter {
+    /// The method's name: the field's, unless that is taken (`new`) or is a method clippy
+    /// wants as a trait (`add`), which gets a suffix.
+    pub ident: String,
+    /// The field it sets, by index into [`StructDef::fields`].
+    pub field: usize,
+    /// What the argument converts into: the field's type without its `Option`s.
+    pub value: TypeRef,
+    /// The field is optional and nullable (`Option<Option<T>>`): the setter sets
+    /// `Some(Some(value))`.
+    pub nullable: bool,
+    /// Doc lines.
+    pub docs: Vec<String>,
 }
 
 /// A struct field.

@@ -10,6 +10,7 @@
 //! boxing recursive fields, derives, sorting, and the token flow.
 
 mod config;
+mod constructors;
 mod derives;
 pub mod docs;
 mod operation;

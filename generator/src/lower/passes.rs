@@ -1,9 +1,10 @@
 //! The crate-wide passes: what runs over all types once every schema is lowered. Type and
 //! module names are settled, union variants told apart (`unions`), alias cycles broken,
-//! recursive fields boxed, polymorphic unions' accessors found, large unions marked, derives
-//! decided, and the types sorted by name.
+//! recursive fields boxed, constructors given to the structs request bodies carry,
+//! polymorphic unions' accessors found, large unions marked, derives decided, and the types
+//! sorted by name.
 
-use super::{Lowerer, RESERVED_TYPE_NAMES, derives, unions};
+use super::{Lowerer, RESERVED_TYPE_NAMES, constructors, derives, unions};
 use crate::ir::{Api, EnumRepr, Tagging, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::naming::{Case, Scope};
 
@@ -40,6 +41,7 @@ impl Lowerer<'_> {
             types[index].kind = TypeKind::Alias(TypeRef::Json);
         }
         box_recursive_fields(&mut types);
+        constructors::set_constructors(&mut types, &api.modules);
         unions::set_accessors(&mut types);
         mark_large_unions(&mut types);
         derives::set_derives(&mut types, &mut api.modules, &self.settings.extra_derives);

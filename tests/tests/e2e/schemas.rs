@@ -756,16 +756,15 @@ async fn integer_enums_send_numbers_and_keep_unknown_values() {
         ),
     )
     .await;
-    let task = Task {
-        title: "t".to_owned(),
-        priority: Priority::High,
-        retry_code: Some(TaskRetryCode::Minus1),
-        color: Some(Some(Color::Green)),
-        weight: Some(TaskWeight::V0Point5),
-        flexible: Some(TaskFlexible::True),
-        mode: Some(Mode::Careful),
-        additional_properties: Default::default(),
-    };
+    // Built with the constructor (the required fields, `&str` taken for `String`) and the
+    // chainable setters; `color` is optional and nullable, and its setter sends the value.
+    let task = Task::new("t", Priority::High)
+        .retry_code(TaskRetryCode::Minus1)
+        .color(Color::Green)
+        .weight(TaskWeight::V0Point5)
+        .flexible(TaskFlexible::True)
+        .mode(Mode::Careful);
+    assert_eq!(task.color, Some(Some(Color::Green)));
 
     let created = client(&server).create_task(task).send().await;
 
@@ -999,16 +998,7 @@ async fn undeclared_properties_are_kept_and_sent_back_unchanged() {
     let client = client(&server);
 
     let task = client
-        .create_task(Task {
-            title: "t".to_owned(),
-            priority: Priority::Low,
-            retry_code: None,
-            color: None,
-            weight: None,
-            flexible: None,
-            mode: None,
-            additional_properties: Default::default(),
-        })
+        .create_task(Task::new("t", Priority::Low))
         .send()
         .await
         .expect("201 decodes");

@@ -30,3 +30,7 @@ pub use self_::Self_;
 mod string2;
 
 pub use string2::String2;
+
+mod wide;
+
+pub use wide::Wide;

@@ -21,6 +21,26 @@ pub struct AuthRequest {
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 
+impl AuthRequest {
+    /// A `AuthRequest` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(
+        grant_type: impl Into<crate::types::AuthRequestGrantType>,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+        username: impl Into<String>,
+        password: impl Into<String>,
+    ) -> Self {
+        Self {
+            grant_type: grant_type.into(),
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            username: username.into(),
+            password: password.into(),
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 impl ::std::fmt::Debug for AuthRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AuthRequest")

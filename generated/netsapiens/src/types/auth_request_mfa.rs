@@ -37,6 +37,40 @@ pub struct AuthRequestMfa {
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 
+impl AuthRequestMfa {
+    /// A `AuthRequestMfa` from its required fields; the optional ones start unset, for the methods that set them.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one argument per required field of the schema"
+    )]
+    pub fn new(
+        grant_type: impl Into<crate::types::AuthRequestMfaGrantType>,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+        username: impl Into<String>,
+        password: impl Into<String>,
+        mfa_type: impl Into<String>,
+        mfa_vendor: impl Into<String>,
+        ns_id_type: impl Into<crate::types::AuthRequestMfaNsIdType>,
+        passcode: impl Into<String>,
+        access_token: impl Into<String>,
+    ) -> Self {
+        Self {
+            grant_type: grant_type.into(),
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            username: username.into(),
+            password: password.into(),
+            mfa_type: mfa_type.into(),
+            mfa_vendor: mfa_vendor.into(),
+            ns_id_type: ns_id_type.into(),
+            passcode: passcode.into(),
+            access_token: access_token.into(),
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 impl ::std::fmt::Debug for AuthRequestMfa {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AuthRequestMfa")

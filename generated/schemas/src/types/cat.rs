@@ -14,3 +14,20 @@ pub struct Cat {
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
+
+impl Cat {
+    /// A `Cat` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(pet_type: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            pet_type: pet_type.into(),
+            name: name.into(),
+            indoor: None,
+            additional_properties: Default::default(),
+        }
+    }
+    /// Sets `indoor`.
+    pub fn indoor(mut self, value: impl Into<bool>) -> Self {
+        self.indoor = Some(value.into());
+        self
+    }
+}

@@ -10,3 +10,13 @@ pub struct Circle {
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
+
+impl Circle {
+    /// A `Circle` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(radius: impl Into<f64>) -> Self {
+        Self {
+            radius: radius.into(),
+            additional_properties: Default::default(),
+        }
+    }
+}

@@ -13,3 +13,20 @@ pub struct Dog {
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
+
+impl Dog {
+    /// A `Dog` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(pet_type: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            pet_type: pet_type.into(),
+            name: name.into(),
+            good: None,
+            additional_properties: Default::default(),
+        }
+    }
+    /// Sets `good`.
+    pub fn good(mut self, value: impl Into<bool>) -> Self {
+        self.good = Some(value.into());
+        self
+    }
+}

@@ -21,3 +21,32 @@ pub struct IdQuery {
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
+
+impl IdQuery {
+    /// A `IdQuery` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(ids: impl Into<Vec<crate::types::IdOrName>>) -> Self {
+        Self {
+            ids: ids.into(),
+            preferred: None,
+            fallback: None,
+            additional_properties: Default::default(),
+        }
+    }
+    /// Sets `preferred`.
+    ///
+    /// To send `null`, set the `preferred` field to `Some(None)`.
+    pub fn preferred(
+        mut self,
+        value: impl Into<crate::types::IdQueryPreferred>,
+    ) -> Self {
+        self.preferred = Some(Some(value.into()));
+        self
+    }
+    /// Sets `fallback`.
+    ///
+    /// To send `null`, set the `fallback` field to `Some(None)`.
+    pub fn fallback(mut self, value: impl Into<crate::types::IdQueryFallback>) -> Self {
+        self.fallback = Some(Some(value.into()));
+        self
+    }
+}

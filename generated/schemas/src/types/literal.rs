@@ -10,3 +10,14 @@ pub struct Literal {
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
+
+impl Literal {
+    /// A `Literal` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(op: impl Into<String>, value: impl Into<f64>) -> Self {
+        Self {
+            op: op.into(),
+            value: value.into(),
+            additional_properties: Default::default(),
+        }
+    }
+}

@@ -12,3 +12,19 @@ pub struct Lizard {
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
+
+impl Lizard {
+    /// A `Lizard` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            scales: None,
+            additional_properties: Default::default(),
+        }
+    }
+    /// Sets `scales`.
+    pub fn scales(mut self, value: impl Into<i32>) -> Self {
+        self.scales = Some(value.into());
+        self
+    }
+}

@@ -10,3 +10,17 @@ pub struct Negation {
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
+
+impl Negation {
+    /// A `Negation` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(
+        op: impl Into<String>,
+        operand: impl Into<Box<crate::types::Expr>>,
+    ) -> Self {
+        Self {
+            op: op.into(),
+            operand: operand.into(),
+            additional_properties: Default::default(),
+        }
+    }
+}

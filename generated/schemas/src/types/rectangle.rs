@@ -10,3 +10,14 @@ pub struct Rectangle {
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
+
+impl Rectangle {
+    /// A `Rectangle` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(width: impl Into<f64>, height: impl Into<f64>) -> Self {
+        Self {
+            width: width.into(),
+            height: height.into(),
+            additional_properties: Default::default(),
+        }
+    }
+}

@@ -12,3 +12,16 @@ pub struct NoteSet {
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
+
+impl NoteSet {
+    /// Sets `notes`.
+    pub fn notes(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.notes = Some(value.into());
+        self
+    }
+    /// Sets `owner`.
+    pub fn owner(mut self, value: impl Into<String>) -> Self {
+        self.owner = Some(value.into());
+        self
+    }
+}

@@ -10,6 +10,16 @@ pub struct AuthPayload {
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 
+impl AuthPayload {
+    /// A `AuthPayload` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(api_key: impl Into<String>) -> Self {
+        Self {
+            api_key: api_key.into(),
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 impl ::std::fmt::Debug for AuthPayload {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AuthPayload")

@@ -9,3 +9,13 @@ pub struct AuthRequest {
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
+
+impl AuthRequest {
+    /// A `AuthRequest` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(payload: impl Into<crate::types::AuthPayload>) -> Self {
+        Self {
+            payload: payload.into(),
+            additional_properties: Default::default(),
+        }
+    }
+}

@@ -13,6 +13,17 @@ pub struct Confirm2Fa {
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 
+impl Confirm2Fa {
+    /// A `Confirm2Fa` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(code: impl Into<String>, refresh_token: impl Into<String>) -> Self {
+        Self {
+            code: code.into(),
+            refresh_token: refresh_token.into(),
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 impl ::std::fmt::Debug for Confirm2Fa {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Confirm2Fa")

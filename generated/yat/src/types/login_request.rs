@@ -20,6 +20,23 @@ pub struct LoginRequest {
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 
+impl LoginRequest {
+    /// A `LoginRequest` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(email: impl Into<String>, password: impl Into<String>) -> Self {
+        Self {
+            email: email.into(),
+            g_recaptcha_response: None,
+            password: password.into(),
+            additional_properties: Default::default(),
+        }
+    }
+    /// Sets `g-recaptcha-response`.
+    pub fn g_recaptcha_response(mut self, value: impl Into<String>) -> Self {
+        self.g_recaptcha_response = Some(value.into());
+        self
+    }
+}
+
 impl ::std::fmt::Debug for LoginRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("LoginRequest")

@@ -11,6 +11,16 @@ pub struct RefreshRequest {
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 
+impl RefreshRequest {
+    /// A `RefreshRequest` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(refresh_token: impl Into<String>) -> Self {
+        Self {
+            refresh_token: refresh_token.into(),
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 impl ::std::fmt::Debug for RefreshRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("RefreshRequest")

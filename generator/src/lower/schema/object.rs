@@ -156,6 +156,8 @@ impl<'a> Lowerer<'a> {
             derive_default,
             impl_default,
             fields,
+            // Decided once every request body is known (`lower::constructors`).
+            constructor: None,
         }
     }
 }

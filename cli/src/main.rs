@@ -54,6 +54,10 @@ struct Generate {
     /// A folder besides SPEC's own that its `$ref`s may read (repeatable).
     #[arg(long, requires = "spec")]
     ref_root: Vec<PathBuf>,
+    /// What structs do with the properties an object schema does not declare when it says
+    /// nothing of `additionalProperties`: `keep` them in a map (the default), or `drop` them.
+    #[arg(long, requires = "spec", value_name = "keep|drop")]
+    unknown_properties: Option<String>,
     /// The configuration to use instead of the nearest apiforge.toml.
     #[arg(long)]
     config: Option<PathBuf>,
@@ -127,6 +131,7 @@ fn single(args: &Generate, spec: &Path, out: &Path) -> Result<ApiConfig, Error> 
         crate_version: args.crate_version.as_deref(),
         runtime: args.runtime.as_deref(),
         ref_roots: &args.ref_root,
+        unknown_properties: args.unknown_properties.as_deref(),
     };
     ApiConfig::single(spec, out, "apiforge generate", options, &cwd)
 }

@@ -297,6 +297,11 @@ fn one_document_without_a_configuration() {
             "`x` is not a version such as `1.2.0`",
         ),
         ("--name", "9lives", "`9lives` is not a crate name"),
+        (
+            "--unknown-properties",
+            "forget",
+            "unknown choice `forget`, expected one of `keep`, `drop`",
+        ),
     ] {
         let error = fails(apiforge(
             dir.path(),
@@ -379,6 +384,11 @@ fn configuration_errors_name_the_file_the_line_and_the_key() {
             "[api.yat]\nspec = \"specs/yat.yaml\"\nout = \"clients/yat\"\nversion = \"banana\"\n",
             "`banana` is not a version such as `1.2.0`",
             "apiforge.toml:4:11 at `api.yat.version`",
+        ),
+        (
+            "[api.yat]\nspec = \"specs/yat.yaml\"\nout = \"clients/yat\"\nunknown-properties = \"forget\"\n",
+            "unknown choice `forget`, expected one of `keep`, `drop`",
+            "apiforge.toml:4:22 at `api.yat.unknown-properties`",
         ),
         (
             "[api.yat]\nspec = \"specs/yat.yaml\"\nout = \"clients/yat\"\nruntime = \"inlined\"\n",

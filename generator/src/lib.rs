@@ -23,7 +23,9 @@ mod settings;
 pub use diagnostic::{Diagnostic, Diagnostics, Setting, Severity};
 pub use emit::GeneratedFile;
 pub use pointer::Pointer;
-pub use settings::{Layout, Manifest, RUNTIME_REQUIREMENT, Runtime, Selection, Settings};
+pub use settings::{
+    Layout, Manifest, RUNTIME_REQUIREMENT, Runtime, Selection, Settings, UnknownProperties,
+};
 
 /// A generated crate and the warnings met on the way.
 #[derive(Clone, Debug)]

@@ -154,6 +154,14 @@ pub fn lib_name(crate_name: &str) -> String {
 /// the same signature (`should_implement_trait`): an accessor of that name takes a suffix.
 pub(crate) const TRAIT_METHODS: &[&str] = &["as_ref", "borrow", "clone", "deref"];
 
+/// The names a struct's chainable setter (`fn name(mut self, value: impl Into<T>) -> Self`)
+/// cannot take: its constructor's, and the operator methods clippy wants implemented as the
+/// trait at that signature (`should_implement_trait`). A field of such a name gets a setter
+/// with a suffix.
+pub(crate) const SETTER_RESERVED: &[&str] = &[
+    "new", "add", "bitand", "bitor", "bitxor", "div", "mul", "rem", "shl", "shr", "sub",
+];
+
 /// The members every operation's request builder has besides its parameters' setters, named
 /// once for lowering (which keeps parameters off them) and emit (which writes them).
 pub(crate) mod builder {

@@ -44,6 +44,9 @@ pub struct Settings {
     /// Pagination per operation (by `operationId`), winning over the document's extensions:
     /// what `x-apiforge-pagination` would say there (`false`, `true`, or the declaration).
     pub pagination: BTreeMap<String, serde_json::Value>,
+    /// What a struct does with the properties of an object that its schema does not declare,
+    /// when the schema does not say `additionalProperties` at all.
+    pub unknown_properties: UnknownProperties,
 }
 
 impl Settings {
@@ -63,7 +66,51 @@ impl Settings {
             type_replacements: BTreeMap::new(),
             extra_derives: Vec::new(),
             pagination: BTreeMap::new(),
+            unknown_properties: UnknownProperties::Keep,
         }
+    }
+}
+
+/// What a generated struct does with an object's properties that its schema does not declare,
+/// when the schema says nothing of `additionalProperties` (JSON Schema then allows any). A
+/// typed `additionalProperties` is always a typed map, and `false` always drops them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum UnknownProperties {
+    /// Kept in a flattened map field, so that encoding a decoded value loses nothing.
+    #[default]
+    Keep,
+    /// Dropped when decoding, as serde does by default: structs have only their declared
+    /// fields.
+    Drop,
+}
+
+impl UnknownProperties {
+    /// Every choice, in the order messages list them.
+    pub const ALL: [UnknownProperties; 2] = [UnknownProperties::Keep, UnknownProperties::Drop];
+
+    /// The spelling configuration files and command lines use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnknownProperties::Keep => "keep",
+            UnknownProperties::Drop => "drop",
+        }
+    }
+
+    /// The choice spelled `text`; the error lists the valid spellings.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|choice| choice.as_str() == text)
+            .ok_or_else(|| {
+                let names: Vec<String> = Self::ALL
+                    .iter()
+                    .map(|choice| format!("`{}`", choice.as_str()))
+                    .collect();
+                format!(
+                    "unknown choice `{text}`, expected one of {}",
+                    names.join(", ")
+                )
+            })
     }
 }
 

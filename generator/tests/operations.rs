@@ -94,7 +94,9 @@ paths:
     for expected in [
         "//! # Getting a token",
         "`login` hands out tokens",
-        "kind: ops::types::LoginRequestKind::Password,",
+        // The body is built by its constructor, from its required fields.
+        "ops::types::LoginRequest::new(",
+        "ops::types::LoginRequestKind::Password,",
         ".map(|response| Token::new(response.jwt))",
         "let result = client.me().send().await?;",
     ] {

@@ -3,7 +3,7 @@
 //! (the untagged module, file names Windows accepts, the crate root and `operations`).
 
 use apiforge_generator::{
-    Diagnostics, GeneratedFile, Layout, Runtime, Setting, Settings, generate,
+    Diagnostics, GeneratedFile, Layout, Runtime, Setting, Settings, UnknownProperties, generate,
 };
 
 /// Pets (one also tagged `admin`), stores with an inline query type, an untagged health check,
@@ -393,7 +393,14 @@ fn the_crate_root_re_exports_the_runtime_and_the_crates_its_types_expose() {
     ] {
         assert!(lib.contains(item), "{item}\n{lib}");
     }
-    // This document's types need neither serde_json, chrono nor uuid.
+    // Its structs keep undeclared properties as JSON: serde_json is exposed.
+    assert!(lib.contains("pub use ::serde_json;"), "{lib}");
+    // Structs that drop them need neither serde_json, chrono nor uuid for this document.
+    let mut dropping = Settings::new("x");
+    dropping.unknown_properties = UnknownProperties::Drop;
+    let lib = file(&generated(PET_STORE, &dropping), "src/lib.rs")
+        .unwrap_or_default()
+        .to_owned();
     assert!(!lib.contains("pub use ::serde_json;"), "{lib}");
     assert!(!lib.contains("pub use ::chrono;"), "{lib}");
 

@@ -12,6 +12,7 @@
 //! runtime = "inline"                # or "0.1", { path = "..." }, { git = "...", rev = "..." }
 //! include-tags = ["pets"]
 //! derives = ["PartialEq"]
+//! unknown-properties = "drop"       # default "keep"
 //! replace = { Money = "::rust_decimal::Decimal" }
 //! pagination = { listTasks = { style = "cursor", param = "after", next = "paging.after" } }
 //! ```
@@ -21,7 +22,7 @@ use std::fmt;
 use std::path::{Component, Path, PathBuf};
 
 use apiforge_generator::{
-    Layout, Manifest, RUNTIME_REQUIREMENT, Runtime, Selection, Setting, Settings,
+    Layout, Manifest, RUNTIME_REQUIREMENT, Runtime, Selection, Setting, Settings, UnknownProperties,
 };
 use serde::Deserialize;
 use serde::de::{self, MapAccess, Visitor};
@@ -85,6 +86,8 @@ pub struct SingleOptions<'a> {
     pub runtime: Option<&'a str>,
     /// `--ref-root`: folders besides the document's own that its `$ref`s may read.
     pub ref_roots: &'a [PathBuf],
+    /// `--unknown-properties`: `keep` (the default) or `drop`.
+    pub unknown_properties: Option<&'a str>,
 }
 
 impl ApiConfig {
@@ -126,6 +129,11 @@ impl ApiConfig {
             check_version(version).map_err(|p| fail("--crate-version", p))?;
             settings.crate_version = version.to_owned();
             command.push_str(&format!(" --crate-version {version}"));
+        }
+        if let Some(choice) = options.unknown_properties {
+            settings.unknown_properties =
+                UnknownProperties::parse(choice).map_err(|p| fail("--unknown-properties", p))?;
+            command.push_str(&format!(" --unknown-properties {choice}"));
         }
         let mut api = ApiConfig {
             key: settings.crate_name.clone(),
@@ -378,6 +386,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Error> {
             ),
         };
         settings.extra_derives = list(Setting::ExtraDerives, "derives", api.derives);
+        if let Some(choice) = &api.unknown_properties {
+            settings.unknown_properties = UnknownProperties::parse(choice.as_ref())
+                .map_err(|p| at(choice.span(), &format!("{table}.unknown-properties"), p))?;
+        }
         if let Some(replace) = api.replace {
             place(Setting::TypeReplacements, "replace", replace.span());
             settings.type_replacements = replace.into_inner();
@@ -522,6 +534,9 @@ struct RawApi {
     derives: Option<Spanned<Vec<String>>>,
     /// Per `operationId`, what its `x-apiforge-pagination` would say.
     pagination: Option<Spanned<BTreeMap<String, toml::Value>>>,
+    /// `keep` or `drop` the properties a schema without `additionalProperties` does not
+    /// declare.
+    unknown_properties: Option<Spanned<String>>,
     /// Folders besides the configuration's own that `$ref`s may read.
     #[serde(default)]
     ref_roots: Vec<Spanned<String>>,

@@ -297,7 +297,9 @@ async fn verbit_conforms() {
     let body = AuthRequest {
         payload: AuthPayload {
             api_key: "key-123".to_owned(),
+            additional_properties: Default::default(),
         },
+        additional_properties: Default::default(),
     };
     conforms("auth", client.auth(body.clone()).send_with_info().await);
     let timestamp = chrono::DateTime::parse_from_rfc3339("2021-07-30T21:00:00Z")
@@ -336,6 +338,7 @@ async fn netsapiens_conforms() {
         client_secret: "secret".to_owned(),
         username: "1000@example".to_owned(),
         password: "hunter2".to_owned(),
+        additional_properties: Default::default(),
     };
     conforms(
         "jwt_post",
@@ -348,6 +351,7 @@ async fn netsapiens_conforms() {
     let delegate = DeletegateRequest {
         user: "1000".to_owned(),
         domain: "example".to_owned(),
+        additional_properties: Default::default(),
     };
     conforms(
         "jwt1_post",
@@ -368,6 +372,7 @@ async fn netsapiens_conforms() {
         ns_id_type: AuthRequestMfaNsIdType::Subscriber,
         passcode: "371706".to_owned(),
         access_token: "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.e30.sig".to_owned(),
+        additional_properties: Default::default(),
     };
     conforms(
         "jwt2_post",
@@ -451,6 +456,7 @@ async fn yat_conforms() {
     let confirm = Confirm2Fa {
         code: "123456".to_owned(),
         refresh_token: "refresh".to_owned(),
+        additional_properties: Default::default(),
     };
     conforms(
         "auth2fa_post",
@@ -468,6 +474,7 @@ async fn yat_conforms() {
         email: "me@example.com".to_owned(),
         g_recaptcha_response: Some("captcha".to_owned()),
         password: "hunter2".to_owned(),
+        additional_properties: Default::default(),
     };
     conforms(
         "auth_token_post",
@@ -475,6 +482,7 @@ async fn yat_conforms() {
     );
     let refresh = RefreshRequest {
         refresh_token: "refresh".to_owned(),
+        additional_properties: Default::default(),
     };
     conforms(
         "auth_token_refresh_post",

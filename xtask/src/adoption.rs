@@ -49,22 +49,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let verbit = verbit::Client::builder().base_url(&base_url).build()?;
     let auth = verbit
-        .auth(verbit::types::AuthRequest {
-            payload: verbit::types::AuthPayload {
-                api_key: "key-123".to_owned(),
-            },
-        })
+        .auth(verbit::types::AuthRequest::new(
+            verbit::types::AuthPayload::new("key-123"),
+        ))
         .send()
         .await?;
     println!("verbit token: {}", auth.data.token);
 
     let yat = yat::Client::builder().base_url(&base_url).build()?;
     let tokens = yat
-        .auth_token_post(yat::types::LoginRequest {
-            email: "me@example.com".to_owned(),
-            g_recaptcha_response: None,
-            password: "secret".to_owned(),
-        })
+        .auth_token_post(yat::types::LoginRequest::new("me@example.com", "secret"))
         .send()
         .await?;
     println!("yat access token: {}", tokens.access_token);

@@ -48,15 +48,20 @@ enum Validity {
 
 struct Judged {
     document: String,
+    /// The crate or its examples test did not build, so no example of it ran.
+    not_built: bool,
     pointer: String,
     untyped: bool,
     validity: Validity,
     verdict: Option<Verdict>,
 }
 
-/// Judges, decodes and round-trips every example of `compiled`; returns the report.
+/// Judges, decodes and round-trips every example of `compiled`; returns the report, which
+/// names each crate that did not build (with its first error) and counts its examples as not
+/// run.
 pub fn measure(compiled: &[Compiled], target_dir: &Path) -> Result<String, String> {
     let mut judged = Vec::new();
+    let mut not_built = Vec::new();
     for document in compiled {
         let contents = fs::read(&document.path).map_err(|e| io_error(&document.path, &e))?;
         let Ok(found) = body_examples(&document.name, &contents, &document.settings, &NoSources)
@@ -69,10 +74,16 @@ pub fn measure(compiled: &[Compiled], target_dir: &Path) -> Result<String, Strin
         eprintln!("==> {}: {} examples", document.name, found.examples.len());
         let validity = judge(&found.component_schemas, &found.examples);
         let typed: Vec<&BodyExample> = found.examples.iter().filter(|e| !e.untyped).collect();
+        let mut built = true;
         let verdicts = if typed.is_empty() {
             BTreeMap::new()
         } else {
-            round_trip(document, &typed, target_dir)?
+            let (verdicts, build_error) = round_trip(document, &typed, target_dir)?;
+            if let Some(error) = build_error {
+                built = false;
+                not_built.push(format!("- {}: {error}", document.name));
+            }
+            verdicts
         };
         let mut typed_index = 0;
         for (example, validity) in found.examples.iter().zip(validity) {
@@ -88,6 +99,7 @@ pub fn measure(compiled: &[Compiled], target_dir: &Path) -> Result<String, Strin
             };
             judged.push(Judged {
                 document: document.name.clone(),
+                not_built: !built,
                 pointer: example.pointer.clone(),
                 untyped: example.untyped,
                 validity,
@@ -95,7 +107,7 @@ pub fn measure(compiled: &[Compiled], target_dir: &Path) -> Result<String, Strin
             });
         }
     }
-    Ok(report(&judged))
+    Ok(report(&judged, &not_built))
 }
 
 /// Each example judged against its schema, in order.
@@ -199,12 +211,13 @@ impl Printed {
 }
 
 /// Writes a test into the crate that decodes each example into its type and encodes it again,
-/// runs it, and reads what it printed, by example index.
+/// runs it, and reads what it printed, by example index; with the first error when it did not
+/// build.
 fn round_trip(
     document: &Compiled,
     examples: &[&BodyExample],
     target_dir: &Path,
-) -> Result<BTreeMap<usize, Printed>, String> {
+) -> Result<(BTreeMap<usize, Printed>, Option<String>), String> {
     let tests = document.folder.join("tests");
     fs::create_dir_all(&tests).map_err(|e| io_error(&tests, &e))?;
     let values: Vec<&Value> = examples.iter().map(|e| &e.value).collect();
@@ -277,6 +290,7 @@ fn examples() {{
         };
         printed.insert(index, entry);
     }
+    let mut build_error = None;
     if printed.is_empty() && !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let first = stderr
@@ -284,12 +298,15 @@ fn examples() {{
             .find(|line| line.starts_with("error"))
             .unwrap_or("the examples test did not build");
         eprintln!("    {}: {first}", document.name);
+        build_error = Some(first.to_owned());
     }
-    Ok(printed)
+    Ok((printed, build_error))
 }
 
 /// Whether `encoded` says what `original` says: keys in any order, `null` members as absent
-/// ones (optional fields are left out when `None`), and numbers equal by value (`1` is `1.0`).
+/// ones (optional fields are left out when `None`), numbers equal by value (`1` is `1.0`), and
+/// RFC 3339 date-times equal by the instant they name (`DateTime<Utc>` writes `+02:00` as the
+/// same instant in `Z`, and a `.000` fraction as none).
 fn equivalent(original: &Value, encoded: &Value) -> bool {
     difference(original, encoded, "").is_none()
 }
@@ -324,12 +341,19 @@ fn difference(original: &Value, encoded: &Value, at: &str) -> Option<String> {
             .enumerate()
             .find_map(|(index, (a, b))| difference(a, b, &format!("{at}/{index}"))),
         (Value::Number(a), Value::Number(b)) if a == b || a.as_f64() == b.as_f64() => None,
+        (Value::String(a), Value::String(b)) if same_instant(a, b) => None,
         (a, b) if a == b => None,
         _ => differs(),
     }
 }
 
-fn report(judged: &[Judged]) -> String {
+/// Whether both texts are RFC 3339 date-times that name the same instant.
+fn same_instant(a: &str, b: &str) -> bool {
+    let parse = chrono::DateTime::parse_from_rfc3339;
+    matches!((parse(a), parse(b)), (Ok(a), Ok(b)) if a == b)
+}
+
+fn report(judged: &[Judged], not_built: &[String]) -> String {
     let count =
         |valid: Validity, untyped: Option<bool>, pass: &dyn Fn(&Option<Verdict>) -> bool| {
             judged
@@ -374,6 +398,16 @@ fn report(judged: &[Judged]) -> String {
         "\nValid examples of typed bodies that decode and round-trip: {valid_equal} of {valid} ({:.2}%).\n",
         percent(valid_equal, valid)
     ));
+    if !not_built.is_empty() {
+        out.push_str(&format!(
+            "\nCrates that did not build with their examples test ({}); their examples count as not run:\n\n",
+            not_built.len()
+        ));
+        for line in not_built {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
     let mut causes: BTreeMap<String, usize> = BTreeMap::new();
     let mut failures = Vec::new();
     for j in judged
@@ -392,6 +426,10 @@ fn report(judged: &[Judged]) -> String {
             Some(Verdict::Undecodable(message)) => {
                 failures.push(format!("- {} {}: {message}", j.document, j.pointer));
                 format!("does not decode: {}", crate::corpus::generalize(message))
+            }
+            None if j.not_built => {
+                failures.push(format!("- {} {}: not built", j.document, j.pointer));
+                "the crate or its examples test did not build".to_owned()
             }
             None => {
                 failures.push(format!("- {} {}: not run", j.document, j.pointer));
@@ -429,10 +467,35 @@ mod tests {
         assert!(!equivalent(&json!({"a": 1}), &json!({"a": 2})));
         assert!(!equivalent(&json!({"a": 1}), &json!({"a": 1, "b": 2})));
         assert!(!equivalent(&json!([1, 2]), &json!([2, 1])));
-        assert!(!equivalent(
-            &json!("2020-01-01T00:00:00+00:00"),
-            &json!("2020-01-01T00:00:00Z")
-        ));
+    }
+
+    #[test]
+    fn date_times_are_equal_when_they_name_the_same_instant() {
+        for (original, encoded) in [
+            ("2020-01-01T00:00:00+00:00", "2020-01-01T00:00:00Z"),
+            ("2020-01-01T02:30:00+02:30", "2020-01-01T00:00:00Z"),
+            ("2020-01-01T00:00:00.000Z", "2020-01-01T00:00:00Z"),
+            ("2020-01-01t00:00:00.5z", "2020-01-01T00:00:00.500Z"),
+        ] {
+            assert!(
+                equivalent(&json!({ "at": original }), &json!({ "at": encoded })),
+                "{original} {encoded}"
+            );
+        }
+        for (original, encoded) in [
+            // Another instant.
+            ("2020-01-01T00:00:00+01:00", "2020-01-01T00:00:00Z"),
+            ("2020-01-01T00:00:00.001Z", "2020-01-01T00:00:00Z"),
+            // Only one side is a date-time, or neither is: text must match.
+            ("2020-01-01", "2020-01-01T00:00:00Z"),
+            ("2020-01-01T00:00:00", "2020-01-01T00:00:00Z"),
+            ("a", "b"),
+        ] {
+            assert!(
+                !equivalent(&json!(original), &json!(encoded)),
+                "{original} {encoded}"
+            );
+        }
     }
 
     #[test]

@@ -24,11 +24,7 @@ async fn the_build_script_client_logs_in() {
         .build()
         .expect("client");
     let tokens = client
-        .auth_token_post(yat::types::LoginRequest {
-            email: "me@example.com".to_owned(),
-            g_recaptcha_response: None,
-            password: "pw".to_owned(),
-        })
+        .auth_token_post(yat::types::LoginRequest::new("me@example.com", "pw"))
         .send()
         .await
         .expect("200 decodes");

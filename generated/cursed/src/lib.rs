@@ -28,4 +28,8 @@ pub use ::apiforge_runtime as runtime;
 
 pub use ::apiforge_runtime::bytes;
 
+pub use ::serde_json;
+
+pub use ::chrono;
+
 pub use ::uuid;

@@ -22,13 +22,15 @@
 //!         async move {
 //!             login
 //!                 .jwt_post()
-//!                 .body(netsapiens::types::AuthRequest {
-//!                     grant_type: netsapiens::types::AuthRequestGrantType::Password,
-//!                     client_id: "client_id".to_owned(),
-//!                     client_secret: "client_secret".to_owned(),
-//!                     username: "username".to_owned(),
-//!                     password: "password".to_owned(),
-//!                 })
+//!                 .body(
+//!                     netsapiens::types::AuthRequest::new(
+//!                         netsapiens::types::AuthRequestGrantType::Password,
+//!                         "client_id",
+//!                         "client_secret",
+//!                         "username",
+//!                         "password",
+//!                     ),
+//!                 )
 //!                 .send()
 //!                 .await
 //!                 .map(|response| Token::new(response.token))

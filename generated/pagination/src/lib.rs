@@ -32,3 +32,5 @@ pub use client::{Client, ClientBuilder};
 pub use ::apiforge_runtime as runtime;
 
 pub use ::apiforge_runtime::bytes;
+
+pub use ::serde_json;

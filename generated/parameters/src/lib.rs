@@ -30,4 +30,6 @@ pub use ::apiforge_runtime as runtime;
 
 pub use ::apiforge_runtime::bytes;
 
+pub use ::serde_json;
+
 pub use ::chrono;

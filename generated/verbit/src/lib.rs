@@ -35,11 +35,11 @@
 //!         let login = login.clone();
 //!         async move {
 //!             login
-//!                 .auth(verbit::types::AuthRequest {
-//!                     payload: verbit::types::AuthPayload {
-//!                         api_key: "api_key".to_owned(),
-//!                     },
-//!                 })
+//!                 .auth(
+//!                     verbit::types::AuthRequest::new(
+//!                         verbit::types::AuthPayload::new("api_key"),
+//!                     ),
+//!                 )
 //!                 .send()
 //!                 .await
 //!                 .map(|response| Token::new(response.data.token))

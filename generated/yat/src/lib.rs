@@ -21,11 +21,7 @@
 //!         let login = login.clone();
 //!         async move {
 //!             login
-//!                 .auth_token_post(yat::types::LoginRequest {
-//!                     email: "email".to_owned(),
-//!                     g_recaptcha_response: None,
-//!                     password: "password".to_owned(),
-//!                 })
+//!                 .auth_token_post(yat::types::LoginRequest::new("email", "password"))
 //!                 .send()
 //!                 .await
 //!                 .map(|response| Token::new(response.access_token))

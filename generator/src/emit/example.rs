@@ -112,6 +112,18 @@ fn value_tokens(api: &Api, value: &ExampleValue, in_struct: bool) -> TokenStream
             let variant = ident(variant);
             quote! { #lib::types::#ty::#variant }
         }
+        ExampleValue::New {
+            ty,
+            method,
+            arguments,
+        } => {
+            let ty = ident(&api.type_def(*ty).ident);
+            let method = ident(method);
+            let arguments = arguments
+                .iter()
+                .map(|value| value_tokens(api, value, false));
+            quote! { #lib::types::#ty::#method(#(#arguments),*) }
+        }
         ExampleValue::Struct { ty, fields } => {
             let ty = ident(&api.type_def(*ty).ident);
             let fields = fields.iter().map(|(name, value)| {

@@ -316,6 +316,7 @@ fn type_tokens(api: &Api, ty: &TypeRef) -> TokenStream {
         }
         TypeRef::Base64 => quote! { Vec<u8> },
         TypeRef::Json => quote! { ::serde_json::Value },
+        TypeRef::JsonObject => quote! { ::serde_json::Map<String, ::serde_json::Value> },
         TypeRef::Named(id) => {
             let name = ident(&api.type_def(*id).ident);
             quote! { crate::types::#name }
@@ -364,6 +365,7 @@ fn type_text(api: &Api, ty: &TypeRef) -> String {
         TypeRef::EventStream(inner) => format!("EventStream<{}>", type_text(api, inner)),
         TypeRef::Base64 => "Vec<u8>".to_owned(),
         TypeRef::Json => "serde_json::Value".to_owned(),
+        TypeRef::JsonObject => "serde_json::Map<String, serde_json::Value>".to_owned(),
         TypeRef::Named(id) => api.type_def(*id).ident.clone(),
         TypeRef::Vec(inner) => format!("Vec<{}>", type_text(api, inner)),
         TypeRef::Map(inner) => format!("BTreeMap<String, {}>", type_text(api, inner)),

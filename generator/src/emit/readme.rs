@@ -463,6 +463,22 @@ fn example_text(api: &Api, value: &ExampleValue) -> String {
                 api.type_def(*ty).ident
             )
         }
+        ExampleValue::New {
+            ty,
+            method,
+            arguments,
+        } => {
+            let arguments: Vec<String> = arguments
+                .iter()
+                .map(|value| example_text(api, value))
+                .collect();
+            format!(
+                "{}::types::{}::{method}({})",
+                api.lib_name,
+                api.type_def(*ty).ident,
+                arguments.join(", ")
+            )
+        }
         ExampleValue::Struct { ty, fields } => {
             let fields: Vec<String> = fields
                 .iter()

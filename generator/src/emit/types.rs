@@ -5,8 +5,8 @@ use quote::quote;
 
 use super::{DebugField, doc_attrs, ident, redacted_debug, type_tokens};
 use crate::ir::{
-    Api, DefaultValue, EnumDef, EnumRepr, Field, FieldCodec, StructDef, Tagging, TypeDef, TypeKind,
-    TypeRef, UnionDef,
+    Api, Constructor, DefaultValue, EnumDef, EnumRepr, Field, FieldCodec, StructDef, Tagging,
+    TypeDef, TypeKind, TypeRef, UnionDef,
 };
 use crate::lower::code_span;
 
@@ -176,15 +176,90 @@ fn struct_tokens(api: &Api, def: &TypeDef, s: &StructDef, attrs: TokenStream) ->
             }
         }
     });
+    let constructor_impl = s
+        .constructor
+        .as_ref()
+        .map(|constructor| constructor_tokens(api, s, constructor, &name));
     quote! {
         #attrs
         pub struct #name {
             #(#fields)*
         }
 
+        #constructor_impl
+
         #debug_impl
 
         #default_impl
+    }
+}
+
+/// `impl Struct { new, setters }`, as lowering laid them out.
+fn constructor_tokens(
+    api: &Api,
+    s: &StructDef,
+    constructor: &Constructor,
+    name: &proc_macro2::Ident,
+) -> TokenStream {
+    let new = constructor.new.as_ref().map(|new| {
+        let docs = doc_attrs(&new.docs);
+        let method = ident(&new.ident);
+        let allow = new.allow_many_arguments.then(|| {
+            quote! { #[allow(clippy::too_many_arguments, reason = "one argument per required field of the schema")] }
+        });
+        let args = new
+            .arguments
+            .iter()
+            .filter_map(|&index| s.fields.get(index))
+            .map(|field| {
+                let arg = ident(&field.ident);
+                let ty = type_tokens(api, &field.ty);
+                quote! { #arg: impl Into<#ty> }
+            });
+        let values = s.fields.iter().enumerate().map(|(index, field)| {
+            let field_ident = ident(&field.ident);
+            if new.arguments.contains(&index) {
+                quote! { #field_ident: #field_ident.into(), }
+            } else if matches!(field.ty, TypeRef::Option(_)) {
+                quote! { #field_ident: None, }
+            } else {
+                quote! { #field_ident: Default::default(), }
+            }
+        });
+        quote! {
+            #docs
+            #allow
+            pub fn #method(#(#args),*) -> Self {
+                Self {
+                    #(#values)*
+                }
+            }
+        }
+    });
+    let setters = constructor.setters.iter().filter_map(|setter| {
+        let field = s.fields.get(setter.field)?;
+        let docs = doc_attrs(&setter.docs);
+        let method = ident(&setter.ident);
+        let field_ident = ident(&field.ident);
+        let ty = type_tokens(api, &setter.value);
+        let value = if setter.nullable {
+            quote! { Some(Some(value.into())) }
+        } else {
+            quote! { Some(value.into()) }
+        };
+        Some(quote! {
+            #docs
+            pub fn #method(mut self, value: impl Into<#ty>) -> Self {
+                self.#field_ident = #value;
+                self
+            }
+        })
+    });
+    quote! {
+        impl #name {
+            #new
+            #(#setters)*
+        }
     }
 }
 

@@ -194,6 +194,7 @@ mod tests {
             redacted_debug: false,
             derive_default: true,
             impl_default: false,
+            constructor: None,
         })
     }
 
@@ -252,6 +253,7 @@ mod tests {
             redacted_debug: true,
             derive_default: false,
             impl_default: true,
+            constructor: None,
         });
         let derived = derives(
             &redacted,

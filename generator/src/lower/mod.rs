@@ -10,6 +10,7 @@
 //! boxing recursive fields, derives, sorting, and the token flow.
 
 mod config;
+mod constructors;
 mod dedup;
 mod derives;
 pub mod docs;
@@ -239,7 +240,7 @@ impl<'a> Lowerer<'a> {
         api.visit_type_refs_mut(&mut |ty| match ty {
             TypeRef::DateTime | TypeRef::Date => dependencies.chrono = true,
             TypeRef::Uuid => dependencies.uuid = true,
-            TypeRef::Json => dependencies.serde_json = true,
+            TypeRef::Json | TypeRef::JsonObject => dependencies.serde_json = true,
             _ => {}
         });
         // A discriminated union keeps values with unknown tags as `serde_json::Value`, and an

@@ -1,9 +1,10 @@
 //! The crate-wide passes: what runs over all types once every schema is lowered. Type and
 //! module names are settled, union variants told apart (`unions`), alias cycles broken,
-//! recursive fields boxed, polymorphic unions' accessors found, large unions marked, derives
-//! decided, and the types sorted by name.
+//! recursive fields boxed, constructors given to the structs request bodies carry,
+//! polymorphic unions' accessors found, large unions marked, derives decided, and the types
+//! sorted by name.
 
-use super::{Lowerer, RESERVED_TYPE_NAMES, dedup, derives, features, unions};
+use super::{Lowerer, RESERVED_TYPE_NAMES, constructors, dedup, derives, features, unions};
 use crate::ir::{Api, EnumRepr, Tagging, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::naming::{Case, Scope};
 
@@ -53,6 +54,7 @@ impl Lowerer<'_> {
             types[index].kind = TypeKind::Alias(TypeRef::Json);
         }
         box_recursive_fields(&mut types);
+        constructors::set_constructors(&mut types, &api.modules);
         unions::set_accessors(&mut types);
         mark_large_unions(&mut types);
         derives::set_derives(&mut types, &mut api.modules, &self.settings.extra_derives);
@@ -387,6 +389,8 @@ impl Sizes<'_> {
             TypeRef::Date => 4,
             TypeRef::DateTime | TypeRef::Uuid => 16,
             TypeRef::String | TypeRef::Base64 | TypeRef::Vec(_) | TypeRef::Map(_) => 24,
+            // 24 as a `BTreeMap`, 64 as an `IndexMap` (`preserve_order`); a little more.
+            TypeRef::JsonObject => 72,
             TypeRef::Bytes => 32,
             // Never in a generated type; a generous bound all the same.
             TypeRef::Upload | TypeRef::ByteStream | TypeRef::EventStream(_) => 128,

@@ -78,11 +78,20 @@ components:
 
 /// The API lowered from these component schemas and paths, with its warnings.
 pub(in crate::lower) fn lowered(schemas: &str, paths: &str) -> (Api, Vec<Diagnostic>) {
+    lowered_with(schemas, paths, &crate::Settings::new("t"))
+}
+
+/// The API lowered from these component schemas and paths with `settings`, with its
+/// warnings.
+pub(in crate::lower) fn lowered_with(
+    schemas: &str,
+    paths: &str,
+    settings: &crate::Settings,
+) -> (Api, Vec<Diagnostic>) {
     let text = document(schemas, paths);
     let loaded = crate::load::load("t.yaml", text.as_bytes())
         .unwrap_or_else(|e| panic!("loads: {e:?}\n{text}"));
-    lower("t.yaml", &loaded.document, &crate::Settings::new("t"))
-        .unwrap_or_else(|e| panic!("lowers: {e:?}"))
+    lower("t.yaml", &loaded.document, settings).unwrap_or_else(|e| panic!("lowers: {e:?}"))
 }
 
 /// The API lowered from these component schemas, which must give no warning.

@@ -8,7 +8,7 @@
 //! first such operation wins, and only when the API has a scheme a bearer token fits and the
 //! call's required arguments can be written as plain values.
 
-use crate::ir::{Api, ExampleValue, Operation, Success, TypeId, TypeKind, TypeRef};
+use crate::ir::{Api, ExampleValue, Operation, StructDef, Success, TypeId, TypeKind, TypeRef};
 use crate::naming;
 
 /// Field names (in snake case) that hold the token a token call returns.
@@ -163,6 +163,31 @@ fn argument(api: &Api, ty: &TypeRef, name: &str) -> Option<ExampleValue> {
     }
 }
 
+/// A request body's struct built by its constructor, from its required fields' values, each
+/// converted with `Into` as a `Client` method's arguments are; `None` when it has no
+/// constructor or a value has no literal that converts (then every field is spelled out).
+fn constructed(api: &Api, s: &StructDef, id: TypeId, depth: usize) -> Option<ExampleValue> {
+    let new = s.constructor.as_ref()?.new.as_ref()?;
+    let arguments = new
+        .arguments
+        .iter()
+        .map(|&index| {
+            let field = s.fields.get(index)?;
+            match &field.ty {
+                TypeRef::Named(_) | TypeRef::Boxed(_) => {
+                    example(api, &field.ty, &field.wire_name, depth + 1)
+                }
+                ty => argument(api, ty, &field.wire_name),
+            }
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(ExampleValue::New {
+        ty: id,
+        method: new.ident.clone(),
+        arguments,
+    })
+}
+
 /// A plain value of type `ty`, named after where it goes; `None` when there is none to write
 /// (dates, bytes, free-form JSON, unions).
 fn example(api: &Api, ty: &TypeRef, name: &str, depth: usize) -> Option<ExampleValue> {
@@ -179,6 +204,9 @@ fn example(api: &Api, ty: &TypeRef, name: &str, depth: usize) -> Option<ExampleV
                     variant: v.ident.clone(),
                 }),
                 TypeKind::Struct(s) => {
+                    if let Some(new) = constructed(api, s, *id, depth) {
+                        return Some(new);
+                    }
                     let mut fields = Vec::new();
                     for field in &s.fields {
                         let value = if field.flatten {
@@ -259,12 +287,18 @@ mod tests {
         assert_eq!(flow.operation, "login");
         assert_eq!(flow.token_path, ["data", "jwt"]);
         assert_eq!(flow.then.as_deref(), Some("me"));
-        let [ExampleValue::Struct { ty, fields }] = flow.arguments.as_slice() else {
+        // The body is built by its constructor, from the required fields.
+        let [ExampleValue::New { ty, arguments, .. }] = flow.arguments.as_slice() else {
             panic!("one struct argument: {:?}", flow.arguments);
         };
         assert_eq!(api.type_def(*ty).ident, "Login");
-        let fields: Vec<&str> = fields.iter().map(|(name, _)| name.as_str()).collect();
-        assert_eq!(fields, ["user", "kind", "note"]);
+        assert!(
+            matches!(
+                arguments.as_slice(),
+                [ExampleValue::Str(user), ExampleValue::Variant { .. }] if user == "user"
+            ),
+            "{arguments:?}"
+        );
     }
 
     #[test]

@@ -212,6 +212,7 @@ fn accepts(types: &[TypeDef], ty: &TypeRef, depth: usize) -> Accepts {
     let inner = |inner: &TypeRef| Box::new(accepts(types, inner, depth + 1));
     match ty {
         TypeRef::Json => Accepts::Any,
+        TypeRef::JsonObject => Accepts::Map(Box::new(Accepts::Any)),
         TypeRef::Bool => Accepts::Bool,
         TypeRef::I32 => Accepts::Integer(i32::MIN.into(), i32::MAX.into()),
         TypeRef::I64 => Accepts::Integer(i64::MIN.into(), i64::MAX.into()),
@@ -286,7 +287,8 @@ fn struct_subset(types: &[TypeDef], a: usize, b: usize, depth: usize) -> bool {
     for field in &b.fields {
         if field.flatten {
             // `b` keeps what it does not name; it takes anything only as JSON values.
-            let any = field.ty == TypeRef::Map(Box::new(TypeRef::Json));
+            let any = matches!(&field.ty, TypeRef::JsonObject)
+                || field.ty == TypeRef::Map(Box::new(TypeRef::Json));
             let a_extra = a
                 .fields
                 .iter()
@@ -561,6 +563,16 @@ mod tests {
             Either:
               oneOf:
                 - type: object
+                  additionalProperties: false
+                  properties:
+                    cat: {type: string}
+                - type: object
+                  additionalProperties: false
+                  properties:
+                    dog: {type: string}
+            Open:
+              oneOf:
+                - type: object
                   properties:
                     cat: {type: string}
                 - type: object
@@ -570,6 +582,9 @@ mod tests {
             "",
         );
         assert_eq!(union_of(&api, "Either").variants.len(), 2);
+        // Structs that keep undeclared properties take a `cat` that is not a string into the
+        // second variant, which can therefore be chosen: no warning for `Open`.
+        assert_eq!(union_of(&api, "Open").variants.len(), 2);
         assert_eq!(warnings.len(), 1, "{warnings:#?}");
         assert_eq!(
             warnings[0].message,

@@ -128,3 +128,42 @@ async fn the_same_name_in_path_and_query_are_two_parameters() {
     let received = server.received_requests().await.expect("recording");
     assert_eq!(received[0].url.query(), Some("id=q1"));
 }
+
+#[tokio::test]
+async fn a_body_built_with_constructors_and_setters_is_sent_as_set() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/items/i1"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(serde_json::json!({"o": 1})))
+        .mount(&server)
+        .await;
+    // `MyType3` has no required field: it derives `Default`, and has setters. `Wide` has
+    // eight required fields (one `new` argument each) and optional fields named `new` and
+    // `add`, whose setters take a suffix, and `is_active`, `to_date`, `from` and `clone`.
+    let wide = cursed::types::Wide::new(1, 2, 3, 4, 5, 6, 7, 8)
+        .new_2("n")
+        .add_2(9)
+        .is_active(true)
+        .to_date(chrono::NaiveDate::from_ymd_opt(2024, 2, 29).expect("a date"))
+        .from("f")
+        .clone("c");
+    let body = cursed::types::MyType3::default().m(10).wide(wide);
+    client(&server)
+        .post_items_by_id_2("i1", body)
+        .send()
+        .await
+        .expect("201 decodes");
+    let received = server.received_requests().await.expect("recording");
+    let sent: serde_json::Value = serde_json::from_slice(&received[0].body).expect("JSON");
+    assert_eq!(
+        sent,
+        serde_json::json!({
+            "m": 10,
+            "wide": {
+                "a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "f": 6, "g": 7, "h": 8,
+                "new": "n", "add": 9, "is_active": true, "to_date": "2024-02-29",
+                "from": "f", "clone": "c",
+            },
+        })
+    );
+}

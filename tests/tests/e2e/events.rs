@@ -69,6 +69,7 @@ async fn item_schema_events_are_decoded_with_their_type_id_and_retry() {
             data: Quote {
                 symbol: "ACME".to_owned(),
                 price: 12.5,
+                additional_properties: Default::default(),
             },
         }
     );
@@ -122,6 +123,7 @@ async fn schema_events_keep_going_past_data_that_does_not_decode() {
         Progress {
             percent: 50,
             step: Some("copy".to_owned()),
+            additional_properties: Default::default(),
         }
     );
     let Err(Error::Decode(error)) = progress.event().await else {
@@ -154,7 +156,8 @@ async fn a_declared_error_status_of_an_event_stream_operation_is_typed() {
     assert_eq!(
         error.api_error(),
         Some(&WatchJobError::NotFound(Problem {
-            title: "no such job".to_owned()
+            title: "no such job".to_owned(),
+            additional_properties: Default::default(),
         }))
     );
 }

@@ -127,6 +127,7 @@ async fn a_schema_written_in_a_referenced_response_is_a_type_of_its_own() {
     let expected = GetStatusResponse {
         up: true,
         checks: Some(BTreeMap::from([("db".to_owned(), "ok".to_owned())])),
+        additional_properties: Default::default(),
     };
     assert_eq!(status, expected);
 }
@@ -151,6 +152,7 @@ async fn number_enums_send_their_values_and_keep_unlisted_ones() {
         code: None,
         nickname: None,
         excluded: None,
+        additional_properties: Default::default(),
     };
 
     let stored = client(&server).put_record(1, record).send().await;

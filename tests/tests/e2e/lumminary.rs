@@ -270,3 +270,28 @@ async fn send_blocking_refuses_to_block_a_current_thread_runtime() {
     assert!(error.to_string().contains("current-thread"), "{error}");
     assert!(requests(&server).await.is_empty(), "nothing is sent");
 }
+
+#[tokio::test]
+async fn with_unknown_properties_dropped_undeclared_members_are_not_kept() {
+    let server = start().await;
+    let body = serde_json::json!({"access_token": "jwt-lumminary", "expires_in": 3600});
+    mount(
+        &server,
+        "POST",
+        "/auth/jwt",
+        ResponseTemplate::new(200).set_body_json(body),
+    )
+    .await;
+
+    let token = lumminary_client(&server)
+        .post_jwt_auth("u", "p", "r")
+        .send()
+        .await
+        .expect("200 decodes");
+    // apiforge.toml says `unknown-properties = "drop"` for this API: the struct has its
+    // declared field only, and encoding gives that field alone.
+    assert_eq!(
+        serde_json::to_value(&token).unwrap(),
+        serde_json::json!({"access_token": "jwt-lumminary"})
+    );
+}

@@ -40,6 +40,7 @@ async fn jwt_post_sends_the_password_grant_and_no_credential() {
         client_secret: "client-secret-xyz".to_owned(),
         username: "1000@example".to_owned(),
         password: "s3cret-pass".to_owned(),
+        additional_properties: Default::default(),
     };
     let printed = format!("{body:?}");
     assert!(!printed.contains("s3cret-pass"), "{printed}");
@@ -83,6 +84,7 @@ async fn jwt1_post_goes_to_jwt_without_the_suffix() {
         .body(DeletegateRequest {
             user: "1000".to_owned(),
             domain: "example.com".to_owned(),
+            additional_properties: Default::default(),
         })
         .send_with_info()
         .await;
@@ -115,6 +117,7 @@ async fn jwt2_post_sends_the_mfa_request() {
         ns_id_type: AuthRequestMfaNsIdType::Level1,
         passcode: "371706".to_owned(),
         access_token: "mfa-access-token".to_owned(),
+        additional_properties: Default::default(),
     };
     let printed = format!("{body:?}");
     for secret in [
@@ -231,6 +234,7 @@ async fn revoke_my_jwt_deletes_jwt_with_the_bearer_token() {
         SuccessResponse {
             code: 202,
             message: "Accepted".to_owned(),
+            additional_properties: Default::default(),
         }
     );
 }
@@ -299,6 +303,7 @@ async fn jwt_get_401_is_the_typed_unauthorized_error() {
         Some(&JwtGetError::Unauthorized(ErrorResponse {
             code: 401,
             message: "Invalid or expired token".to_owned(),
+            additional_properties: Default::default(),
         }))
     );
     let Error::Api(api) = &error else {
@@ -309,7 +314,7 @@ async fn jwt_get_401_is_the_typed_unauthorized_error() {
     assert_eq!(api.raw_body().as_ref(), raw.as_slice());
     assert!(matches!(
         &api.body,
-        JwtGetError::Unauthorized(ErrorResponse { code: 401, message })
+        JwtGetError::Unauthorized(ErrorResponse { code: 401, message, .. })
             if message == "Invalid or expired token"
     ));
 }
@@ -395,6 +400,7 @@ async fn netsapiens_login(
             client_secret: "client-secret".to_owned(),
             username: "1002@portal".to_owned(),
             password: "hunter2".to_owned(),
+            additional_properties: Default::default(),
         })
         .send()
         .await?;
@@ -418,6 +424,7 @@ async fn netsapiens_login(
             ns_id_type: AuthRequestMfaNsIdType::Subscriber,
             passcode: "371706".to_owned(),
             access_token: first.token,
+            additional_properties: Default::default(),
         })
         .send()
         .await?;

@@ -35,6 +35,7 @@ async fn a_querystring_form_sends_one_pair_per_field() {
         .filter(PetFilter {
             species: Some("cat & dog".to_owned()),
             limit: Some(2),
+            additional_properties: Default::default(),
         })
         .send()
         .await
@@ -78,6 +79,7 @@ async fn reusable_media_types_carry_the_body_both_ways() {
             name: "Tom".to_owned(),
             species: PetSpecies::Cat,
             nickname: None,
+            additional_properties: Default::default(),
         })
         .send()
         .await

@@ -42,13 +42,20 @@ async fn every_query_style_is_serialized_as_openapi_says() {
             status: Some("open".to_owned()),
             owner: Some(FilterOwner {
                 name: Some("ann".to_owned()),
+                additional_properties: Default::default(),
             }),
             sizes: Some(vec![4, 5]),
+            additional_properties: Default::default(),
         })
-        .point(Point { x: 1, y: -2 })
+        .point(Point {
+            x: 1,
+            y: -2,
+            additional_properties: Default::default(),
+        })
         .color(SearchColor {
             r: Some(255),
             g: Some(0),
+            additional_properties: Default::default(),
         })
         .order(SearchOrder::Desc)
         .since(Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap())

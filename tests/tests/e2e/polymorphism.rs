@@ -103,6 +103,7 @@ async fn a_subtype_sent_as_the_base_carries_its_discriminator() {
         friend: None,
         breed: "pug".to_owned(),
         age_weeks: Some(9),
+        additional_properties: Default::default(),
     };
     let stored = client(&server)
         .add_animal(puppy)
@@ -126,6 +127,7 @@ async fn an_optional_discriminator_is_written_from_the_mapping() {
         kind: None,
         label: Some("sun".to_owned()),
         radius: 2.5,
+        additional_properties: Default::default(),
     };
     client(&server)
         .add_shape(circle)
@@ -143,6 +145,7 @@ async fn an_optional_discriminator_is_written_from_the_mapping() {
     let shape = Shape::Shape(ShapeBase {
         kind: Some("Shape".to_owned()),
         label: None,
+        additional_properties: Default::default(),
     });
     assert_eq!(
         serde_json::to_value(&shape).unwrap(),
@@ -152,6 +155,7 @@ async fn an_optional_discriminator_is_written_from_the_mapping() {
         kind: None,
         label: None,
         side: 1.0,
+        additional_properties: Default::default(),
     });
     assert_eq!(
         serde_json::to_value(&square).unwrap(),
@@ -238,5 +242,6 @@ async fn union_variants_that_take_the_same_values_are_told_apart() {
         color: None,
         friend: None,
         declawed: None,
+        additional_properties: Default::default(),
     };
 }

@@ -20,7 +20,7 @@ fn client(server: &MockServer) -> parameters::Client {
 }
 
 fn payment() -> CreatePaymentRequest {
-    CreatePaymentRequest { amount: 5 }
+    CreatePaymentRequest::new(5)
 }
 
 #[tokio::test]

@@ -16,7 +16,7 @@ use schemas::types::{
 use serde_json::{Value, json};
 use wiremock::{MockServer, ResponseTemplate};
 
-use crate::{assert_target, json_body, mount, only_request, start};
+use crate::{assert_target, json_body, mount, only_request, requests, start};
 
 fn client(server: &MockServer) -> schemas::Client {
     schemas::Client::builder()
@@ -56,6 +56,7 @@ async fn a_variant_without_the_tag_property_is_sent_with_it() {
     let lizard = Lizard {
         name: "Iggy".to_owned(),
         scales: Some(120),
+        additional_properties: Default::default(),
     };
     let stored = client(&server).create_pet(lizard).send().await;
 
@@ -73,6 +74,7 @@ async fn a_variant_without_the_tag_property_is_sent_with_it() {
             pet_type: "doggo".to_owned(),
             name: "Rex".to_owned(),
             good: Some(true),
+            additional_properties: Default::default(),
         })
     );
 }
@@ -92,6 +94,7 @@ async fn a_variant_that_declares_the_tag_is_sent_as_it_is() {
         pet_type: "cat".to_owned(),
         name: "Tom".to_owned(),
         indoor: None,
+        additional_properties: Default::default(),
     };
     let stored = client(&server).create_pet(cat).send().await;
 
@@ -105,6 +108,12 @@ async fn a_variant_that_declares_the_tag_is_sent_as_it_is() {
         Pet::Lizard(Lizard {
             name: "Iggy".to_owned(),
             scales: None,
+            // Lizard does not declare its tag: it is kept with the undeclared properties, so
+            // that a tag the mapping spells another way is sent back as it came.
+            additional_properties: serde_json::Map::from_iter([(
+                "petType".to_owned(),
+                json!("Lizard")
+            )]),
         })
     );
 }
@@ -159,6 +168,7 @@ async fn a_missing_discriminator_or_a_bad_variant_fails_to_decode() {
             pet_type: "cat".to_owned(),
             name: "Tom".to_owned(),
             indoor: None,
+            additional_properties: Default::default(),
         };
         let result = client(&server).create_pet(cat).send().await;
         assert!(
@@ -234,16 +244,19 @@ async fn all_of_merges_and_a_required_nullable_union_must_be_present() {
         id: "8d0c2f7e-0d3a-4a43-9c55-5b2b2c9f6a10".parse().unwrap(),
         name: None,
         since: NaiveDate::from_ymd_opt(2024, 2, 29).unwrap(),
+        additional_properties: Default::default(),
     };
     let adoption = Adoption {
         pet: Some(Pet::from(Dog {
             pet_type: "dog".to_owned(),
             name: "Rex".to_owned(),
             good: None,
+            additional_properties: Default::default(),
         })),
         adopter,
         previous_owner: None,
         pet_with_age: None,
+        additional_properties: Default::default(),
     };
 
     let recorded = client(&server).adopt_pet(adoption).send().await;
@@ -282,9 +295,11 @@ async fn all_of_merges_and_a_required_nullable_union_must_be_present() {
             id: uuid::Uuid::nil(),
             name: None,
             since: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+            additional_properties: Default::default(),
         },
         previous_owner: None,
         pet_with_age: None,
+        additional_properties: Default::default(),
     };
     let result = client(&server).adopt_pet(adoption).send().await;
     // A required nullable field is sent as null.
@@ -310,6 +325,7 @@ async fn untagged_unions_decode_in_spec_order() {
     let rectangle = Rectangle {
         width: 3.0,
         height: 4.0,
+        additional_properties: Default::default(),
     };
 
     let measured = client(&server).measure_shape(rectangle).send().await;
@@ -319,7 +335,13 @@ async fn untagged_unions_decode_in_spec_order() {
         json!({"width": 3.0, "height": 4.0})
     );
     let measured = measured.expect("200 decodes");
-    assert_eq!(measured.shape, Shape::Circle(Circle { radius: 2.0 }));
+    assert_eq!(
+        measured.shape,
+        Shape::Circle(Circle {
+            radius: 2.0,
+            additional_properties: Default::default(),
+        })
+    );
     // A union of string enums is one enum, with the same catch-all.
     assert_eq!(
         measured.unit,
@@ -338,7 +360,10 @@ async fn untagged_unions_decode_in_spec_order() {
     )
     .await;
     let measured = client(&server)
-        .measure_shape(Circle { radius: 1.0 })
+        .measure_shape(Circle {
+            radius: 1.0,
+            additional_properties: Default::default(),
+        })
         .send()
         .await
         .expect("200 decodes");
@@ -346,7 +371,8 @@ async fn untagged_unions_decode_in_spec_order() {
         measured.shape,
         Shape::Rectangle(Rectangle {
             width: 1.0,
-            height: 2.0
+            height: 2.0,
+            additional_properties: Default::default(),
         })
     );
     assert_eq!(measured.unit, Some(MeasurementUnit::Km));
@@ -369,6 +395,7 @@ async fn unions_of_primitives_and_nullable_unions() {
         ids: vec![IdOrName::from("a".to_owned()), IdOrName::from(42)],
         preferred: Some(None),
         fallback: Some(Some(IdQueryFallback::Boolean(true))),
+        additional_properties: Default::default(),
     };
 
     let resolved = client(&server).resolve_ids(query).send().await;
@@ -398,6 +425,7 @@ async fn unions_of_primitives_and_nullable_unions() {
         ids: Vec::new(),
         preferred: None,
         fallback: None,
+        additional_properties: Default::default(),
     };
     let resolved = client(&server).resolve_ids(query).send().await;
     assert_eq!(json_body(&only_request(&server).await), json!({"ids": []}));
@@ -439,6 +467,7 @@ async fn absent_and_null_round_trip_apart() {
         extra: Some(Value::Null),
         avatar: Some(None),
         color: Some(Some(Color::Red)),
+        additional_properties: Default::default(),
     };
     assert!(!format!("{profile:?}").contains("hunter2"));
 
@@ -496,6 +525,7 @@ async fn absent_optional_nullable_fields_decode_as_none() {
         extra: None,
         avatar: Some(Some(b"hi".to_vec())),
         color: None,
+        additional_properties: Default::default(),
     };
 
     let updated = client(&server).update_profile("p2", profile).send().await;
@@ -529,6 +559,7 @@ async fn absent_optional_nullable_fields_decode_as_none() {
         extra: None,
         avatar: None,
         color: None,
+        additional_properties: Default::default(),
     };
     assert_decode_error(client(&server).update_profile("p3", profile).send().await);
 }
@@ -652,6 +683,7 @@ async fn bytes_travel_as_base64_and_numbers_keep_their_width() {
         counter: None,
         tags: None,
         code: None,
+        additional_properties: Default::default(),
     };
 
     let echoed = client(&server).echo_formats(formats).send().await;
@@ -724,15 +756,15 @@ async fn integer_enums_send_numbers_and_keep_unknown_values() {
         ),
     )
     .await;
-    let task = Task {
-        title: "t".to_owned(),
-        priority: Priority::High,
-        retry_code: Some(TaskRetryCode::Minus1),
-        color: Some(Some(Color::Green)),
-        weight: Some(TaskWeight::V0Point5),
-        flexible: Some(TaskFlexible::True),
-        mode: Some(Mode::Careful),
-    };
+    // Built with the constructor (the required fields, `&str` taken for `String`) and the
+    // chainable setters; `color` is optional and nullable, and its setter sends the value.
+    let task = Task::new("t", Priority::High)
+        .retry_code(TaskRetryCode::Minus1)
+        .color(Color::Green)
+        .weight(TaskWeight::V0Point5)
+        .flexible(TaskFlexible::True)
+        .mode(Mode::Careful);
+    assert_eq!(task.color, Some(Some(Color::Green)));
 
     let created = client(&server).create_task(task).send().await;
 
@@ -817,9 +849,11 @@ async fn recursive_types_round_trip() {
                 children: None,
                 parent: None,
                 named: None,
+                additional_properties: Default::default(),
             }]),
             parent: None,
             named: None,
+            additional_properties: Default::default(),
         }]),
         parent: Some(Box::new(Node {
             value: 0,
@@ -829,8 +863,10 @@ async fn recursive_types_round_trip() {
                 children: None,
                 parent: None,
                 named: None,
+                additional_properties: Default::default(),
             })),
             named: None,
+            additional_properties: Default::default(),
         })),
         named: Some(BTreeMap::from([(
             "leaf".to_owned(),
@@ -839,8 +875,10 @@ async fn recursive_types_round_trip() {
                 children: None,
                 parent: None,
                 named: None,
+                additional_properties: Default::default(),
             },
         )])),
+        additional_properties: Default::default(),
     };
 
     let echoed = client(&server).echo_tree(node.clone()).send().await;
@@ -863,11 +901,14 @@ async fn a_recursive_discriminated_union_round_trips() {
         left: Box::new(Expr::Literal(Literal {
             op: "lit".to_owned(),
             value: 1.5,
+            additional_properties: Default::default(),
         })),
         right: Box::new(Expr::Negation(Negation {
             op: "neg".to_owned(),
             operand: Box::new(Expr::Unknown(json!({"op": "mul", "by": 2}))),
+            additional_properties: Default::default(),
         })),
+        additional_properties: Default::default(),
     });
 
     let echoed = client(&server).evaluate(sum.clone()).send().await;
@@ -906,12 +947,16 @@ async fn mutually_recursive_types_decode() {
                     name: "Ada".to_owned(),
                     reports: Vec::new(),
                     assistant: None,
+                    additional_properties: Default::default(),
                 })),
+                additional_properties: Default::default(),
             }],
             assistant: Some(Box::new(Employee {
                 name: "Cy".to_owned(),
                 manager: None,
+                additional_properties: Default::default(),
             })),
+            additional_properties: Default::default(),
         }
     );
 }
@@ -935,4 +980,36 @@ fn string_enums_are_read_from_text_and_keep_unlisted_values() {
         serde_json::to_value(Color::from("blue")).ok(),
         Some(json!("blue"))
     );
+}
+
+#[tokio::test]
+async fn undeclared_properties_are_kept_and_sent_back_unchanged() {
+    let server = start().await;
+    // `Task` declares neither `labels` nor `meta`, nor a `null`; it says nothing of
+    // `additionalProperties`, which therefore allows them.
+    let stored = json!({
+        "title": "t",
+        "priority": 1,
+        "labels": ["a", "b"],
+        "meta": {"owner": {"id": 7, "tags": []}},
+        "cleared": null,
+    });
+    mount(&server, "POST", "/tasks", ok(201, stored.clone())).await;
+    let client = client(&server);
+
+    let task = client
+        .create_task(Task::new("t", Priority::Low))
+        .send()
+        .await
+        .expect("201 decodes");
+    assert_eq!(task.additional_properties["labels"], json!(["a", "b"]));
+    assert_eq!(task.additional_properties["cleared"], Value::Null);
+    assert_eq!(task.additional_properties.len(), 3);
+    assert_eq!(serde_json::to_value(&task).unwrap(), stored);
+
+    // Sent back, the value is what the server sent: nothing dropped, nothing added.
+    client.create_task(task).send().await.expect("201 decodes");
+    let sent = requests(&server).await;
+    assert_eq!(sent.len(), 2);
+    assert_eq!(json_body(&sent[1]), stored);
 }

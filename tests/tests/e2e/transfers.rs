@@ -115,7 +115,8 @@ async fn an_octet_stream_body_arrives_byte_for_byte() {
         StoredFile {
             name: "a b.bin".to_owned(),
             size: 4,
-            parts: None
+            parts: None,
+            additional_properties: Default::default(),
         }
     );
     let request = only_request(&server).await;
@@ -331,6 +332,7 @@ async fn json_is_the_default_encoding_and_a_form_is_the_callers_choice() {
     let notes = NoteSet {
         notes: Some(vec!["a".to_owned()]),
         owner: Some("me".to_owned()),
+        additional_properties: Default::default(),
     };
     let client = client(&server);
 

@@ -24,7 +24,9 @@ fn request_body() -> AuthRequest {
     AuthRequest {
         payload: AuthPayload {
             api_key: "key-123".to_owned(),
+            additional_properties: Default::default(),
         },
+        additional_properties: Default::default(),
     }
 }
 
@@ -131,10 +133,12 @@ async fn auth_400_is_the_typed_client_error() {
                 code: "invalid_api_key".to_owned(),
                 type_: "auth".to_owned(),
                 message: "API key is invalid".to_owned(),
+                additional_properties: Default::default(),
             }],
             schema_timestamp: None,
             schema_hash: None,
             schema_name: Some("client_error_response".to_owned()),
+            additional_properties: Default::default(),
         })
     );
 }

@@ -43,6 +43,7 @@ async fn auth2fa_post_confirms_the_code() {
         .auth2fa_post(Confirm2Fa {
             code: "123456".to_owned(),
             refresh_token: "refresh-secret".to_owned(),
+            additional_properties: Default::default(),
         })
         .send()
         .await;
@@ -76,6 +77,7 @@ async fn auth_magic_link_post_sends_the_hyphenated_field_and_uuid() {
             email: Some("user@example.com".to_owned()),
             g_recaptcha_response: Some("captcha-answer".to_owned()),
             user_id: Some(user_id),
+            additional_properties: Default::default(),
         })
         .send_with_info()
         .await;
@@ -113,6 +115,7 @@ async fn auth_token_post_logs_in_and_keeps_requires_2fa_untyped() {
         email: "user@example.com".to_owned(),
         g_recaptcha_response: None,
         password: "hunter2-secret".to_owned(),
+        additional_properties: Default::default(),
     };
     let printed = format!("{body:?}");
     assert!(!printed.contains("hunter2-secret"), "{printed}");
@@ -155,6 +158,7 @@ async fn auth_token_refresh_post_refreshes_the_tokens() {
     let result = yat_client(&server)
         .auth_token_refresh_post(RefreshRequest {
             refresh_token: "ref-old".to_owned(),
+            additional_properties: Default::default(),
         })
         .send_with_info()
         .await;
@@ -188,6 +192,7 @@ async fn auth_token_post_422_is_the_unit_error_variant() {
             email: "user@example.com".to_owned(),
             g_recaptcha_response: Some("captcha".to_owned()),
             password: "pw".to_owned(),
+            additional_properties: Default::default(),
         })
         .send()
         .await
@@ -221,7 +226,10 @@ async fn yat_tokens(
     let tokens = match held {
         Some(refresh_token) => {
             client
-                .auth_token_refresh_post(RefreshRequest { refresh_token })
+                .auth_token_refresh_post(RefreshRequest {
+                    refresh_token,
+                    additional_properties: Default::default(),
+                })
                 .send()
                 .await?
         }
@@ -231,6 +239,7 @@ async fn yat_tokens(
                     email: "me@example.com".to_owned(),
                     g_recaptcha_response: None,
                     password: "hunter2".to_owned(),
+                    additional_properties: Default::default(),
                 })
                 .send()
                 .await?;
@@ -243,6 +252,7 @@ async fn yat_tokens(
                     .auth2fa_post(Confirm2Fa {
                         code: "123456".to_owned(),
                         refresh_token: login.refresh_token,
+                        additional_properties: Default::default(),
                     })
                     .send()
                     .await?

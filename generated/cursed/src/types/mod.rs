@@ -47,3 +47,9 @@ mod string2;
 
 #[cfg(feature = "types_2")]
 pub use string2::String2;
+
+#[cfg(feature = "n_code_co")]
+mod wide;
+
+#[cfg(feature = "n_code_co")]
+pub use wide::Wide;

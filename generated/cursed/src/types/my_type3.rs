@@ -6,4 +6,22 @@
 pub struct MyType3 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub m: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wide: Option<crate::types::Wide>,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl MyType3 {
+    /// Sets `m`.
+    pub fn m(mut self, value: impl Into<i64>) -> Self {
+        self.m = Some(value.into());
+        self
+    }
+    /// Sets `wide`.
+    pub fn wide(mut self, value: impl Into<crate::types::Wide>) -> Self {
+        self.wide = Some(value.into());
+        self
+    }
 }

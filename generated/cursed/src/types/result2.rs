@@ -6,4 +6,7 @@
 pub struct Result2 {
     #[serde(rename = "String", default, skip_serializing_if = "Option::is_none")]
     pub string: Option<crate::types::String2>,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }

@@ -22,4 +22,7 @@ pub struct Self_ {
     pub match_: Option<crate::types::Option2>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<crate::types::Result2>,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }

@@ -27,4 +27,69 @@ pub struct Record {
     /// Only `not`: any value, with a warning.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded: Option<::serde_json::Value>,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl Record {
+    /// A `Record` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(id: impl Into<i64>, ratio: impl Into<crate::types::Ratio>) -> Self {
+        Self {
+            id: id.into(),
+            ratio: ratio.into(),
+            attributes: None,
+            extras: None,
+            tags: None,
+            payload: None,
+            code: None,
+            nickname: None,
+            excluded: None,
+            additional_properties: Default::default(),
+        }
+    }
+    /// Sets `attributes`.
+    pub fn attributes(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.attributes = Some(value.into());
+        self
+    }
+    /// Sets `extras`.
+    pub fn extras(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.extras = Some(value.into());
+        self
+    }
+    /// Sets `tags`.
+    pub fn tags(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+    /// Sets `payload`.
+    pub fn payload(mut self, value: impl Into<::serde_json::Value>) -> Self {
+        self.payload = Some(value.into());
+        self
+    }
+    /// Sets `code`.
+    pub fn code(mut self, value: impl Into<::serde_json::Value>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+    /// Sets `nickname`.
+    pub fn nickname(mut self, value: impl Into<String>) -> Self {
+        self.nickname = Some(value.into());
+        self
+    }
+    /// Sets `excluded`.
+    pub fn excluded(mut self, value: impl Into<::serde_json::Value>) -> Self {
+        self.excluded = Some(value.into());
+        self
+    }
 }

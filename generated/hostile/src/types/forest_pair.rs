@@ -8,4 +8,7 @@ pub struct ForestPair {
     pub left: Option<Box<crate::types::ForestPair>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub right: Option<Box<crate::types::ForestPair>>,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }

@@ -16,6 +16,29 @@ pub struct AuthRequest {
     pub username: String,
     /// This is the password for the user requesting access.
     pub password: String,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl AuthRequest {
+    /// A `AuthRequest` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(
+        grant_type: impl Into<crate::types::AuthRequestGrantType>,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+        username: impl Into<String>,
+        password: impl Into<String>,
+    ) -> Self {
+        Self {
+            grant_type: grant_type.into(),
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            username: username.into(),
+            password: password.into(),
+            additional_properties: Default::default(),
+        }
+    }
 }
 
 impl ::std::fmt::Debug for AuthRequest {
@@ -26,6 +49,7 @@ impl ::std::fmt::Debug for AuthRequest {
             .field("client_secret", &"<redacted>")
             .field("username", &self.username)
             .field("password", &"<redacted>")
+            .field("additional_properties", &self.additional_properties)
             .finish()
     }
 }

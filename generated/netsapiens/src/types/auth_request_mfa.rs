@@ -32,6 +32,43 @@ pub struct AuthRequestMfa {
     pub passcode: String,
     /// This will be the access_token or jwt that was given with the scope of mfa_required
     pub access_token: String,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl AuthRequestMfa {
+    /// A `AuthRequestMfa` from its required fields; the optional ones start unset, for the methods that set them.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one argument per required field of the schema"
+    )]
+    pub fn new(
+        grant_type: impl Into<crate::types::AuthRequestMfaGrantType>,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+        username: impl Into<String>,
+        password: impl Into<String>,
+        mfa_type: impl Into<String>,
+        mfa_vendor: impl Into<String>,
+        ns_id_type: impl Into<crate::types::AuthRequestMfaNsIdType>,
+        passcode: impl Into<String>,
+        access_token: impl Into<String>,
+    ) -> Self {
+        Self {
+            grant_type: grant_type.into(),
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            username: username.into(),
+            password: password.into(),
+            mfa_type: mfa_type.into(),
+            mfa_vendor: mfa_vendor.into(),
+            ns_id_type: ns_id_type.into(),
+            passcode: passcode.into(),
+            access_token: access_token.into(),
+            additional_properties: Default::default(),
+        }
+    }
 }
 
 impl ::std::fmt::Debug for AuthRequestMfa {
@@ -47,6 +84,7 @@ impl ::std::fmt::Debug for AuthRequestMfa {
             .field("ns_id_type", &self.ns_id_type)
             .field("passcode", &"<redacted>")
             .field("access_token", &"<redacted>")
+            .field("additional_properties", &self.additional_properties)
             .finish()
     }
 }

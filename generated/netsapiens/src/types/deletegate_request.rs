@@ -6,4 +6,21 @@
 pub struct DeletegateRequest {
     pub user: crate::types::UserName,
     pub domain: crate::types::DomainName,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl DeletegateRequest {
+    /// A `DeletegateRequest` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(
+        user: impl Into<crate::types::UserName>,
+        domain: impl Into<crate::types::DomainName>,
+    ) -> Self {
+        Self {
+            user: user.into(),
+            domain: domain.into(),
+            additional_properties: Default::default(),
+        }
+    }
 }

@@ -8,4 +8,7 @@ pub struct ErrorResponse {
     pub code: i64,
     /// This is a more detailed description of what the error was and any potential correction steps.
     pub message: String,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }

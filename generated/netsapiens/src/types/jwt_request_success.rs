@@ -6,10 +6,16 @@
 pub struct JwtRequestSuccess {
     /// This is the JWT token that would need to be saved for use in addtional requests.
     pub token: String,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 
 impl ::std::fmt::Debug for JwtRequestSuccess {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("JwtRequestSuccess").field("token", &"<redacted>").finish()
+        f.debug_struct("JwtRequestSuccess")
+            .field("token", &"<redacted>")
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }

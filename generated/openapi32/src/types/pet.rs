@@ -13,4 +13,31 @@ pub struct Pet {
         deserialize_with = "::apiforge_runtime::serde_helpers::double_option::deserialize"
     )]
     pub nickname: Option<Option<String>>,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl Pet {
+    /// A `Pet` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(
+        id: impl Into<i64>,
+        name: impl Into<String>,
+        species: impl Into<crate::types::PetSpecies>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            species: species.into(),
+            nickname: None,
+            additional_properties: Default::default(),
+        }
+    }
+    /// Sets `nickname`.
+    ///
+    /// To send `null`, set the `nickname` field to `Some(None)`.
+    pub fn nickname(mut self, value: impl Into<String>) -> Self {
+        self.nickname = Some(Some(value.into()));
+        self
+    }
 }

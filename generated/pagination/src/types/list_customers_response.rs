@@ -8,4 +8,7 @@ pub struct ListCustomersResponse {
     pub data: Vec<crate::types::Customer>,
     pub has_more: bool,
     pub url: String,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }

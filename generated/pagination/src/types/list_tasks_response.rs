@@ -8,4 +8,7 @@ pub struct ListTasksResponse {
     pub tasks: Option<Vec<crate::types::Task>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paging: Option<crate::types::ListTasksResponsePaging>,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }

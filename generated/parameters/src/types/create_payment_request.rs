@@ -5,4 +5,17 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreatePaymentRequest {
     pub amount: i64,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl CreatePaymentRequest {
+    /// A `CreatePaymentRequest` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(amount: impl Into<i64>) -> Self {
+        Self {
+            amount: amount.into(),
+            additional_properties: Default::default(),
+        }
+    }
 }

@@ -10,4 +10,7 @@ pub struct Filter {
     pub owner: Option<crate::types::FilterOwner>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sizes: Option<Vec<i64>>,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }

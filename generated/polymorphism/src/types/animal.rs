@@ -7,6 +7,10 @@
 ///
 /// Schema `#/components/schemas/Animal`.
 #[derive(Clone, Debug, PartialEq)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "variants hold the API's own types unboxed, as they are used elsewhere"
+)]
 pub enum Animal {
     /// `className` is `Animal`.
     Animal(crate::types::AnimalBase),

@@ -15,4 +15,36 @@ pub struct Cat {
     pub friend: Option<Box<crate::types::Animal>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub declawed: Option<bool>,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl Cat {
+    /// A `Cat` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(class_name: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            class_name: class_name.into(),
+            name: name.into(),
+            color: None,
+            friend: None,
+            declawed: None,
+            additional_properties: Default::default(),
+        }
+    }
+    /// Sets `color`.
+    pub fn color(mut self, value: impl Into<String>) -> Self {
+        self.color = Some(value.into());
+        self
+    }
+    /// Sets `friend`.
+    pub fn friend(mut self, value: impl Into<Box<crate::types::Animal>>) -> Self {
+        self.friend = Some(value.into());
+        self
+    }
+    /// Sets `declawed`.
+    pub fn declawed(mut self, value: impl Into<bool>) -> Self {
+        self.declawed = Some(value.into());
+        self
+    }
 }

@@ -12,4 +12,35 @@ pub struct Dog {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub friend: Option<Box<crate::types::Animal>>,
     pub breed: String,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl Dog {
+    /// A `Dog` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(
+        class_name: impl Into<String>,
+        name: impl Into<String>,
+        breed: impl Into<String>,
+    ) -> Self {
+        Self {
+            class_name: class_name.into(),
+            name: name.into(),
+            color: None,
+            friend: None,
+            breed: breed.into(),
+            additional_properties: Default::default(),
+        }
+    }
+    /// Sets `color`.
+    pub fn color(mut self, value: impl Into<String>) -> Self {
+        self.color = Some(value.into());
+        self
+    }
+    /// Sets `friend`.
+    pub fn friend(mut self, value: impl Into<Box<crate::types::Animal>>) -> Self {
+        self.friend = Some(value.into());
+        self
+    }
 }

@@ -8,4 +8,7 @@ pub struct Network {
     pub mode: crate::types::Mode,
     pub threshold: crate::types::Threshold,
     pub filter: crate::types::Filter,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }

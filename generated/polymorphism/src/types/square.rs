@@ -9,4 +9,29 @@ pub struct Square {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     pub side: f64,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl Square {
+    /// A `Square` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(side: impl Into<f64>) -> Self {
+        Self {
+            kind: None,
+            label: None,
+            side: side.into(),
+            additional_properties: Default::default(),
+        }
+    }
+    /// Sets `kind`.
+    pub fn kind(mut self, value: impl Into<String>) -> Self {
+        self.kind = Some(value.into());
+        self
+    }
+    /// Sets `label`.
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
 }

@@ -6,4 +6,7 @@
 pub struct Strict {
     pub field: String,
     pub op: String,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }

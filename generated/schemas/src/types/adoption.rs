@@ -14,4 +14,36 @@ pub struct Adoption {
     pub previous_owner: Option<crate::types::AdoptionPreviousOwner>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pet_with_age: Option<::serde_json::Value>,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl Adoption {
+    /// A `Adoption` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(
+        pet: impl Into<Option<crate::types::Pet>>,
+        adopter: impl Into<crate::types::AdoptionAdopter>,
+    ) -> Self {
+        Self {
+            pet: pet.into(),
+            adopter: adopter.into(),
+            previous_owner: None,
+            pet_with_age: None,
+            additional_properties: Default::default(),
+        }
+    }
+    /// Sets `previous_owner`.
+    pub fn previous_owner(
+        mut self,
+        value: impl Into<crate::types::AdoptionPreviousOwner>,
+    ) -> Self {
+        self.previous_owner = Some(value.into());
+        self
+    }
+    /// Sets `pet_with_age`.
+    pub fn pet_with_age(mut self, value: impl Into<::serde_json::Value>) -> Self {
+        self.pet_with_age = Some(value.into());
+        self
+    }
 }

@@ -8,4 +8,27 @@ pub struct AdoptionAdopter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub since: ::chrono::NaiveDate,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl AdoptionAdopter {
+    /// A `AdoptionAdopter` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        since: impl Into<::chrono::NaiveDate>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: None,
+            since: since.into(),
+            additional_properties: Default::default(),
+        }
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }

@@ -9,4 +9,29 @@ pub struct AdoptionPreviousOwner {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl AdoptionPreviousOwner {
+    /// A `AdoptionPreviousOwner` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(id: impl Into<::uuid::Uuid>) -> Self {
+        Self {
+            id: id.into(),
+            name: None,
+            phone: None,
+            additional_properties: Default::default(),
+        }
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `phone`.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
 }

@@ -10,4 +10,24 @@ pub struct Cat {
     /// Defaults to `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub indoor: Option<bool>,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl Cat {
+    /// A `Cat` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(pet_type: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            pet_type: pet_type.into(),
+            name: name.into(),
+            indoor: None,
+            additional_properties: Default::default(),
+        }
+    }
+    /// Sets `indoor`.
+    pub fn indoor(mut self, value: impl Into<bool>) -> Self {
+        self.indoor = Some(value.into());
+        self
+    }
 }

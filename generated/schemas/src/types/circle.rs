@@ -6,4 +6,17 @@
 pub struct Circle {
     /// Greater than 0.
     pub radius: f64,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl Circle {
+    /// A `Circle` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(radius: impl Into<f64>) -> Self {
+        Self {
+            radius: radius.into(),
+            additional_properties: Default::default(),
+        }
+    }
 }

@@ -9,4 +9,24 @@ pub struct Dog {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub good: Option<bool>,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl Dog {
+    /// A `Dog` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(pet_type: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            pet_type: pet_type.into(),
+            name: name.into(),
+            good: None,
+            additional_properties: Default::default(),
+        }
+    }
+    /// Sets `good`.
+    pub fn good(mut self, value: impl Into<bool>) -> Self {
+        self.good = Some(value.into());
+        self
+    }
 }

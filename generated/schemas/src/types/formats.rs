@@ -53,4 +53,111 @@ pub struct Formats {
     /// Exactly 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl Formats {
+    /// A `Formats` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        blob: impl Into<Vec<u8>>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            birthday: None,
+            uuid: None,
+            blob: blob.into(),
+            thumbnails: None,
+            attachment: None,
+            small: None,
+            big: None,
+            unsigned: None,
+            huge: None,
+            ratio: None,
+            precise: None,
+            price: None,
+            amount: None,
+            counter: None,
+            tags: None,
+            code: None,
+            additional_properties: Default::default(),
+        }
+    }
+    /// Sets `birthday`.
+    pub fn birthday(mut self, value: impl Into<::chrono::NaiveDate>) -> Self {
+        self.birthday = Some(value.into());
+        self
+    }
+    /// Sets `uuid`.
+    pub fn uuid(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.uuid = Some(value.into());
+        self
+    }
+    /// Sets `thumbnails`.
+    pub fn thumbnails(mut self, value: impl Into<Vec<Vec<u8>>>) -> Self {
+        self.thumbnails = Some(value.into());
+        self
+    }
+    /// Sets `attachment`.
+    pub fn attachment(mut self, value: impl Into<String>) -> Self {
+        self.attachment = Some(value.into());
+        self
+    }
+    /// Sets `small`.
+    pub fn small(mut self, value: impl Into<i32>) -> Self {
+        self.small = Some(value.into());
+        self
+    }
+    /// Sets `big`.
+    pub fn big(mut self, value: impl Into<i64>) -> Self {
+        self.big = Some(value.into());
+        self
+    }
+    /// Sets `unsigned`.
+    pub fn unsigned(mut self, value: impl Into<u32>) -> Self {
+        self.unsigned = Some(value.into());
+        self
+    }
+    /// Sets `huge`.
+    pub fn huge(mut self, value: impl Into<u64>) -> Self {
+        self.huge = Some(value.into());
+        self
+    }
+    /// Sets `ratio`.
+    pub fn ratio(mut self, value: impl Into<f32>) -> Self {
+        self.ratio = Some(value.into());
+        self
+    }
+    /// Sets `precise`.
+    pub fn precise(mut self, value: impl Into<f64>) -> Self {
+        self.precise = Some(value.into());
+        self
+    }
+    /// Sets `price`.
+    pub fn price(mut self, value: impl Into<String>) -> Self {
+        self.price = Some(value.into());
+        self
+    }
+    /// Sets `amount`.
+    pub fn amount(mut self, value: impl Into<f64>) -> Self {
+        self.amount = Some(value.into());
+        self
+    }
+    /// Sets `counter`.
+    pub fn counter(mut self, value: impl Into<String>) -> Self {
+        self.counter = Some(value.into());
+        self
+    }
+    /// Sets `tags`.
+    pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+    /// Sets `code`.
+    pub fn code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
 }

@@ -17,4 +17,36 @@ pub struct IdQuery {
         deserialize_with = "::apiforge_runtime::serde_helpers::double_option::deserialize"
     )]
     pub fallback: Option<Option<crate::types::IdQueryFallback>>,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl IdQuery {
+    /// A `IdQuery` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(ids: impl Into<Vec<crate::types::IdOrName>>) -> Self {
+        Self {
+            ids: ids.into(),
+            preferred: None,
+            fallback: None,
+            additional_properties: Default::default(),
+        }
+    }
+    /// Sets `preferred`.
+    ///
+    /// To send `null`, set the `preferred` field to `Some(None)`.
+    pub fn preferred(
+        mut self,
+        value: impl Into<crate::types::IdQueryPreferred>,
+    ) -> Self {
+        self.preferred = Some(Some(value.into()));
+        self
+    }
+    /// Sets `fallback`.
+    ///
+    /// To send `null`, set the `fallback` field to `Some(None)`.
+    pub fn fallback(mut self, value: impl Into<crate::types::IdQueryFallback>) -> Self {
+        self.fallback = Some(Some(value.into()));
+        self
+    }
 }

@@ -10,4 +10,7 @@ pub struct LabelReport {
     pub strict: crate::types::LabelReportStrict,
     /// At least 1 property.
     pub counts: ::std::collections::BTreeMap<String, i64>,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }

@@ -9,3 +9,13 @@ pub struct Labels {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, String>,
 }
+
+impl Labels {
+    /// A `Labels` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            additional_properties: Default::default(),
+        }
+    }
+}

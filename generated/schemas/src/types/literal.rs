@@ -6,4 +6,18 @@
 pub struct Literal {
     pub op: String,
     pub value: f64,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl Literal {
+    /// A `Literal` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(op: impl Into<String>, value: impl Into<f64>) -> Self {
+        Self {
+            op: op.into(),
+            value: value.into(),
+            additional_properties: Default::default(),
+        }
+    }
 }

@@ -8,4 +8,23 @@ pub struct Lizard {
     /// At least 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scales: Option<i32>,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl Lizard {
+    /// A `Lizard` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            scales: None,
+            additional_properties: Default::default(),
+        }
+    }
+    /// Sets `scales`.
+    pub fn scales(mut self, value: impl Into<i32>) -> Self {
+        self.scales = Some(value.into());
+        self
+    }
 }

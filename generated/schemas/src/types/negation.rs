@@ -6,4 +6,21 @@
 pub struct Negation {
     pub op: String,
     pub operand: Box<crate::types::Expr>,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl Negation {
+    /// A `Negation` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(
+        op: impl Into<String>,
+        operand: impl Into<Box<crate::types::Expr>>,
+    ) -> Self {
+        Self {
+            op: op.into(),
+            operand: operand.into(),
+            additional_properties: Default::default(),
+        }
+    }
 }

@@ -11,4 +11,38 @@ pub struct Node {
     pub parent: Option<Box<crate::types::Node>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub named: Option<::std::collections::BTreeMap<String, crate::types::Node>>,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl Node {
+    /// A `Node` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(value: impl Into<i64>) -> Self {
+        Self {
+            value: value.into(),
+            children: None,
+            parent: None,
+            named: None,
+            additional_properties: Default::default(),
+        }
+    }
+    /// Sets `children`.
+    pub fn children(mut self, value: impl Into<Vec<crate::types::Node>>) -> Self {
+        self.children = Some(value.into());
+        self
+    }
+    /// Sets `parent`.
+    pub fn parent(mut self, value: impl Into<Box<crate::types::Node>>) -> Self {
+        self.parent = Some(value.into());
+        self
+    }
+    /// Sets `named`.
+    pub fn named(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, crate::types::Node>>,
+    ) -> Self {
+        self.named = Some(value.into());
+        self
+    }
 }

@@ -45,6 +45,68 @@ pub struct Profile {
         deserialize_with = "::apiforge_runtime::serde_helpers::double_option::deserialize"
     )]
     pub color: Option<Option<crate::types::Color>>,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl Profile {
+    /// A `Profile` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(email: impl Into<String>, bio: impl Into<Option<String>>) -> Self {
+        Self {
+            id: None,
+            password: None,
+            email: email.into(),
+            bio: bio.into(),
+            nickname: None,
+            age: None,
+            extra: None,
+            avatar: None,
+            color: None,
+            additional_properties: Default::default(),
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `password`.
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.password = Some(value.into());
+        self
+    }
+    /// Sets `nickname`.
+    ///
+    /// To send `null`, set the `nickname` field to `Some(None)`.
+    pub fn nickname(mut self, value: impl Into<String>) -> Self {
+        self.nickname = Some(Some(value.into()));
+        self
+    }
+    /// Sets `age`.
+    pub fn age(mut self, value: impl Into<i64>) -> Self {
+        self.age = Some(value.into());
+        self
+    }
+    /// Sets `extra`.
+    pub fn extra(mut self, value: impl Into<::serde_json::Value>) -> Self {
+        self.extra = Some(value.into());
+        self
+    }
+    /// Sets `avatar`.
+    ///
+    /// To send `null`, set the `avatar` field to `Some(None)`.
+    pub fn avatar(mut self, value: impl Into<Vec<u8>>) -> Self {
+        self.avatar = Some(Some(value.into()));
+        self
+    }
+    /// Sets `color`.
+    ///
+    /// To send `null`, set the `color` field to `Some(None)`.
+    pub fn color(mut self, value: impl Into<crate::types::Color>) -> Self {
+        self.color = Some(Some(value.into()));
+        self
+    }
 }
 
 impl ::std::fmt::Debug for Profile {
@@ -59,6 +121,7 @@ impl ::std::fmt::Debug for Profile {
             .field("extra", &self.extra)
             .field("avatar", &self.avatar)
             .field("color", &self.color)
+            .field("additional_properties", &self.additional_properties)
             .finish()
     }
 }

@@ -6,4 +6,18 @@
 pub struct Rectangle {
     pub width: f64,
     pub height: f64,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl Rectangle {
+    /// A `Rectangle` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(width: impl Into<f64>, height: impl Into<f64>) -> Self {
+        Self {
+            width: width.into(),
+            height: height.into(),
+            additional_properties: Default::default(),
+        }
+    }
 }

@@ -15,6 +15,9 @@ pub struct Settings {
     pub scale: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 
 impl Default for Settings {
@@ -26,6 +29,7 @@ impl Default for Settings {
             label: "main".to_owned(),
             scale: 1.5,
             note: None,
+            additional_properties: Default::default(),
         }
     }
 }

@@ -7,4 +7,23 @@ pub struct Sum {
     pub op: String,
     pub left: Box<crate::types::Expr>,
     pub right: Box<crate::types::Expr>,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl Sum {
+    /// A `Sum` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(
+        op: impl Into<String>,
+        left: impl Into<Box<crate::types::Expr>>,
+        right: impl Into<Box<crate::types::Expr>>,
+    ) -> Self {
+        Self {
+            op: op.into(),
+            left: left.into(),
+            right: right.into(),
+            additional_properties: Default::default(),
+        }
+    }
 }

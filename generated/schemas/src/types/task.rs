@@ -20,4 +20,53 @@ pub struct Task {
     pub flexible: Option<crate::types::TaskFlexible>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<crate::types::Mode>,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl Task {
+    /// A `Task` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(
+        title: impl Into<String>,
+        priority: impl Into<crate::types::Priority>,
+    ) -> Self {
+        Self {
+            title: title.into(),
+            priority: priority.into(),
+            retry_code: None,
+            color: None,
+            weight: None,
+            flexible: None,
+            mode: None,
+            additional_properties: Default::default(),
+        }
+    }
+    /// Sets `retry_code`.
+    pub fn retry_code(mut self, value: impl Into<crate::types::TaskRetryCode>) -> Self {
+        self.retry_code = Some(value.into());
+        self
+    }
+    /// Sets `color`.
+    ///
+    /// To send `null`, set the `color` field to `Some(None)`.
+    pub fn color(mut self, value: impl Into<crate::types::Color>) -> Self {
+        self.color = Some(Some(value.into()));
+        self
+    }
+    /// Sets `weight`.
+    pub fn weight(mut self, value: impl Into<crate::types::TaskWeight>) -> Self {
+        self.weight = Some(value.into());
+        self
+    }
+    /// Sets `flexible`.
+    pub fn flexible(mut self, value: impl Into<crate::types::TaskFlexible>) -> Self {
+        self.flexible = Some(value.into());
+        self
+    }
+    /// Sets `mode`.
+    pub fn mode(mut self, value: impl Into<crate::types::Mode>) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
 }

@@ -8,4 +8,20 @@ pub struct NoteSet {
     pub notes: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl NoteSet {
+    /// Sets `notes`.
+    pub fn notes(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.notes = Some(value.into());
+        self
+    }
+    /// Sets `owner`.
+    pub fn owner(mut self, value: impl Into<String>) -> Self {
+        self.owner = Some(value.into());
+        self
+    }
 }

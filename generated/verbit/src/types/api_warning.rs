@@ -11,4 +11,7 @@ pub struct ApiWarning {
     pub type_: String,
     /// Human readable warning description.
     pub message: String,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }

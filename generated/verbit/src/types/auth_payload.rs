@@ -5,10 +5,26 @@
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuthPayload {
     pub api_key: String,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl AuthPayload {
+    /// A `AuthPayload` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(api_key: impl Into<String>) -> Self {
+        Self {
+            api_key: api_key.into(),
+            additional_properties: Default::default(),
+        }
+    }
 }
 
 impl ::std::fmt::Debug for AuthPayload {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AuthPayload").field("api_key", &"<redacted>").finish()
+        f.debug_struct("AuthPayload")
+            .field("api_key", &"<redacted>")
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }

@@ -5,4 +5,17 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuthRequest {
     pub payload: crate::types::AuthPayload,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl AuthRequest {
+    /// A `AuthRequest` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(payload: impl Into<crate::types::AuthPayload>) -> Self {
+        Self {
+            payload: payload.into(),
+            additional_properties: Default::default(),
+        }
+    }
 }

@@ -5,10 +5,16 @@
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Token {
     pub token: String,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 
 impl ::std::fmt::Debug for Token {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("Token").field("token", &"<redacted>").finish()
+        f.debug_struct("Token")
+            .field("token", &"<redacted>")
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }

@@ -8,6 +8,20 @@ pub struct Confirm2Fa {
     pub code: String,
     /// Refresh token obtained from login request
     pub refresh_token: String,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl Confirm2Fa {
+    /// A `Confirm2Fa` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(code: impl Into<String>, refresh_token: impl Into<String>) -> Self {
+        Self {
+            code: code.into(),
+            refresh_token: refresh_token.into(),
+            additional_properties: Default::default(),
+        }
+    }
 }
 
 impl ::std::fmt::Debug for Confirm2Fa {
@@ -15,6 +29,7 @@ impl ::std::fmt::Debug for Confirm2Fa {
         f.debug_struct("Confirm2Fa")
             .field("code", &self.code)
             .field("refresh_token", &"<redacted>")
+            .field("additional_properties", &self.additional_properties)
             .finish()
     }
 }

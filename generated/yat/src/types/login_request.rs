@@ -15,6 +15,26 @@ pub struct LoginRequest {
     pub g_recaptcha_response: Option<String>,
     /// Requred: Password
     pub password: String,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl LoginRequest {
+    /// A `LoginRequest` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(email: impl Into<String>, password: impl Into<String>) -> Self {
+        Self {
+            email: email.into(),
+            g_recaptcha_response: None,
+            password: password.into(),
+            additional_properties: Default::default(),
+        }
+    }
+    /// Sets `g-recaptcha-response`.
+    pub fn g_recaptcha_response(mut self, value: impl Into<String>) -> Self {
+        self.g_recaptcha_response = Some(value.into());
+        self
+    }
 }
 
 impl ::std::fmt::Debug for LoginRequest {
@@ -23,6 +43,7 @@ impl ::std::fmt::Debug for LoginRequest {
             .field("email", &self.email)
             .field("g_recaptcha_response", &self.g_recaptcha_response)
             .field("password", &"<redacted>")
+            .field("additional_properties", &self.additional_properties)
             .finish()
     }
 }

@@ -17,4 +17,25 @@ pub struct MagicLinkLoginRequest {
     /// User ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<::uuid::Uuid>,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl MagicLinkLoginRequest {
+    /// Sets `email`.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `g-recaptcha-response`.
+    pub fn g_recaptcha_response(mut self, value: impl Into<String>) -> Self {
+        self.g_recaptcha_response = Some(value.into());
+        self
+    }
+    /// Sets `user_id`.
+    pub fn user_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
 }

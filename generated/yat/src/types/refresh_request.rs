@@ -6,10 +6,26 @@
 pub struct RefreshRequest {
     /// Refresh token obtained from login request
     pub refresh_token: String,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl RefreshRequest {
+    /// A `RefreshRequest` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(refresh_token: impl Into<String>) -> Self {
+        Self {
+            refresh_token: refresh_token.into(),
+            additional_properties: Default::default(),
+        }
+    }
 }
 
 impl ::std::fmt::Debug for RefreshRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RefreshRequest").field("refresh_token", &"<redacted>").finish()
+        f.debug_struct("RefreshRequest")
+            .field("refresh_token", &"<redacted>")
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }

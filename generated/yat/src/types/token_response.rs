@@ -11,6 +11,9 @@ pub struct TokenResponse {
     /// Whether has 2FA enabled or not
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requires_2fa: Option<::serde_json::Value>,
+    /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 
 impl ::std::fmt::Debug for TokenResponse {
@@ -19,6 +22,7 @@ impl ::std::fmt::Debug for TokenResponse {
             .field("access_token", &"<redacted>")
             .field("refresh_token", &"<redacted>")
             .field("requires_2fa", &self.requires_2fa)
+            .field("additional_properties", &self.additional_properties)
             .finish()
     }
 }

@@ -220,7 +220,7 @@ mod tests {
             .iter()
             .map(|f| f.ident.as_str())
             .collect();
-        assert_eq!(merged, ["id", "extra"]);
+        assert_eq!(merged, ["id", "extra", "additional_properties"]);
         assert_eq!(
             field(&api, "Holder", "annotated").ty,
             option(named(&api, "Base"))
@@ -229,6 +229,7 @@ mod tests {
         let names: Vec<(&str, bool)> = siblings
             .fields
             .iter()
+            .filter(|f| !f.flatten)
             .map(|f| (f.ident.as_str(), f.skip_if_none))
             .collect();
         assert_eq!(names, [("id", false), ("note", false)]);

@@ -127,6 +127,8 @@ mod tests {
                 Some(DefaultValue::Str("main".to_owned())),
                 Some(DefaultValue::Number("2.0".to_owned())),
                 Some(DefaultValue::None),
+                // The map of undeclared properties starts empty.
+                Some(DefaultValue::TypeDefault),
             ]
         );
         // Every default is the type's own: derived.
@@ -138,6 +140,7 @@ mod tests {
         let scaled: Vec<Option<DefaultValue>> = struct_of(&api, "Scaled")
             .fields
             .iter()
+            .filter(|f| !f.flatten)
             .map(|f| f.default.clone())
             .collect();
         assert_eq!(

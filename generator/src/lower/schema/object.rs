@@ -1,5 +1,6 @@
 //! Objects to structs: properties to fields (with the four cases of required and nullable),
-//! and `additionalProperties` to a map.
+//! and the properties a schema does not declare (`additionalProperties`, or not saying it) to
+//! a flattened map.
 
 use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
@@ -10,11 +11,19 @@ use super::{Lowerer, SchemaRef};
 use crate::ir::{DefaultValue, Field, FieldCodec, StructDef, TypeRef};
 use crate::naming::{self, Case, Scope};
 use crate::pointer::Pointer;
+use crate::settings::UnknownProperties;
+
+/// The doc of the map a schema's `additionalProperties` (`true` or a schema) gives.
+const ADDITIONAL_DOC: &str = "The properties the schema does not name (`additionalProperties`).";
+
+/// The doc of the map that keeps what a schema without `additionalProperties` does not name.
+const UNDECLARED_DOC: &str = "The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.";
 
 /// `additionalProperties`, as a struct or map needs it.
 #[derive(Clone)]
 pub(super) enum Additional<'s> {
-    /// Not said: extra properties are dropped.
+    /// Not said: any extra properties, kept as JSON values unless the settings drop them
+    /// ([`UnknownProperties`]).
     Unsaid,
     /// `false`.
     Forbidden,
@@ -63,7 +72,9 @@ impl Default for ObjectParts<'_> {
 
 impl<'a> Lowerer<'a> {
     /// A struct from (merged) object properties; fields in spec order, then the map of
-    /// undeclared properties when `additionalProperties` allows them.
+    /// undeclared properties when `additionalProperties` allows them (not saying it allows
+    /// any, unless the settings drop them). The map is named `additional_properties`, or the
+    /// smallest free suffix of it when a property takes that name.
     pub(super) fn struct_def(&mut self, owner: &str, parts: ObjectParts<'a>) -> StructDef {
         let mut scope = Scope::new(Case::Snake);
         let mut fields = Vec::with_capacity(parts.properties.len() + 1);
@@ -98,24 +109,31 @@ impl<'a> Lowerer<'a> {
                 default,
             });
         }
+        // JSON Schema allows any undeclared property unless `additionalProperties` says
+        // otherwise; keeping them (as `true` does) makes decoding and encoding lossless.
+        let keep_unknown = self.settings.unknown_properties == UnknownProperties::Keep;
         let additional = match &parts.additional {
-            Additional::Any => Some(TypeRef::Json),
-            Additional::Schema(schema, pointer) => {
-                Some(self.type_of(*schema, pointer, &format!("{owner}Value")))
-            }
+            Additional::Any => Some((TypeRef::Map(Box::new(TypeRef::Json)), ADDITIONAL_DOC)),
+            Additional::Unsaid if keep_unknown => Some((TypeRef::JsonObject, UNDECLARED_DOC)),
+            Additional::Schema(schema, pointer) => Some((
+                TypeRef::Map(Box::new(self.type_of(
+                    *schema,
+                    pointer,
+                    &format!("{owner}Value"),
+                ))),
+                ADDITIONAL_DOC,
+            )),
             Additional::Unsaid | Additional::Forbidden => None,
         };
-        if let Some(value) = additional {
+        if let Some((ty, doc)) = additional {
             scope.add_wanted("", "additional_properties".to_owned());
             fields.push(Field {
                 ident: String::new(),
                 wire_name: String::new(),
-                ty: TypeRef::Map(Box::new(value)),
+                ty,
                 rename: false,
                 skip_if_none: false,
-                docs: vec![
-                    "The properties the schema does not name (`additionalProperties`).".to_owned(),
-                ],
+                docs: vec![doc.to_owned()],
                 secret: false,
                 codec: FieldCodec::Plain,
                 flatten: true,
@@ -138,6 +156,8 @@ impl<'a> Lowerer<'a> {
             derive_default,
             impl_default,
             fields,
+            // Decided once every request body is known (`lower::constructors`).
+            constructor: None,
         }
     }
 }
@@ -213,8 +233,10 @@ pub(super) fn add_properties<'s>(
 
 #[cfg(test)]
 mod tests {
-    use crate::ir::{FieldCodec, TypeRef};
-    use crate::lower::testing::{alias_of, api, def, emitted, field, named, option, struct_of};
+    use crate::ir::{DefaultValue, FieldCodec, TypeRef};
+    use crate::lower::testing::{
+        alias_of, api, def, emitted, field, lowered_with, named, option, struct_of,
+    };
 
     #[test]
     fn additional_properties_beside_properties_are_a_flattened_map() {
@@ -272,6 +294,67 @@ mod tests {
             "free",
         );
         assert!(text.contains("#[serde(flatten)]"), "{text}");
+    }
+
+    #[test]
+    fn undeclared_properties_are_kept_unless_the_settings_drop_them() {
+        let schemas = r##"
+            Open:
+              type: object
+              properties:
+                additional_properties: {type: string}
+            Merged:
+              allOf:
+                - $ref: "#/components/schemas/Open"
+                - type: object
+                  properties:
+                    b: {type: integer}
+            Closed:
+              type: object
+              properties:
+                a: {type: string}
+              additionalProperties: false
+            Typed:
+              type: object
+              properties:
+                a: {type: string}
+              additionalProperties: {type: integer}
+            "##;
+        let api = api(schemas);
+        for owner in ["Open", "Merged"] {
+            let kept = struct_of(&api, owner).fields.last().unwrap();
+            assert!(kept.flatten && !kept.rename, "{owner}");
+            assert_eq!(kept.ty, TypeRef::JsonObject, "{owner}");
+            assert!(kept.docs[0].contains("encoding a decoded value loses nothing"));
+            assert_eq!(kept.default, Some(DefaultValue::TypeDefault));
+        }
+        // A property already spelled like the map keeps its name; the map takes a suffix.
+        assert_eq!(
+            field(&api, "Open", "additional_properties").ty,
+            option(TypeRef::String)
+        );
+        assert_eq!(
+            struct_of(&api, "Open").fields.last().unwrap().ident,
+            "additional_properties_2"
+        );
+        // The map leaves `Default` derivable.
+        assert!(struct_of(&api, "Open").derive_default);
+        assert!(struct_of(&api, "Closed").fields.iter().all(|f| !f.flatten));
+
+        let mut settings = crate::Settings::new("t");
+        settings.unknown_properties = crate::UnknownProperties::Drop;
+        let (dropped, warnings) = lowered_with(schemas, "", &settings);
+        assert!(warnings.is_empty(), "{warnings:#?}");
+        for owner in ["Open", "Merged", "Closed"] {
+            assert!(
+                struct_of(&dropped, owner).fields.iter().all(|f| !f.flatten),
+                "{owner}"
+            );
+        }
+        // What `additionalProperties` says is kept whatever the settings.
+        let typed = struct_of(&dropped, "Typed").fields.last().unwrap();
+        assert!(typed.flatten);
+        assert_eq!(typed.ty, TypeRef::Map(Box::new(TypeRef::I64)));
     }
 
     #[test]

@@ -44,7 +44,7 @@ pub struct ResponseCase {
     /// Success or error.
     pub outcome: Outcome,
     /// The case's variant in the enum that covers it: the error enum for an error, the
-    /// success enum for a success when there is one ([`Success::ByStatus`]).
+    /// success enum for a success when there is one ([`Success::ByStatus`](super::Success::ByStatus)).
     pub variant: String,
     /// The response's description.
     pub description: String,

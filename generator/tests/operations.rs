@@ -40,7 +40,8 @@ paths:
     );
     for expected in [
         "pub fn start_job(&self, id: impl Into<String>) -> StartJob<'_>",
-        "\"/jobs/{}\", ::apiforge_runtime::encode_path_segment(\"id\", & self.id) ?",
+        "let id = ::apiforge_runtime::encode_path_segment(\"id\", &self.id)?;",
+        "let path = format!(\"/jobs/{id}\");",
         "request.operation(\"startJob\", \"/jobs/{id}\");",
         "request.retry_safe();",
         "pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self",
@@ -49,7 +50,10 @@ paths:
         ".map(|response| response.map(|()| StartJobResponse::Accepted))",
         "400..=499 => Err(response.error_text(StartJobError::ClientError))",
         "_ => Err(response.unexpected()),",
-        "#[cfg(feature = \"blocking\")]\n    pub fn send_blocking(",
+        // The methods every builder has are written once, in a macro each builder invokes.
+        "request_methods!(StartJob, StartJobResponse, (), StartJobError);",
+        "#[cfg(feature = \"blocking\")]\n        impl $builder<'_> {\n",
+        "pub fn send_blocking(",
     ] {
         assert!(text.contains(expected), "missing {expected}:\n{text}");
     }

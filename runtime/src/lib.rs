@@ -23,6 +23,9 @@
 //! media type, a header name) and server data (a header, an `expires_in`) never make it panic:
 //! what cannot be sent fails the call with [`Error::InvalidRequest`] before anything is sent.
 //!
+//! Every operation is sent the same way, through [`operation`]: a generated builder says what
+//! its request is and what each status means, and the rest is written once here.
+//!
 //! Paginated operations page through [`paginate`]: a stream of pages or items, each page an
 //! ordinary request, ending at the last page or with [`Error::Pagination`] where the server
 //! would make it loop.
@@ -45,6 +48,7 @@ mod error;
 mod events;
 mod header;
 mod middleware;
+pub mod operation;
 mod options;
 pub mod paginate;
 mod redact;
@@ -70,6 +74,7 @@ pub use error::{
 pub use events::{Event, EventStream, Reconnect};
 pub use header::{HeaderDecodeError, decode_header};
 pub use middleware::{Exchange, Middleware, RequestContext};
+pub use operation::{Operation, ReadBody, SendResult};
 pub use options::RequestOptions;
 pub use redact::is_secret_name;
 pub use request::{BodyEncoding, Form, Request};

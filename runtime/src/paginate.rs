@@ -3,9 +3,10 @@
 //! A generated crate implements [`Paginate`] on the request builder of each operation whose
 //! results come in pages, and gives the builder `pages()` and `items()` (and, with its
 //! `blocking` feature, `pages_blocking()` and `items_blocking()`), which return the
-//! [`Pages`] and [`Items`] streams of this module. The implementation only says how to send
-//! one page, where a page's items are, what asks for the next page and how to set it on the
-//! request; the loop, its end and its guards are here, once:
+//! [`Pages`] and [`Items`] streams of this module. A page is sent as any other request of the
+//! operation is ([`Operation`]); the implementation only says where a page's items are, what
+//! asks for the next page and how to set it on the request. The loop, its end and its guards
+//! are here, once:
 //!
 //! - Each page is the first request, cloned, with only the cursor (page number, offset) set
 //!   anew: every other parameter is kept. Each is an ordinary send, so the client's retry
@@ -23,7 +24,6 @@
 use std::cell::Cell;
 use std::collections::HashSet;
 use std::fmt;
-use std::future::Future;
 use std::hash::Hash;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
@@ -32,9 +32,9 @@ use futures_core::Stream;
 use reqwest::header::{HeaderMap, LINK};
 use url::Url;
 
-use crate::client::Client;
 use crate::credential::BoxFuture;
 use crate::error::{Error, PaginationError};
+use crate::operation::{self, Operation, SendResult};
 use crate::response::Response;
 
 tokio::task_local! {
@@ -50,41 +50,27 @@ pub(crate) fn take_next_link() -> Option<Url> {
 }
 
 /// What one page's request returns: the page with its status and headers, or why not.
-pub type PageResult<P> = Result<
-    Response<<P as Paginate>::Page, <P as Paginate>::Headers>,
-    Error<<P as Paginate>::Error>,
->;
+pub type PageResult<P> = SendResult<P>;
 
 /// A request whose results come in pages; generated crates implement it on the request
-/// builders of paginated operations.
-pub trait Paginate: Clone + Send + Sized {
-    /// The decoded body of one page.
-    type Page: Send;
-    /// The page's typed headers (`()` when the spec declares none).
-    type Headers: Send;
+/// builders of paginated operations. A page is the operation's
+/// [`Output`](Operation::Output), sent as any other request is.
+pub trait Paginate: Operation + Clone {
     /// One item of a page.
     type Item: Send;
-    /// The operation's typed error.
-    type Error: Send;
     /// What asks for the next page: a cursor or token, a page number or offset, or a
     /// [`NextLink`].
     type Cursor: PageCursor;
 
-    /// The client the request is sent with, for its base URL.
-    fn client(&self) -> &Client;
-
-    /// Sends this request for one page.
-    fn send_page(self) -> impl Future<Output = PageResult<Self>> + Send;
-
     /// The page's items.
-    fn page_items(page: &Self::Page) -> &[Self::Item];
+    fn page_items(page: &Self::Output) -> &[Self::Item];
 
     /// The page's items, owned.
-    fn into_page_items(page: Self::Page) -> Vec<Self::Item>;
+    fn into_page_items(page: Self::Output) -> Vec<Self::Item>;
 
     /// What asks for the page after `page`, which this request fetched; `None` when `page`
     /// is the last.
-    fn next_cursor(&self, page: &Response<Self::Page, Self::Headers>) -> Option<Self::Cursor>;
+    fn next_cursor(&self, page: &Response<Self::Output, Self::Headers>) -> Option<Self::Cursor>;
 
     /// Sets `cursor` on the request. A [`NextLink`] needs nothing set: the link is the URL.
     fn set_cursor(&mut self, cursor: Self::Cursor) {
@@ -246,7 +232,7 @@ impl<'a, P: Paginate + 'a> Pages<'a, P> {
     }
 
     /// Sets up the request for the page after `page`, which `sent` fetched, if there is one.
-    fn follow(&mut self, sent: P, page: &Response<P::Page, P::Headers>) {
+    fn follow(&mut self, sent: P, page: &Response<P::Output, P::Headers>) {
         if P::page_items(page.body()).is_empty() {
             return;
         }
@@ -310,7 +296,7 @@ impl<'a, P: Paginate + 'a> Stream for Pages<'a, P> {
             return Poll::Ready(None);
         };
         this.sent = Some(request.clone());
-        let send = request.send_page();
+        let send = operation::send_with_info(request);
         this.in_flight = Some(match this.link.take() {
             Some(url) => Box::pin(NEXT_LINK.scope(Cell::new(Some(url)), send)),
             None => Box::pin(send),

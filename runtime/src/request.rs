@@ -232,6 +232,16 @@ impl Request {
         Ok(())
     }
 
+    /// Adds a query parameter in OpenAPI's default style (`form`, exploded); `None` adds
+    /// nothing.
+    pub fn query_form<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), EncodeError> {
+        self.query(name, value, QueryStyle::Form { explode: true })
+    }
+
     /// Adds a query parameter; `None` adds nothing.
     pub fn query<T: Serialize + ?Sized>(
         &mut self,

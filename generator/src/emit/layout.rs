@@ -170,30 +170,52 @@ fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
         syn::Item::Impl(i) => &mut i.attrs,
         syn::Item::Struct(i) => &mut i.attrs,
         syn::Item::Enum(i) => &mut i.attrs,
+        syn::Item::Macro(i) => &mut i.attrs,
         _ => return None,
     })
 }
 
-/// `#[cfg(feature = "<feature>")]` is among the attributes.
+/// A `cfg` on cargo features is among the attributes: `#[cfg(feature = "<feature>")]`, or
+/// `any(...)` or `all(...)` of such; with `feature`, one that names it.
 fn has_gate(attrs: &[syn::Attribute], feature: Option<&str>) -> bool {
-    attrs
-        .iter()
-        .any(|attr| feature_of(attr).is_some_and(|f| feature.is_none_or(|want| f == want)))
+    attrs.iter().any(|attr| {
+        features_of(attr)
+            .is_some_and(|features| feature.is_none_or(|want| features.iter().any(|f| f == want)))
+    })
 }
 
-fn feature_of(attr: &syn::Attribute) -> Option<String> {
+/// The features a `cfg` attribute names, when it is on nothing but cargo features.
+fn features_of(attr: &syn::Attribute) -> Option<Vec<String>> {
     if !attr.path().is_ident("cfg") {
         return None;
     }
-    let meta: syn::MetaNameValue = attr.parse_args().ok()?;
-    if !meta.path.is_ident("feature") {
-        return None;
-    }
-    match meta.value {
-        syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Str(text),
-            ..
-        }) => Some(text.value()),
+    let mut features = Vec::new();
+    predicate_features(&attr.parse_args().ok()?, &mut features)?;
+    Some(features)
+}
+
+fn predicate_features(meta: &syn::Meta, out: &mut Vec<String>) -> Option<()> {
+    match meta {
+        syn::Meta::NameValue(pair) if pair.path.is_ident("feature") => match &pair.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(text),
+                ..
+            }) => {
+                out.push(text.value());
+                Some(())
+            }
+            _ => None,
+        },
+        syn::Meta::List(list) if list.path.is_ident("any") || list.path.is_ident("all") => {
+            let inner = list
+                .parse_args_with(
+                    syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+                )
+                .ok()?;
+            inner
+                .iter()
+                .try_for_each(|meta| predicate_features(meta, out))
+        }
         _ => None,
     }
 }

@@ -6,6 +6,7 @@
 mod client;
 mod example;
 mod layout;
+mod macro_rules;
 mod manifest;
 mod operations;
 mod pagination;
@@ -182,11 +183,13 @@ fn print_items(file: syn::File) -> String {
     if !file.attrs.is_empty() {
         sections.push(print(file.attrs, Vec::new()));
     }
-    sections.extend(
-        file.items
-            .into_iter()
-            .map(|item| print(Vec::new(), vec![item])),
-    );
+    sections.extend(file.items.into_iter().map(|item| {
+        match item {
+            syn::Item::Macro(definition) => macro_rules::format(definition)
+                .unwrap_or_else(|other| print(Vec::new(), vec![syn::Item::Macro(*other)])),
+            item => print(Vec::new(), vec![item]),
+        }
+    }));
     sections.join("\n")
 }
 
@@ -278,6 +281,16 @@ fn redacted_debug<'a>(
                     .finish()
             }
         }
+    }
+}
+
+/// `#[cfg(...)]` that compiles an item when any of `features` is on; nothing for none.
+fn feature_gate(features: &[impl AsRef<str>]) -> TokenStream {
+    let features: Vec<&str> = features.iter().map(AsRef::as_ref).collect();
+    match features.as_slice() {
+        [] => TokenStream::new(),
+        [feature] => quote! { #[cfg(feature = #feature)] },
+        features => quote! { #[cfg(any(#(feature = #features),*))] },
     }
 }
 

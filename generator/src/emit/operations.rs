@@ -6,12 +6,13 @@ use quote::{ToTokens, quote};
 
 use super::pagination::builder_paging;
 use super::{
-    DebugField, doc_attrs, ident, inner_doc_attrs, redacted_debug, type_tokens, with_lead,
+    DebugField, doc_attrs, feature_gate, ident, inner_doc_attrs, redacted_debug, type_tokens,
+    with_lead,
 };
 use crate::ir::{
-    Api, EncodingKind, Operation, OperationModule, Outcome, Param, ParamId, ParamLocation,
-    PathPart, QueryStyle, ResponseBody, ResponseCase, ResponseEnum, ResponseHeaders, StatusMatch,
-    Success, TypeRef,
+    Api, EncodingKind, Operation, OperationModule, Outcome, Packaging, Param, ParamId,
+    ParamLocation, PathPart, QueryStyle, ResponseBody, ResponseCase, ResponseEnum, ResponseHeaders,
+    StatusMatch, Success, TypeRef,
 };
 use crate::lower::code_span;
 use crate::naming::builder;
@@ -34,6 +35,7 @@ pub(super) fn operations_mod(api: &Api) -> TokenStream {
             pub use self::#name::{#(#items),*};
         }
     });
+    let macros = builder_macros(api);
     quote! {
         #![doc = " The API's operations, one module per tag; each adds methods to [`Client`](super::Client)."]
         #![doc = ""]
@@ -41,7 +43,147 @@ pub(super) fn operations_mod(api: &Api) -> TokenStream {
         #![doc = " a large API can be built with only the parts a program uses. Every request builder,"]
         #![doc = " response enum and headers struct is re-exported here too, so that a program can name"]
         #![doc = " it without knowing its tag."]
+        #macros
         #(#modules)*
+    }
+}
+
+/// The macros that write what every request builder has, once for the crate: each builder
+/// invokes `request_methods!` (and a paginated one `paging_methods!`) with its own types,
+/// instead of repeating the methods. Each is compiled only with a feature that uses it.
+fn builder_macros(api: &Api) -> TokenStream {
+    let features = |filter: fn(&Operation) -> bool| -> Vec<&str> {
+        api.modules
+            .iter()
+            .filter(|module| module.operations.iter().any(filter))
+            .map(|module| module.ident.as_str())
+            .collect()
+    };
+    let all = features(|_| true);
+    if all.is_empty() {
+        return TokenStream::new();
+    }
+    let gate = feature_gate(&all);
+    // A module file has no cargo features, so no blocking calls either.
+    let blocking = matches!(api.packaging, Packaging::Crate(_)).then(|| {
+        quote! {
+            #[cfg(feature = "blocking")]
+            impl $builder<'_> {
+                /// [`send`](Self::send) from synchronous code: blocks the thread until the
+                /// response is decoded (cargo feature `blocking`).
+                ///
+                /// Not from inside a current-thread tokio runtime, where it returns
+                /// `Error::InvalidRequest` rather than deadlock; see
+                /// `apiforge_runtime::blocking::block_on`.
+                pub fn send_blocking(self) -> Result<$output, ::apiforge_runtime::Error<$error>> {
+                    ::apiforge_runtime::blocking::block_on(self.send())?
+                }
+
+                /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+                /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+                pub fn send_with_info_blocking(self) -> Result<::apiforge_runtime::Response<$output, $headers>, ::apiforge_runtime::Error<$error>> {
+                    ::apiforge_runtime::blocking::block_on(self.send_with_info())?
+                }
+            }
+        }
+    });
+    let paged = features(|op| op.pagination.is_some());
+    let paging = (!paged.is_empty()).then(|| {
+        let gate = feature_gate(&paged);
+        let blocking = matches!(api.packaging, Packaging::Crate(_)).then(|| {
+            quote! {
+                #[cfg(feature = "blocking")]
+                impl<'a> $builder<'a> {
+                    /// [`pages`](Self::pages) as an iterator for synchronous code (cargo
+                    /// feature `blocking`).
+                    pub fn pages_blocking(self) -> ::apiforge_runtime::paginate::BlockingIter<::apiforge_runtime::paginate::Pages<'a, Self>> {
+                        ::apiforge_runtime::paginate::BlockingIter::new(self.pages())
+                    }
+
+                    /// [`items`](Self::items) as an iterator for synchronous code (cargo
+                    /// feature `blocking`).
+                    pub fn items_blocking(self) -> ::apiforge_runtime::paginate::BlockingIter<::apiforge_runtime::paginate::Items<'a, Self>> {
+                        ::apiforge_runtime::paginate::BlockingIter::new(self.items())
+                    }
+                }
+            }
+        });
+        quote! {
+            /// `pages()` and `items()` (and their blocking forms) for a request builder that
+            /// implements `Paginate`; `$how` says how the next page is asked for.
+            #gate
+            macro_rules! paging_methods {
+                ($builder:ident, $how:literal) => {
+                    impl<'a> $builder<'a> {
+                        /// Every page of the results, from this request's on, as a stream of
+                        /// responses.
+                        ///
+                        #[doc = $how]
+                        /// Each page is this request sent again with every parameter kept, so
+                        /// the client's retry policy and credentials apply to each; see
+                        /// `apiforge_runtime::paginate` for when paging ends.
+                        pub fn pages(self) -> ::apiforge_runtime::paginate::Pages<'a, Self> {
+                            ::apiforge_runtime::paginate::Pages::new(self)
+                        }
+
+                        /// Every item of every page, as a stream (see [`pages`](Self::pages)).
+                        pub fn items(self) -> ::apiforge_runtime::paginate::Items<'a, Self> {
+                            ::apiforge_runtime::paginate::Pages::new(self).items()
+                        }
+                    }
+
+                    #blocking
+                };
+            }
+        }
+    });
+    quote! {
+        /// `timeout`, `header`, `query_param`, `send` and `send_with_info` (and their blocking
+        /// forms) for a request builder that implements `Operation` with these `Output`,
+        /// `Headers` and `Error` types, spelled out so that the docs show them.
+        #gate
+        macro_rules! request_methods {
+            ($builder:ident, $output:ty, $headers:ty, $error:ty) => {
+                impl<'a> $builder<'a> {
+                    /// A time limit for this request, from connecting to the end of the
+                    /// response body, instead of the client's; it applies to each attempt when
+                    /// the request is retried.
+                    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                        ::apiforge_runtime::Operation::options(&mut self).set_timeout(timeout);
+                        self
+                    }
+
+                    /// Adds a header to this request only, replacing the request's own header
+                    /// of that name; a name or value that is not valid header text fails the
+                    /// call with `Error::InvalidRequest` before anything is sent.
+                    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                        ::apiforge_runtime::Operation::options(&mut self).add_header(name, value);
+                        self
+                    }
+
+                    /// Adds a query parameter to this request only, after the request's own.
+                    pub fn query_param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                        ::apiforge_runtime::Operation::options(&mut self).add_query(name, value);
+                        self
+                    }
+
+                    /// Sends the request and returns the decoded body.
+                    pub fn send(self) -> impl ::std::future::Future<Output = Result<$output, ::apiforge_runtime::Error<$error>>> + 'a {
+                        ::apiforge_runtime::operation::send(self)
+                    }
+
+                    /// Sends the request and returns the status, the headers and the decoded
+                    /// body.
+                    pub fn send_with_info(self) -> impl ::std::future::Future<Output = Result<::apiforge_runtime::Response<$output, $headers>, ::apiforge_runtime::Error<$error>>> + 'a {
+                        ::apiforge_runtime::operation::send_with_info(self)
+                    }
+                }
+
+                #blocking
+            };
+        }
+
+        #paging
     }
 }
 
@@ -106,32 +248,18 @@ pub(super) fn module_file(api: &Api, module: &OperationModule) -> TokenStream {
 /// The idents of the members every request builder has ([`builder`] names them).
 struct Members {
     client: Ident,
-    timeout: Ident,
-    header: Ident,
-    query_param: Ident,
     options: Ident,
     body: Ident,
     encoding: Ident,
-    send: Ident,
-    send_with_info: Ident,
-    send_blocking: Ident,
-    send_with_info_blocking: Ident,
 }
 
 impl Members {
     fn new() -> Self {
         Members {
             client: ident(builder::CLIENT),
-            timeout: ident(builder::TIMEOUT),
-            header: ident(builder::HEADER),
-            query_param: ident(builder::QUERY_PARAM),
             options: ident(builder::OPTIONS),
             body: ident(builder::BODY),
             encoding: ident(builder::ENCODING),
-            send: ident(builder::SEND),
-            send_with_info: ident(builder::SEND_WITH_INFO),
-            send_blocking: ident(builder::SEND_BLOCKING),
-            send_with_info_blocking: ident(builder::SEND_WITH_INFO_BLOCKING),
         }
     }
 }
@@ -226,16 +354,9 @@ fn argument_doc(name: &str, docs: &[String]) -> String {
 fn builder(api: &Api, op: &Operation) -> TokenStream {
     let Members {
         client,
-        timeout,
-        header,
-        query_param,
         options,
         body: body_member,
         encoding: encoding_member,
-        send,
-        send_with_info,
-        send_blocking,
-        send_with_info_blocking,
     } = Members::new();
     let builder = ident(&op.builder_ident);
     let fields = op.params.iter().map(|param| {
@@ -305,9 +426,16 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     let error = match &op.error_enum {
         Some(response_enum) => {
             let name = ident(&response_enum.ident);
-            quote! { ::apiforge_runtime::Error<#name> }
+            quote! { #name }
         }
-        None => quote! { ::apiforge_runtime::Error },
+        None => quote! { ::std::convert::Infallible },
+    };
+    let headers = match &op.response_headers {
+        Some(headers) => {
+            let name = ident(&headers.ident);
+            quote! { #name }
+        }
+        None => quote! { () },
     };
     let struct_doc = format!(
         // Relative, so the link holds wherever the client is (a crate, or a module of one).
@@ -317,45 +445,6 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         op.method_ident,
         builder::SEND,
     );
-    let send_body = send_with_info_body(api, op);
-    let send_blocking_doc = doc_attrs(&[
-        format!(
-            "[`{0}`](Self::{0}) from synchronous code: blocks the thread until the response",
-            builder::SEND
-        ),
-        "is decoded (cargo feature `blocking`).".to_owned(),
-        String::new(),
-        "Not from inside a current-thread tokio runtime, where it returns".to_owned(),
-        "`Error::InvalidRequest` rather than deadlock; see".to_owned(),
-        "`apiforge_runtime::blocking::block_on`.".to_owned(),
-    ]);
-    let send_with_info_blocking_doc = doc_attrs(&[
-        format!(
-            "[`{0}`](Self::{0}) from synchronous code, as",
-            builder::SEND_WITH_INFO
-        ),
-        format!(
-            "[`{0}`](Self::{0}) (cargo feature `blocking`).",
-            builder::SEND_BLOCKING
-        ),
-    ]);
-    let (typed_headers, with_info_doc) = match &op.response_headers {
-        Some(headers) => {
-            let name = ident(&headers.ident);
-            (
-                quote! { , #name },
-                format!(
-                    " Sends the request and returns the status, the headers (typed: [`{}`]) and the decoded body.",
-                    headers.ident
-                ),
-            )
-        }
-        None => (
-            quote! {},
-            " Sends the request and returns the status, the headers and the decoded body."
-                .to_owned(),
-        ),
-    };
     let (derives, debug) = if op.redacted_debug {
         let fields = [DebugField {
             ident: builder::CLIENT,
@@ -390,6 +479,34 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     } else {
         (quote! { #[derive(Clone, Debug)] }, quote! {})
     };
+    let setters_impl = (op.params.iter().any(|p| p.option_setter.is_some())
+        || body_setter.is_some()
+        || op.encodings.iter().any(|e| e.method_ident.is_some()))
+    .then(|| {
+        quote! {
+            impl #builder<'_> {
+                #(#setters)*
+                #body_setter
+                #(#encoding_setters)*
+            }
+        }
+    });
+    let read_body = match op
+        .responses
+        .iter()
+        .map(|c| &c.body)
+        .find(|body| body.is_streamed())
+    {
+        Some(ResponseBody::JsonEvents(_) | ResponseBody::TextEvents) => Some(
+            quote! { const READ: ::apiforge_runtime::ReadBody = ::apiforge_runtime::ReadBody::Events; },
+        ),
+        Some(_) => Some(
+            quote! { const READ: ::apiforge_runtime::ReadBody = ::apiforge_runtime::ReadBody::Streamed; },
+        ),
+        None => None,
+    };
+    let request_body = request_body(api, op);
+    let read = read_body_tokens(op);
     quote! {
         #[doc = #struct_doc]
         #derives
@@ -404,52 +521,30 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
 
         #debug
 
-        impl #builder<'_> {
-            #(#setters)*
-            #body_setter
-            #(#encoding_setters)*
+        #setters_impl
 
-            /// A time limit for this request, from connecting to the end of the response body,
-            /// instead of the client's; it applies to each attempt when the request is retried.
-            pub fn #timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                self.#options.set_timeout(timeout);
-                self
+        request_methods!(#builder, #success, #headers, #error);
+
+        impl ::apiforge_runtime::Operation for #builder<'_> {
+            type Output = #success;
+            type Headers = #headers;
+            type Error = #error;
+            #read_body
+
+            fn client(&self) -> &::apiforge_runtime::Client {
+                &self.#client.runtime
             }
 
-            /// Adds a header to this request only, replacing the request's own header of that
-            /// name; a name or value that is not valid header text fails the call with
-            /// `Error::InvalidRequest` before anything is sent.
-            pub fn #header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-                self.#options.add_header(name, value);
-                self
+            fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
+                &mut self.#options
             }
 
-            /// Adds a query parameter to this request only, after the request's own.
-            pub fn #query_param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-                self.#options.add_query(name, value);
-                self
+            fn request(self) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+                #request_body
             }
 
-            /// Sends the request and returns the decoded body.
-            pub async fn #send(self) -> Result<#success, #error> {
-                self.#send_with_info().await.map(::apiforge_runtime::Response::into_body)
-            }
-
-            #[doc = #with_info_doc]
-            pub async fn #send_with_info(self) -> Result<::apiforge_runtime::Response<#success #typed_headers>, #error> {
-                #send_body
-            }
-
-            #send_blocking_doc
-            #[cfg(feature = "blocking")]
-            pub fn #send_blocking(self) -> Result<#success, #error> {
-                ::apiforge_runtime::blocking::block_on(self.#send())?
-            }
-
-            #send_with_info_blocking_doc
-            #[cfg(feature = "blocking")]
-            pub fn #send_with_info_blocking(self) -> Result<::apiforge_runtime::Response<#success #typed_headers>, #error> {
-                ::apiforge_runtime::blocking::block_on(self.#send_with_info())?
+            fn read(response: ::apiforge_runtime::RawResponse) -> ::apiforge_runtime::SendResult<Self> {
+                #read
             }
         }
     }
@@ -493,16 +588,18 @@ fn encoding_tokens(kind: EncodingKind) -> Option<TokenStream> {
     }
 }
 
-fn send_with_info_body(api: &Api, op: &Operation) -> TokenStream {
+/// The body of `Operation::request`: the path, the parameters and the request body.
+fn request_body(api: &Api, op: &Operation) -> TokenStream {
     let Members {
-        client,
-        options,
         body: body_member,
         encoding: encoding_member,
         ..
     } = Members::new();
+    // Each path parameter is encoded into a local of its own name, which the template names
+    // (positionally for a raw identifier, which a format string cannot name).
     let mut template = String::new();
-    let mut path_args = Vec::new();
+    let mut segments = Vec::new();
+    let mut positional = Vec::new();
     for part in &op.path {
         match part {
             PathPart::Literal(text) => {
@@ -512,16 +609,22 @@ fn send_with_info_body(api: &Api, op: &Operation) -> TokenStream {
                 let param = op.param(*id);
                 let name = ident(&param.ident);
                 let wire = &param.wire_name;
-                template.push_str("{}");
-                path_args
-                    .push(quote! { ::apiforge_runtime::encode_path_segment(#wire, &self.#name)? });
+                segments.push(quote! {
+                    let #name = ::apiforge_runtime::encode_path_segment(#wire, &self.#name)?;
+                });
+                if param.ident.starts_with("r#") {
+                    template.push_str("{}");
+                    positional.push(name);
+                } else {
+                    template.push_str(&format!("{{{}}}", param.ident));
+                }
             }
         }
     }
-    let path = if path_args.is_empty() {
+    let path = if segments.is_empty() {
         quote! { String::from(#template) }
     } else {
-        quote! { format!(#template, #(#path_args),*) }
+        quote! { format!(#template #(, #positional)*) }
     };
     let method = ident(op.http_method.as_str());
     let security = op.security.iter().map(|alternative| {
@@ -542,6 +645,9 @@ fn send_with_info_body(api: &Api, op: &Operation) -> TokenStream {
         }
         match param.location {
             ParamLocation::Path | ParamLocation::FormField | ParamLocation::FormFile => {}
+            ParamLocation::Query(QueryStyle::Form { explode: true }) => {
+                statements.push(quote! { request.query_form(#wire, &self.#name)?; });
+            }
             ParamLocation::Query(style) => {
                 let style = match style {
                     QueryStyle::Form { explode } => {
@@ -620,17 +726,20 @@ fn send_with_info_body(api: &Api, op: &Operation) -> TokenStream {
     let route = &op.route;
     let retry_safe = op.retry_safe.then(|| quote! { request.retry_safe(); });
 
-    let execute = match op
-        .responses
-        .iter()
-        .map(|c| &c.body)
-        .find(|body| body.is_streamed())
-    {
-        Some(ResponseBody::JsonEvents(_) | ResponseBody::TextEvents) => quote! { execute_events },
-        Some(_) => quote! { execute_streaming },
-        None => quote! { execute },
-    };
-    let decode = match op.responses.as_slice() {
+    quote! {
+        #(#segments)*
+        let path = #path;
+        let mut request = ::apiforge_runtime::Request::new(::apiforge_runtime::Method::#method, path, &[#(#security),*]);
+        request.operation(#operation_id, #route);
+        #retry_safe
+        #(#statements)*
+        Ok(request)
+    }
+}
+
+/// The body of `Operation::read`: what each status of `response` means.
+fn read_body_tokens(op: &Operation) -> TokenStream {
+    match op.responses.as_slice() {
         // Every status means the same thing: no `match` to write.
         [case] if case.status == StatusMatch::Default => response_result(op, case),
         cases => {
@@ -648,16 +757,6 @@ fn send_with_info_body(api: &Api, op: &Operation) -> TokenStream {
                 }
             }
         }
-    };
-    quote! {
-        let path = #path;
-        let mut request = ::apiforge_runtime::Request::new(::apiforge_runtime::Method::#method, path, &[#(#security),*]);
-        request.operation(#operation_id, #route);
-        #retry_safe
-        #(#statements)*
-        request.options(self.#options)?;
-        let response = self.#client.runtime.#execute(request).await?;
-        #decode
     }
 }
 

@@ -1,115 +1,40 @@
-//! A paginated operation's builder: the runtime's `Paginate` (how to send one page,
-//! where its items are, what asks for the next one and how to set it), and `pages()`,
-//! `items()` and their blocking forms; and the README's words on it.
+//! A paginated operation's builder: the runtime's `Paginate` (where a page's items are, what
+//! asks for the next one and how to set it), and `pages()`, `items()` and their blocking forms
+//! from the runtime's `paging_methods!`; and the README's words on it.
 
 use std::fmt::Write as _;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_attrs, ident, type_text, type_tokens};
-use crate::ir::{Api, FieldStep, FieldWrap, Operation, PageStyle, Pagination, Success};
+use super::{ident, type_text, type_tokens};
+use crate::ir::{Api, FieldStep, FieldWrap, Operation, PageStyle, Pagination};
 use crate::naming::builder;
 
 /// The `Paginate` impl and the paging methods of a paginated operation's builder; nothing
 /// for another.
 pub(super) fn builder_paging(api: &Api, op: &Operation) -> TokenStream {
-    let (Some(pagination), Success::Body(page)) = (&op.pagination, &op.success) else {
+    let Some(pagination) = &op.pagination else {
         return TokenStream::new();
     };
     let builder_name = ident(&op.builder_ident);
-    let page = type_tokens(api, page);
     let item = type_tokens(api, &pagination.item);
-    let headers = match &op.response_headers {
-        Some(headers) => {
-            let name = ident(&headers.ident);
-            quote! { #name }
-        }
-        None => quote! { () },
-    };
-    let error = match &op.error_enum {
-        Some(errors) => {
-            let name = ident(&errors.ident);
-            quote! { #name }
-        }
-        None => quote! { ::std::convert::Infallible },
-    };
     let (cursor, next, set) = style_tokens(api, op, pagination);
     let page_items = items_borrowed(&pagination.items);
     let into_items = items_owned(&pagination.items);
-    let send_with_info = ident(builder::SEND_WITH_INFO);
-    let [pages, items, pages_blocking, items_blocking] = [
-        builder::PAGES,
-        builder::ITEMS,
-        builder::PAGES_BLOCKING,
-        builder::ITEMS_BLOCKING,
-    ]
-    .map(ident);
-    let how = how_text(op, pagination);
-    let pages_doc = doc_attrs(&[
-        "Every page of the results, from this request's on, as a stream of responses.".to_owned(),
-        String::new(),
-        format!("{how} Each page is this request sent again with every parameter kept, so the"),
-        "client's retry policy and credentials apply to each; see".to_owned(),
-        "`apiforge_runtime::paginate` for when paging ends.".to_owned(),
-    ]);
-    let items_doc = doc_attrs(&[format!(
-        "Every item of every page, as a stream (see [`{}`](Self::{})).",
-        builder::PAGES,
-        builder::PAGES
-    )]);
-    let blocking_doc = |of: &str| {
-        doc_attrs(&[format!(
-            "[`{of}`](Self::{of}) as an iterator for synchronous code (cargo feature `blocking`)."
-        )])
-    };
-    let (pages_blocking_doc, items_blocking_doc) =
-        (blocking_doc(builder::PAGES), blocking_doc(builder::ITEMS));
+    let how = format!(" {}", how_text(op, pagination));
     quote! {
-        impl<'a> #builder_name<'a> {
-            #pages_doc
-            pub fn #pages(self) -> ::apiforge_runtime::paginate::Pages<'a, Self> {
-                ::apiforge_runtime::paginate::Pages::new(self)
-            }
-
-            #items_doc
-            pub fn #items(self) -> ::apiforge_runtime::paginate::Items<'a, Self> {
-                ::apiforge_runtime::paginate::Pages::new(self).items()
-            }
-
-            #pages_blocking_doc
-            #[cfg(feature = "blocking")]
-            pub fn #pages_blocking(self) -> ::apiforge_runtime::paginate::BlockingIter<::apiforge_runtime::paginate::Pages<'a, Self>> {
-                ::apiforge_runtime::paginate::BlockingIter::new(self.#pages())
-            }
-
-            #items_blocking_doc
-            #[cfg(feature = "blocking")]
-            pub fn #items_blocking(self) -> ::apiforge_runtime::paginate::BlockingIter<::apiforge_runtime::paginate::Items<'a, Self>> {
-                ::apiforge_runtime::paginate::BlockingIter::new(self.#items())
-            }
-        }
+        paging_methods!(#builder_name, #how);
 
         impl ::apiforge_runtime::paginate::Paginate for #builder_name<'_> {
-            type Page = #page;
-            type Headers = #headers;
             type Item = #item;
-            type Error = #error;
             type Cursor = #cursor;
 
-            fn client(&self) -> &::apiforge_runtime::Client {
-                &self.client.runtime
-            }
-
-            fn send_page(self) -> impl ::std::future::Future<Output = ::apiforge_runtime::paginate::PageResult<Self>> + Send {
-                self.#send_with_info()
-            }
-
-            fn page_items(page: &Self::Page) -> &[Self::Item] {
+            fn page_items(page: &Self::Output) -> &[Self::Item] {
                 #page_items
             }
 
-            fn into_page_items(page: Self::Page) -> Vec<Self::Item> {
+            fn into_page_items(page: Self::Output) -> Vec<Self::Item> {
                 #into_items
             }
 
@@ -207,7 +132,7 @@ fn next_fn(body: TokenStream, uses_page: bool) -> TokenStream {
         quote! { _page }
     };
     quote! {
-        fn next_cursor(&self, #page: &::apiforge_runtime::Response<Self::Page, Self::Headers>) -> Option<Self::Cursor> {
+        fn next_cursor(&self, #page: &::apiforge_runtime::Response<Self::Output, Self::Headers>) -> Option<Self::Cursor> {
             #body
         }
     }

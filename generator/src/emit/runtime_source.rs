@@ -28,6 +28,10 @@ const SOURCES: &[(&str, &str)] = &[
         include_str!("../../../runtime/src/middleware.rs"),
     ),
     (
+        "operation.rs",
+        include_str!("../../../runtime/src/operation.rs"),
+    ),
+    (
         "options.rs",
         include_str!("../../../runtime/src/options.rs"),
     ),

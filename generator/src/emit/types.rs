@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{DebugField, doc_attrs, ident, redacted_debug, type_tokens};
+use super::{DebugField, doc_attrs, feature_gate, ident, redacted_debug, type_tokens};
 use crate::ir::{
     Api, Constructor, DefaultValue, EnumDef, EnumRepr, Field, FieldCodec, StructDef, Tagging,
     TypeDef, TypeKind, TypeRef, UnionDef,
@@ -15,11 +15,7 @@ pub(super) fn types_mod(api: &Api) -> TokenStream {
     let items = api.types.iter().map(|def| {
         let module = ident(&def.module);
         let name = ident(&def.ident);
-        let gate = match def.features.as_slice() {
-            [] => None,
-            [feature] => Some(quote! { #[cfg(feature = #feature)] }),
-            features => Some(quote! { #[cfg(any(#(feature = #features),*))] }),
-        };
+        let gate = feature_gate(&def.features);
         quote! {
             #gate
             mod #module;

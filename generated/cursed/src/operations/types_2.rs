@@ -153,145 +153,52 @@ impl Type<'_> {
         self.gen_ = value;
         self
     }
-    /// A time limit for this request, from connecting to the end of the response body,
-    /// instead of the client's; it applies to each attempt when the request is retried.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+}
+
+request_methods!(Type, crate ::types::Self_, (), ::std::convert::Infallible);
+
+impl ::apiforge_runtime::Operation for Type<'_> {
+    type Output = crate::types::Self_;
+    type Headers = ();
+    type Error = ::std::convert::Infallible;
+    fn client(&self) -> &::apiforge_runtime::Client {
+        &self.client.runtime
     }
-    /// Adds a header to this request only, replacing the request's own header of that
-    /// name; a name or value that is not valid header text fails the call with
-    /// `Error::InvalidRequest` before anything is sent.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name, value);
-        self
+    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
+        &mut self.options
     }
-    /// Adds a query parameter to this request only, after the request's own.
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.add_query(name, value);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<crate::types::Self_, ::apiforge_runtime::Error> {
-        self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the status, the headers and the decoded body.
-    pub async fn send_with_info(
+    fn request(
         self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::Self_>,
-        ::apiforge_runtime::Error,
-    > {
-        let path = format!(
-            "/{}/{}/{}", ::apiforge_runtime::encode_path_segment("ref", & self.ref_) ?,
-            ::apiforge_runtime::encode_path_segment("type", & self.type_) ?,
-            ::apiforge_runtime::encode_path_segment("trait", & self.trait_) ?
-        );
+    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+        let ref_ = ::apiforge_runtime::encode_path_segment("ref", &self.ref_)?;
+        let type_ = ::apiforge_runtime::encode_path_segment("type", &self.type_)?;
+        let trait_ = ::apiforge_runtime::encode_path_segment("trait", &self.trait_)?;
+        let path = format!("/{ref_}/{type_}/{trait_}");
         let mut request = ::apiforge_runtime::Request::new(
             ::apiforge_runtime::Method::GET,
             path,
             &[],
         );
         request.operation("type", "/{ref}/{type}/{trait}");
-        request
-            .query(
-                "if",
-                &self.if_,
-                ::apiforge_runtime::QueryStyle::Form {
-                    explode: true,
-                },
-            )?;
-        request
-            .query(
-                "in",
-                &self.in_,
-                ::apiforge_runtime::QueryStyle::Form {
-                    explode: true,
-                },
-            )?;
-        request
-            .query(
-                "use",
-                &self.use_,
-                ::apiforge_runtime::QueryStyle::Form {
-                    explode: true,
-                },
-            )?;
-        request
-            .query(
-                "self",
-                &self.self_,
-                ::apiforge_runtime::QueryStyle::Form {
-                    explode: true,
-                },
-            )?;
-        request
-            .query(
-                "Self",
-                &self.self_2,
-                ::apiforge_runtime::QueryStyle::Form {
-                    explode: true,
-                },
-            )?;
-        request
-            .query(
-                "send",
-                &self.send_2,
-                ::apiforge_runtime::QueryStyle::Form {
-                    explode: true,
-                },
-            )?;
-        request
-            .query(
-                "client",
-                &self.client_2,
-                ::apiforge_runtime::QueryStyle::Form {
-                    explode: true,
-                },
-            )?;
+        request.query_form("if", &self.if_)?;
+        request.query_form("in", &self.in_)?;
+        request.query_form("use", &self.use_)?;
+        request.query_form("self", &self.self_)?;
+        request.query_form("Self", &self.self_2)?;
+        request.query_form("send", &self.send_2)?;
+        request.query_form("client", &self.client_2)?;
         request.header("X-Request-ID", &self.x_request_id_2)?;
-        request
-            .query(
-                "x_request_id",
-                &self.x_request_id,
-                ::apiforge_runtime::QueryStyle::Form {
-                    explode: true,
-                },
-            )?;
+        request.query_form("x_request_id", &self.x_request_id)?;
         request.cookie("gen", &self.gen_)?;
         request.accept("application/json");
-        request.options(self.options)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+    fn read(
+        response: ::apiforge_runtime::RawResponse,
+    ) -> ::apiforge_runtime::SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
         }
-    }
-    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
-    /// is decoded (cargo feature `blocking`).
-    ///
-    /// Not from inside a current-thread tokio runtime, where it returns
-    /// `Error::InvalidRequest` rather than deadlock; see
-    /// `apiforge_runtime::blocking::block_on`.
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> Result<crate::types::Self_, ::apiforge_runtime::Error> {
-        ::apiforge_runtime::blocking::block_on(self.send())?
-    }
-    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
-    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn send_with_info_blocking(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::Self_>,
-        ::apiforge_runtime::Error,
-    > {
-        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }

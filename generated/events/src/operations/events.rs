@@ -55,47 +55,25 @@ pub struct StreamQuotes<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl StreamQuotes<'_> {
-    /// A time limit for this request, from connecting to the end of the response body,
-    /// instead of the client's; it applies to each attempt when the request is retried.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+request_methods!(
+    StreamQuotes, ::apiforge_runtime::EventStream < crate ::types::Quote >, (),
+    ::std::convert::Infallible
+);
+
+impl ::apiforge_runtime::Operation for StreamQuotes<'_> {
+    type Output = ::apiforge_runtime::EventStream<crate::types::Quote>;
+    type Headers = ();
+    type Error = ::std::convert::Infallible;
+    const READ: ::apiforge_runtime::ReadBody = ::apiforge_runtime::ReadBody::Events;
+    fn client(&self) -> &::apiforge_runtime::Client {
+        &self.client.runtime
     }
-    /// Adds a header to this request only, replacing the request's own header of that
-    /// name; a name or value that is not valid header text fails the call with
-    /// `Error::InvalidRequest` before anything is sent.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name, value);
-        self
+    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
+        &mut self.options
     }
-    /// Adds a query parameter to this request only, after the request's own.
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.add_query(name, value);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
+    fn request(
         self,
-    ) -> Result<
-        ::apiforge_runtime::EventStream<crate::types::Quote>,
-        ::apiforge_runtime::Error,
-    > {
-        self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the status, the headers and the decoded body.
-    pub async fn send_with_info(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<
-            ::apiforge_runtime::EventStream<crate::types::Quote>,
-        >,
-        ::apiforge_runtime::Error,
-    > {
+    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
         let path = String::from("/quotes");
         let mut request = ::apiforge_runtime::Request::new(
             ::apiforge_runtime::Method::GET,
@@ -112,40 +90,15 @@ impl StreamQuotes<'_> {
                 },
             )?;
         request.accept("text/event-stream");
-        request.options(self.options)?;
-        let response = self.client.runtime.execute_events(request).await?;
+        Ok(request)
+    }
+    fn read(
+        response: ::apiforge_runtime::RawResponse,
+    ) -> ::apiforge_runtime::SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json_events(),
             _ => Err(response.unexpected()),
         }
-    }
-    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
-    /// is decoded (cargo feature `blocking`).
-    ///
-    /// Not from inside a current-thread tokio runtime, where it returns
-    /// `Error::InvalidRequest` rather than deadlock; see
-    /// `apiforge_runtime::blocking::block_on`.
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::EventStream<crate::types::Quote>,
-        ::apiforge_runtime::Error,
-    > {
-        ::apiforge_runtime::blocking::block_on(self.send())?
-    }
-    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
-    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn send_with_info_blocking(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<
-            ::apiforge_runtime::EventStream<crate::types::Quote>,
-        >,
-        ::apiforge_runtime::Error,
-    > {
-        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }
 
@@ -169,100 +122,47 @@ impl WatchJob<'_> {
         self.verbose = value;
         self
     }
-    /// A time limit for this request, from connecting to the end of the response body,
-    /// instead of the client's; it applies to each attempt when the request is retried.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+}
+
+request_methods!(
+    WatchJob, ::apiforge_runtime::EventStream < crate ::types::Progress >, (),
+    WatchJobError
+);
+
+impl ::apiforge_runtime::Operation for WatchJob<'_> {
+    type Output = ::apiforge_runtime::EventStream<crate::types::Progress>;
+    type Headers = ();
+    type Error = WatchJobError;
+    const READ: ::apiforge_runtime::ReadBody = ::apiforge_runtime::ReadBody::Events;
+    fn client(&self) -> &::apiforge_runtime::Client {
+        &self.client.runtime
     }
-    /// Adds a header to this request only, replacing the request's own header of that
-    /// name; a name or value that is not valid header text fails the call with
-    /// `Error::InvalidRequest` before anything is sent.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name, value);
-        self
+    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
+        &mut self.options
     }
-    /// Adds a query parameter to this request only, after the request's own.
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.add_query(name, value);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
+    fn request(
         self,
-    ) -> Result<
-        ::apiforge_runtime::EventStream<crate::types::Progress>,
-        ::apiforge_runtime::Error<WatchJobError>,
-    > {
-        self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the status, the headers and the decoded body.
-    pub async fn send_with_info(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<
-            ::apiforge_runtime::EventStream<crate::types::Progress>,
-        >,
-        ::apiforge_runtime::Error<WatchJobError>,
-    > {
-        let path = format!(
-            "/jobs/{}/progress", ::apiforge_runtime::encode_path_segment("jobId", & self
-            .job_id) ?
-        );
+    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+        let job_id = ::apiforge_runtime::encode_path_segment("jobId", &self.job_id)?;
+        let path = format!("/jobs/{job_id}/progress");
         let mut request = ::apiforge_runtime::Request::new(
             ::apiforge_runtime::Method::GET,
             path,
             &[&[&crate::security::BEARER]],
         );
         request.operation("watchJob", "/jobs/{jobId}/progress");
-        request
-            .query(
-                "verbose",
-                &self.verbose,
-                ::apiforge_runtime::QueryStyle::Form {
-                    explode: true,
-                },
-            )?;
+        request.query_form("verbose", &self.verbose)?;
         request.accept("text/event-stream");
-        request.options(self.options)?;
-        let response = self.client.runtime.execute_events(request).await?;
+        Ok(request)
+    }
+    fn read(
+        response: ::apiforge_runtime::RawResponse,
+    ) -> ::apiforge_runtime::SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json_events(),
             404 => Err(response.error_json(WatchJobError::NotFound)),
             _ => Err(response.unexpected()),
         }
-    }
-    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
-    /// is decoded (cargo feature `blocking`).
-    ///
-    /// Not from inside a current-thread tokio runtime, where it returns
-    /// `Error::InvalidRequest` rather than deadlock; see
-    /// `apiforge_runtime::blocking::block_on`.
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::EventStream<crate::types::Progress>,
-        ::apiforge_runtime::Error<WatchJobError>,
-    > {
-        ::apiforge_runtime::blocking::block_on(self.send())?
-    }
-    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
-    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn send_with_info_blocking(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<
-            ::apiforge_runtime::EventStream<crate::types::Progress>,
-        >,
-        ::apiforge_runtime::Error<WatchJobError>,
-    > {
-        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }
 
@@ -274,42 +174,24 @@ pub struct TailLogs<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl TailLogs<'_> {
-    /// A time limit for this request, from connecting to the end of the response body,
-    /// instead of the client's; it applies to each attempt when the request is retried.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+request_methods!(
+    TailLogs, ::apiforge_runtime::EventStream < String >, (), ::std::convert::Infallible
+);
+
+impl ::apiforge_runtime::Operation for TailLogs<'_> {
+    type Output = ::apiforge_runtime::EventStream<String>;
+    type Headers = ();
+    type Error = ::std::convert::Infallible;
+    const READ: ::apiforge_runtime::ReadBody = ::apiforge_runtime::ReadBody::Events;
+    fn client(&self) -> &::apiforge_runtime::Client {
+        &self.client.runtime
     }
-    /// Adds a header to this request only, replacing the request's own header of that
-    /// name; a name or value that is not valid header text fails the call with
-    /// `Error::InvalidRequest` before anything is sent.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name, value);
-        self
+    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
+        &mut self.options
     }
-    /// Adds a query parameter to this request only, after the request's own.
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.add_query(name, value);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
+    fn request(
         self,
-    ) -> Result<::apiforge_runtime::EventStream<String>, ::apiforge_runtime::Error> {
-        self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the status, the headers and the decoded body.
-    pub async fn send_with_info(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<::apiforge_runtime::EventStream<String>>,
-        ::apiforge_runtime::Error,
-    > {
+    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
         let path = String::from("/logs");
         let mut request = ::apiforge_runtime::Request::new(
             ::apiforge_runtime::Method::GET,
@@ -318,35 +200,15 @@ impl TailLogs<'_> {
         );
         request.operation("tailLogs", "/logs");
         request.accept("text/event-stream");
-        request.options(self.options)?;
-        let response = self.client.runtime.execute_events(request).await?;
+        Ok(request)
+    }
+    fn read(
+        response: ::apiforge_runtime::RawResponse,
+    ) -> ::apiforge_runtime::SendResult<Self> {
         match response.status().as_u16() {
             200 => response.text_events(),
             _ => Err(response.unexpected()),
         }
-    }
-    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
-    /// is decoded (cargo feature `blocking`).
-    ///
-    /// Not from inside a current-thread tokio runtime, where it returns
-    /// `Error::InvalidRequest` rather than deadlock; see
-    /// `apiforge_runtime::blocking::block_on`.
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> Result<::apiforge_runtime::EventStream<String>, ::apiforge_runtime::Error> {
-        ::apiforge_runtime::blocking::block_on(self.send())?
-    }
-    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
-    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn send_with_info_blocking(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<::apiforge_runtime::EventStream<String>>,
-        ::apiforge_runtime::Error,
-    > {
-        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }
 

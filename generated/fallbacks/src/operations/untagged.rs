@@ -66,37 +66,21 @@ pub struct Ping<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl Ping<'_> {
-    /// A time limit for this request, from connecting to the end of the response body,
-    /// instead of the client's; it applies to each attempt when the request is retried.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+request_methods!(Ping, (), (), ::std::convert::Infallible);
+
+impl ::apiforge_runtime::Operation for Ping<'_> {
+    type Output = ();
+    type Headers = ();
+    type Error = ::std::convert::Infallible;
+    fn client(&self) -> &::apiforge_runtime::Client {
+        &self.client.runtime
     }
-    /// Adds a header to this request only, replacing the request's own header of that
-    /// name; a name or value that is not valid header text fails the call with
-    /// `Error::InvalidRequest` before anything is sent.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name, value);
-        self
+    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
+        &mut self.options
     }
-    /// Adds a query parameter to this request only, after the request's own.
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.add_query(name, value);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<(), ::apiforge_runtime::Error> {
-        self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the status, the headers and the decoded body.
-    pub async fn send_with_info(
+    fn request(
         self,
-    ) -> Result<::apiforge_runtime::Response<()>, ::apiforge_runtime::Error> {
+    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
         let path = String::from("/ping");
         let mut request = ::apiforge_runtime::Request::new(
             ::apiforge_runtime::Method::POST,
@@ -104,30 +88,15 @@ impl Ping<'_> {
             &[],
         );
         request.operation("ping", "/ping");
-        request.options(self.options)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+    fn read(
+        response: ::apiforge_runtime::RawResponse,
+    ) -> ::apiforge_runtime::SendResult<Self> {
         match response.status().as_u16() {
             200..=299 => response.empty(),
             _ => Err(response.unexpected()),
         }
-    }
-    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
-    /// is decoded (cargo feature `blocking`).
-    ///
-    /// Not from inside a current-thread tokio runtime, where it returns
-    /// `Error::InvalidRequest` rather than deadlock; see
-    /// `apiforge_runtime::blocking::block_on`.
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> Result<(), ::apiforge_runtime::Error> {
-        ::apiforge_runtime::blocking::block_on(self.send())?
-    }
-    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
-    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn send_with_info_blocking(
-        self,
-    ) -> Result<::apiforge_runtime::Response<()>, ::apiforge_runtime::Error> {
-        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }
 
@@ -140,43 +109,23 @@ pub struct GetRecord<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl GetRecord<'_> {
-    /// A time limit for this request, from connecting to the end of the response body,
-    /// instead of the client's; it applies to each attempt when the request is retried.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+request_methods!(GetRecord, crate ::types::Record, (), ::std::convert::Infallible);
+
+impl ::apiforge_runtime::Operation for GetRecord<'_> {
+    type Output = crate::types::Record;
+    type Headers = ();
+    type Error = ::std::convert::Infallible;
+    fn client(&self) -> &::apiforge_runtime::Client {
+        &self.client.runtime
     }
-    /// Adds a header to this request only, replacing the request's own header of that
-    /// name; a name or value that is not valid header text fails the call with
-    /// `Error::InvalidRequest` before anything is sent.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name, value);
-        self
+    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
+        &mut self.options
     }
-    /// Adds a query parameter to this request only, after the request's own.
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.add_query(name, value);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<crate::types::Record, ::apiforge_runtime::Error> {
-        self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the status, the headers and the decoded body.
-    pub async fn send_with_info(
+    fn request(
         self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::Record>,
-        ::apiforge_runtime::Error,
-    > {
-        let path = format!(
-            "/records/{}", ::apiforge_runtime::encode_path_segment("id", & self.id) ?
-        );
+    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+        let id = ::apiforge_runtime::encode_path_segment("id", &self.id)?;
+        let path = format!("/records/{id}");
         let mut request = ::apiforge_runtime::Request::new(
             ::apiforge_runtime::Method::GET,
             path,
@@ -184,35 +133,15 @@ impl GetRecord<'_> {
         );
         request.operation("getRecord", "/records/{id}");
         request.accept("application/json");
-        request.options(self.options)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+    fn read(
+        response: ::apiforge_runtime::RawResponse,
+    ) -> ::apiforge_runtime::SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
         }
-    }
-    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
-    /// is decoded (cargo feature `blocking`).
-    ///
-    /// Not from inside a current-thread tokio runtime, where it returns
-    /// `Error::InvalidRequest` rather than deadlock; see
-    /// `apiforge_runtime::blocking::block_on`.
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> Result<crate::types::Record, ::apiforge_runtime::Error> {
-        ::apiforge_runtime::blocking::block_on(self.send())?
-    }
-    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
-    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn send_with_info_blocking(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::Record>,
-        ::apiforge_runtime::Error,
-    > {
-        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }
 
@@ -226,43 +155,23 @@ pub struct PutRecord<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl PutRecord<'_> {
-    /// A time limit for this request, from connecting to the end of the response body,
-    /// instead of the client's; it applies to each attempt when the request is retried.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+request_methods!(PutRecord, crate ::types::Record, (), ::std::convert::Infallible);
+
+impl ::apiforge_runtime::Operation for PutRecord<'_> {
+    type Output = crate::types::Record;
+    type Headers = ();
+    type Error = ::std::convert::Infallible;
+    fn client(&self) -> &::apiforge_runtime::Client {
+        &self.client.runtime
     }
-    /// Adds a header to this request only, replacing the request's own header of that
-    /// name; a name or value that is not valid header text fails the call with
-    /// `Error::InvalidRequest` before anything is sent.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name, value);
-        self
+    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
+        &mut self.options
     }
-    /// Adds a query parameter to this request only, after the request's own.
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.add_query(name, value);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<crate::types::Record, ::apiforge_runtime::Error> {
-        self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the status, the headers and the decoded body.
-    pub async fn send_with_info(
+    fn request(
         self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::Record>,
-        ::apiforge_runtime::Error,
-    > {
-        let path = format!(
-            "/records/{}", ::apiforge_runtime::encode_path_segment("id", & self.id) ?
-        );
+    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+        let id = ::apiforge_runtime::encode_path_segment("id", &self.id)?;
+        let path = format!("/records/{id}");
         let mut request = ::apiforge_runtime::Request::new(
             ::apiforge_runtime::Method::PUT,
             path,
@@ -271,35 +180,15 @@ impl PutRecord<'_> {
         request.operation("putRecord", "/records/{id}");
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
-        request.options(self.options)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+    fn read(
+        response: ::apiforge_runtime::RawResponse,
+    ) -> ::apiforge_runtime::SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
         }
-    }
-    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
-    /// is decoded (cargo feature `blocking`).
-    ///
-    /// Not from inside a current-thread tokio runtime, where it returns
-    /// `Error::InvalidRequest` rather than deadlock; see
-    /// `apiforge_runtime::blocking::block_on`.
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> Result<crate::types::Record, ::apiforge_runtime::Error> {
-        ::apiforge_runtime::blocking::block_on(self.send())?
-    }
-    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
-    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn send_with_info_blocking(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::Record>,
-        ::apiforge_runtime::Error,
-    > {
-        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }
 
@@ -311,42 +200,23 @@ pub struct GetStatus<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl GetStatus<'_> {
-    /// A time limit for this request, from connecting to the end of the response body,
-    /// instead of the client's; it applies to each attempt when the request is retried.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+request_methods!(
+    GetStatus, crate ::types::GetStatusResponse, (), ::std::convert::Infallible
+);
+
+impl ::apiforge_runtime::Operation for GetStatus<'_> {
+    type Output = crate::types::GetStatusResponse;
+    type Headers = ();
+    type Error = ::std::convert::Infallible;
+    fn client(&self) -> &::apiforge_runtime::Client {
+        &self.client.runtime
     }
-    /// Adds a header to this request only, replacing the request's own header of that
-    /// name; a name or value that is not valid header text fails the call with
-    /// `Error::InvalidRequest` before anything is sent.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name, value);
-        self
+    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
+        &mut self.options
     }
-    /// Adds a query parameter to this request only, after the request's own.
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.add_query(name, value);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
+    fn request(
         self,
-    ) -> Result<crate::types::GetStatusResponse, ::apiforge_runtime::Error> {
-        self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the status, the headers and the decoded body.
-    pub async fn send_with_info(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::GetStatusResponse>,
-        ::apiforge_runtime::Error,
-    > {
+    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
         let path = String::from("/status");
         let mut request = ::apiforge_runtime::Request::new(
             ::apiforge_runtime::Method::GET,
@@ -355,34 +225,14 @@ impl GetStatus<'_> {
         );
         request.operation("getStatus", "/status");
         request.accept("application/json");
-        request.options(self.options)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+    fn read(
+        response: ::apiforge_runtime::RawResponse,
+    ) -> ::apiforge_runtime::SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
         }
-    }
-    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
-    /// is decoded (cargo feature `blocking`).
-    ///
-    /// Not from inside a current-thread tokio runtime, where it returns
-    /// `Error::InvalidRequest` rather than deadlock; see
-    /// `apiforge_runtime::blocking::block_on`.
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> Result<crate::types::GetStatusResponse, ::apiforge_runtime::Error> {
-        ::apiforge_runtime::blocking::block_on(self.send())?
-    }
-    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
-    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn send_with_info_blocking(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::GetStatusResponse>,
-        ::apiforge_runtime::Error,
-    > {
-        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }

@@ -108,42 +108,21 @@ pub struct JwtGet<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl JwtGet<'_> {
-    /// A time limit for this request, from connecting to the end of the response body,
-    /// instead of the client's; it applies to each attempt when the request is retried.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+request_methods!(JwtGet, crate ::types::JwtResponse, (), JwtGetError);
+
+impl ::apiforge_runtime::Operation for JwtGet<'_> {
+    type Output = crate::types::JwtResponse;
+    type Headers = ();
+    type Error = JwtGetError;
+    fn client(&self) -> &::apiforge_runtime::Client {
+        &self.client.runtime
     }
-    /// Adds a header to this request only, replacing the request's own header of that
-    /// name; a name or value that is not valid header text fails the call with
-    /// `Error::InvalidRequest` before anything is sent.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name, value);
-        self
+    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
+        &mut self.options
     }
-    /// Adds a query parameter to this request only, after the request's own.
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.add_query(name, value);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
+    fn request(
         self,
-    ) -> Result<crate::types::JwtResponse, ::apiforge_runtime::Error<JwtGetError>> {
-        self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the status, the headers and the decoded body.
-    pub async fn send_with_info(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::JwtResponse>,
-        ::apiforge_runtime::Error<JwtGetError>,
-    > {
+    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
         let path = String::from("/jwt");
         let mut request = ::apiforge_runtime::Request::new(
             ::apiforge_runtime::Method::GET,
@@ -152,8 +131,11 @@ impl JwtGet<'_> {
         );
         request.operation("jwtGet", "/jwt");
         request.accept("application/json");
-        request.options(self.options)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+    fn read(
+        response: ::apiforge_runtime::RawResponse,
+    ) -> ::apiforge_runtime::SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             400 => Err(response.error_json(JwtGetError::BadRequest)),
@@ -161,29 +143,6 @@ impl JwtGet<'_> {
             404 => Err(response.error_json(JwtGetError::NotFound)),
             _ => Err(response.unexpected()),
         }
-    }
-    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
-    /// is decoded (cargo feature `blocking`).
-    ///
-    /// Not from inside a current-thread tokio runtime, where it returns
-    /// `Error::InvalidRequest` rather than deadlock; see
-    /// `apiforge_runtime::blocking::block_on`.
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> Result<crate::types::JwtResponse, ::apiforge_runtime::Error<JwtGetError>> {
-        ::apiforge_runtime::blocking::block_on(self.send())?
-    }
-    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
-    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn send_with_info_blocking(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::JwtResponse>,
-        ::apiforge_runtime::Error<JwtGetError>,
-    > {
-        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }
 
@@ -207,44 +166,23 @@ impl JwtPost<'_> {
         self.body = value;
         self
     }
-    /// A time limit for this request, from connecting to the end of the response body,
-    /// instead of the client's; it applies to each attempt when the request is retried.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+}
+
+request_methods!(JwtPost, crate ::types::JwtRequestSuccess, (), JwtPostError);
+
+impl ::apiforge_runtime::Operation for JwtPost<'_> {
+    type Output = crate::types::JwtRequestSuccess;
+    type Headers = ();
+    type Error = JwtPostError;
+    fn client(&self) -> &::apiforge_runtime::Client {
+        &self.client.runtime
     }
-    /// Adds a header to this request only, replacing the request's own header of that
-    /// name; a name or value that is not valid header text fails the call with
-    /// `Error::InvalidRequest` before anything is sent.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name, value);
-        self
+    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
+        &mut self.options
     }
-    /// Adds a query parameter to this request only, after the request's own.
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.add_query(name, value);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
+    fn request(
         self,
-    ) -> Result<
-        crate::types::JwtRequestSuccess,
-        ::apiforge_runtime::Error<JwtPostError>,
-    > {
-        self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the status, the headers and the decoded body.
-    pub async fn send_with_info(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::JwtRequestSuccess>,
-        ::apiforge_runtime::Error<JwtPostError>,
-    > {
+    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
         let path = String::from("/jwt");
         let mut request = ::apiforge_runtime::Request::new(
             ::apiforge_runtime::Method::POST,
@@ -254,8 +192,11 @@ impl JwtPost<'_> {
         request.operation("jwtPost", "/jwt");
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
-        request.options(self.options)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+    fn read(
+        response: ::apiforge_runtime::RawResponse,
+    ) -> ::apiforge_runtime::SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             400 => Err(response.error_json(JwtPostError::BadRequest)),
@@ -264,32 +205,6 @@ impl JwtPost<'_> {
             404 => Err(response.error_json(JwtPostError::NotFound)),
             _ => Err(response.unexpected()),
         }
-    }
-    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
-    /// is decoded (cargo feature `blocking`).
-    ///
-    /// Not from inside a current-thread tokio runtime, where it returns
-    /// `Error::InvalidRequest` rather than deadlock; see
-    /// `apiforge_runtime::blocking::block_on`.
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> Result<
-        crate::types::JwtRequestSuccess,
-        ::apiforge_runtime::Error<JwtPostError>,
-    > {
-        ::apiforge_runtime::blocking::block_on(self.send())?
-    }
-    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
-    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn send_with_info_blocking(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::JwtRequestSuccess>,
-        ::apiforge_runtime::Error<JwtPostError>,
-    > {
-        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }
 
@@ -301,45 +216,21 @@ pub struct RevokeMyJwt<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl RevokeMyJwt<'_> {
-    /// A time limit for this request, from connecting to the end of the response body,
-    /// instead of the client's; it applies to each attempt when the request is retried.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+request_methods!(RevokeMyJwt, crate ::types::SuccessResponse, (), RevokeMyJwtError);
+
+impl ::apiforge_runtime::Operation for RevokeMyJwt<'_> {
+    type Output = crate::types::SuccessResponse;
+    type Headers = ();
+    type Error = RevokeMyJwtError;
+    fn client(&self) -> &::apiforge_runtime::Client {
+        &self.client.runtime
     }
-    /// Adds a header to this request only, replacing the request's own header of that
-    /// name; a name or value that is not valid header text fails the call with
-    /// `Error::InvalidRequest` before anything is sent.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name, value);
-        self
+    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
+        &mut self.options
     }
-    /// Adds a query parameter to this request only, after the request's own.
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.add_query(name, value);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
+    fn request(
         self,
-    ) -> Result<
-        crate::types::SuccessResponse,
-        ::apiforge_runtime::Error<RevokeMyJwtError>,
-    > {
-        self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the status, the headers and the decoded body.
-    pub async fn send_with_info(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::SuccessResponse>,
-        ::apiforge_runtime::Error<RevokeMyJwtError>,
-    > {
+    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
         let path = String::from("/jwt");
         let mut request = ::apiforge_runtime::Request::new(
             ::apiforge_runtime::Method::DELETE,
@@ -348,8 +239,11 @@ impl RevokeMyJwt<'_> {
         );
         request.operation("revokeMyJWT", "/jwt");
         request.accept("application/json");
-        request.options(self.options)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+    fn read(
+        response: ::apiforge_runtime::RawResponse,
+    ) -> ::apiforge_runtime::SendResult<Self> {
         match response.status().as_u16() {
             202 => response.json(),
             400 => Err(response.error_json(RevokeMyJwtError::BadRequest)),
@@ -357,32 +251,6 @@ impl RevokeMyJwt<'_> {
             404 => Err(response.error_json(RevokeMyJwtError::NotFound)),
             _ => Err(response.unexpected()),
         }
-    }
-    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
-    /// is decoded (cargo feature `blocking`).
-    ///
-    /// Not from inside a current-thread tokio runtime, where it returns
-    /// `Error::InvalidRequest` rather than deadlock; see
-    /// `apiforge_runtime::blocking::block_on`.
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> Result<
-        crate::types::SuccessResponse,
-        ::apiforge_runtime::Error<RevokeMyJwtError>,
-    > {
-        ::apiforge_runtime::blocking::block_on(self.send())?
-    }
-    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
-    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn send_with_info_blocking(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::SuccessResponse>,
-        ::apiforge_runtime::Error<RevokeMyJwtError>,
-    > {
-        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }
 
@@ -406,44 +274,23 @@ impl Jwt1Post<'_> {
         self.body = value;
         self
     }
-    /// A time limit for this request, from connecting to the end of the response body,
-    /// instead of the client's; it applies to each attempt when the request is retried.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+}
+
+request_methods!(Jwt1Post, crate ::types::JwtRequestSuccess, (), Jwt1PostError);
+
+impl ::apiforge_runtime::Operation for Jwt1Post<'_> {
+    type Output = crate::types::JwtRequestSuccess;
+    type Headers = ();
+    type Error = Jwt1PostError;
+    fn client(&self) -> &::apiforge_runtime::Client {
+        &self.client.runtime
     }
-    /// Adds a header to this request only, replacing the request's own header of that
-    /// name; a name or value that is not valid header text fails the call with
-    /// `Error::InvalidRequest` before anything is sent.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name, value);
-        self
+    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
+        &mut self.options
     }
-    /// Adds a query parameter to this request only, after the request's own.
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.add_query(name, value);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
+    fn request(
         self,
-    ) -> Result<
-        crate::types::JwtRequestSuccess,
-        ::apiforge_runtime::Error<Jwt1PostError>,
-    > {
-        self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the status, the headers and the decoded body.
-    pub async fn send_with_info(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::JwtRequestSuccess>,
-        ::apiforge_runtime::Error<Jwt1PostError>,
-    > {
+    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
         let path = String::from("/jwt");
         let mut request = ::apiforge_runtime::Request::new(
             ::apiforge_runtime::Method::POST,
@@ -453,8 +300,11 @@ impl Jwt1Post<'_> {
         request.operation("jwt1Post", "/jwt");
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
-        request.options(self.options)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+    fn read(
+        response: ::apiforge_runtime::RawResponse,
+    ) -> ::apiforge_runtime::SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             400 => Err(response.error_json(Jwt1PostError::BadRequest)),
@@ -463,32 +313,6 @@ impl Jwt1Post<'_> {
             404 => Err(response.error_json(Jwt1PostError::NotFound)),
             _ => Err(response.unexpected()),
         }
-    }
-    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
-    /// is decoded (cargo feature `blocking`).
-    ///
-    /// Not from inside a current-thread tokio runtime, where it returns
-    /// `Error::InvalidRequest` rather than deadlock; see
-    /// `apiforge_runtime::blocking::block_on`.
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> Result<
-        crate::types::JwtRequestSuccess,
-        ::apiforge_runtime::Error<Jwt1PostError>,
-    > {
-        ::apiforge_runtime::blocking::block_on(self.send())?
-    }
-    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
-    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn send_with_info_blocking(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::JwtRequestSuccess>,
-        ::apiforge_runtime::Error<Jwt1PostError>,
-    > {
-        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }
 
@@ -512,44 +336,23 @@ impl Jwt2Post<'_> {
         self.body = value;
         self
     }
-    /// A time limit for this request, from connecting to the end of the response body,
-    /// instead of the client's; it applies to each attempt when the request is retried.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+}
+
+request_methods!(Jwt2Post, crate ::types::JwtRequestSuccess, (), Jwt2PostError);
+
+impl ::apiforge_runtime::Operation for Jwt2Post<'_> {
+    type Output = crate::types::JwtRequestSuccess;
+    type Headers = ();
+    type Error = Jwt2PostError;
+    fn client(&self) -> &::apiforge_runtime::Client {
+        &self.client.runtime
     }
-    /// Adds a header to this request only, replacing the request's own header of that
-    /// name; a name or value that is not valid header text fails the call with
-    /// `Error::InvalidRequest` before anything is sent.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name, value);
-        self
+    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
+        &mut self.options
     }
-    /// Adds a query parameter to this request only, after the request's own.
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.add_query(name, value);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
+    fn request(
         self,
-    ) -> Result<
-        crate::types::JwtRequestSuccess,
-        ::apiforge_runtime::Error<Jwt2PostError>,
-    > {
-        self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the status, the headers and the decoded body.
-    pub async fn send_with_info(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::JwtRequestSuccess>,
-        ::apiforge_runtime::Error<Jwt2PostError>,
-    > {
+    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
         let path = String::from("/jwt");
         let mut request = ::apiforge_runtime::Request::new(
             ::apiforge_runtime::Method::POST,
@@ -559,8 +362,11 @@ impl Jwt2Post<'_> {
         request.operation("jwt2Post", "/jwt");
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
-        request.options(self.options)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+    fn read(
+        response: ::apiforge_runtime::RawResponse,
+    ) -> ::apiforge_runtime::SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             400 => Err(response.error_json(Jwt2PostError::BadRequest)),
@@ -569,32 +375,6 @@ impl Jwt2Post<'_> {
             404 => Err(response.error_json(Jwt2PostError::NotFound)),
             _ => Err(response.unexpected()),
         }
-    }
-    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
-    /// is decoded (cargo feature `blocking`).
-    ///
-    /// Not from inside a current-thread tokio runtime, where it returns
-    /// `Error::InvalidRequest` rather than deadlock; see
-    /// `apiforge_runtime::blocking::block_on`.
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> Result<
-        crate::types::JwtRequestSuccess,
-        ::apiforge_runtime::Error<Jwt2PostError>,
-    > {
-        ::apiforge_runtime::blocking::block_on(self.send())?
-    }
-    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
-    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn send_with_info_blocking(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::JwtRequestSuccess>,
-        ::apiforge_runtime::Error<Jwt2PostError>,
-    > {
-        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }
 
@@ -607,50 +387,26 @@ pub struct RevokeJwtByUid<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl RevokeJwtByUid<'_> {
-    /// A time limit for this request, from connecting to the end of the response body,
-    /// instead of the client's; it applies to each attempt when the request is retried.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+request_methods!(
+    RevokeJwtByUid, ::std::collections::BTreeMap < String, ::serde_json::Value >, (),
+    RevokeJwtByUidError
+);
+
+impl ::apiforge_runtime::Operation for RevokeJwtByUid<'_> {
+    type Output = ::std::collections::BTreeMap<String, ::serde_json::Value>;
+    type Headers = ();
+    type Error = RevokeJwtByUidError;
+    fn client(&self) -> &::apiforge_runtime::Client {
+        &self.client.runtime
     }
-    /// Adds a header to this request only, replacing the request's own header of that
-    /// name; a name or value that is not valid header text fails the call with
-    /// `Error::InvalidRequest` before anything is sent.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name, value);
-        self
+    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
+        &mut self.options
     }
-    /// Adds a query parameter to this request only, after the request's own.
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.add_query(name, value);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
+    fn request(
         self,
-    ) -> Result<
-        ::std::collections::BTreeMap<String, ::serde_json::Value>,
-        ::apiforge_runtime::Error<RevokeJwtByUidError>,
-    > {
-        self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the status, the headers and the decoded body.
-    pub async fn send_with_info(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<
-            ::std::collections::BTreeMap<String, ::serde_json::Value>,
-        >,
-        ::apiforge_runtime::Error<RevokeJwtByUidError>,
-    > {
-        let path = format!(
-            "/jwt/{}", ::apiforge_runtime::encode_path_segment("uid", & self.uid) ?
-        );
+    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+        let uid = ::apiforge_runtime::encode_path_segment("uid", &self.uid)?;
+        let path = format!("/jwt/{uid}");
         let mut request = ::apiforge_runtime::Request::new(
             ::apiforge_runtime::Method::DELETE,
             path,
@@ -658,8 +414,11 @@ impl RevokeJwtByUid<'_> {
         );
         request.operation("revokeJWTbyUid", "/jwt/{uid}");
         request.accept("application/json");
-        request.options(self.options)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+    fn read(
+        response: ::apiforge_runtime::RawResponse,
+    ) -> ::apiforge_runtime::SendResult<Self> {
         match response.status().as_u16() {
             202 => response.json(),
             400 => Err(response.error_json(RevokeJwtByUidError::BadRequest)),
@@ -667,34 +426,6 @@ impl RevokeJwtByUid<'_> {
             404 => Err(response.error_json(RevokeJwtByUidError::NotFound)),
             _ => Err(response.unexpected()),
         }
-    }
-    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
-    /// is decoded (cargo feature `blocking`).
-    ///
-    /// Not from inside a current-thread tokio runtime, where it returns
-    /// `Error::InvalidRequest` rather than deadlock; see
-    /// `apiforge_runtime::blocking::block_on`.
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> Result<
-        ::std::collections::BTreeMap<String, ::serde_json::Value>,
-        ::apiforge_runtime::Error<RevokeJwtByUidError>,
-    > {
-        ::apiforge_runtime::blocking::block_on(self.send())?
-    }
-    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
-    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn send_with_info_blocking(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<
-            ::std::collections::BTreeMap<String, ::serde_json::Value>,
-        >,
-        ::apiforge_runtime::Error<RevokeJwtByUidError>,
-    > {
-        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }
 
@@ -707,50 +438,26 @@ pub struct RevokeJwtByJti<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl RevokeJwtByJti<'_> {
-    /// A time limit for this request, from connecting to the end of the response body,
-    /// instead of the client's; it applies to each attempt when the request is retried.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+request_methods!(
+    RevokeJwtByJti, ::std::collections::BTreeMap < String, ::serde_json::Value >, (),
+    RevokeJwtByJtiError
+);
+
+impl ::apiforge_runtime::Operation for RevokeJwtByJti<'_> {
+    type Output = ::std::collections::BTreeMap<String, ::serde_json::Value>;
+    type Headers = ();
+    type Error = RevokeJwtByJtiError;
+    fn client(&self) -> &::apiforge_runtime::Client {
+        &self.client.runtime
     }
-    /// Adds a header to this request only, replacing the request's own header of that
-    /// name; a name or value that is not valid header text fails the call with
-    /// `Error::InvalidRequest` before anything is sent.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name, value);
-        self
+    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
+        &mut self.options
     }
-    /// Adds a query parameter to this request only, after the request's own.
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.add_query(name, value);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
+    fn request(
         self,
-    ) -> Result<
-        ::std::collections::BTreeMap<String, ::serde_json::Value>,
-        ::apiforge_runtime::Error<RevokeJwtByJtiError>,
-    > {
-        self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the status, the headers and the decoded body.
-    pub async fn send_with_info(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<
-            ::std::collections::BTreeMap<String, ::serde_json::Value>,
-        >,
-        ::apiforge_runtime::Error<RevokeJwtByJtiError>,
-    > {
-        let path = format!(
-            "/jwt/{}", ::apiforge_runtime::encode_path_segment("jti", & self.jti) ?
-        );
+    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+        let jti = ::apiforge_runtime::encode_path_segment("jti", &self.jti)?;
+        let path = format!("/jwt/{jti}");
         let mut request = ::apiforge_runtime::Request::new(
             ::apiforge_runtime::Method::DELETE,
             path,
@@ -758,8 +465,11 @@ impl RevokeJwtByJti<'_> {
         );
         request.operation("revokeJWTbyJti", "/jwt/{jti}");
         request.accept("application/json");
-        request.options(self.options)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+    fn read(
+        response: ::apiforge_runtime::RawResponse,
+    ) -> ::apiforge_runtime::SendResult<Self> {
         match response.status().as_u16() {
             202 => response.json(),
             400 => Err(response.error_json(RevokeJwtByJtiError::BadRequest)),
@@ -767,34 +477,6 @@ impl RevokeJwtByJti<'_> {
             404 => Err(response.error_json(RevokeJwtByJtiError::NotFound)),
             _ => Err(response.unexpected()),
         }
-    }
-    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
-    /// is decoded (cargo feature `blocking`).
-    ///
-    /// Not from inside a current-thread tokio runtime, where it returns
-    /// `Error::InvalidRequest` rather than deadlock; see
-    /// `apiforge_runtime::blocking::block_on`.
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> Result<
-        ::std::collections::BTreeMap<String, ::serde_json::Value>,
-        ::apiforge_runtime::Error<RevokeJwtByJtiError>,
-    > {
-        ::apiforge_runtime::blocking::block_on(self.send())?
-    }
-    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
-    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn send_with_info_blocking(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<
-            ::std::collections::BTreeMap<String, ::serde_json::Value>,
-        >,
-        ::apiforge_runtime::Error<RevokeJwtByJtiError>,
-    > {
-        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }
 

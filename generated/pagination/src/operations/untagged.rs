@@ -173,44 +173,23 @@ impl ListWidgets<'_> {
         self.x_tenant = value;
         self
     }
-    /// A time limit for this request, from connecting to the end of the response body,
-    /// instead of the client's; it applies to each attempt when the request is retried.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+}
+
+request_methods!(ListWidgets, crate ::types::ListWidgetsResponse, (), ListWidgetsError);
+
+impl ::apiforge_runtime::Operation for ListWidgets<'_> {
+    type Output = crate::types::ListWidgetsResponse;
+    type Headers = ();
+    type Error = ListWidgetsError;
+    fn client(&self) -> &::apiforge_runtime::Client {
+        &self.client.runtime
     }
-    /// Adds a header to this request only, replacing the request's own header of that
-    /// name; a name or value that is not valid header text fails the call with
-    /// `Error::InvalidRequest` before anything is sent.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name, value);
-        self
+    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
+        &mut self.options
     }
-    /// Adds a query parameter to this request only, after the request's own.
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.add_query(name, value);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
+    fn request(
         self,
-    ) -> Result<
-        crate::types::ListWidgetsResponse,
-        ::apiforge_runtime::Error<ListWidgetsError>,
-    > {
-        self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the status, the headers and the decoded body.
-    pub async fn send_with_info(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::ListWidgetsResponse>,
-        ::apiforge_runtime::Error<ListWidgetsError>,
-    > {
+    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
         let path = String::from("/widgets");
         let mut request = ::apiforge_runtime::Request::new(
             ::apiforge_runtime::Method::GET,
@@ -218,65 +197,21 @@ impl ListWidgets<'_> {
             &[&[&crate::security::BEARER_AUTH]],
         );
         request.operation("listWidgets", "/widgets");
-        request
-            .query(
-                "cursor",
-                &self.cursor,
-                ::apiforge_runtime::QueryStyle::Form {
-                    explode: true,
-                },
-            )?;
-        request
-            .query(
-                "limit",
-                &self.limit,
-                ::apiforge_runtime::QueryStyle::Form {
-                    explode: true,
-                },
-            )?;
-        request
-            .query(
-                "color",
-                &self.color,
-                ::apiforge_runtime::QueryStyle::Form {
-                    explode: true,
-                },
-            )?;
+        request.query_form("cursor", &self.cursor)?;
+        request.query_form("limit", &self.limit)?;
+        request.query_form("color", &self.color)?;
         request.header("X-Tenant", &self.x_tenant)?;
         request.accept("application/json");
-        request.options(self.options)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+    fn read(
+        response: ::apiforge_runtime::RawResponse,
+    ) -> ::apiforge_runtime::SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             400 => Err(response.error_json(ListWidgetsError::BadRequest)),
             _ => Err(response.unexpected()),
         }
-    }
-    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
-    /// is decoded (cargo feature `blocking`).
-    ///
-    /// Not from inside a current-thread tokio runtime, where it returns
-    /// `Error::InvalidRequest` rather than deadlock; see
-    /// `apiforge_runtime::blocking::block_on`.
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> Result<
-        crate::types::ListWidgetsResponse,
-        ::apiforge_runtime::Error<ListWidgetsError>,
-    > {
-        ::apiforge_runtime::blocking::block_on(self.send())?
-    }
-    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
-    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn send_with_info_blocking(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::ListWidgetsResponse>,
-        ::apiforge_runtime::Error<ListWidgetsError>,
-    > {
-        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }
 
@@ -319,41 +254,25 @@ impl ListCustomers<'_> {
         self.email = value;
         self
     }
-    /// A time limit for this request, from connecting to the end of the response body,
-    /// instead of the client's; it applies to each attempt when the request is retried.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+}
+
+request_methods!(
+    ListCustomers, crate ::types::ListCustomersResponse, (), ::std::convert::Infallible
+);
+
+impl ::apiforge_runtime::Operation for ListCustomers<'_> {
+    type Output = crate::types::ListCustomersResponse;
+    type Headers = ();
+    type Error = ::std::convert::Infallible;
+    fn client(&self) -> &::apiforge_runtime::Client {
+        &self.client.runtime
     }
-    /// Adds a header to this request only, replacing the request's own header of that
-    /// name; a name or value that is not valid header text fails the call with
-    /// `Error::InvalidRequest` before anything is sent.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name, value);
-        self
+    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
+        &mut self.options
     }
-    /// Adds a query parameter to this request only, after the request's own.
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.add_query(name, value);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
+    fn request(
         self,
-    ) -> Result<crate::types::ListCustomersResponse, ::apiforge_runtime::Error> {
-        self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the status, the headers and the decoded body.
-    pub async fn send_with_info(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::ListCustomersResponse>,
-        ::apiforge_runtime::Error,
-    > {
+    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
         let path = String::from("/customers");
         let mut request = ::apiforge_runtime::Request::new(
             ::apiforge_runtime::Method::GET,
@@ -361,60 +280,19 @@ impl ListCustomers<'_> {
             &[&[&crate::security::BEARER_AUTH]],
         );
         request.operation("listCustomers", "/customers");
-        request
-            .query(
-                "starting_after",
-                &self.starting_after,
-                ::apiforge_runtime::QueryStyle::Form {
-                    explode: true,
-                },
-            )?;
-        request
-            .query(
-                "limit",
-                &self.limit,
-                ::apiforge_runtime::QueryStyle::Form {
-                    explode: true,
-                },
-            )?;
-        request
-            .query(
-                "email",
-                &self.email,
-                ::apiforge_runtime::QueryStyle::Form {
-                    explode: true,
-                },
-            )?;
+        request.query_form("starting_after", &self.starting_after)?;
+        request.query_form("limit", &self.limit)?;
+        request.query_form("email", &self.email)?;
         request.accept("application/json");
-        request.options(self.options)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+    fn read(
+        response: ::apiforge_runtime::RawResponse,
+    ) -> ::apiforge_runtime::SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
         }
-    }
-    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
-    /// is decoded (cargo feature `blocking`).
-    ///
-    /// Not from inside a current-thread tokio runtime, where it returns
-    /// `Error::InvalidRequest` rather than deadlock; see
-    /// `apiforge_runtime::blocking::block_on`.
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> Result<crate::types::ListCustomersResponse, ::apiforge_runtime::Error> {
-        ::apiforge_runtime::blocking::block_on(self.send())?
-    }
-    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
-    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn send_with_info_blocking(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::ListCustomersResponse>,
-        ::apiforge_runtime::Error,
-    > {
-        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }
 
@@ -458,78 +336,43 @@ impl ListIssues<'_> {
         self.page = value;
         self
     }
-    /// A time limit for this request, from connecting to the end of the response body,
-    /// instead of the client's; it applies to each attempt when the request is retried.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+}
+
+request_methods!(
+    ListIssues, Vec < crate ::types::Issue >, ListIssuesHeaders,
+    ::std::convert::Infallible
+);
+
+impl ::apiforge_runtime::Operation for ListIssues<'_> {
+    type Output = Vec<crate::types::Issue>;
+    type Headers = ListIssuesHeaders;
+    type Error = ::std::convert::Infallible;
+    fn client(&self) -> &::apiforge_runtime::Client {
+        &self.client.runtime
     }
-    /// Adds a header to this request only, replacing the request's own header of that
-    /// name; a name or value that is not valid header text fails the call with
-    /// `Error::InvalidRequest` before anything is sent.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name, value);
-        self
+    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
+        &mut self.options
     }
-    /// Adds a query parameter to this request only, after the request's own.
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.add_query(name, value);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
+    fn request(
         self,
-    ) -> Result<Vec<crate::types::Issue>, ::apiforge_runtime::Error> {
-        self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the status, the headers (typed: [`ListIssuesHeaders`]) and the decoded body.
-    pub async fn send_with_info(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<Vec<crate::types::Issue>, ListIssuesHeaders>,
-        ::apiforge_runtime::Error,
-    > {
-        let path = format!(
-            "/repos/{}/issues", ::apiforge_runtime::encode_path_segment("owner", & self
-            .owner) ?
-        );
+    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+        let owner = ::apiforge_runtime::encode_path_segment("owner", &self.owner)?;
+        let path = format!("/repos/{owner}/issues");
         let mut request = ::apiforge_runtime::Request::new(
             ::apiforge_runtime::Method::GET,
             path,
             &[&[&crate::security::BEARER_AUTH]],
         );
         request.operation("listIssues", "/repos/{owner}/issues");
-        request
-            .query(
-                "state",
-                &self.state,
-                ::apiforge_runtime::QueryStyle::Form {
-                    explode: true,
-                },
-            )?;
-        request
-            .query(
-                "per_page",
-                &self.per_page,
-                ::apiforge_runtime::QueryStyle::Form {
-                    explode: true,
-                },
-            )?;
-        request
-            .query(
-                "page",
-                &self.page,
-                ::apiforge_runtime::QueryStyle::Form {
-                    explode: true,
-                },
-            )?;
+        request.query_form("state", &self.state)?;
+        request.query_form("per_page", &self.per_page)?;
+        request.query_form("page", &self.page)?;
         request.accept("application/json");
-        request.options(self.options)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+    fn read(
+        response: ::apiforge_runtime::RawResponse,
+    ) -> ::apiforge_runtime::SendResult<Self> {
         match response.status().as_u16() {
             200 => {
                 response
@@ -540,29 +383,6 @@ impl ListIssues<'_> {
             }
             _ => Err(response.unexpected()),
         }
-    }
-    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
-    /// is decoded (cargo feature `blocking`).
-    ///
-    /// Not from inside a current-thread tokio runtime, where it returns
-    /// `Error::InvalidRequest` rather than deadlock; see
-    /// `apiforge_runtime::blocking::block_on`.
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> Result<Vec<crate::types::Issue>, ::apiforge_runtime::Error> {
-        ::apiforge_runtime::blocking::block_on(self.send())?
-    }
-    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
-    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn send_with_info_blocking(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<Vec<crate::types::Issue>, ListIssuesHeaders>,
-        ::apiforge_runtime::Error,
-    > {
-        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }
 
@@ -596,41 +416,25 @@ impl SearchRecords<'_> {
         self.per_page = value;
         self
     }
-    /// A time limit for this request, from connecting to the end of the response body,
-    /// instead of the client's; it applies to each attempt when the request is retried.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+}
+
+request_methods!(
+    SearchRecords, crate ::types::SearchRecordsResponse, (), ::std::convert::Infallible
+);
+
+impl ::apiforge_runtime::Operation for SearchRecords<'_> {
+    type Output = crate::types::SearchRecordsResponse;
+    type Headers = ();
+    type Error = ::std::convert::Infallible;
+    fn client(&self) -> &::apiforge_runtime::Client {
+        &self.client.runtime
     }
-    /// Adds a header to this request only, replacing the request's own header of that
-    /// name; a name or value that is not valid header text fails the call with
-    /// `Error::InvalidRequest` before anything is sent.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name, value);
-        self
+    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
+        &mut self.options
     }
-    /// Adds a query parameter to this request only, after the request's own.
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.add_query(name, value);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
+    fn request(
         self,
-    ) -> Result<crate::types::SearchRecordsResponse, ::apiforge_runtime::Error> {
-        self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the status, the headers and the decoded body.
-    pub async fn send_with_info(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::SearchRecordsResponse>,
-        ::apiforge_runtime::Error,
-    > {
+    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
         let path = String::from("/records");
         let mut request = ::apiforge_runtime::Request::new(
             ::apiforge_runtime::Method::GET,
@@ -638,60 +442,19 @@ impl SearchRecords<'_> {
             &[&[&crate::security::BEARER_AUTH]],
         );
         request.operation("searchRecords", "/records");
-        request
-            .query(
-                "q",
-                &self.q,
-                ::apiforge_runtime::QueryStyle::Form {
-                    explode: true,
-                },
-            )?;
-        request
-            .query(
-                "page",
-                &self.page,
-                ::apiforge_runtime::QueryStyle::Form {
-                    explode: true,
-                },
-            )?;
-        request
-            .query(
-                "per_page",
-                &self.per_page,
-                ::apiforge_runtime::QueryStyle::Form {
-                    explode: true,
-                },
-            )?;
+        request.query_form("q", &self.q)?;
+        request.query_form("page", &self.page)?;
+        request.query_form("per_page", &self.per_page)?;
         request.accept("application/json");
-        request.options(self.options)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+    fn read(
+        response: ::apiforge_runtime::RawResponse,
+    ) -> ::apiforge_runtime::SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
         }
-    }
-    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
-    /// is decoded (cargo feature `blocking`).
-    ///
-    /// Not from inside a current-thread tokio runtime, where it returns
-    /// `Error::InvalidRequest` rather than deadlock; see
-    /// `apiforge_runtime::blocking::block_on`.
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> Result<crate::types::SearchRecordsResponse, ::apiforge_runtime::Error> {
-        ::apiforge_runtime::blocking::block_on(self.send())?
-    }
-    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
-    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn send_with_info_blocking(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::SearchRecordsResponse>,
-        ::apiforge_runtime::Error,
-    > {
-        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }
 
@@ -734,41 +497,25 @@ impl ListEvents<'_> {
         self.kind = value;
         self
     }
-    /// A time limit for this request, from connecting to the end of the response body,
-    /// instead of the client's; it applies to each attempt when the request is retried.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+}
+
+request_methods!(
+    ListEvents, Vec < crate ::types::Event >, (), ::std::convert::Infallible
+);
+
+impl ::apiforge_runtime::Operation for ListEvents<'_> {
+    type Output = Vec<crate::types::Event>;
+    type Headers = ();
+    type Error = ::std::convert::Infallible;
+    fn client(&self) -> &::apiforge_runtime::Client {
+        &self.client.runtime
     }
-    /// Adds a header to this request only, replacing the request's own header of that
-    /// name; a name or value that is not valid header text fails the call with
-    /// `Error::InvalidRequest` before anything is sent.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name, value);
-        self
+    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
+        &mut self.options
     }
-    /// Adds a query parameter to this request only, after the request's own.
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.add_query(name, value);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
+    fn request(
         self,
-    ) -> Result<Vec<crate::types::Event>, ::apiforge_runtime::Error> {
-        self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the status, the headers and the decoded body.
-    pub async fn send_with_info(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<Vec<crate::types::Event>>,
-        ::apiforge_runtime::Error,
-    > {
+    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
         let path = String::from("/events");
         let mut request = ::apiforge_runtime::Request::new(
             ::apiforge_runtime::Method::GET,
@@ -776,60 +523,19 @@ impl ListEvents<'_> {
             &[&[&crate::security::BEARER_AUTH]],
         );
         request.operation("listEvents", "/events");
-        request
-            .query(
-                "offset",
-                &self.offset,
-                ::apiforge_runtime::QueryStyle::Form {
-                    explode: true,
-                },
-            )?;
-        request
-            .query(
-                "limit",
-                &self.limit,
-                ::apiforge_runtime::QueryStyle::Form {
-                    explode: true,
-                },
-            )?;
-        request
-            .query(
-                "kind",
-                &self.kind,
-                ::apiforge_runtime::QueryStyle::Form {
-                    explode: true,
-                },
-            )?;
+        request.query_form("offset", &self.offset)?;
+        request.query_form("limit", &self.limit)?;
+        request.query_form("kind", &self.kind)?;
         request.accept("application/json");
-        request.options(self.options)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+    fn read(
+        response: ::apiforge_runtime::RawResponse,
+    ) -> ::apiforge_runtime::SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
         }
-    }
-    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
-    /// is decoded (cargo feature `blocking`).
-    ///
-    /// Not from inside a current-thread tokio runtime, where it returns
-    /// `Error::InvalidRequest` rather than deadlock; see
-    /// `apiforge_runtime::blocking::block_on`.
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> Result<Vec<crate::types::Event>, ::apiforge_runtime::Error> {
-        ::apiforge_runtime::blocking::block_on(self.send())?
-    }
-    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
-    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn send_with_info_blocking(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<Vec<crate::types::Event>>,
-        ::apiforge_runtime::Error,
-    > {
-        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }
 
@@ -873,41 +579,25 @@ impl ListProjects<'_> {
         self.limit = value;
         self
     }
-    /// A time limit for this request, from connecting to the end of the response body,
-    /// instead of the client's; it applies to each attempt when the request is retried.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+}
+
+request_methods!(
+    ListProjects, crate ::types::ListProjectsResponse, (), ::std::convert::Infallible
+);
+
+impl ::apiforge_runtime::Operation for ListProjects<'_> {
+    type Output = crate::types::ListProjectsResponse;
+    type Headers = ();
+    type Error = ::std::convert::Infallible;
+    fn client(&self) -> &::apiforge_runtime::Client {
+        &self.client.runtime
     }
-    /// Adds a header to this request only, replacing the request's own header of that
-    /// name; a name or value that is not valid header text fails the call with
-    /// `Error::InvalidRequest` before anything is sent.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name, value);
-        self
+    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
+        &mut self.options
     }
-    /// Adds a query parameter to this request only, after the request's own.
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.add_query(name, value);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
+    fn request(
         self,
-    ) -> Result<crate::types::ListProjectsResponse, ::apiforge_runtime::Error> {
-        self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the status, the headers and the decoded body.
-    pub async fn send_with_info(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::ListProjectsResponse>,
-        ::apiforge_runtime::Error,
-    > {
+    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
         let path = String::from("/projects");
         let mut request = ::apiforge_runtime::Request::new(
             ::apiforge_runtime::Method::GET,
@@ -915,52 +605,18 @@ impl ListProjects<'_> {
             &[&[&crate::security::BEARER_AUTH]],
         );
         request.operation("listProjects", "/projects");
-        request
-            .query(
-                "page_token",
-                &self.page_token,
-                ::apiforge_runtime::QueryStyle::Form {
-                    explode: true,
-                },
-            )?;
-        request
-            .query(
-                "limit",
-                &self.limit,
-                ::apiforge_runtime::QueryStyle::Form {
-                    explode: true,
-                },
-            )?;
+        request.query_form("page_token", &self.page_token)?;
+        request.query_form("limit", &self.limit)?;
         request.accept("application/json");
-        request.options(self.options)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+    fn read(
+        response: ::apiforge_runtime::RawResponse,
+    ) -> ::apiforge_runtime::SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
         }
-    }
-    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
-    /// is decoded (cargo feature `blocking`).
-    ///
-    /// Not from inside a current-thread tokio runtime, where it returns
-    /// `Error::InvalidRequest` rather than deadlock; see
-    /// `apiforge_runtime::blocking::block_on`.
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> Result<crate::types::ListProjectsResponse, ::apiforge_runtime::Error> {
-        ::apiforge_runtime::blocking::block_on(self.send())?
-    }
-    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
-    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn send_with_info_blocking(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::ListProjectsResponse>,
-        ::apiforge_runtime::Error,
-    > {
-        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }
 
@@ -983,41 +639,25 @@ impl ListTasks<'_> {
         self.after = value;
         self
     }
-    /// A time limit for this request, from connecting to the end of the response body,
-    /// instead of the client's; it applies to each attempt when the request is retried.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+}
+
+request_methods!(
+    ListTasks, crate ::types::ListTasksResponse, (), ::std::convert::Infallible
+);
+
+impl ::apiforge_runtime::Operation for ListTasks<'_> {
+    type Output = crate::types::ListTasksResponse;
+    type Headers = ();
+    type Error = ::std::convert::Infallible;
+    fn client(&self) -> &::apiforge_runtime::Client {
+        &self.client.runtime
     }
-    /// Adds a header to this request only, replacing the request's own header of that
-    /// name; a name or value that is not valid header text fails the call with
-    /// `Error::InvalidRequest` before anything is sent.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name, value);
-        self
+    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
+        &mut self.options
     }
-    /// Adds a query parameter to this request only, after the request's own.
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.add_query(name, value);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
+    fn request(
         self,
-    ) -> Result<crate::types::ListTasksResponse, ::apiforge_runtime::Error> {
-        self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the status, the headers and the decoded body.
-    pub async fn send_with_info(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::ListTasksResponse>,
-        ::apiforge_runtime::Error,
-    > {
+    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
         let path = String::from("/tasks");
         let mut request = ::apiforge_runtime::Request::new(
             ::apiforge_runtime::Method::GET,
@@ -1025,44 +665,17 @@ impl ListTasks<'_> {
             &[&[&crate::security::BEARER_AUTH]],
         );
         request.operation("listTasks", "/tasks");
-        request
-            .query(
-                "after",
-                &self.after,
-                ::apiforge_runtime::QueryStyle::Form {
-                    explode: true,
-                },
-            )?;
+        request.query_form("after", &self.after)?;
         request.accept("application/json");
-        request.options(self.options)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+    fn read(
+        response: ::apiforge_runtime::RawResponse,
+    ) -> ::apiforge_runtime::SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
         }
-    }
-    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
-    /// is decoded (cargo feature `blocking`).
-    ///
-    /// Not from inside a current-thread tokio runtime, where it returns
-    /// `Error::InvalidRequest` rather than deadlock; see
-    /// `apiforge_runtime::blocking::block_on`.
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> Result<crate::types::ListTasksResponse, ::apiforge_runtime::Error> {
-        ::apiforge_runtime::blocking::block_on(self.send())?
-    }
-    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
-    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn send_with_info_blocking(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::ListTasksResponse>,
-        ::apiforge_runtime::Error,
-    > {
-        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }
 
@@ -1095,36 +708,23 @@ impl ListLogs<'_> {
         self.per_page = value;
         self
     }
-    /// A time limit for this request, from connecting to the end of the response body,
-    /// instead of the client's; it applies to each attempt when the request is retried.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+}
+
+request_methods!(ListLogs, Vec < String >, (), ::std::convert::Infallible);
+
+impl ::apiforge_runtime::Operation for ListLogs<'_> {
+    type Output = Vec<String>;
+    type Headers = ();
+    type Error = ::std::convert::Infallible;
+    fn client(&self) -> &::apiforge_runtime::Client {
+        &self.client.runtime
     }
-    /// Adds a header to this request only, replacing the request's own header of that
-    /// name; a name or value that is not valid header text fails the call with
-    /// `Error::InvalidRequest` before anything is sent.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name, value);
-        self
+    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
+        &mut self.options
     }
-    /// Adds a query parameter to this request only, after the request's own.
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.add_query(name, value);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<Vec<String>, ::apiforge_runtime::Error> {
-        self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the status, the headers and the decoded body.
-    pub async fn send_with_info(
+    fn request(
         self,
-    ) -> Result<::apiforge_runtime::Response<Vec<String>>, ::apiforge_runtime::Error> {
+    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
         let path = String::from("/logs");
         let mut request = ::apiforge_runtime::Request::new(
             ::apiforge_runtime::Method::GET,
@@ -1132,108 +732,38 @@ impl ListLogs<'_> {
             &[&[&crate::security::BEARER_AUTH]],
         );
         request.operation("listLogs", "/logs");
-        request
-            .query(
-                "page",
-                &self.page,
-                ::apiforge_runtime::QueryStyle::Form {
-                    explode: true,
-                },
-            )?;
-        request
-            .query(
-                "per_page",
-                &self.per_page,
-                ::apiforge_runtime::QueryStyle::Form {
-                    explode: true,
-                },
-            )?;
+        request.query_form("page", &self.page)?;
+        request.query_form("per_page", &self.per_page)?;
         request.accept("application/json");
-        request.options(self.options)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+    fn read(
+        response: ::apiforge_runtime::RawResponse,
+    ) -> ::apiforge_runtime::SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
         }
     }
-    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
-    /// is decoded (cargo feature `blocking`).
-    ///
-    /// Not from inside a current-thread tokio runtime, where it returns
-    /// `Error::InvalidRequest` rather than deadlock; see
-    /// `apiforge_runtime::blocking::block_on`.
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> Result<Vec<String>, ::apiforge_runtime::Error> {
-        ::apiforge_runtime::blocking::block_on(self.send())?
-    }
-    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
-    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn send_with_info_blocking(
-        self,
-    ) -> Result<::apiforge_runtime::Response<Vec<String>>, ::apiforge_runtime::Error> {
-        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
-    }
 }
 
-impl<'a> ListWidgets<'a> {
-    /// Every page of the results, from this request's on, as a stream of responses.
-    ///
-    /// The next page is asked for by sending the page's `meta.next_cursor` as `cursor`. Each page is this request sent again with every parameter kept, so the
-    /// client's retry policy and credentials apply to each; see
-    /// `apiforge_runtime::paginate` for when paging ends.
-    pub fn pages(self) -> ::apiforge_runtime::paginate::Pages<'a, Self> {
-        ::apiforge_runtime::paginate::Pages::new(self)
-    }
-    /// Every item of every page, as a stream (see [`pages`](Self::pages)).
-    pub fn items(self) -> ::apiforge_runtime::paginate::Items<'a, Self> {
-        ::apiforge_runtime::paginate::Pages::new(self).items()
-    }
-    /// [`pages`](Self::pages) as an iterator for synchronous code (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn pages_blocking(
-        self,
-    ) -> ::apiforge_runtime::paginate::BlockingIter<
-        ::apiforge_runtime::paginate::Pages<'a, Self>,
-    > {
-        ::apiforge_runtime::paginate::BlockingIter::new(self.pages())
-    }
-    /// [`items`](Self::items) as an iterator for synchronous code (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn items_blocking(
-        self,
-    ) -> ::apiforge_runtime::paginate::BlockingIter<
-        ::apiforge_runtime::paginate::Items<'a, Self>,
-    > {
-        ::apiforge_runtime::paginate::BlockingIter::new(self.items())
-    }
-}
+paging_methods!(
+    ListWidgets,
+    " The next page is asked for by sending the page's `meta.next_cursor` as `cursor`."
+);
 
 impl ::apiforge_runtime::paginate::Paginate for ListWidgets<'_> {
-    type Page = crate::types::ListWidgetsResponse;
-    type Headers = ();
     type Item = crate::types::Widget;
-    type Error = ListWidgetsError;
     type Cursor = String;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::apiforge_runtime::paginate::PageResult<Self>,
-    > + Send {
-        self.send_with_info()
-    }
-    fn page_items(page: &Self::Page) -> &[Self::Item] {
+    fn page_items(page: &Self::Output) -> &[Self::Item] {
         page.data.as_slice()
     }
-    fn into_page_items(page: Self::Page) -> Vec<Self::Item> {
+    fn into_page_items(page: Self::Output) -> Vec<Self::Item> {
         page.data
     }
     fn next_cursor(
         &self,
-        page: &::apiforge_runtime::Response<Self::Page, Self::Headers>,
+        page: &::apiforge_runtime::Response<Self::Output, Self::Headers>,
     ) -> Option<Self::Cursor> {
         ::apiforge_runtime::paginate::cursor(
             page.body().meta.next_cursor.as_ref().and_then(Option::as_ref),
@@ -1244,64 +774,23 @@ impl ::apiforge_runtime::paginate::Paginate for ListWidgets<'_> {
     }
 }
 
-impl<'a> ListCustomers<'a> {
-    /// Every page of the results, from this request's on, as a stream of responses.
-    ///
-    /// The next page is asked for by sending the last item's `id` as `starting_after` while `has_more` is true. Each page is this request sent again with every parameter kept, so the
-    /// client's retry policy and credentials apply to each; see
-    /// `apiforge_runtime::paginate` for when paging ends.
-    pub fn pages(self) -> ::apiforge_runtime::paginate::Pages<'a, Self> {
-        ::apiforge_runtime::paginate::Pages::new(self)
-    }
-    /// Every item of every page, as a stream (see [`pages`](Self::pages)).
-    pub fn items(self) -> ::apiforge_runtime::paginate::Items<'a, Self> {
-        ::apiforge_runtime::paginate::Pages::new(self).items()
-    }
-    /// [`pages`](Self::pages) as an iterator for synchronous code (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn pages_blocking(
-        self,
-    ) -> ::apiforge_runtime::paginate::BlockingIter<
-        ::apiforge_runtime::paginate::Pages<'a, Self>,
-    > {
-        ::apiforge_runtime::paginate::BlockingIter::new(self.pages())
-    }
-    /// [`items`](Self::items) as an iterator for synchronous code (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn items_blocking(
-        self,
-    ) -> ::apiforge_runtime::paginate::BlockingIter<
-        ::apiforge_runtime::paginate::Items<'a, Self>,
-    > {
-        ::apiforge_runtime::paginate::BlockingIter::new(self.items())
-    }
-}
+paging_methods!(
+    ListCustomers,
+    " The next page is asked for by sending the last item's `id` as `starting_after` while `has_more` is true."
+);
 
 impl ::apiforge_runtime::paginate::Paginate for ListCustomers<'_> {
-    type Page = crate::types::ListCustomersResponse;
-    type Headers = ();
     type Item = crate::types::Customer;
-    type Error = ::std::convert::Infallible;
     type Cursor = String;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::apiforge_runtime::paginate::PageResult<Self>,
-    > + Send {
-        self.send_with_info()
-    }
-    fn page_items(page: &Self::Page) -> &[Self::Item] {
+    fn page_items(page: &Self::Output) -> &[Self::Item] {
         page.data.as_slice()
     }
-    fn into_page_items(page: Self::Page) -> Vec<Self::Item> {
+    fn into_page_items(page: Self::Output) -> Vec<Self::Item> {
         page.data
     }
     fn next_cursor(
         &self,
-        page: &::apiforge_runtime::Response<Self::Page, Self::Headers>,
+        page: &::apiforge_runtime::Response<Self::Output, Self::Headers>,
     ) -> Option<Self::Cursor> {
         if page.body().has_more {
             ::apiforge_runtime::paginate::cursor(
@@ -1318,127 +807,45 @@ impl ::apiforge_runtime::paginate::Paginate for ListCustomers<'_> {
     }
 }
 
-impl<'a> ListIssues<'a> {
-    /// Every page of the results, from this request's on, as a stream of responses.
-    ///
-    /// The next page is the `Link` header's `rel="next"` URL, on the base URL's origin only. Each page is this request sent again with every parameter kept, so the
-    /// client's retry policy and credentials apply to each; see
-    /// `apiforge_runtime::paginate` for when paging ends.
-    pub fn pages(self) -> ::apiforge_runtime::paginate::Pages<'a, Self> {
-        ::apiforge_runtime::paginate::Pages::new(self)
-    }
-    /// Every item of every page, as a stream (see [`pages`](Self::pages)).
-    pub fn items(self) -> ::apiforge_runtime::paginate::Items<'a, Self> {
-        ::apiforge_runtime::paginate::Pages::new(self).items()
-    }
-    /// [`pages`](Self::pages) as an iterator for synchronous code (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn pages_blocking(
-        self,
-    ) -> ::apiforge_runtime::paginate::BlockingIter<
-        ::apiforge_runtime::paginate::Pages<'a, Self>,
-    > {
-        ::apiforge_runtime::paginate::BlockingIter::new(self.pages())
-    }
-    /// [`items`](Self::items) as an iterator for synchronous code (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn items_blocking(
-        self,
-    ) -> ::apiforge_runtime::paginate::BlockingIter<
-        ::apiforge_runtime::paginate::Items<'a, Self>,
-    > {
-        ::apiforge_runtime::paginate::BlockingIter::new(self.items())
-    }
-}
+paging_methods!(
+    ListIssues,
+    " The next page is the `Link` header's `rel=\"next\"` URL, on the base URL's origin only."
+);
 
 impl ::apiforge_runtime::paginate::Paginate for ListIssues<'_> {
-    type Page = Vec<crate::types::Issue>;
-    type Headers = ListIssuesHeaders;
     type Item = crate::types::Issue;
-    type Error = ::std::convert::Infallible;
     type Cursor = ::apiforge_runtime::paginate::NextLink;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::apiforge_runtime::paginate::PageResult<Self>,
-    > + Send {
-        self.send_with_info()
-    }
-    fn page_items(page: &Self::Page) -> &[Self::Item] {
+    fn page_items(page: &Self::Output) -> &[Self::Item] {
         page.as_slice()
     }
-    fn into_page_items(page: Self::Page) -> Vec<Self::Item> {
+    fn into_page_items(page: Self::Output) -> Vec<Self::Item> {
         page
     }
     fn next_cursor(
         &self,
-        page: &::apiforge_runtime::Response<Self::Page, Self::Headers>,
+        page: &::apiforge_runtime::Response<Self::Output, Self::Headers>,
     ) -> Option<Self::Cursor> {
         ::apiforge_runtime::paginate::NextLink::find(page.headers())
     }
 }
 
-impl<'a> SearchRecords<'a> {
-    /// Every page of the results, from this request's on, as a stream of responses.
-    ///
-    /// Pages are numbered by `page` (the first is 1), until a page is empty. Each page is this request sent again with every parameter kept, so the
-    /// client's retry policy and credentials apply to each; see
-    /// `apiforge_runtime::paginate` for when paging ends.
-    pub fn pages(self) -> ::apiforge_runtime::paginate::Pages<'a, Self> {
-        ::apiforge_runtime::paginate::Pages::new(self)
-    }
-    /// Every item of every page, as a stream (see [`pages`](Self::pages)).
-    pub fn items(self) -> ::apiforge_runtime::paginate::Items<'a, Self> {
-        ::apiforge_runtime::paginate::Pages::new(self).items()
-    }
-    /// [`pages`](Self::pages) as an iterator for synchronous code (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn pages_blocking(
-        self,
-    ) -> ::apiforge_runtime::paginate::BlockingIter<
-        ::apiforge_runtime::paginate::Pages<'a, Self>,
-    > {
-        ::apiforge_runtime::paginate::BlockingIter::new(self.pages())
-    }
-    /// [`items`](Self::items) as an iterator for synchronous code (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn items_blocking(
-        self,
-    ) -> ::apiforge_runtime::paginate::BlockingIter<
-        ::apiforge_runtime::paginate::Items<'a, Self>,
-    > {
-        ::apiforge_runtime::paginate::BlockingIter::new(self.items())
-    }
-}
+paging_methods!(
+    SearchRecords,
+    " Pages are numbered by `page` (the first is 1), until a page is empty."
+);
 
 impl ::apiforge_runtime::paginate::Paginate for SearchRecords<'_> {
-    type Page = crate::types::SearchRecordsResponse;
-    type Headers = ();
     type Item = crate::types::Record;
-    type Error = ::std::convert::Infallible;
     type Cursor = i32;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::apiforge_runtime::paginate::PageResult<Self>,
-    > + Send {
-        self.send_with_info()
-    }
-    fn page_items(page: &Self::Page) -> &[Self::Item] {
+    fn page_items(page: &Self::Output) -> &[Self::Item] {
         page.results.as_slice()
     }
-    fn into_page_items(page: Self::Page) -> Vec<Self::Item> {
+    fn into_page_items(page: Self::Output) -> Vec<Self::Item> {
         page.results
     }
     fn next_cursor(
         &self,
-        _page: &::apiforge_runtime::Response<Self::Page, Self::Headers>,
+        _page: &::apiforge_runtime::Response<Self::Output, Self::Headers>,
     ) -> Option<Self::Cursor> {
         ::apiforge_runtime::paginate::step(self.page, 1, 1)
     }
@@ -1447,64 +854,23 @@ impl ::apiforge_runtime::paginate::Paginate for SearchRecords<'_> {
     }
 }
 
-impl<'a> ListEvents<'a> {
-    /// Every page of the results, from this request's on, as a stream of responses.
-    ///
-    /// Each page moves `offset` on by its number of items, until a page is empty. Each page is this request sent again with every parameter kept, so the
-    /// client's retry policy and credentials apply to each; see
-    /// `apiforge_runtime::paginate` for when paging ends.
-    pub fn pages(self) -> ::apiforge_runtime::paginate::Pages<'a, Self> {
-        ::apiforge_runtime::paginate::Pages::new(self)
-    }
-    /// Every item of every page, as a stream (see [`pages`](Self::pages)).
-    pub fn items(self) -> ::apiforge_runtime::paginate::Items<'a, Self> {
-        ::apiforge_runtime::paginate::Pages::new(self).items()
-    }
-    /// [`pages`](Self::pages) as an iterator for synchronous code (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn pages_blocking(
-        self,
-    ) -> ::apiforge_runtime::paginate::BlockingIter<
-        ::apiforge_runtime::paginate::Pages<'a, Self>,
-    > {
-        ::apiforge_runtime::paginate::BlockingIter::new(self.pages())
-    }
-    /// [`items`](Self::items) as an iterator for synchronous code (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn items_blocking(
-        self,
-    ) -> ::apiforge_runtime::paginate::BlockingIter<
-        ::apiforge_runtime::paginate::Items<'a, Self>,
-    > {
-        ::apiforge_runtime::paginate::BlockingIter::new(self.items())
-    }
-}
+paging_methods!(
+    ListEvents,
+    " Each page moves `offset` on by its number of items, until a page is empty."
+);
 
 impl ::apiforge_runtime::paginate::Paginate for ListEvents<'_> {
-    type Page = Vec<crate::types::Event>;
-    type Headers = ();
     type Item = crate::types::Event;
-    type Error = ::std::convert::Infallible;
     type Cursor = i64;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::apiforge_runtime::paginate::PageResult<Self>,
-    > + Send {
-        self.send_with_info()
-    }
-    fn page_items(page: &Self::Page) -> &[Self::Item] {
+    fn page_items(page: &Self::Output) -> &[Self::Item] {
         page.as_slice()
     }
-    fn into_page_items(page: Self::Page) -> Vec<Self::Item> {
+    fn into_page_items(page: Self::Output) -> Vec<Self::Item> {
         page
     }
     fn next_cursor(
         &self,
-        page: &::apiforge_runtime::Response<Self::Page, Self::Headers>,
+        page: &::apiforge_runtime::Response<Self::Output, Self::Headers>,
     ) -> Option<Self::Cursor> {
         ::apiforge_runtime::paginate::step(
             self.offset,
@@ -1518,64 +884,23 @@ impl ::apiforge_runtime::paginate::Paginate for ListEvents<'_> {
     }
 }
 
-impl<'a> ListProjects<'a> {
-    /// Every page of the results, from this request's on, as a stream of responses.
-    ///
-    /// The next page is asked for by sending the page's `next_page` as `page_token`. Each page is this request sent again with every parameter kept, so the
-    /// client's retry policy and credentials apply to each; see
-    /// `apiforge_runtime::paginate` for when paging ends.
-    pub fn pages(self) -> ::apiforge_runtime::paginate::Pages<'a, Self> {
-        ::apiforge_runtime::paginate::Pages::new(self)
-    }
-    /// Every item of every page, as a stream (see [`pages`](Self::pages)).
-    pub fn items(self) -> ::apiforge_runtime::paginate::Items<'a, Self> {
-        ::apiforge_runtime::paginate::Pages::new(self).items()
-    }
-    /// [`pages`](Self::pages) as an iterator for synchronous code (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn pages_blocking(
-        self,
-    ) -> ::apiforge_runtime::paginate::BlockingIter<
-        ::apiforge_runtime::paginate::Pages<'a, Self>,
-    > {
-        ::apiforge_runtime::paginate::BlockingIter::new(self.pages())
-    }
-    /// [`items`](Self::items) as an iterator for synchronous code (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn items_blocking(
-        self,
-    ) -> ::apiforge_runtime::paginate::BlockingIter<
-        ::apiforge_runtime::paginate::Items<'a, Self>,
-    > {
-        ::apiforge_runtime::paginate::BlockingIter::new(self.items())
-    }
-}
+paging_methods!(
+    ListProjects,
+    " The next page is asked for by sending the page's `next_page` as `page_token`."
+);
 
 impl ::apiforge_runtime::paginate::Paginate for ListProjects<'_> {
-    type Page = crate::types::ListProjectsResponse;
-    type Headers = ();
     type Item = crate::types::Project;
-    type Error = ::std::convert::Infallible;
     type Cursor = String;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::apiforge_runtime::paginate::PageResult<Self>,
-    > + Send {
-        self.send_with_info()
-    }
-    fn page_items(page: &Self::Page) -> &[Self::Item] {
+    fn page_items(page: &Self::Output) -> &[Self::Item] {
         page.items.as_slice()
     }
-    fn into_page_items(page: Self::Page) -> Vec<Self::Item> {
+    fn into_page_items(page: Self::Output) -> Vec<Self::Item> {
         page.items
     }
     fn next_cursor(
         &self,
-        page: &::apiforge_runtime::Response<Self::Page, Self::Headers>,
+        page: &::apiforge_runtime::Response<Self::Output, Self::Headers>,
     ) -> Option<Self::Cursor> {
         ::apiforge_runtime::paginate::cursor(
             page.body().next_page.as_ref().and_then(Option::as_ref),
@@ -1586,64 +911,23 @@ impl ::apiforge_runtime::paginate::Paginate for ListProjects<'_> {
     }
 }
 
-impl<'a> ListTasks<'a> {
-    /// Every page of the results, from this request's on, as a stream of responses.
-    ///
-    /// The next page is asked for by sending the page's `paging.after` as `after`. Each page is this request sent again with every parameter kept, so the
-    /// client's retry policy and credentials apply to each; see
-    /// `apiforge_runtime::paginate` for when paging ends.
-    pub fn pages(self) -> ::apiforge_runtime::paginate::Pages<'a, Self> {
-        ::apiforge_runtime::paginate::Pages::new(self)
-    }
-    /// Every item of every page, as a stream (see [`pages`](Self::pages)).
-    pub fn items(self) -> ::apiforge_runtime::paginate::Items<'a, Self> {
-        ::apiforge_runtime::paginate::Pages::new(self).items()
-    }
-    /// [`pages`](Self::pages) as an iterator for synchronous code (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn pages_blocking(
-        self,
-    ) -> ::apiforge_runtime::paginate::BlockingIter<
-        ::apiforge_runtime::paginate::Pages<'a, Self>,
-    > {
-        ::apiforge_runtime::paginate::BlockingIter::new(self.pages())
-    }
-    /// [`items`](Self::items) as an iterator for synchronous code (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn items_blocking(
-        self,
-    ) -> ::apiforge_runtime::paginate::BlockingIter<
-        ::apiforge_runtime::paginate::Items<'a, Self>,
-    > {
-        ::apiforge_runtime::paginate::BlockingIter::new(self.items())
-    }
-}
+paging_methods!(
+    ListTasks,
+    " The next page is asked for by sending the page's `paging.after` as `after`."
+);
 
 impl ::apiforge_runtime::paginate::Paginate for ListTasks<'_> {
-    type Page = crate::types::ListTasksResponse;
-    type Headers = ();
     type Item = crate::types::Task;
-    type Error = ::std::convert::Infallible;
     type Cursor = String;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn send_page(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::apiforge_runtime::paginate::PageResult<Self>,
-    > + Send {
-        self.send_with_info()
-    }
-    fn page_items(page: &Self::Page) -> &[Self::Item] {
+    fn page_items(page: &Self::Output) -> &[Self::Item] {
         page.tasks.as_deref().unwrap_or_default()
     }
-    fn into_page_items(page: Self::Page) -> Vec<Self::Item> {
+    fn into_page_items(page: Self::Output) -> Vec<Self::Item> {
         page.tasks.unwrap_or_default()
     }
     fn next_cursor(
         &self,
-        page: &::apiforge_runtime::Response<Self::Page, Self::Headers>,
+        page: &::apiforge_runtime::Response<Self::Output, Self::Headers>,
     ) -> Option<Self::Cursor> {
         ::apiforge_runtime::paginate::cursor(
             page.body().paging.as_ref().and_then(|value| value.after.as_ref()),

@@ -92,43 +92,23 @@ pub struct UpdateProfile<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl UpdateProfile<'_> {
-    /// A time limit for this request, from connecting to the end of the response body,
-    /// instead of the client's; it applies to each attempt when the request is retried.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+request_methods!(UpdateProfile, crate ::types::Profile, (), ::std::convert::Infallible);
+
+impl ::apiforge_runtime::Operation for UpdateProfile<'_> {
+    type Output = crate::types::Profile;
+    type Headers = ();
+    type Error = ::std::convert::Infallible;
+    fn client(&self) -> &::apiforge_runtime::Client {
+        &self.client.runtime
     }
-    /// Adds a header to this request only, replacing the request's own header of that
-    /// name; a name or value that is not valid header text fails the call with
-    /// `Error::InvalidRequest` before anything is sent.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name, value);
-        self
+    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
+        &mut self.options
     }
-    /// Adds a query parameter to this request only, after the request's own.
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.add_query(name, value);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<crate::types::Profile, ::apiforge_runtime::Error> {
-        self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the status, the headers and the decoded body.
-    pub async fn send_with_info(
+    fn request(
         self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::Profile>,
-        ::apiforge_runtime::Error,
-    > {
-        let path = format!(
-            "/profiles/{}", ::apiforge_runtime::encode_path_segment("id", & self.id) ?
-        );
+    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+        let id = ::apiforge_runtime::encode_path_segment("id", &self.id)?;
+        let path = format!("/profiles/{id}");
         let mut request = ::apiforge_runtime::Request::new(
             ::apiforge_runtime::Method::PUT,
             path,
@@ -137,35 +117,15 @@ impl UpdateProfile<'_> {
         request.operation("updateProfile", "/profiles/{id}");
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
-        request.options(self.options)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+    fn read(
+        response: ::apiforge_runtime::RawResponse,
+    ) -> ::apiforge_runtime::SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
         }
-    }
-    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
-    /// is decoded (cargo feature `blocking`).
-    ///
-    /// Not from inside a current-thread tokio runtime, where it returns
-    /// `Error::InvalidRequest` rather than deadlock; see
-    /// `apiforge_runtime::blocking::block_on`.
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> Result<crate::types::Profile, ::apiforge_runtime::Error> {
-        ::apiforge_runtime::blocking::block_on(self.send())?
-    }
-    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
-    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn send_with_info_blocking(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::Profile>,
-        ::apiforge_runtime::Error,
-    > {
-        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }
 
@@ -178,42 +138,21 @@ pub struct PutLabels<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl PutLabels<'_> {
-    /// A time limit for this request, from connecting to the end of the response body,
-    /// instead of the client's; it applies to each attempt when the request is retried.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+request_methods!(PutLabels, crate ::types::LabelReport, (), ::std::convert::Infallible);
+
+impl ::apiforge_runtime::Operation for PutLabels<'_> {
+    type Output = crate::types::LabelReport;
+    type Headers = ();
+    type Error = ::std::convert::Infallible;
+    fn client(&self) -> &::apiforge_runtime::Client {
+        &self.client.runtime
     }
-    /// Adds a header to this request only, replacing the request's own header of that
-    /// name; a name or value that is not valid header text fails the call with
-    /// `Error::InvalidRequest` before anything is sent.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name, value);
-        self
+    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
+        &mut self.options
     }
-    /// Adds a query parameter to this request only, after the request's own.
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.add_query(name, value);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
+    fn request(
         self,
-    ) -> Result<crate::types::LabelReport, ::apiforge_runtime::Error> {
-        self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the status, the headers and the decoded body.
-    pub async fn send_with_info(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::LabelReport>,
-        ::apiforge_runtime::Error,
-    > {
+    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
         let path = String::from("/labels");
         let mut request = ::apiforge_runtime::Request::new(
             ::apiforge_runtime::Method::POST,
@@ -223,35 +162,15 @@ impl PutLabels<'_> {
         request.operation("putLabels", "/labels");
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
-        request.options(self.options)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+    fn read(
+        response: ::apiforge_runtime::RawResponse,
+    ) -> ::apiforge_runtime::SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
         }
-    }
-    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
-    /// is decoded (cargo feature `blocking`).
-    ///
-    /// Not from inside a current-thread tokio runtime, where it returns
-    /// `Error::InvalidRequest` rather than deadlock; see
-    /// `apiforge_runtime::blocking::block_on`.
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> Result<crate::types::LabelReport, ::apiforge_runtime::Error> {
-        ::apiforge_runtime::blocking::block_on(self.send())?
-    }
-    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
-    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn send_with_info_blocking(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::LabelReport>,
-        ::apiforge_runtime::Error,
-    > {
-        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }
 
@@ -264,40 +183,21 @@ pub struct EchoFormats<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl EchoFormats<'_> {
-    /// A time limit for this request, from connecting to the end of the response body,
-    /// instead of the client's; it applies to each attempt when the request is retried.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+request_methods!(EchoFormats, crate ::types::Formats, (), ::std::convert::Infallible);
+
+impl ::apiforge_runtime::Operation for EchoFormats<'_> {
+    type Output = crate::types::Formats;
+    type Headers = ();
+    type Error = ::std::convert::Infallible;
+    fn client(&self) -> &::apiforge_runtime::Client {
+        &self.client.runtime
     }
-    /// Adds a header to this request only, replacing the request's own header of that
-    /// name; a name or value that is not valid header text fails the call with
-    /// `Error::InvalidRequest` before anything is sent.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name, value);
-        self
+    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
+        &mut self.options
     }
-    /// Adds a query parameter to this request only, after the request's own.
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.add_query(name, value);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<crate::types::Formats, ::apiforge_runtime::Error> {
-        self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the status, the headers and the decoded body.
-    pub async fn send_with_info(
+    fn request(
         self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::Formats>,
-        ::apiforge_runtime::Error,
-    > {
+    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
         let path = String::from("/formats");
         let mut request = ::apiforge_runtime::Request::new(
             ::apiforge_runtime::Method::POST,
@@ -307,35 +207,15 @@ impl EchoFormats<'_> {
         request.operation("echoFormats", "/formats");
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
-        request.options(self.options)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+    fn read(
+        response: ::apiforge_runtime::RawResponse,
+    ) -> ::apiforge_runtime::SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
         }
-    }
-    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
-    /// is decoded (cargo feature `blocking`).
-    ///
-    /// Not from inside a current-thread tokio runtime, where it returns
-    /// `Error::InvalidRequest` rather than deadlock; see
-    /// `apiforge_runtime::blocking::block_on`.
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> Result<crate::types::Formats, ::apiforge_runtime::Error> {
-        ::apiforge_runtime::blocking::block_on(self.send())?
-    }
-    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
-    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn send_with_info_blocking(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::Formats>,
-        ::apiforge_runtime::Error,
-    > {
-        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }
 
@@ -348,40 +228,21 @@ pub struct CreateTask<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl CreateTask<'_> {
-    /// A time limit for this request, from connecting to the end of the response body,
-    /// instead of the client's; it applies to each attempt when the request is retried.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+request_methods!(CreateTask, crate ::types::Task, (), ::std::convert::Infallible);
+
+impl ::apiforge_runtime::Operation for CreateTask<'_> {
+    type Output = crate::types::Task;
+    type Headers = ();
+    type Error = ::std::convert::Infallible;
+    fn client(&self) -> &::apiforge_runtime::Client {
+        &self.client.runtime
     }
-    /// Adds a header to this request only, replacing the request's own header of that
-    /// name; a name or value that is not valid header text fails the call with
-    /// `Error::InvalidRequest` before anything is sent.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name, value);
-        self
+    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
+        &mut self.options
     }
-    /// Adds a query parameter to this request only, after the request's own.
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.add_query(name, value);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<crate::types::Task, ::apiforge_runtime::Error> {
-        self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the status, the headers and the decoded body.
-    pub async fn send_with_info(
+    fn request(
         self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::Task>,
-        ::apiforge_runtime::Error,
-    > {
+    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
         let path = String::from("/tasks");
         let mut request = ::apiforge_runtime::Request::new(
             ::apiforge_runtime::Method::POST,
@@ -391,33 +252,15 @@ impl CreateTask<'_> {
         request.operation("createTask", "/tasks");
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
-        request.options(self.options)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+    fn read(
+        response: ::apiforge_runtime::RawResponse,
+    ) -> ::apiforge_runtime::SendResult<Self> {
         match response.status().as_u16() {
             201 => response.json(),
             _ => Err(response.unexpected()),
         }
-    }
-    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
-    /// is decoded (cargo feature `blocking`).
-    ///
-    /// Not from inside a current-thread tokio runtime, where it returns
-    /// `Error::InvalidRequest` rather than deadlock; see
-    /// `apiforge_runtime::blocking::block_on`.
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(self) -> Result<crate::types::Task, ::apiforge_runtime::Error> {
-        ::apiforge_runtime::blocking::block_on(self.send())?
-    }
-    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
-    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn send_with_info_blocking(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::Task>,
-        ::apiforge_runtime::Error,
-    > {
-        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }
 
@@ -429,42 +272,21 @@ pub struct GetSettings<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl GetSettings<'_> {
-    /// A time limit for this request, from connecting to the end of the response body,
-    /// instead of the client's; it applies to each attempt when the request is retried.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+request_methods!(GetSettings, crate ::types::Settings, (), ::std::convert::Infallible);
+
+impl ::apiforge_runtime::Operation for GetSettings<'_> {
+    type Output = crate::types::Settings;
+    type Headers = ();
+    type Error = ::std::convert::Infallible;
+    fn client(&self) -> &::apiforge_runtime::Client {
+        &self.client.runtime
     }
-    /// Adds a header to this request only, replacing the request's own header of that
-    /// name; a name or value that is not valid header text fails the call with
-    /// `Error::InvalidRequest` before anything is sent.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name, value);
-        self
+    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
+        &mut self.options
     }
-    /// Adds a query parameter to this request only, after the request's own.
-    pub fn query_param(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.add_query(name, value);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
+    fn request(
         self,
-    ) -> Result<crate::types::Settings, ::apiforge_runtime::Error> {
-        self.send_with_info().await.map(::apiforge_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the status, the headers and the decoded body.
-    pub async fn send_with_info(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::Settings>,
-        ::apiforge_runtime::Error,
-    > {
+    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
         let path = String::from("/settings");
         let mut request = ::apiforge_runtime::Request::new(
             ::apiforge_runtime::Method::GET,
@@ -473,34 +295,14 @@ impl GetSettings<'_> {
         );
         request.operation("getSettings", "/settings");
         request.accept("application/json");
-        request.options(self.options)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+    fn read(
+        response: ::apiforge_runtime::RawResponse,
+    ) -> ::apiforge_runtime::SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
         }
-    }
-    /// [`send`](Self::send) from synchronous code: blocks the thread until the response
-    /// is decoded (cargo feature `blocking`).
-    ///
-    /// Not from inside a current-thread tokio runtime, where it returns
-    /// `Error::InvalidRequest` rather than deadlock; see
-    /// `apiforge_runtime::blocking::block_on`.
-    #[cfg(feature = "blocking")]
-    pub fn send_blocking(
-        self,
-    ) -> Result<crate::types::Settings, ::apiforge_runtime::Error> {
-        ::apiforge_runtime::blocking::block_on(self.send())?
-    }
-    /// [`send_with_info`](Self::send_with_info) from synchronous code, as
-    /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
-    #[cfg(feature = "blocking")]
-    pub fn send_with_info_blocking(
-        self,
-    ) -> Result<
-        ::apiforge_runtime::Response<crate::types::Settings>,
-        ::apiforge_runtime::Error,
-    > {
-        ::apiforge_runtime::blocking::block_on(self.send_with_info())?
     }
 }

@@ -8,6 +8,83 @@
 //! response enum and headers struct is re-exported here too, so that a program can name
 //! it without knowing its tag.
 
+/// `timeout`, `header`, `query_param`, `send` and `send_with_info` (and their blocking
+/// forms) for a request builder that implements `Operation` with these `Output`,
+/// `Headers` and `Error` types, spelled out so that the docs show them.
+#[cfg(any(feature = "files", feature = "notes"))]
+macro_rules! request_methods {
+    ($builder:ident, $output:ty, $headers:ty, $error:ty) => {
+        impl<'a> $builder<'a> {
+            /// A time limit for this request, from connecting to the end of the
+            /// response body, instead of the client's; it applies to each attempt when
+            /// the request is retried.
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                ::apiforge_runtime::Operation::options(&mut self).set_timeout(timeout);
+                self
+            }
+            /// Adds a header to this request only, replacing the request's own header
+            /// of that name; a name or value that is not valid header text fails the
+            /// call with `Error::InvalidRequest` before anything is sent.
+            pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                ::apiforge_runtime::Operation::options(&mut self).add_header(name, value);
+                self
+            }
+            /// Adds a query parameter to this request only, after the request's own.
+            pub fn query_param(
+                mut self,
+                name: impl Into<String>,
+                value: impl Into<String>,
+            ) -> Self {
+                ::apiforge_runtime::Operation::options(&mut self).add_query(name, value);
+                self
+            }
+            /// Sends the request and returns the decoded body.
+            pub fn send(
+                self,
+            ) -> impl ::std::future::Future<
+                Output = Result<$output, ::apiforge_runtime::Error<$error>>,
+            > + 'a {
+                ::apiforge_runtime::operation::send(self)
+            }
+            /// Sends the request and returns the status, the headers and the decoded
+            /// body.
+            pub fn send_with_info(
+                self,
+            ) -> impl ::std::future::Future<
+                Output = Result<
+                    ::apiforge_runtime::Response<$output, $headers>,
+                    ::apiforge_runtime::Error<$error>,
+                >,
+            > + 'a {
+                ::apiforge_runtime::operation::send_with_info(self)
+            }
+        }
+
+        #[cfg(feature = "blocking")]
+        impl $builder<'_> {
+            /// [`send`](Self::send) from synchronous code: blocks the thread until the
+            /// response is decoded (cargo feature `blocking`).
+            ///
+            /// Not from inside a current-thread tokio runtime, where it returns
+            /// `Error::InvalidRequest` rather than deadlock; see
+            /// `apiforge_runtime::blocking::block_on`.
+            pub fn send_blocking(self) -> Result<$output, ::apiforge_runtime::Error<$error>> {
+                ::apiforge_runtime::blocking::block_on(self.send())?
+            }
+            /// [`send_with_info`](Self::send_with_info) from synchronous code, as
+            /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
+            pub fn send_with_info_blocking(
+                self,
+            ) -> Result<
+                ::apiforge_runtime::Response<$output, $headers>,
+                ::apiforge_runtime::Error<$error>,
+            > {
+                ::apiforge_runtime::blocking::block_on(self.send_with_info())?
+            }
+        }
+    };
+}
+
 /// Operations tagged `files` (cargo feature `files`).
 #[cfg(feature = "files")]
 pub mod files;

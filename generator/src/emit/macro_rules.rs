@@ -1,0 +1,205 @@
+//! Printing a `macro_rules!` definition the way a person would write it. The printer leaves a
+//! macro's rules as one run of tokens; here each rule's body is printed as the items it
+//! expands to, with its `$variables` standing in as plain names while it is formatted.
+
+use proc_macro2::{Spacing, TokenStream, TokenTree};
+
+/// `item` printed with its rules formatted, when it is a `macro_rules!` whose rules are
+/// `(matcher) => { items };`; anything else is handed back for the printer to print as usual.
+pub(super) fn format(mut item: syn::ItemMacro) -> Result<String, Box<syn::ItemMacro>> {
+    let rules = match item.mac.path.is_ident("macro_rules") {
+        true => format_rules(item.mac.tokens.clone()),
+        false => None,
+    };
+    let Some(rules) = rules else {
+        return Err(Box::new(item));
+    };
+    item.mac.tokens = TokenStream::new();
+    let head = super::print(Vec::new(), vec![syn::Item::Macro(item)]);
+    // The printer writes an empty macro as `name! {}`: the rules go between the braces.
+    let open = head.trim_end().strip_suffix("{}").unwrap_or(&head);
+    Ok(format!("{open}{{\n{rules}}}\n"))
+}
+
+/// The rules, each formatted; `None` unless each is `(matcher) => { items }`.
+fn format_rules(tokens: TokenStream) -> Option<String> {
+    let mut rules = String::new();
+    let mut tokens = tokens.into_iter().peekable();
+    while let Some(matcher) = tokens.next() {
+        let TokenTree::Group(matcher) = matcher else {
+            return None;
+        };
+        let arrow = (tokens.next(), tokens.next());
+        let (Some(TokenTree::Punct(eq)), Some(TokenTree::Punct(gt))) = arrow else {
+            return None;
+        };
+        if eq.as_char() != '=' || gt.as_char() != '>' {
+            return None;
+        }
+        let Some(TokenTree::Group(body)) = tokens.next() else {
+            return None;
+        };
+        if let Some(TokenTree::Punct(semi)) = tokens.peek()
+            && semi.as_char() == ';'
+        {
+            tokens.next();
+        }
+        rules.push_str(&format_rule(&matcher.stream(), &body.stream())?);
+    }
+    Some(rules)
+}
+
+/// One rule, `    (matcher) => {\n        items\n    };\n`.
+fn format_rule(matcher: &TokenStream, body: &TokenStream) -> Option<String> {
+    let mut variables = Vec::new();
+    let matcher = format_matcher(matcher, &mut variables)?;
+    if variables.iter().any(|name| mentions(body, &stand_in(name))) {
+        return None;
+    }
+    let file: syn::File = syn::parse2(with_stand_ins(body.clone(), &variables)).ok()?;
+    let mut items = super::print_items(file);
+    for name in &variables {
+        items = replace_word(&items, &stand_in(name), &format!("${name}"));
+    }
+    let mut out = format!("    ({matcher}) => {{\n");
+    for line in items.lines() {
+        if !line.is_empty() {
+            out.push_str("        ");
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out.push_str("    };\n");
+    Some(out)
+}
+
+/// The matcher as written (`$builder:ident, $how:literal`), its variables' names collected.
+fn format_matcher(matcher: &TokenStream, variables: &mut Vec<String>) -> Option<String> {
+    let mut out = String::new();
+    let mut tokens = matcher.clone().into_iter();
+    while let Some(token) = tokens.next() {
+        match token {
+            TokenTree::Punct(dollar) if dollar.as_char() == '$' => {
+                let (Some(TokenTree::Ident(name)), Some(TokenTree::Punct(colon))) =
+                    (tokens.next(), tokens.next())
+                else {
+                    return None;
+                };
+                let Some(TokenTree::Ident(fragment)) = tokens.next() else {
+                    return None;
+                };
+                if colon.as_char() != ':' {
+                    return None;
+                }
+                variables.push(name.to_string());
+                out.push_str(&format!("${name}:{fragment}"));
+            }
+            TokenTree::Punct(comma) if comma.as_char() == ',' => out.push_str(", "),
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// `body` with each `$name` of `variables` replaced by a plain identifier, so that it parses
+/// as the items it expands to.
+fn with_stand_ins(body: TokenStream, variables: &[String]) -> TokenStream {
+    let mut out = Vec::new();
+    let mut tokens = body.into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        match token {
+            TokenTree::Punct(dollar)
+                if dollar.as_char() == '$' && dollar.spacing() == Spacing::Alone =>
+            {
+                match tokens.peek() {
+                    Some(TokenTree::Ident(name)) if variables.contains(&name.to_string()) => {
+                        let name = name.to_string();
+                        tokens.next();
+                        out.push(TokenTree::Ident(proc_macro2::Ident::new(
+                            &stand_in(&name),
+                            proc_macro2::Span::call_site(),
+                        )));
+                    }
+                    _ => out.push(TokenTree::Punct(dollar)),
+                }
+            }
+            TokenTree::Group(group) => {
+                let mut inner = proc_macro2::Group::new(
+                    group.delimiter(),
+                    with_stand_ins(group.stream(), variables),
+                );
+                inner.set_span(group.span());
+                out.push(TokenTree::Group(inner));
+            }
+            other => out.push(other),
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// The plain name `$name` stands in as: as long as it, so that lines break where they will
+/// once it is back.
+fn stand_in(name: &str) -> String {
+    format!("_{name}")
+}
+
+/// `tokens` has the identifier `word` somewhere.
+fn mentions(tokens: &TokenStream, word: &str) -> bool {
+    tokens.clone().into_iter().any(|token| match token {
+        TokenTree::Ident(ident) => ident == word,
+        TokenTree::Group(group) => mentions(&group.stream(), word),
+        _ => false,
+    })
+}
+
+/// `text` with each `word` that is a whole identifier (not part of a longer one) replaced.
+fn replace_word(text: &str, word: &str, with: &str) -> String {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(word) {
+        let before = rest[..at].chars().next_back();
+        let after = rest[at + word.len()..].chars().next();
+        out.push_str(&rest[..at]);
+        if before.is_some_and(is_ident) || after.is_some_and(is_ident) {
+            out.push_str(word);
+        } else {
+            out.push_str(with);
+        }
+        rest = &rest[at + word.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    #[test]
+    fn a_rule_body_is_printed_as_the_items_it_expands_to() {
+        let item: syn::ItemMacro = syn::parse2(quote! {
+            /// Adds `answer`.
+            macro_rules! answer {
+                ($name:ident, $value:ty) => {
+                    impl $name { #[doc = $value] pub fn answer(&self) -> $value { 42 } }
+                };
+            }
+        })
+        .unwrap();
+        let Ok(text) = super::format(item) else {
+            panic!("a macro_rules! definition is formatted");
+        };
+        assert_eq!(
+            text,
+            "/// Adds `answer`.\nmacro_rules! answer {\n    ($name:ident, $value:ty) => {\n        impl $name {\n            #[doc = $value]\n            pub fn answer(&self) -> $value {\n                42\n            }\n        }\n    };\n}\n"
+        );
+    }
+
+    #[test]
+    fn anything_else_is_left_to_the_printer() {
+        let item: syn::ItemMacro =
+            syn::parse2(quote! { thread_local! { static X: u8 = 1; } }).unwrap();
+        assert!(super::format(item).is_err());
+    }
+}

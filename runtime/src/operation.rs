@@ -1,0 +1,79 @@
+//! What every operation does the same way, written once.
+//!
+//! A generated crate implements [`Operation`] on each request builder: the request it builds
+//! and how each status of the response reads. Sending is [`send`] and [`send_with_info`] here,
+//! for every operation alike: a builder's own `send` only calls them, so that an operation's
+//! code is its builder, its request and its statuses, and nothing else.
+
+use std::mem;
+
+use crate::client::Client;
+use crate::error::{EncodeError, Error};
+use crate::options::RequestOptions;
+use crate::request::Request;
+use crate::response::{RawResponse, Response};
+
+/// What sending an operation's request returns: the decoded success with its status and
+/// headers, or why not.
+pub type SendResult<O> = Result<
+    Response<<O as Operation>::Output, <O as Operation>::Headers>,
+    Error<<O as Operation>::Error>,
+>;
+
+/// One operation's request builder, as the runtime sends it.
+pub trait Operation: Send + Sized {
+    /// The decoded body of a success.
+    type Output: Send;
+    /// The success's typed headers (`()` when the spec declares none).
+    type Headers: Send;
+    /// The operation's typed error (`Infallible` when the spec declares no error response).
+    type Error: Send;
+
+    /// How the response body is read; the whole body unless the operation streams.
+    const READ: ReadBody = ReadBody::Whole;
+
+    /// The client the request is sent with.
+    fn client(&self) -> &Client;
+
+    /// The caller's settings for this call (time limit, extra headers and query parameters).
+    fn options(&mut self) -> &mut RequestOptions;
+
+    /// The request, with the operation's parameters and body in it; the caller's
+    /// [`options`](Self::options) are added after.
+    fn request(self) -> Result<Request, EncodeError>;
+
+    /// The result `response` means: a decoded success, or the error its status says.
+    fn read(response: RawResponse) -> SendResult<Self>;
+}
+
+/// How an operation reads its response body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReadBody {
+    /// In full, before it is decoded ([`Client::execute`]).
+    Whole,
+    /// A `2xx` body as it arrives, any other in full ([`Client::execute_streaming`]).
+    Streamed,
+    /// A `2xx` body as a stream of server-sent events that can reconnect
+    /// ([`Client::execute_events`]).
+    Events,
+}
+
+/// Sends `operation`'s request and returns the status, the headers and the decoded body.
+pub async fn send_with_info<O: Operation>(mut operation: O) -> SendResult<O> {
+    // An owned handle (two reference counts), so that the builder can be consumed by `request`.
+    let client = operation.client().clone();
+    let options = mem::take(operation.options());
+    let mut request = operation.request()?;
+    request.options(options)?;
+    let response = match O::READ {
+        ReadBody::Whole => client.execute(request).await?,
+        ReadBody::Streamed => client.execute_streaming(request).await?,
+        ReadBody::Events => client.execute_events(request).await?,
+    };
+    O::read(response)
+}
+
+/// Sends `operation`'s request and returns the decoded body.
+pub async fn send<O: Operation>(operation: O) -> Result<O::Output, Error<O::Error>> {
+    send_with_info(operation).await.map(Response::into_body)
+}

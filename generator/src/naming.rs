@@ -164,6 +164,22 @@ pub(crate) const SETTER_RESERVED: &[&str] = &[
 
 /// The members every operation's request builder has besides its parameters' setters, named
 /// once for lowering (which keeps parameters off them) and emit (which writes them).
+/// The cargo feature that compiles the types no operation uses (a spec's webhook payloads,
+/// say) and what they refer to. Hyphenated, so no operation module (snake_case) takes it.
+pub(crate) const STANDALONE_TYPES_FEATURE: &str = "standalone-types";
+
+/// What each `src/operations/<tag>.rs` imports from the runtime and names unqualified: the
+/// items every operation's `Operation` impl spells. Lowering keeps the module's own types off
+/// these names.
+pub(crate) const OPERATION_MODULE_IMPORTS: [&str; 6] = [
+    "EncodeError",
+    "Method",
+    "Operation",
+    "RawResponse",
+    "Request",
+    "SendResult",
+];
+
 pub(crate) mod builder {
     /// Sends the request and returns the decoded body.
     pub const SEND: &str = "send";

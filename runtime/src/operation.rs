@@ -1,7 +1,7 @@
 //! What every operation does the same way, written once.
 //!
-//! A generated crate implements [`Operation`] on each request builder: the request it builds
-//! and how each status of the response reads. Sending is [`send`] and [`send_with_info`] here,
+//! A generated crate implements [`Call`] and [`Operation`] on each request builder: the
+//! request it builds and how each status of the response reads. Sending is [`send`] and [`send_with_info`] here,
 //! for every operation alike: a builder's own `send` only calls them, so that an operation's
 //! code is its builder, its request and its statuses, and nothing else.
 
@@ -15,13 +15,13 @@ use crate::response::{RawResponse, Response};
 
 /// What sending an operation's request returns: the decoded success with its status and
 /// headers, or why not.
-pub type SendResult<O> = Result<
-    Response<<O as Operation>::Output, <O as Operation>::Headers>,
-    Error<<O as Operation>::Error>,
->;
+pub type SendResult<O> =
+    Result<Response<<O as Call>::Output, <O as Call>::Headers>, Error<<O as Call>::Error>>;
 
-/// One operation's request builder, as the runtime sends it.
-pub trait Operation: Send + Sized {
+/// What every request builder has, whatever its operation: the client it is sent with, the
+/// caller's settings for the call, and the types its result decodes to. Generated crates
+/// implement it for each builder in the same few lines, from one macro.
+pub trait Call: Send + Sized {
     /// The decoded body of a success.
     type Output: Send;
     /// The success's typed headers (`()` when the spec declares none).
@@ -29,17 +29,21 @@ pub trait Operation: Send + Sized {
     /// The operation's typed error (`Infallible` when the spec declares no error response).
     type Error: Send;
 
-    /// How the response body is read; the whole body unless the operation streams.
-    const READ: ReadBody = ReadBody::Whole;
-
     /// The client the request is sent with.
     fn client(&self) -> &Client;
 
     /// The caller's settings for this call (time limit, extra headers and query parameters).
     fn options(&mut self) -> &mut RequestOptions;
+}
+
+/// One operation's own part of a call: the request it builds and what each status of the
+/// response means.
+pub trait Operation: Call {
+    /// How the response body is read; the whole body unless the operation streams.
+    const READ: ReadBody = ReadBody::Whole;
 
     /// The request, with the operation's parameters and body in it; the caller's
-    /// [`options`](Self::options) are added after.
+    /// [`options`](Call::options) are added after.
     fn request(self) -> Result<Request, EncodeError>;
 
     /// The result `response` means: a decoded success, or the error its status says.

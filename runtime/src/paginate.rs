@@ -54,7 +54,7 @@ pub type PageResult<P> = SendResult<P>;
 
 /// A request whose results come in pages; generated crates implement it on the request
 /// builders of paginated operations. A page is the operation's
-/// [`Output`](Operation::Output), sent as any other request is.
+/// [`Output`](crate::Call::Output), sent as any other request is.
 pub trait Paginate: Operation + Clone {
     /// One item of a page.
     type Item: Send;

@@ -2,6 +2,7 @@
 
 use super::preamble;
 use crate::ir::{Api, Package};
+use crate::naming::STANDALONE_TYPES_FEATURE;
 use crate::settings::Runtime;
 
 /// `Cargo.toml`: the runtime (or its dependencies, when inlined), serde, and only the other
@@ -98,12 +99,25 @@ pub(super) fn cargo_toml(api: &Api, package: &Package) -> String {
         out.push_str(&format!("{name} = {spec}\n"));
     }
     // One feature per operation module, all on by default: a large API can be built partially.
-    let features: Vec<String> = api.modules.iter().map(|m| toml_string(&m.ident)).collect();
+    let standalone = api
+        .types
+        .iter()
+        .any(|def| def.features.iter().any(|f| f == STANDALONE_TYPES_FEATURE));
+    let mut features: Vec<String> = api.modules.iter().map(|m| toml_string(&m.ident)).collect();
+    if standalone {
+        features.push(toml_string(STANDALONE_TYPES_FEATURE));
+    }
     out.push_str("\n[features]\n");
     out.push_str(&format!("default = [{}]\n", features.join(", ")));
     for module in &api.modules {
         // Module names are snake_case ASCII, which TOML takes as bare keys.
         out.push_str(&format!("{} = []\n", module.ident));
+    }
+    if standalone {
+        out.push_str(
+            "# The types of the spec's schemas that no operation uses (webhook payloads, say).\n",
+        );
+        out.push_str(&format!("{STANDALONE_TYPES_FEATURE} = []\n"));
     }
     out.push_str(
         "# `send_blocking()` and `send_with_info_blocking()` on every request, for synchronous code.\n",

@@ -6,12 +6,13 @@
 mod client;
 mod example;
 mod layout;
-mod macro_rules;
+mod macros;
 mod manifest;
 mod operations;
 mod pagination;
 mod readme;
 mod runtime_source;
+mod string_enum;
 mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};
@@ -185,7 +186,8 @@ fn print_items(file: syn::File) -> String {
     }
     sections.extend(file.items.into_iter().map(|item| {
         match item {
-            syn::Item::Macro(definition) => macro_rules::format(definition)
+            syn::Item::Macro(definition) => macros::format(definition)
+                .or_else(|other| macros::format_invocation(*other))
                 .unwrap_or_else(|other| print(Vec::new(), vec![syn::Item::Macro(*other)])),
             item => print(Vec::new(), vec![item]),
         }

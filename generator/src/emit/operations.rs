@@ -15,7 +15,7 @@ use crate::ir::{
     StatusMatch, Success, TypeRef,
 };
 use crate::lower::code_span;
-use crate::naming::builder;
+use crate::naming::{self, builder};
 
 /// `src/operations/mod.rs`.
 pub(super) fn operations_mod(api: &Api) -> TokenStream {
@@ -59,6 +59,9 @@ fn builder_macros(api: &Api) -> TokenStream {
             .map(|module| module.ident.as_str())
             .collect()
     };
+    let Members {
+        client, options, ..
+    } = Members::new();
     let all = features(|_| true);
     if all.is_empty() {
         return TokenStream::new();
@@ -138,18 +141,33 @@ fn builder_macros(api: &Api) -> TokenStream {
         }
     });
     quote! {
-        /// `timeout`, `header`, `query_param`, `send` and `send_with_info` (and their blocking
-        /// forms) for a request builder that implements `Operation` with these `Output`,
-        /// `Headers` and `Error` types, spelled out so that the docs show them.
+        /// The runtime's `Call` for a request builder, with these `Output`, `Headers` and
+        /// `Error` types, and the methods every builder has: `timeout`, `header`,
+        /// `query_param`, `send` and `send_with_info` (and their blocking forms), over its
+        /// `Operation` impl. The types are spelled out, so that the docs show them.
         #gate
         macro_rules! request_methods {
             ($builder:ident, $output:ty, $headers:ty, $error:ty) => {
+                impl ::apiforge_runtime::Call for $builder<'_> {
+                    type Output = $output;
+                    type Headers = $headers;
+                    type Error = $error;
+
+                    fn client(&self) -> &::apiforge_runtime::Client {
+                        &self.#client.runtime
+                    }
+
+                    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
+                        &mut self.#options
+                    }
+                }
+
                 impl<'a> $builder<'a> {
                     /// A time limit for this request, from connecting to the end of the
                     /// response body, instead of the client's; it applies to each attempt when
                     /// the request is retried.
                     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                        ::apiforge_runtime::Operation::options(&mut self).set_timeout(timeout);
+                        ::apiforge_runtime::Call::options(&mut self).set_timeout(timeout);
                         self
                     }
 
@@ -157,13 +175,13 @@ fn builder_macros(api: &Api) -> TokenStream {
                     /// of that name; a name or value that is not valid header text fails the
                     /// call with `Error::InvalidRequest` before anything is sent.
                     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-                        ::apiforge_runtime::Operation::options(&mut self).add_header(name, value);
+                        ::apiforge_runtime::Call::options(&mut self).add_header(name, value);
                         self
                     }
 
                     /// Adds a query parameter to this request only, after the request's own.
                     pub fn query_param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-                        ::apiforge_runtime::Operation::options(&mut self).add_query(name, value);
+                        ::apiforge_runtime::Call::options(&mut self).add_query(name, value);
                         self
                     }
 
@@ -228,8 +246,11 @@ pub(super) fn module_file(api: &Api, module: &OperationModule) -> TokenStream {
         .iter()
         .filter_map(|op| op.response_headers.as_ref())
         .map(|headers| response_headers_tokens(api, headers));
+    let imports = naming::OPERATION_MODULE_IMPORTS.map(ident);
     quote! {
         #docs
+
+        use ::apiforge_runtime::{#(#imports),*};
 
         impl crate::Client {
             #(#methods)*
@@ -525,25 +546,14 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
 
         request_methods!(#builder, #success, #headers, #error);
 
-        impl ::apiforge_runtime::Operation for #builder<'_> {
-            type Output = #success;
-            type Headers = #headers;
-            type Error = #error;
+        impl Operation for #builder<'_> {
             #read_body
 
-            fn client(&self) -> &::apiforge_runtime::Client {
-                &self.#client.runtime
-            }
-
-            fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-                &mut self.#options
-            }
-
-            fn request(self) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+            fn request(self) -> Result<Request, EncodeError> {
                 #request_body
             }
 
-            fn read(response: ::apiforge_runtime::RawResponse) -> ::apiforge_runtime::SendResult<Self> {
+            fn read(response: RawResponse) -> SendResult<Self> {
                 #read
             }
         }
@@ -729,7 +739,7 @@ fn request_body(api: &Api, op: &Operation) -> TokenStream {
     quote! {
         #(#segments)*
         let path = #path;
-        let mut request = ::apiforge_runtime::Request::new(::apiforge_runtime::Method::#method, path, &[#(#security),*]);
+        let mut request = Request::new(Method::#method, path, &[#(#security),*]);
         request.operation(#operation_id, #route);
         #retry_safe
         #(#statements)*

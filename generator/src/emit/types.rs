@@ -23,11 +23,37 @@ pub(super) fn types_mod(api: &Api) -> TokenStream {
             pub use #module::#name;
         }
     });
+    let string_enums: Vec<&TypeDef> = api
+        .types
+        .iter()
+        .filter(|def| matches!(&def.kind, TypeKind::Enum(e) if e.repr == EnumRepr::String))
+        .collect();
+    let string_enum = (!string_enums.is_empty()).then(|| {
+        // Compiled with any feature whose types invoke it, or always if one always is.
+        let mut features: Vec<&str> = Vec::new();
+        let always = string_enums.iter().any(|def| def.features.is_empty());
+        if !always {
+            features = string_enums
+                .iter()
+                .flat_map(|def| def.features.iter().map(String::as_str))
+                .collect();
+            features.sort_unstable();
+            features.dedup();
+        }
+        let gate = feature_gate(&features);
+        super::string_enum::definition(quote! {
+            /// An enum of the strings a schema lists, with a catch-all variant (first in the
+            /// input) for those it does not: `as_str`, `Display`, `From<&str>`, `FromStr`, and
+            /// serde through the wire strings.
+            #gate
+        })
+    });
     quote! {
         #![doc = " The types the API's schemas describe, one file each."]
         #![doc = ""]
         #![doc = " A type is compiled only when the cargo feature of a tag whose operations use it is on"]
-        #![doc = " (all are, by default); a type no operation uses always is."]
+        #![doc = " (all are, by default); a type no operation uses, with `standalone-types`."]
+        #string_enum
         #(#items)*
     }
 }
@@ -277,9 +303,12 @@ fn default_value(api: &Api, field: &Field) -> TokenStream {
     }
 }
 
+/// An enum of strings: an invocation of the crate's `string_enum!`, which writes the enum, its
+/// catch-all and its impls (`emit/string_enum.rs`).
 fn enum_tokens(e: &EnumDef, type_name: &str, attrs: TokenStream) -> TokenStream {
     let name = ident(type_name);
     let unknown = ident(&e.unknown_ident);
+    let macro_name = ident(super::string_enum::NAME);
     let variants = e.variants.iter().enumerate().map(|(index, variant)| {
         let variant_ident = ident(&variant.ident);
         let wire = &variant.wire_name;
@@ -287,62 +316,16 @@ fn enum_tokens(e: &EnumDef, type_name: &str, attrs: TokenStream) -> TokenStream 
         let doc = format!(" {}", code_span(wire));
         quote! {
             #[doc = #doc]
-            #[serde(rename = #wire)]
             #default
-            #variant_ident,
+            #variant_ident = #wire,
         }
-    });
-    let as_str_arms = e.variants.iter().map(|variant| {
-        let variant_ident = ident(&variant.ident);
-        let wire = &variant.wire_name;
-        quote! { #name::#variant_ident => #wire, }
-    });
-    let from_arms = e.variants.iter().map(|variant| {
-        let variant_ident = ident(&variant.ident);
-        let wire = &variant.wire_name;
-        quote! { #wire => #name::#variant_ident, }
     });
     quote! {
-        #attrs
-        pub enum #name {
-            #(#variants)*
-            /// A value the spec does not list, kept as it came so that newer servers still decode.
-            #[serde(untagged)]
-            #unknown(String),
-        }
-
-        impl #name {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#as_str_arms)*
-                    #name::#unknown(value) => value,
-                }
-            }
-        }
-
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        /// The variant a value names; a value the spec does not list is kept in
-        /// the catch-all variant. `TryFrom<&str>` and `FromStr` never fail through it.
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#from_arms)*
-                    other => #name::#unknown(other.to_owned()),
-                }
-            }
-        }
-
-        impl ::std::str::FromStr for #name {
-            type Err = ::std::convert::Infallible;
-
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(Self::from(value))
+        #macro_name! {
+            #attrs
+            pub enum #name {
+                #unknown(String),
+                #(#variants)*
             }
         }
     }

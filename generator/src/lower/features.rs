@@ -6,10 +6,12 @@
 use std::collections::BTreeSet;
 
 use crate::ir::{Api, Operation, ResponseBody, Success, TypeDef, TypeKind, TypeRef};
+use crate::naming;
 
-/// Sets [`TypeDef::features`] on every type some operation reaches; a type no operation
-/// reaches (a component schema no operation uses) stays without, and is always compiled, as is
-/// every type it refers to.
+/// Sets [`TypeDef::features`] on every type: the features of the operation modules that reach
+/// it, and [`naming::STANDALONE_TYPES_FEATURE`] when a type no operation reaches (a component
+/// schema no operation uses) is it or refers to it, so that such types cost a build that does
+/// not ask for them nothing.
 pub(super) fn gate_types(api: &mut Api) {
     let mut features: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); api.types.len()];
     for (module_index, module) in api.modules.iter().enumerate() {
@@ -17,38 +19,37 @@ pub(super) fn gate_types(api: &mut Api) {
         for op in &module.operations {
             operation_types(op, &mut stack);
         }
-        while let Some(index) = stack.pop() {
-            let Some(reached) = features.get_mut(index) else {
-                continue;
-            };
-            if reached.insert(module_index) {
-                type_def_types(&api.types[index], &mut stack);
-            }
-        }
+        reach(api, &mut features, module_index, stack);
     }
-    // A type no operation reaches is always compiled, and so is everything it refers to.
-    let mut always: Vec<usize> = (0..api.types.len())
+    // The types no operation reaches, as if one more module used them all; it sorts last.
+    let standalone = api.modules.len();
+    let unreached: Vec<usize> = (0..api.types.len())
         .filter(|&index| features[index].is_empty())
         .collect();
-    while let Some(index) = always.pop() {
-        let mut inside = Vec::new();
-        type_def_types(&api.types[index], &mut inside);
-        for reached in inside {
-            if let Some(modules) = features.get_mut(reached).filter(|m| !m.is_empty()) {
-                modules.clear();
-                always.push(reached);
-            }
-        }
-    }
+    reach(api, &mut features, standalone, unreached);
     for (def, modules) in api.types.iter_mut().zip(features) {
         def.features = modules
             .into_iter()
-            .map(|index| api.modules[index].ident.clone())
+            .map(|index| match api.modules.get(index) {
+                Some(module) => module.ident.clone(),
+                None => naming::STANDALONE_TYPES_FEATURE.to_owned(),
+            })
             .collect();
     }
 }
 
-/// The types an operation names, as indexes into [`Api::types`].
+/// Marks `feature` on the types of `stack` and every type they refer to.
+fn reach(api: &Api, features: &mut [BTreeSet<usize>], feature: usize, mut stack: Vec<usize>) {
+    while let Some(index) = stack.pop() {
+        let Some(reached) = features.get_mut(index) else {
+            continue;
+        };
+        if reached.insert(feature) {
+            type_def_types(&api.types[index], &mut stack);
+        }
+    }
+}
+
 fn operation_types(op: &Operation, out: &mut Vec<usize>) {
     for param in &op.params {
         named(&param.ty, out);
@@ -57,7 +58,7 @@ fn operation_types(op: &Operation, out: &mut Vec<usize>) {
         named(&body.ty, out);
     }
     for case in &op.responses {
-        if let ResponseBody::Json(ty) = &case.body {
+        if let ResponseBody::Json(ty) | ResponseBody::JsonEvents(ty) = &case.body {
             named(ty, out);
         }
     }
@@ -95,7 +96,8 @@ fn named(ty: &TypeRef, out: &mut Vec<usize>) {
         TypeRef::Vec(inner)
         | TypeRef::Map(inner)
         | TypeRef::Option(inner)
-        | TypeRef::Boxed(inner) => named(inner, out),
+        | TypeRef::Boxed(inner)
+        | TypeRef::EventStream(inner) => named(inner, out),
         _ => {}
     }
 }
@@ -105,7 +107,7 @@ mod tests {
     use crate::lower::testing::{def, lowered_document};
 
     #[test]
-    fn a_type_is_compiled_by_the_features_of_the_tags_that_reach_it_or_always() {
+    fn a_type_is_compiled_by_the_features_of_the_tags_that_reach_it_or_as_standalone() {
         let (api, _) = lowered_document(
             r#"
 openapi: 3.0.3
@@ -155,8 +157,8 @@ components:
         let features = |name: &str| def(&api, name).features.clone();
         assert_eq!(features("Store"), ["stores"]);
         assert_eq!(features("Pet"), ["pets", "stores"]);
-        assert!(features("Unused").is_empty());
-        // Reached by operations, but also by a type no operation reaches: always compiled.
-        assert!(features("Owner").is_empty());
+        assert_eq!(features("Unused"), ["standalone-types"]);
+        // Reached by operations, and by a type no operation reaches.
+        assert_eq!(features("Owner"), ["pets", "stores", "standalone-types"]);
     }
 }

@@ -3,6 +3,10 @@
 
 //! Operations tagged `Ünïcode & Co.`.
 
+use ::apiforge_runtime::{
+    EncodeError, Method, Operation, RawResponse, Request, SendResult,
+};
+
 impl crate::Client {
     /// Sends `POST /items/{id}` (the spec's path key is `/items/{id}#2`).
     ///
@@ -34,36 +38,19 @@ pub struct PostItemsById2<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-request_methods!(PostItemsById2, crate ::types::MyType, (), ::std::convert::Infallible);
+request_methods!(PostItemsById2, crate::types::MyType, (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for PostItemsById2<'_> {
-    type Output = crate::types::MyType;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for PostItemsById2<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let id = ::apiforge_runtime::encode_path_segment("id", &self.id)?;
         let path = format!("/items/{id}");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::POST,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::POST, path, &[]);
         request.operation("post_items_by_id_2", "/items/{id}");
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             201 => response.json(),
             _ => Err(response.unexpected()),

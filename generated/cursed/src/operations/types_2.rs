@@ -5,6 +5,10 @@
 //!
 //! A tag whose module name is taken by the types module.
 
+use ::apiforge_runtime::{
+    EncodeError, Method, Operation, RawResponse, Request, SendResult,
+};
+
 impl crate::Client {
     /// Sends `GET /{ref}/{type}/{trait}`.
     ///
@@ -155,30 +159,15 @@ impl Type<'_> {
     }
 }
 
-request_methods!(Type, crate ::types::Self_, (), ::std::convert::Infallible);
+request_methods!(Type, crate::types::Self_, (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for Type<'_> {
-    type Output = crate::types::Self_;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for Type<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let ref_ = ::apiforge_runtime::encode_path_segment("ref", &self.ref_)?;
         let type_ = ::apiforge_runtime::encode_path_segment("type", &self.type_)?;
         let trait_ = ::apiforge_runtime::encode_path_segment("trait", &self.trait_)?;
         let path = format!("/{ref_}/{type_}/{trait_}");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::GET,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::GET, path, &[]);
         request.operation("type", "/{ref}/{type}/{trait}");
         request.query_form("if", &self.if_)?;
         request.query_form("in", &self.in_)?;
@@ -193,9 +182,7 @@ impl ::apiforge_runtime::Operation for Type<'_> {
         request.accept("application/json");
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),

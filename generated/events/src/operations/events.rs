@@ -3,6 +3,10 @@
 
 //! Operations tagged `events`.
 
+use ::apiforge_runtime::{
+    EncodeError, Method, Operation, RawResponse, Request, SendResult,
+};
+
 impl crate::Client {
     /// Streams quotes for some symbols as they change
     ///
@@ -56,27 +60,16 @@ pub struct StreamQuotes<'a> {
 }
 
 request_methods!(
-    StreamQuotes, ::apiforge_runtime::EventStream < crate ::types::Quote >, (),
+    StreamQuotes, ::apiforge_runtime::EventStream<crate::types::Quote>, (),
     ::std::convert::Infallible
 );
 
-impl ::apiforge_runtime::Operation for StreamQuotes<'_> {
-    type Output = ::apiforge_runtime::EventStream<crate::types::Quote>;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
+impl Operation for StreamQuotes<'_> {
     const READ: ::apiforge_runtime::ReadBody = ::apiforge_runtime::ReadBody::Events;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/quotes");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::GET,
+        let mut request = Request::new(
+            Method::GET,
             path,
             &[&[&crate::security::BEARER]],
         );
@@ -92,9 +85,7 @@ impl ::apiforge_runtime::Operation for StreamQuotes<'_> {
         request.accept("text/event-stream");
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json_events(),
             _ => Err(response.unexpected()),
@@ -125,28 +116,16 @@ impl WatchJob<'_> {
 }
 
 request_methods!(
-    WatchJob, ::apiforge_runtime::EventStream < crate ::types::Progress >, (),
-    WatchJobError
+    WatchJob, ::apiforge_runtime::EventStream<crate::types::Progress>, (), WatchJobError
 );
 
-impl ::apiforge_runtime::Operation for WatchJob<'_> {
-    type Output = ::apiforge_runtime::EventStream<crate::types::Progress>;
-    type Headers = ();
-    type Error = WatchJobError;
+impl Operation for WatchJob<'_> {
     const READ: ::apiforge_runtime::ReadBody = ::apiforge_runtime::ReadBody::Events;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+    fn request(self) -> Result<Request, EncodeError> {
         let job_id = ::apiforge_runtime::encode_path_segment("jobId", &self.job_id)?;
         let path = format!("/jobs/{job_id}/progress");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::GET,
+        let mut request = Request::new(
+            Method::GET,
             path,
             &[&[&crate::security::BEARER]],
         );
@@ -155,9 +134,7 @@ impl ::apiforge_runtime::Operation for WatchJob<'_> {
         request.accept("text/event-stream");
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json_events(),
             404 => Err(response.error_json(WatchJobError::NotFound)),
@@ -175,26 +152,15 @@ pub struct TailLogs<'a> {
 }
 
 request_methods!(
-    TailLogs, ::apiforge_runtime::EventStream < String >, (), ::std::convert::Infallible
+    TailLogs, ::apiforge_runtime::EventStream<String>, (), ::std::convert::Infallible
 );
 
-impl ::apiforge_runtime::Operation for TailLogs<'_> {
-    type Output = ::apiforge_runtime::EventStream<String>;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
+impl Operation for TailLogs<'_> {
     const READ: ::apiforge_runtime::ReadBody = ::apiforge_runtime::ReadBody::Events;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/logs");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::GET,
+        let mut request = Request::new(
+            Method::GET,
             path,
             &[&[&crate::security::BEARER]],
         );
@@ -202,9 +168,7 @@ impl ::apiforge_runtime::Operation for TailLogs<'_> {
         request.accept("text/event-stream");
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.text_events(),
             _ => Err(response.unexpected()),

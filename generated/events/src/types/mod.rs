@@ -4,7 +4,7 @@
 //! The types the API's schemas describe, one file each.
 //!
 //! A type is compiled only when the cargo feature of a tag whose operations use it is on
-//! (all are, by default); a type no operation uses always is.
+//! (all are, by default); a type no operation uses, with `standalone-types`.
 
 #[cfg(feature = "events")]
 mod problem;
@@ -12,10 +12,14 @@ mod problem;
 #[cfg(feature = "events")]
 pub use problem::Problem;
 
+#[cfg(feature = "events")]
 mod progress;
 
+#[cfg(feature = "events")]
 pub use progress::Progress;
 
+#[cfg(feature = "events")]
 mod quote;
 
+#[cfg(feature = "events")]
 pub use quote::Quote;

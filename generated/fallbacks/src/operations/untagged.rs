@@ -3,6 +3,10 @@
 
 //! Operations without a tag.
 
+use ::apiforge_runtime::{
+    EncodeError, Method, Operation, RawResponse, Request, SendResult,
+};
+
 impl crate::Client {
     /// Declares no responses at all.
     ///
@@ -68,31 +72,14 @@ pub struct Ping<'a> {
 
 request_methods!(Ping, (), (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for Ping<'_> {
-    type Output = ();
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for Ping<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/ping");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::POST,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::POST, path, &[]);
         request.operation("ping", "/ping");
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200..=299 => response.empty(),
             _ => Err(response.unexpected()),
@@ -109,35 +96,18 @@ pub struct GetRecord<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-request_methods!(GetRecord, crate ::types::Record, (), ::std::convert::Infallible);
+request_methods!(GetRecord, crate::types::Record, (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for GetRecord<'_> {
-    type Output = crate::types::Record;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for GetRecord<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let id = ::apiforge_runtime::encode_path_segment("id", &self.id)?;
         let path = format!("/records/{id}");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::GET,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::GET, path, &[]);
         request.operation("getRecord", "/records/{id}");
         request.accept("application/json");
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
@@ -155,36 +125,19 @@ pub struct PutRecord<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-request_methods!(PutRecord, crate ::types::Record, (), ::std::convert::Infallible);
+request_methods!(PutRecord, crate::types::Record, (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for PutRecord<'_> {
-    type Output = crate::types::Record;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for PutRecord<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let id = ::apiforge_runtime::encode_path_segment("id", &self.id)?;
         let path = format!("/records/{id}");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::PUT,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::PUT, path, &[]);
         request.operation("putRecord", "/records/{id}");
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
@@ -200,36 +153,17 @@ pub struct GetStatus<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-request_methods!(
-    GetStatus, crate ::types::GetStatusResponse, (), ::std::convert::Infallible
-);
+request_methods!(GetStatus, crate::types::GetStatusResponse, (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for GetStatus<'_> {
-    type Output = crate::types::GetStatusResponse;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for GetStatus<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/status");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::GET,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::GET, path, &[]);
         request.operation("getStatus", "/status");
         request.accept("application/json");
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),

@@ -72,6 +72,10 @@
 //!
 //! ```
 
+use ::apiforge_runtime::{
+    EncodeError, Method, Operation, RawResponse, Request, SendResult,
+};
+
 impl crate::Client {
     /// Hostile
     /// ```text
@@ -255,24 +259,13 @@ impl ListPets<'_> {
     }
 }
 
-request_methods!(ListPets, crate ::types::Pet, ListPetsHeaders, ListPetsError);
+request_methods!(ListPets, crate::types::Pet, ListPetsHeaders, ListPetsError);
 
-impl ::apiforge_runtime::Operation for ListPets<'_> {
-    type Output = crate::types::Pet;
-    type Headers = ListPetsHeaders;
-    type Error = ListPetsError;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for ListPets<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/pets");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::GET,
+        let mut request = Request::new(
+            Method::GET,
             path,
             &[&[&crate::security::KEY_PANIC_SCHEME]],
         );
@@ -285,9 +278,7 @@ impl ::apiforge_runtime::Operation for ListPets<'_> {
         request.accept("application/json");
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => {
                 response

@@ -4,7 +4,77 @@
 //! The types the API's schemas describe, one file each.
 //!
 //! A type is compiled only when the cargo feature of a tag whose operations use it is on
-//! (all are, by default); a type no operation uses always is.
+//! (all are, by default); a type no operation uses, with `standalone-types`.
+
+/// An enum of the strings a schema lists, with a catch-all variant (first in the
+/// input) for those it does not: `as_str`, `Display`, `From<&str>`, `FromStr`, and
+/// serde through the wire strings.
+#[cfg(feature = "pets_panic_tag")]
+macro_rules! string_enum {
+    (
+        $(#[$attr:meta])*
+        pub enum $name:ident {
+            $unknown:ident(String),
+            $($(#[$variant_attr:meta])* $variant:ident = $wire:literal,)*
+        }
+    ) => {
+        $(#[$attr])*
+        pub enum $name {
+            $($(#[$variant_attr])* $variant,)*
+            /// A value the spec does not list, kept as it came so that newer servers still
+            /// decode.
+            $unknown(String),
+        }
+
+        impl $name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)*
+                    Self::$unknown(value) => value,
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        /// The variant a value names; a value the spec does not list is kept in the
+        /// catch-all variant. `TryFrom<&str>` and `FromStr` never fail through it.
+        impl From<&str> for $name {
+            fn from(value: &str) -> Self {
+                match value {
+                    $($wire => Self::$variant,)*
+                    other => Self::$unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+                Ok(Self::from(value.as_str()))
+            }
+        }
+    };
+}
 
 #[cfg(feature = "pets_panic_tag")]
 mod animal;
@@ -18,24 +88,34 @@ mod cat;
 #[cfg(feature = "pets_panic_tag")]
 pub use cat::Cat;
 
+#[cfg(feature = "standalone-types")]
 mod creature;
 
+#[cfg(feature = "standalone-types")]
 pub use creature::Creature;
 
+#[cfg(feature = "standalone-types")]
 mod diamond;
 
+#[cfg(feature = "standalone-types")]
 pub use diamond::Diamond;
 
+#[cfg(feature = "standalone-types")]
 mod diamond_base;
 
+#[cfg(feature = "standalone-types")]
 pub use diamond_base::DiamondBase;
 
+#[cfg(feature = "standalone-types")]
 mod diamond_left;
 
+#[cfg(feature = "standalone-types")]
 pub use diamond_left::DiamondLeft;
 
+#[cfg(feature = "standalone-types")]
 mod diamond_right;
 
+#[cfg(feature = "standalone-types")]
 pub use diamond_right::DiamondRight;
 
 #[cfg(feature = "pets_panic_tag")]
@@ -44,16 +124,22 @@ mod dog;
 #[cfg(feature = "pets_panic_tag")]
 pub use dog::Dog;
 
+#[cfg(feature = "standalone-types")]
 mod forest;
 
+#[cfg(feature = "standalone-types")]
 pub use forest::Forest;
 
+#[cfg(feature = "standalone-types")]
 mod forest_pair;
 
+#[cfg(feature = "standalone-types")]
 pub use forest_pair::ForestPair;
 
+#[cfg(feature = "standalone-types")]
 mod forest_tree;
 
+#[cfg(feature = "standalone-types")]
 pub use forest_tree::ForestTree;
 
 #[cfg(feature = "pets_panic_tag")]
@@ -62,8 +148,10 @@ mod list_pets_kind_panic_parameter_name;
 #[cfg(feature = "pets_panic_tag")]
 pub use list_pets_kind_panic_parameter_name::ListPetsKindPanicParameterName;
 
+#[cfg(feature = "standalone-types")]
 mod looped;
 
+#[cfg(feature = "standalone-types")]
 pub use looped::Looped;
 
 #[cfg(feature = "pets_panic_tag")]

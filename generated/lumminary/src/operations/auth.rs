@@ -3,6 +3,10 @@
 
 //! Operations tagged `Auth`.
 
+use ::apiforge_runtime::{
+    EncodeError, Method, Operation, RawResponse, Request, SendResult,
+};
+
 impl crate::Client {
     /// General-purpose authentication
     ///
@@ -98,29 +102,12 @@ impl PostJwtAuth<'_> {
     }
 }
 
-request_methods!(
-    PostJwtAuth, crate ::types::JavascriptWebToken, (), ::std::convert::Infallible
-);
+request_methods!(PostJwtAuth, crate::types::JavascriptWebToken, (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for PostJwtAuth<'_> {
-    type Output = crate::types::JavascriptWebToken;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for PostJwtAuth<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/auth/jwt");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::POST,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::POST, path, &[]);
         request.operation("post_jwt_auth", "/auth/jwt");
         request.header("X-Fields", &self.x_fields)?;
         request.accept("application/json");
@@ -132,9 +119,7 @@ impl ::apiforge_runtime::Operation for PostJwtAuth<'_> {
         request.form(form, self.encoding);
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),

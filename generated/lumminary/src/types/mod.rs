@@ -4,7 +4,7 @@
 //! The types the API's schemas describe, one file each.
 //!
 //! A type is compiled only when the cargo feature of a tag whose operations use it is on
-//! (all are, by default); a type no operation uses always is.
+//! (all are, by default); a type no operation uses, with `standalone-types`.
 
 #[cfg(feature = "auth")]
 mod javascript_web_token;

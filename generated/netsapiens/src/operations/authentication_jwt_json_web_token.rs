@@ -3,6 +3,10 @@
 
 //! Operations tagged `Authentication/JWT (JSON Web Token)`.
 
+use ::apiforge_runtime::{
+    EncodeError, Method, Operation, RawResponse, Request, SendResult,
+};
+
 impl crate::Client {
     /// Read Current JWT
     ///
@@ -108,24 +112,13 @@ pub struct JwtGet<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-request_methods!(JwtGet, crate ::types::JwtResponse, (), JwtGetError);
+request_methods!(JwtGet, crate::types::JwtResponse, (), JwtGetError);
 
-impl ::apiforge_runtime::Operation for JwtGet<'_> {
-    type Output = crate::types::JwtResponse;
-    type Headers = ();
-    type Error = JwtGetError;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for JwtGet<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/jwt");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::GET,
+        let mut request = Request::new(
+            Method::GET,
             path,
             &[&[&crate::security::BEARER_AUTH]],
         );
@@ -133,9 +126,7 @@ impl ::apiforge_runtime::Operation for JwtGet<'_> {
         request.accept("application/json");
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             400 => Err(response.error_json(JwtGetError::BadRequest)),
@@ -168,35 +159,18 @@ impl JwtPost<'_> {
     }
 }
 
-request_methods!(JwtPost, crate ::types::JwtRequestSuccess, (), JwtPostError);
+request_methods!(JwtPost, crate::types::JwtRequestSuccess, (), JwtPostError);
 
-impl ::apiforge_runtime::Operation for JwtPost<'_> {
-    type Output = crate::types::JwtRequestSuccess;
-    type Headers = ();
-    type Error = JwtPostError;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for JwtPost<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/jwt");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::POST,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::POST, path, &[]);
         request.operation("jwtPost", "/jwt");
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             400 => Err(response.error_json(JwtPostError::BadRequest)),
@@ -216,24 +190,13 @@ pub struct RevokeMyJwt<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-request_methods!(RevokeMyJwt, crate ::types::SuccessResponse, (), RevokeMyJwtError);
+request_methods!(RevokeMyJwt, crate::types::SuccessResponse, (), RevokeMyJwtError);
 
-impl ::apiforge_runtime::Operation for RevokeMyJwt<'_> {
-    type Output = crate::types::SuccessResponse;
-    type Headers = ();
-    type Error = RevokeMyJwtError;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for RevokeMyJwt<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/jwt");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::DELETE,
+        let mut request = Request::new(
+            Method::DELETE,
             path,
             &[&[&crate::security::BEARER_AUTH]],
         );
@@ -241,9 +204,7 @@ impl ::apiforge_runtime::Operation for RevokeMyJwt<'_> {
         request.accept("application/json");
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             202 => response.json(),
             400 => Err(response.error_json(RevokeMyJwtError::BadRequest)),
@@ -276,35 +237,18 @@ impl Jwt1Post<'_> {
     }
 }
 
-request_methods!(Jwt1Post, crate ::types::JwtRequestSuccess, (), Jwt1PostError);
+request_methods!(Jwt1Post, crate::types::JwtRequestSuccess, (), Jwt1PostError);
 
-impl ::apiforge_runtime::Operation for Jwt1Post<'_> {
-    type Output = crate::types::JwtRequestSuccess;
-    type Headers = ();
-    type Error = Jwt1PostError;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for Jwt1Post<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/jwt");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::POST,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::POST, path, &[]);
         request.operation("jwt1Post", "/jwt");
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             400 => Err(response.error_json(Jwt1PostError::BadRequest)),
@@ -338,35 +282,18 @@ impl Jwt2Post<'_> {
     }
 }
 
-request_methods!(Jwt2Post, crate ::types::JwtRequestSuccess, (), Jwt2PostError);
+request_methods!(Jwt2Post, crate::types::JwtRequestSuccess, (), Jwt2PostError);
 
-impl ::apiforge_runtime::Operation for Jwt2Post<'_> {
-    type Output = crate::types::JwtRequestSuccess;
-    type Headers = ();
-    type Error = Jwt2PostError;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for Jwt2Post<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/jwt");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::POST,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::POST, path, &[]);
         request.operation("jwt2Post", "/jwt");
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             400 => Err(response.error_json(Jwt2PostError::BadRequest)),
@@ -388,27 +315,16 @@ pub struct RevokeJwtByUid<'a> {
 }
 
 request_methods!(
-    RevokeJwtByUid, ::std::collections::BTreeMap < String, ::serde_json::Value >, (),
+    RevokeJwtByUid, ::std::collections::BTreeMap<String, ::serde_json::Value>, (),
     RevokeJwtByUidError
 );
 
-impl ::apiforge_runtime::Operation for RevokeJwtByUid<'_> {
-    type Output = ::std::collections::BTreeMap<String, ::serde_json::Value>;
-    type Headers = ();
-    type Error = RevokeJwtByUidError;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for RevokeJwtByUid<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let uid = ::apiforge_runtime::encode_path_segment("uid", &self.uid)?;
         let path = format!("/jwt/{uid}");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::DELETE,
+        let mut request = Request::new(
+            Method::DELETE,
             path,
             &[&[&crate::security::BEARER_AUTH]],
         );
@@ -416,9 +332,7 @@ impl ::apiforge_runtime::Operation for RevokeJwtByUid<'_> {
         request.accept("application/json");
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             202 => response.json(),
             400 => Err(response.error_json(RevokeJwtByUidError::BadRequest)),
@@ -439,27 +353,16 @@ pub struct RevokeJwtByJti<'a> {
 }
 
 request_methods!(
-    RevokeJwtByJti, ::std::collections::BTreeMap < String, ::serde_json::Value >, (),
+    RevokeJwtByJti, ::std::collections::BTreeMap<String, ::serde_json::Value>, (),
     RevokeJwtByJtiError
 );
 
-impl ::apiforge_runtime::Operation for RevokeJwtByJti<'_> {
-    type Output = ::std::collections::BTreeMap<String, ::serde_json::Value>;
-    type Headers = ();
-    type Error = RevokeJwtByJtiError;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for RevokeJwtByJti<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let jti = ::apiforge_runtime::encode_path_segment("jti", &self.jti)?;
         let path = format!("/jwt/{jti}");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::DELETE,
+        let mut request = Request::new(
+            Method::DELETE,
             path,
             &[&[&crate::security::BEARER_AUTH]],
         );
@@ -467,9 +370,7 @@ impl ::apiforge_runtime::Operation for RevokeJwtByJti<'_> {
         request.accept("application/json");
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             202 => response.json(),
             400 => Err(response.error_json(RevokeJwtByJtiError::BadRequest)),

@@ -5,6 +5,10 @@
 //!
 //! Everything about the animals
 
+use ::apiforge_runtime::{
+    EncodeError, Method, Operation, RawResponse, Request, SendResult,
+};
+
 impl crate::Client {
     /// Sends `GET /events`.
     pub fn watch_events(&self) -> WatchEvents<'_> {
@@ -24,37 +28,19 @@ pub struct WatchEvents<'a> {
 }
 
 request_methods!(
-    WatchEvents, ::apiforge_runtime::EventStream < String >, (),
-    ::std::convert::Infallible
+    WatchEvents, ::apiforge_runtime::EventStream<String>, (), ::std::convert::Infallible
 );
 
-impl ::apiforge_runtime::Operation for WatchEvents<'_> {
-    type Output = ::apiforge_runtime::EventStream<String>;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
+impl Operation for WatchEvents<'_> {
     const READ: ::apiforge_runtime::ReadBody = ::apiforge_runtime::ReadBody::Events;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/events");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::GET,
-            path,
-            &[&[&crate::security::OAUTH]],
-        );
+        let mut request = Request::new(Method::GET, path, &[&[&crate::security::OAUTH]]);
         request.operation("watchEvents", "/events");
         request.accept("text/event-stream");
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.text_events(),
             _ => Err(response.unexpected()),

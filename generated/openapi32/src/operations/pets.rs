@@ -5,6 +5,10 @@
 //!
 //! Pets looking for a home
 
+use ::apiforge_runtime::{
+    EncodeError, Method, Operation, RawResponse, Request, SendResult,
+};
+
 impl crate::Client {
     /// Lists pets, filtered by a form in the query string
     ///
@@ -68,35 +72,18 @@ impl ListPets<'_> {
     }
 }
 
-request_methods!(ListPets, Vec < crate ::types::Pet >, (), ::std::convert::Infallible);
+request_methods!(ListPets, Vec<crate::types::Pet>, (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for ListPets<'_> {
-    type Output = Vec<crate::types::Pet>;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for ListPets<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/pets");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::GET,
-            path,
-            &[&[&crate::security::OAUTH]],
-        );
+        let mut request = Request::new(Method::GET, path, &[&[&crate::security::OAUTH]]);
         request.operation("listPets", "/pets");
         request.query_form("filter", &self.filter)?;
         request.accept("application/json");
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
@@ -113,24 +100,13 @@ pub struct AddPet<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-request_methods!(AddPet, crate ::types::Pet, (), ::std::convert::Infallible);
+request_methods!(AddPet, crate::types::Pet, (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for AddPet<'_> {
-    type Output = crate::types::Pet;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for AddPet<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/pets");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::POST,
+        let mut request = Request::new(
+            Method::POST,
             path,
             &[&[&crate::security::OAUTH]],
         );
@@ -139,9 +115,7 @@ impl ::apiforge_runtime::Operation for AddPet<'_> {
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             201 => response.json(),
             _ => Err(response.unexpected()),
@@ -171,36 +145,19 @@ impl GetPet<'_> {
     }
 }
 
-request_methods!(GetPet, crate ::types::Pet, (), GetPetError);
+request_methods!(GetPet, crate::types::Pet, (), GetPetError);
 
-impl ::apiforge_runtime::Operation for GetPet<'_> {
-    type Output = crate::types::Pet;
-    type Headers = ();
-    type Error = GetPetError;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for GetPet<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let id = ::apiforge_runtime::encode_path_segment("id", &self.id)?;
         let path = format!("/pets/{id}");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::GET,
-            path,
-            &[&[&crate::security::OAUTH]],
-        );
+        let mut request = Request::new(Method::GET, path, &[&[&crate::security::OAUTH]]);
         request.operation("getPet", "/pets/{id}");
         request.cookie("theme", &self.theme)?;
         request.accept("application/json");
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             404 => Err(response.error_empty(GetPetError::NotFound)),

@@ -4,14 +4,88 @@
 //! The types the API's schemas describe, one file each.
 //!
 //! A type is compiled only when the cargo feature of a tag whose operations use it is on
-//! (all are, by default); a type no operation uses always is.
+//! (all are, by default); a type no operation uses, with `standalone-types`.
 
+/// An enum of the strings a schema lists, with a catch-all variant (first in the
+/// input) for those it does not: `as_str`, `Display`, `From<&str>`, `FromStr`, and
+/// serde through the wire strings.
+#[cfg(any(feature = "pets", feature = "standalone-types"))]
+macro_rules! string_enum {
+    (
+        $(#[$attr:meta])*
+        pub enum $name:ident {
+            $unknown:ident(String),
+            $($(#[$variant_attr:meta])* $variant:ident = $wire:literal,)*
+        }
+    ) => {
+        $(#[$attr])*
+        pub enum $name {
+            $($(#[$variant_attr])* $variant,)*
+            /// A value the spec does not list, kept as it came so that newer servers still
+            /// decode.
+            $unknown(String),
+        }
+
+        impl $name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)*
+                    Self::$unknown(value) => value,
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        /// The variant a value names; a value the spec does not list is kept in the
+        /// catch-all variant. `TryFrom<&str>` and `FromStr` never fail through it.
+        impl From<&str> for $name {
+            fn from(value: &str) -> Self {
+                match value {
+                    $($wire => Self::$variant,)*
+                    other => Self::$unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+                Ok(Self::from(value.as_str()))
+            }
+        }
+    };
+}
+
+#[cfg(feature = "standalone-types")]
 mod adoption;
 
+#[cfg(feature = "standalone-types")]
 pub use adoption::Adoption;
 
+#[cfg(any(feature = "pets", feature = "standalone-types"))]
 mod pet;
 
+#[cfg(any(feature = "pets", feature = "standalone-types"))]
 pub use pet::Pet;
 
 #[cfg(feature = "pets")]
@@ -20,6 +94,8 @@ mod pet_filter;
 #[cfg(feature = "pets")]
 pub use pet_filter::PetFilter;
 
+#[cfg(any(feature = "pets", feature = "standalone-types"))]
 mod pet_species;
 
+#[cfg(any(feature = "pets", feature = "standalone-types"))]
 pub use pet_species::PetSpecies;

@@ -3,6 +3,10 @@
 
 //! Operations without a tag.
 
+use ::apiforge_runtime::{
+    EncodeError, Method, Operation, RawResponse, Request, SendResult,
+};
+
 impl crate::Client {
     /// A cursor in a nested body field, sent back as `cursor`.
     ///
@@ -175,24 +179,13 @@ impl ListWidgets<'_> {
     }
 }
 
-request_methods!(ListWidgets, crate ::types::ListWidgetsResponse, (), ListWidgetsError);
+request_methods!(ListWidgets, crate::types::ListWidgetsResponse, (), ListWidgetsError);
 
-impl ::apiforge_runtime::Operation for ListWidgets<'_> {
-    type Output = crate::types::ListWidgetsResponse;
-    type Headers = ();
-    type Error = ListWidgetsError;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for ListWidgets<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/widgets");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::GET,
+        let mut request = Request::new(
+            Method::GET,
             path,
             &[&[&crate::security::BEARER_AUTH]],
         );
@@ -204,9 +197,7 @@ impl ::apiforge_runtime::Operation for ListWidgets<'_> {
         request.accept("application/json");
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             400 => Err(response.error_json(ListWidgetsError::BadRequest)),
@@ -257,25 +248,14 @@ impl ListCustomers<'_> {
 }
 
 request_methods!(
-    ListCustomers, crate ::types::ListCustomersResponse, (), ::std::convert::Infallible
+    ListCustomers, crate::types::ListCustomersResponse, (), ::std::convert::Infallible
 );
 
-impl ::apiforge_runtime::Operation for ListCustomers<'_> {
-    type Output = crate::types::ListCustomersResponse;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for ListCustomers<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/customers");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::GET,
+        let mut request = Request::new(
+            Method::GET,
             path,
             &[&[&crate::security::BEARER_AUTH]],
         );
@@ -286,9 +266,7 @@ impl ::apiforge_runtime::Operation for ListCustomers<'_> {
         request.accept("application/json");
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
@@ -339,27 +317,15 @@ impl ListIssues<'_> {
 }
 
 request_methods!(
-    ListIssues, Vec < crate ::types::Issue >, ListIssuesHeaders,
-    ::std::convert::Infallible
+    ListIssues, Vec<crate::types::Issue>, ListIssuesHeaders, ::std::convert::Infallible
 );
 
-impl ::apiforge_runtime::Operation for ListIssues<'_> {
-    type Output = Vec<crate::types::Issue>;
-    type Headers = ListIssuesHeaders;
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for ListIssues<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let owner = ::apiforge_runtime::encode_path_segment("owner", &self.owner)?;
         let path = format!("/repos/{owner}/issues");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::GET,
+        let mut request = Request::new(
+            Method::GET,
             path,
             &[&[&crate::security::BEARER_AUTH]],
         );
@@ -370,9 +336,7 @@ impl ::apiforge_runtime::Operation for ListIssues<'_> {
         request.accept("application/json");
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => {
                 response
@@ -419,25 +383,14 @@ impl SearchRecords<'_> {
 }
 
 request_methods!(
-    SearchRecords, crate ::types::SearchRecordsResponse, (), ::std::convert::Infallible
+    SearchRecords, crate::types::SearchRecordsResponse, (), ::std::convert::Infallible
 );
 
-impl ::apiforge_runtime::Operation for SearchRecords<'_> {
-    type Output = crate::types::SearchRecordsResponse;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for SearchRecords<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/records");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::GET,
+        let mut request = Request::new(
+            Method::GET,
             path,
             &[&[&crate::security::BEARER_AUTH]],
         );
@@ -448,9 +401,7 @@ impl ::apiforge_runtime::Operation for SearchRecords<'_> {
         request.accept("application/json");
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
@@ -499,26 +450,13 @@ impl ListEvents<'_> {
     }
 }
 
-request_methods!(
-    ListEvents, Vec < crate ::types::Event >, (), ::std::convert::Infallible
-);
+request_methods!(ListEvents, Vec<crate::types::Event>, (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for ListEvents<'_> {
-    type Output = Vec<crate::types::Event>;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for ListEvents<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/events");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::GET,
+        let mut request = Request::new(
+            Method::GET,
             path,
             &[&[&crate::security::BEARER_AUTH]],
         );
@@ -529,9 +467,7 @@ impl ::apiforge_runtime::Operation for ListEvents<'_> {
         request.accept("application/json");
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
@@ -581,26 +517,13 @@ impl ListProjects<'_> {
     }
 }
 
-request_methods!(
-    ListProjects, crate ::types::ListProjectsResponse, (), ::std::convert::Infallible
-);
+request_methods!(ListProjects, crate::types::ListProjectsResponse, (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for ListProjects<'_> {
-    type Output = crate::types::ListProjectsResponse;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for ListProjects<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/projects");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::GET,
+        let mut request = Request::new(
+            Method::GET,
             path,
             &[&[&crate::security::BEARER_AUTH]],
         );
@@ -610,9 +533,7 @@ impl ::apiforge_runtime::Operation for ListProjects<'_> {
         request.accept("application/json");
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
@@ -641,26 +562,13 @@ impl ListTasks<'_> {
     }
 }
 
-request_methods!(
-    ListTasks, crate ::types::ListTasksResponse, (), ::std::convert::Infallible
-);
+request_methods!(ListTasks, crate::types::ListTasksResponse, (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for ListTasks<'_> {
-    type Output = crate::types::ListTasksResponse;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for ListTasks<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/tasks");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::GET,
+        let mut request = Request::new(
+            Method::GET,
             path,
             &[&[&crate::security::BEARER_AUTH]],
         );
@@ -669,9 +577,7 @@ impl ::apiforge_runtime::Operation for ListTasks<'_> {
         request.accept("application/json");
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
@@ -710,24 +616,13 @@ impl ListLogs<'_> {
     }
 }
 
-request_methods!(ListLogs, Vec < String >, (), ::std::convert::Infallible);
+request_methods!(ListLogs, Vec<String>, (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for ListLogs<'_> {
-    type Output = Vec<String>;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for ListLogs<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/logs");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::GET,
+        let mut request = Request::new(
+            Method::GET,
             path,
             &[&[&crate::security::BEARER_AUTH]],
         );
@@ -737,9 +632,7 @@ impl ::apiforge_runtime::Operation for ListLogs<'_> {
         request.accept("application/json");
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),

@@ -3,6 +3,10 @@
 
 //! Operations without a tag.
 
+use ::apiforge_runtime::{
+    EncodeError, Method, Operation, RawResponse, Request, SendResult,
+};
+
 impl crate::Client {
     /// Query parameters in every style.
     ///
@@ -211,25 +215,10 @@ impl Search<'_> {
 
 request_methods!(Search, (), (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for Search<'_> {
-    type Output = ();
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for Search<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/search");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::GET,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::GET, path, &[]);
         request.operation("search", "/search");
         request.query_form("limit", &self.limit)?;
         request.query_form("tags", &self.tags)?;
@@ -264,9 +253,7 @@ impl ::apiforge_runtime::Operation for Search<'_> {
         request.query_form("since", &self.since)?;
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             204 => response.empty(),
             _ => Err(response.unexpected()),
@@ -329,27 +316,12 @@ impl GetItem<'_> {
 
 request_methods!(GetItem, (), (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for GetItem<'_> {
-    type Output = ();
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for GetItem<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let account = ::apiforge_runtime::encode_path_segment("account", &self.account)?;
         let item = ::apiforge_runtime::encode_path_segment("item", &self.item)?;
         let path = format!("/accounts/{account}/items/{item}");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::GET,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::GET, path, &[]);
         request.operation("getItem", "/accounts/{account}/items/{item}");
         request.header("X-Trace-Id", &self.x_trace_id)?;
         request.header("X-Features", &self.x_features)?;
@@ -357,9 +329,7 @@ impl ::apiforge_runtime::Operation for GetItem<'_> {
         request.cookie("theme", &self.theme)?;
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             204 => response.empty(),
             _ => Err(response.unexpected()),
@@ -392,34 +362,17 @@ impl DeleteItem<'_> {
 
 request_methods!(DeleteItem, (), (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for DeleteItem<'_> {
-    type Output = ();
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for DeleteItem<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let account = ::apiforge_runtime::encode_path_segment("account", &self.account)?;
         let item = ::apiforge_runtime::encode_path_segment("item", &self.item)?;
         let path = format!("/accounts/{account}/items/{item}");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::DELETE,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::DELETE, path, &[]);
         request.operation("deleteItem", "/accounts/{account}/items/{item}");
         request.query_form("force", &self.force)?;
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             204 => response.empty(),
             _ => Err(response.unexpected()),
@@ -452,33 +405,16 @@ impl CreatePayment<'_> {
 
 request_methods!(CreatePayment, (), (), CreatePaymentError);
 
-impl ::apiforge_runtime::Operation for CreatePayment<'_> {
-    type Output = ();
-    type Headers = ();
-    type Error = CreatePaymentError;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for CreatePayment<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/payments");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::POST,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::POST, path, &[]);
         request.operation("createPayment", "/payments");
         request.idempotency_key("Idempotency-Key", self.idempotency_key.as_ref())?;
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             201 => response.empty(),
             409 => Err(response.error_json(CreatePaymentError::Conflict)),

@@ -8,25 +8,38 @@
 //! response enum and headers struct is re-exported here too, so that a program can name
 //! it without knowing its tag.
 
-/// `timeout`, `header`, `query_param`, `send` and `send_with_info` (and their blocking
-/// forms) for a request builder that implements `Operation` with these `Output`,
-/// `Headers` and `Error` types, spelled out so that the docs show them.
+/// The runtime's `Call` for a request builder, with these `Output`, `Headers` and
+/// `Error` types, and the methods every builder has: `timeout`, `header`,
+/// `query_param`, `send` and `send_with_info` (and their blocking forms), over its
+/// `Operation` impl. The types are spelled out, so that the docs show them.
 #[cfg(feature = "untagged")]
 macro_rules! request_methods {
     ($builder:ident, $output:ty, $headers:ty, $error:ty) => {
+        impl ::apiforge_runtime::Call for $builder<'_> {
+            type Output = $output;
+            type Headers = $headers;
+            type Error = $error;
+            fn client(&self) -> &::apiforge_runtime::Client {
+                &self.client.runtime
+            }
+            fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
+                &mut self.options
+            }
+        }
+
         impl<'a> $builder<'a> {
             /// A time limit for this request, from connecting to the end of the
             /// response body, instead of the client's; it applies to each attempt when
             /// the request is retried.
             pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                ::apiforge_runtime::Operation::options(&mut self).set_timeout(timeout);
+                ::apiforge_runtime::Call::options(&mut self).set_timeout(timeout);
                 self
             }
             /// Adds a header to this request only, replacing the request's own header
             /// of that name; a name or value that is not valid header text fails the
             /// call with `Error::InvalidRequest` before anything is sent.
             pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-                ::apiforge_runtime::Operation::options(&mut self).add_header(name, value);
+                ::apiforge_runtime::Call::options(&mut self).add_header(name, value);
                 self
             }
             /// Adds a query parameter to this request only, after the request's own.
@@ -35,7 +48,7 @@ macro_rules! request_methods {
                 name: impl Into<String>,
                 value: impl Into<String>,
             ) -> Self {
-                ::apiforge_runtime::Operation::options(&mut self).add_query(name, value);
+                ::apiforge_runtime::Call::options(&mut self).add_query(name, value);
                 self
             }
             /// Sends the request and returns the decoded body.

@@ -3,6 +3,10 @@
 
 //! Operations without a tag.
 
+use ::apiforge_runtime::{
+    EncodeError, Method, Operation, RawResponse, Request, SendResult,
+};
+
 impl crate::Client {
     /// Sends `GET /animals`.
     pub fn list_animals(&self) -> ListAnimals<'_> {
@@ -69,36 +73,17 @@ pub struct ListAnimals<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-request_methods!(
-    ListAnimals, Vec < crate ::types::Animal >, (), ::std::convert::Infallible
-);
+request_methods!(ListAnimals, Vec<crate::types::Animal>, (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for ListAnimals<'_> {
-    type Output = Vec<crate::types::Animal>;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for ListAnimals<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/animals");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::GET,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::GET, path, &[]);
         request.operation("listAnimals", "/animals");
         request.accept("application/json");
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
@@ -115,35 +100,18 @@ pub struct AddAnimal<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-request_methods!(AddAnimal, crate ::types::Animal, (), ::std::convert::Infallible);
+request_methods!(AddAnimal, crate::types::Animal, (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for AddAnimal<'_> {
-    type Output = crate::types::Animal;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for AddAnimal<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/animals");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::POST,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::POST, path, &[]);
         request.operation("addAnimal", "/animals");
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             201 => response.json(),
             _ => Err(response.unexpected()),
@@ -162,32 +130,15 @@ pub struct AddShape<'a> {
 
 request_methods!(AddShape, (), (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for AddShape<'_> {
-    type Output = ();
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for AddShape<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/shapes");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::POST,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::POST, path, &[]);
         request.operation("addShape", "/shapes");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             204 => response.empty(),
             _ => Err(response.unexpected()),
@@ -204,35 +155,18 @@ pub struct GetDrawing<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-request_methods!(GetDrawing, crate ::types::Drawing, (), ::std::convert::Infallible);
+request_methods!(GetDrawing, crate::types::Drawing, (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for GetDrawing<'_> {
-    type Output = crate::types::Drawing;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for GetDrawing<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let id = ::apiforge_runtime::encode_path_segment("id", &self.id)?;
         let path = format!("/drawings/{id}");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::GET,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::GET, path, &[]);
         request.operation("getDrawing", "/drawings/{id}");
         request.accept("application/json");
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
@@ -249,35 +183,18 @@ pub struct GetNetwork<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-request_methods!(GetNetwork, crate ::types::Network, (), ::std::convert::Infallible);
+request_methods!(GetNetwork, crate::types::Network, (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for GetNetwork<'_> {
-    type Output = crate::types::Network;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for GetNetwork<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let id = ::apiforge_runtime::encode_path_segment("id", &self.id)?;
         let path = format!("/networks/{id}");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::GET,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::GET, path, &[]);
         request.operation("getNetwork", "/networks/{id}");
         request.accept("application/json");
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),

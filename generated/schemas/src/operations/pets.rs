@@ -5,6 +5,10 @@
 //!
 //! Discriminated unions.
 
+use ::apiforge_runtime::{
+    EncodeError, Method, Operation, RawResponse, Request, SendResult,
+};
+
 impl crate::Client {
     /// Every pet, of every kind (including kinds added after this spec).
     ///
@@ -62,34 +66,17 @@ pub struct ListPets<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-request_methods!(ListPets, Vec < crate ::types::Pet >, (), ::std::convert::Infallible);
+request_methods!(ListPets, Vec<crate::types::Pet>, (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for ListPets<'_> {
-    type Output = Vec<crate::types::Pet>;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for ListPets<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/pets");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::GET,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::GET, path, &[]);
         request.operation("listPets", "/pets");
         request.accept("application/json");
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
@@ -106,35 +93,18 @@ pub struct CreatePet<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-request_methods!(CreatePet, crate ::types::Pet, (), ::std::convert::Infallible);
+request_methods!(CreatePet, crate::types::Pet, (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for CreatePet<'_> {
-    type Output = crate::types::Pet;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for CreatePet<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/pets");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::POST,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::POST, path, &[]);
         request.operation("createPet", "/pets");
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             201 => response.json(),
             _ => Err(response.unexpected()),
@@ -150,34 +120,17 @@ pub struct PetsByName<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-request_methods!(PetsByName, crate ::types::PetsByName, (), ::std::convert::Infallible);
+request_methods!(PetsByName, crate::types::PetsByName, (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for PetsByName<'_> {
-    type Output = crate::types::PetsByName;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for PetsByName<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/pets/by-name");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::GET,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::GET, path, &[]);
         request.operation("petsByName", "/pets/by-name");
         request.accept("application/json");
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
@@ -194,35 +147,18 @@ pub struct AdoptPet<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-request_methods!(AdoptPet, crate ::types::Adoption, (), ::std::convert::Infallible);
+request_methods!(AdoptPet, crate::types::Adoption, (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for AdoptPet<'_> {
-    type Output = crate::types::Adoption;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for AdoptPet<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/pets/adoptions");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::POST,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::POST, path, &[]);
         request.operation("adoptPet", "/pets/adoptions");
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),

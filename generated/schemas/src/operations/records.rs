@@ -5,6 +5,10 @@
 //!
 //! Fields that may be absent or null, maps, formats, defaults and enums.
 
+use ::apiforge_runtime::{
+    EncodeError, Method, Operation, RawResponse, Request, SendResult,
+};
+
 impl crate::Client {
     /// Updates a profile; absent fields are left alone, null fields are cleared.
     ///
@@ -92,36 +96,19 @@ pub struct UpdateProfile<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-request_methods!(UpdateProfile, crate ::types::Profile, (), ::std::convert::Infallible);
+request_methods!(UpdateProfile, crate::types::Profile, (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for UpdateProfile<'_> {
-    type Output = crate::types::Profile;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for UpdateProfile<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let id = ::apiforge_runtime::encode_path_segment("id", &self.id)?;
         let path = format!("/profiles/{id}");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::PUT,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::PUT, path, &[]);
         request.operation("updateProfile", "/profiles/{id}");
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
@@ -138,35 +125,18 @@ pub struct PutLabels<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-request_methods!(PutLabels, crate ::types::LabelReport, (), ::std::convert::Infallible);
+request_methods!(PutLabels, crate::types::LabelReport, (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for PutLabels<'_> {
-    type Output = crate::types::LabelReport;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for PutLabels<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/labels");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::POST,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::POST, path, &[]);
         request.operation("putLabels", "/labels");
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
@@ -183,35 +153,18 @@ pub struct EchoFormats<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-request_methods!(EchoFormats, crate ::types::Formats, (), ::std::convert::Infallible);
+request_methods!(EchoFormats, crate::types::Formats, (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for EchoFormats<'_> {
-    type Output = crate::types::Formats;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for EchoFormats<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/formats");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::POST,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::POST, path, &[]);
         request.operation("echoFormats", "/formats");
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
@@ -228,35 +181,18 @@ pub struct CreateTask<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-request_methods!(CreateTask, crate ::types::Task, (), ::std::convert::Infallible);
+request_methods!(CreateTask, crate::types::Task, (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for CreateTask<'_> {
-    type Output = crate::types::Task;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for CreateTask<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/tasks");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::POST,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::POST, path, &[]);
         request.operation("createTask", "/tasks");
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             201 => response.json(),
             _ => Err(response.unexpected()),
@@ -272,34 +208,17 @@ pub struct GetSettings<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-request_methods!(GetSettings, crate ::types::Settings, (), ::std::convert::Infallible);
+request_methods!(GetSettings, crate::types::Settings, (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for GetSettings<'_> {
-    type Output = crate::types::Settings;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for GetSettings<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/settings");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::GET,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::GET, path, &[]);
         request.operation("getSettings", "/settings");
         request.accept("application/json");
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),

@@ -5,6 +5,10 @@
 //!
 //! Untagged unions, of objects and of primitives.
 
+use ::apiforge_runtime::{
+    EncodeError, Method, Operation, RawResponse, Request, SendResult,
+};
+
 impl crate::Client {
     /// Measures a shape (an untagged anyOf of objects).
     ///
@@ -48,37 +52,18 @@ pub struct MeasureShape<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-request_methods!(
-    MeasureShape, crate ::types::Measurement, (), ::std::convert::Infallible
-);
+request_methods!(MeasureShape, crate::types::Measurement, (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for MeasureShape<'_> {
-    type Output = crate::types::Measurement;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for MeasureShape<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/shapes");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::POST,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::POST, path, &[]);
         request.operation("measureShape", "/shapes");
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
@@ -95,35 +80,18 @@ pub struct ResolveIds<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-request_methods!(ResolveIds, crate ::types::IdQuery, (), ::std::convert::Infallible);
+request_methods!(ResolveIds, crate::types::IdQuery, (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for ResolveIds<'_> {
-    type Output = crate::types::IdQuery;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for ResolveIds<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/ids");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::POST,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::POST, path, &[]);
         request.operation("resolveIds", "/ids");
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),

@@ -5,6 +5,10 @@
 //!
 //! Recursive types.
 
+use ::apiforge_runtime::{
+    EncodeError, Method, Operation, RawResponse, Request, SendResult,
+};
+
 impl crate::Client {
     /// Echoes a tree (a self-recursive type).
     ///
@@ -54,35 +58,18 @@ pub struct EchoTree<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-request_methods!(EchoTree, crate ::types::Node, (), ::std::convert::Infallible);
+request_methods!(EchoTree, crate::types::Node, (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for EchoTree<'_> {
-    type Output = crate::types::Node;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for EchoTree<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/trees");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::POST,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::POST, path, &[]);
         request.operation("echoTree", "/trees");
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
@@ -99,35 +86,18 @@ pub struct Evaluate<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-request_methods!(Evaluate, crate ::types::Expr, (), ::std::convert::Infallible);
+request_methods!(Evaluate, crate::types::Expr, (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for Evaluate<'_> {
-    type Output = crate::types::Expr;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for Evaluate<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/expressions");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::POST,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::POST, path, &[]);
         request.operation("evaluate", "/expressions");
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
@@ -143,34 +113,17 @@ pub struct GetOrg<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-request_methods!(GetOrg, crate ::types::Manager, (), ::std::convert::Infallible);
+request_methods!(GetOrg, crate::types::Manager, (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for GetOrg<'_> {
-    type Output = crate::types::Manager;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for GetOrg<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/org");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::GET,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::GET, path, &[]);
         request.operation("getOrg", "/org");
         request.accept("application/json");
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),

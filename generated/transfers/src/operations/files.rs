@@ -5,6 +5,10 @@
 //!
 //! Uploads and downloads.
 
+use ::apiforge_runtime::{
+    EncodeError, Method, Operation, RawResponse, Request, SendResult,
+};
+
 impl crate::Client {
     /// The file's bytes, streamed.
     ///
@@ -90,34 +94,17 @@ pub struct DownloadFile<'a> {
 
 request_methods!(DownloadFile, ::apiforge_runtime::ByteStream, (), DownloadFileError);
 
-impl ::apiforge_runtime::Operation for DownloadFile<'_> {
-    type Output = ::apiforge_runtime::ByteStream;
-    type Headers = ();
-    type Error = DownloadFileError;
+impl Operation for DownloadFile<'_> {
     const READ: ::apiforge_runtime::ReadBody = ::apiforge_runtime::ReadBody::Streamed;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+    fn request(self) -> Result<Request, EncodeError> {
         let name = ::apiforge_runtime::encode_path_segment("name", &self.name)?;
         let path = format!("/files/{name}");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::GET,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::GET, path, &[]);
         request.operation("downloadFile", "/files/{name}");
         request.accept("application/octet-stream");
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.stream(),
             404 => Err(response.error_json(DownloadFileError::NotFound)),
@@ -136,36 +123,19 @@ pub struct UploadFile<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-request_methods!(UploadFile, crate ::types::StoredFile, (), ::std::convert::Infallible);
+request_methods!(UploadFile, crate::types::StoredFile, (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for UploadFile<'_> {
-    type Output = crate::types::StoredFile;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for UploadFile<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let name = ::apiforge_runtime::encode_path_segment("name", &self.name)?;
         let path = format!("/files/{name}");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::PUT,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::PUT, path, &[]);
         request.operation("uploadFile", "/files/{name}");
         request.accept("application/json");
         request.upload_body(Some(self.body), "application/octet-stream");
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             201 => response.json(),
             _ => Err(response.unexpected()),
@@ -197,32 +167,15 @@ impl SetAvatar<'_> {
 
 request_methods!(SetAvatar, (), (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for SetAvatar<'_> {
-    type Output = ();
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for SetAvatar<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/avatars");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::POST,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::POST, path, &[]);
         request.operation("setAvatar", "/avatars");
         request.upload_body(self.body, "image/*");
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             204 => response.empty(),
             _ => Err(response.unexpected()),
@@ -277,27 +230,12 @@ impl CreateAlbum<'_> {
     }
 }
 
-request_methods!(CreateAlbum, crate ::types::StoredFile, (), ::std::convert::Infallible);
+request_methods!(CreateAlbum, crate::types::StoredFile, (), ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for CreateAlbum<'_> {
-    type Output = crate::types::StoredFile;
-    type Headers = ();
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for CreateAlbum<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/albums");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::POST,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::POST, path, &[]);
         request.operation("createAlbum", "/albums");
         request.accept("application/json");
         let mut form = ::apiforge_runtime::Form::new();
@@ -309,9 +247,7 @@ impl ::apiforge_runtime::Operation for CreateAlbum<'_> {
         request.form(form, ::apiforge_runtime::BodyEncoding::Multipart);
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             201 => response.json(),
             _ => Err(response.unexpected()),

@@ -5,6 +5,10 @@
 //!
 //! Text bodies and typed headers.
 
+use ::apiforge_runtime::{
+    EncodeError, Method, Operation, RawResponse, Request, SendResult,
+};
+
 impl crate::Client {
     /// Every note at once, as JSON or as a form (JSON unless the caller picks), or as CSV, which this client does not send.
     ///
@@ -79,32 +83,15 @@ impl ReplaceNotes<'_> {
 
 request_methods!(ReplaceNotes, (), ReplaceNotesHeaders, ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for ReplaceNotes<'_> {
-    type Output = ();
-    type Headers = ReplaceNotesHeaders;
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for ReplaceNotes<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/notes");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::PUT,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::PUT, path, &[]);
         request.operation("replaceNotes", "/notes");
         request.body(&self.body, self.encoding)?;
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             204 => {
                 response
@@ -129,33 +116,16 @@ pub struct CreateNote<'a> {
 
 request_methods!(CreateNote, String, CreateNoteHeaders, ::std::convert::Infallible);
 
-impl ::apiforge_runtime::Operation for CreateNote<'_> {
-    type Output = String;
-    type Headers = CreateNoteHeaders;
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for CreateNote<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/notes");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::POST,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::POST, path, &[]);
         request.operation("createNote", "/notes");
         request.accept("text/plain");
         request.text_body(Some(self.body), "text/plain");
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             201 => {
                 response
@@ -178,35 +148,18 @@ pub struct NotesSummary<'a> {
 }
 
 request_methods!(
-    NotesSummary, crate ::types::NoteSet, NotesSummaryHeaders, ::std::convert::Infallible
+    NotesSummary, crate::types::NoteSet, NotesSummaryHeaders, ::std::convert::Infallible
 );
 
-impl ::apiforge_runtime::Operation for NotesSummary<'_> {
-    type Output = crate::types::NoteSet;
-    type Headers = NotesSummaryHeaders;
-    type Error = ::std::convert::Infallible;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for NotesSummary<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/notes/summary");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::GET,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::GET, path, &[]);
         request.operation("notesSummary", "/notes/summary");
         request.accept("application/json");
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => {
                 response

@@ -3,6 +3,10 @@
 
 //! Operations tagged `Authentication`.
 
+use ::apiforge_runtime::{
+    EncodeError, Method, Operation, RawResponse, Request, SendResult,
+};
+
 impl crate::Client {
     /// requests JWT for authentication
     ///
@@ -70,27 +74,12 @@ impl Auth<'_> {
     }
 }
 
-request_methods!(Auth, crate ::types::AuthResponse, (), AuthError);
+request_methods!(Auth, crate::types::AuthResponse, (), AuthError);
 
-impl ::apiforge_runtime::Operation for Auth<'_> {
-    type Output = crate::types::AuthResponse;
-    type Headers = ();
-    type Error = AuthError;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for Auth<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/auth");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::POST,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::POST, path, &[]);
         request.operation("auth", "/auth");
         request.header("X-Tracing-ID", &self.x_tracing_id)?;
         request.header("X-Request-Timestamp", &self.x_request_timestamp)?;
@@ -98,9 +87,7 @@ impl ::apiforge_runtime::Operation for Auth<'_> {
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             400 => Err(response.error_json(AuthError::BadRequest)),

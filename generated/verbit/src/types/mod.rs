@@ -4,22 +4,30 @@
 //! The types the API's schemas describe, one file each.
 //!
 //! A type is compiled only when the cargo feature of a tag whose operations use it is on
-//! (all are, by default); a type no operation uses always is.
+//! (all are, by default); a type no operation uses, with `standalone-types`.
 
+#[cfg(any(feature = "authentication", feature = "standalone-types"))]
 mod api_error;
 
+#[cfg(any(feature = "authentication", feature = "standalone-types"))]
 pub use api_error::ApiError;
 
+#[cfg(feature = "standalone-types")]
 mod api_error_response;
 
+#[cfg(feature = "standalone-types")]
 pub use api_error_response::ApiErrorResponse;
 
+#[cfg(feature = "standalone-types")]
 mod api_ok_response;
 
+#[cfg(feature = "standalone-types")]
 pub use api_ok_response::ApiOkResponse;
 
+#[cfg(feature = "standalone-types")]
 mod api_warning;
 
+#[cfg(feature = "standalone-types")]
 pub use api_warning::ApiWarning;
 
 #[cfg(feature = "authentication")]

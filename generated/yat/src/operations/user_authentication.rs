@@ -9,6 +9,10 @@
 //!
 //! 2. If 2FA is enabled submit proceed to 2FA
 
+use ::apiforge_runtime::{
+    EncodeError, Method, Operation, RawResponse, Request, SendResult,
+};
+
 impl crate::Client {
     /// Two factor authentication
     ///
@@ -97,35 +101,18 @@ pub struct Auth2faPost<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-request_methods!(Auth2faPost, crate ::types::TokenResponse, (), Auth2faPostError);
+request_methods!(Auth2faPost, crate::types::TokenResponse, (), Auth2faPostError);
 
-impl ::apiforge_runtime::Operation for Auth2faPost<'_> {
-    type Output = crate::types::TokenResponse;
-    type Headers = ();
-    type Error = Auth2faPostError;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for Auth2faPost<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/auth/2fa");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::POST,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::POST, path, &[]);
         request.operation("auth2faPost", "/auth/2fa");
         request.accept("*/*");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             400 => Err(response.error_empty(Auth2faPostError::BadRequest)),
@@ -147,36 +134,19 @@ pub struct AuthMagicLinkPost<'a> {
 }
 
 request_methods!(
-    AuthMagicLinkPost, crate ::types::MagicLinkLoginResponse, (), AuthMagicLinkPostError
+    AuthMagicLinkPost, crate::types::MagicLinkLoginResponse, (), AuthMagicLinkPostError
 );
 
-impl ::apiforge_runtime::Operation for AuthMagicLinkPost<'_> {
-    type Output = crate::types::MagicLinkLoginResponse;
-    type Headers = ();
-    type Error = AuthMagicLinkPostError;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for AuthMagicLinkPost<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/auth/magic_link");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::POST,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::POST, path, &[]);
         request.operation("authMagicLinkPost", "/auth/magic_link");
         request.accept("*/*");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             400 => Err(response.error_empty(AuthMagicLinkPostError::BadRequest)),
@@ -197,35 +167,18 @@ pub struct AuthTokenPost<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-request_methods!(AuthTokenPost, crate ::types::TokenResponse, (), AuthTokenPostError);
+request_methods!(AuthTokenPost, crate::types::TokenResponse, (), AuthTokenPostError);
 
-impl ::apiforge_runtime::Operation for AuthTokenPost<'_> {
-    type Output = crate::types::TokenResponse;
-    type Headers = ();
-    type Error = AuthTokenPostError;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for AuthTokenPost<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/auth/token");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::POST,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::POST, path, &[]);
         request.operation("authTokenPost", "/auth/token");
         request.accept("*/*");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             400 => Err(response.error_empty(AuthTokenPostError::BadRequest)),
@@ -246,37 +199,18 @@ pub struct AuthTokenRefreshPost<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-request_methods!(
-    AuthTokenRefreshPost, crate ::types::TokenResponse, (), AuthTokenRefreshPostError
-);
+request_methods!(AuthTokenRefreshPost, crate::types::TokenResponse, (), AuthTokenRefreshPostError);
 
-impl ::apiforge_runtime::Operation for AuthTokenRefreshPost<'_> {
-    type Output = crate::types::TokenResponse;
-    type Headers = ();
-    type Error = AuthTokenRefreshPostError;
-    fn client(&self) -> &::apiforge_runtime::Client {
-        &self.client.runtime
-    }
-    fn options(&mut self) -> &mut ::apiforge_runtime::RequestOptions {
-        &mut self.options
-    }
-    fn request(
-        self,
-    ) -> Result<::apiforge_runtime::Request, ::apiforge_runtime::EncodeError> {
+impl Operation for AuthTokenRefreshPost<'_> {
+    fn request(self) -> Result<Request, EncodeError> {
         let path = String::from("/auth/token/refresh");
-        let mut request = ::apiforge_runtime::Request::new(
-            ::apiforge_runtime::Method::POST,
-            path,
-            &[],
-        );
+        let mut request = Request::new(Method::POST, path, &[]);
         request.operation("authTokenRefreshPost", "/auth/token/refresh");
         request.accept("*/*");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
         Ok(request)
     }
-    fn read(
-        response: ::apiforge_runtime::RawResponse,
-    ) -> ::apiforge_runtime::SendResult<Self> {
+    fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
             400 => Err(response.error_empty(AuthTokenRefreshPostError::BadRequest)),

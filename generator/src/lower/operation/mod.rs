@@ -171,8 +171,14 @@ impl<'a> Lowerer<'a> {
         let method_names = methods.settle();
         // One scope for the whole crate, although each type lives in its tag's module:
         // `operations` re-exports them all side by side. Operation modules name the API's
-        // types by absolute path, but the prelude's (`Result`, `Option`) unqualified.
-        let mut types = Scope::new(Case::Pascal).reserve(RESERVED_TYPE_NAMES.iter().copied());
+        // types by absolute path, but the prelude's (`Result`, `Option`) and the runtime's
+        // they import unqualified.
+        let mut types = Scope::new(Case::Pascal).reserve(
+            RESERVED_TYPE_NAMES
+                .iter()
+                .chain(&naming::OPERATION_MODULE_IMPORTS)
+                .copied(),
+        );
         let builders: Vec<usize> = method_names.iter().map(|name| types.add(name)).collect();
         let mut wanted = |present: &dyn Fn(&Draft) -> bool, suffix: &str| -> Vec<Option<usize>> {
             drafts

@@ -1,6 +1,7 @@
-//! Printing a `macro_rules!` definition the way a person would write it. The printer leaves a
-//! macro's rules as one run of tokens; here each rule's body is printed as the items it
-//! expands to, with its `$variables` standing in as plain names while it is formatted.
+//! Printing macros the way a person would write them. The printer leaves a macro's tokens as
+//! one run: here a `macro_rules!` definition has each rule's body printed as the items it
+//! expands to (its `$variables` standing in as plain names while it is formatted), and an
+//! invocation whose arguments are types has each printed as a type.
 
 use proc_macro2::{Spacing, TokenStream, TokenTree};
 
@@ -8,6 +9,13 @@ use proc_macro2::{Spacing, TokenStream, TokenTree};
 /// `(matcher) => { items };`; anything else is handed back for the printer to print as usual.
 pub(super) fn format(mut item: syn::ItemMacro) -> Result<String, Box<syn::ItemMacro>> {
     let rules = match item.mac.path.is_ident("macro_rules") {
+        true if item
+            .ident
+            .as_ref()
+            .is_some_and(|name| name == super::string_enum::NAME) =>
+        {
+            Some(super::string_enum::RULES.to_owned())
+        }
         true => format_rules(item.mac.tokens.clone()),
         false => None,
     };
@@ -47,6 +55,80 @@ fn format_rules(tokens: TokenStream) -> Option<String> {
         rules.push_str(&format_rule(&matcher.stream(), &body.stream())?);
     }
     Some(rules)
+}
+
+/// The widest line an invocation is written on before its arguments wrap (rustfmt's).
+const MAX_WIDTH: usize = 100;
+
+/// `item` printed as `name!(Type, Type);` when it invokes a macro with types for arguments,
+/// or as `name! { items }` when its input is items; anything else is handed back.
+pub(super) fn format_invocation(item: syn::ItemMacro) -> Result<String, Box<syn::ItemMacro>> {
+    use syn::parse::Parser as _;
+    if let (syn::MacroDelimiter::Brace(_), Some(name)) =
+        (&item.mac.delimiter, item.mac.path.get_ident())
+        && item.attrs.is_empty()
+        && let Ok(file) = syn::parse2::<syn::File>(item.mac.tokens.clone())
+    {
+        let mut out = format!("{name}! {{\n");
+        for line in super::print_items(file).lines() {
+            if !line.is_empty() {
+                out.push_str("    ");
+                out.push_str(line);
+            }
+            out.push('\n');
+        }
+        out.push_str("}\n");
+        return Ok(out);
+    }
+    let parser = syn::punctuated::Punctuated::<syn::Type, syn::Token![,]>::parse_terminated;
+    let arguments = match (&item.ident, item.mac.path.get_ident(), &item.mac.delimiter) {
+        (None, Some(_), syn::MacroDelimiter::Paren(_)) if item.attrs.is_empty() => {
+            parser.parse2(item.mac.tokens.clone()).ok()
+        }
+        _ => None,
+    };
+    let (Some(arguments), Some(name)) = (arguments, item.mac.path.get_ident()) else {
+        return Err(Box::new(item));
+    };
+    let mut printed = Vec::new();
+    for argument in arguments {
+        let text = super::print(Vec::new(), vec![syn::parse_quote! { type T = #argument; }]);
+        let Some(ty) = text
+            .trim_end()
+            .strip_prefix("type T = ")
+            .and_then(|t| t.strip_suffix(';'))
+        else {
+            return Err(Box::new(item));
+        };
+        if ty.contains('\n') {
+            return Err(Box::new(item));
+        }
+        printed.push(ty.to_owned());
+    }
+    let one_line = format!("{name}!({});\n", printed.join(", "));
+    if one_line.len() <= MAX_WIDTH {
+        return Ok(one_line);
+    }
+    // Arguments packed onto indented lines, as many to a line as fit.
+    let mut out = format!("{name}!(\n");
+    let mut line = String::new();
+    for (index, argument) in printed.iter().enumerate() {
+        let piece = if index + 1 < printed.len() {
+            format!("{argument},")
+        } else {
+            argument.clone()
+        };
+        if !line.is_empty() && 4 + line.len() + 1 + piece.len() > MAX_WIDTH {
+            out.push_str(&format!("    {line}\n"));
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&piece);
+    }
+    out.push_str(&format!("    {line}\n);\n"));
+    Ok(out)
 }
 
 /// One rule, `    (matcher) => {\n        items\n    };\n`.
@@ -193,6 +275,27 @@ mod tests {
         assert_eq!(
             text,
             "/// Adds `answer`.\nmacro_rules! answer {\n    ($name:ident, $value:ty) => {\n        impl $name {\n            #[doc = $value]\n            pub fn answer(&self) -> $value {\n                42\n            }\n        }\n    };\n}\n"
+        );
+    }
+
+    #[test]
+    fn an_invocation_with_types_prints_them_as_types() {
+        let item: syn::ItemMacro =
+            syn::parse2(quote! { methods!(Get, Vec<crate::types::Pet>, (), Error); }).unwrap();
+        let Ok(text) = super::format_invocation(item) else {
+            panic!("an invocation with type arguments is formatted");
+        };
+        assert_eq!(text, "methods!(Get, Vec<crate::types::Pet>, (), Error);\n");
+        let long: syn::ItemMacro = syn::parse2(quote! {
+            methods!(AVeryLongBuilderNameForAnOperation, Vec<crate::types::SomeLongTypeName>, AVeryLongBuilderNameForAnOperationHeaders, AVeryLongBuilderNameForAnOperationError);
+        })
+        .unwrap();
+        let Ok(text) = super::format_invocation(long) else {
+            panic!("a long invocation is formatted");
+        };
+        assert_eq!(
+            text,
+            "methods!(\n    AVeryLongBuilderNameForAnOperation, Vec<crate::types::SomeLongTypeName>,\n    AVeryLongBuilderNameForAnOperationHeaders, AVeryLongBuilderNameForAnOperationError\n);\n"
         );
     }
 

@@ -62,6 +62,61 @@ fn builder_macros(api: &Api) -> TokenStream {
     let Members {
         client, options, ..
     } = Members::new();
+    let [
+        timeout,
+        header,
+        query_param,
+        send,
+        send_with_info,
+        send_blocking,
+        send_with_info_blocking,
+    ] = [
+        builder::TIMEOUT,
+        builder::HEADER,
+        builder::QUERY_PARAM,
+        builder::SEND,
+        builder::SEND_WITH_INFO,
+        builder::SEND_BLOCKING,
+        builder::SEND_WITH_INFO_BLOCKING,
+    ]
+    .map(ident);
+    let [pages, items, pages_blocking, items_blocking] = [
+        builder::PAGES,
+        builder::ITEMS,
+        builder::PAGES_BLOCKING,
+        builder::ITEMS_BLOCKING,
+    ]
+    .map(ident);
+    let link = |name: &str| format!("[`{name}`](Self::{name})");
+    let send_blocking_doc = doc_attrs(&[
+        format!(
+            "{} from synchronous code: blocks the thread until the",
+            link(builder::SEND)
+        ),
+        "response is decoded (cargo feature `blocking`).".to_owned(),
+    ]);
+    let send_with_info_blocking_doc = doc_attrs(&[
+        format!(
+            "{} from synchronous code, as",
+            link(builder::SEND_WITH_INFO)
+        ),
+        format!(
+            "{} (cargo feature `blocking`).",
+            link(builder::SEND_BLOCKING)
+        ),
+    ]);
+    let iterator_doc = |of: &str| {
+        doc_attrs(&[
+            format!("{} as an iterator for synchronous code (cargo", link(of)),
+            "feature `blocking`).".to_owned(),
+        ])
+    };
+    let pages_blocking_doc = iterator_doc(builder::PAGES);
+    let items_blocking_doc = iterator_doc(builder::ITEMS);
+    let items_doc = doc_attrs(&[format!(
+        "Every item of every page, as a stream (see {}).",
+        link(builder::PAGES)
+    )]);
     let all = features(|_| true);
     if all.is_empty() {
         return TokenStream::new();
@@ -72,20 +127,18 @@ fn builder_macros(api: &Api) -> TokenStream {
         quote! {
             #[cfg(feature = "blocking")]
             impl $builder<'_> {
-                /// [`send`](Self::send) from synchronous code: blocks the thread until the
-                /// response is decoded (cargo feature `blocking`).
+                #send_blocking_doc
                 ///
                 /// Not from inside a current-thread tokio runtime, where it returns
                 /// `Error::InvalidRequest` rather than deadlock; see
                 /// `apiforge_runtime::blocking::block_on`.
-                pub fn send_blocking(self) -> Result<$output, ::apiforge_runtime::Error<$error>> {
-                    ::apiforge_runtime::blocking::block_on(self.send())?
+                pub fn #send_blocking(self) -> Result<$output, ::apiforge_runtime::Error<$error>> {
+                    ::apiforge_runtime::blocking::block_on(self.#send())?
                 }
 
-                /// [`send_with_info`](Self::send_with_info) from synchronous code, as
-                /// [`send_blocking`](Self::send_blocking) (cargo feature `blocking`).
-                pub fn send_with_info_blocking(self) -> Result<::apiforge_runtime::Response<$output, $headers>, ::apiforge_runtime::Error<$error>> {
-                    ::apiforge_runtime::blocking::block_on(self.send_with_info())?
+                #send_with_info_blocking_doc
+                pub fn #send_with_info_blocking(self) -> Result<::apiforge_runtime::Response<$output, $headers>, ::apiforge_runtime::Error<$error>> {
+                    ::apiforge_runtime::blocking::block_on(self.#send_with_info())?
                 }
             }
         }
@@ -97,16 +150,14 @@ fn builder_macros(api: &Api) -> TokenStream {
             quote! {
                 #[cfg(feature = "blocking")]
                 impl<'a> $builder<'a> {
-                    /// [`pages`](Self::pages) as an iterator for synchronous code (cargo
-                    /// feature `blocking`).
-                    pub fn pages_blocking(self) -> ::apiforge_runtime::paginate::BlockingIter<::apiforge_runtime::paginate::Pages<'a, Self>> {
-                        ::apiforge_runtime::paginate::BlockingIter::new(self.pages())
+                    #pages_blocking_doc
+                    pub fn #pages_blocking(self) -> ::apiforge_runtime::paginate::BlockingIter<::apiforge_runtime::paginate::Pages<'a, Self>> {
+                        ::apiforge_runtime::paginate::BlockingIter::new(self.#pages())
                     }
 
-                    /// [`items`](Self::items) as an iterator for synchronous code (cargo
-                    /// feature `blocking`).
-                    pub fn items_blocking(self) -> ::apiforge_runtime::paginate::BlockingIter<::apiforge_runtime::paginate::Items<'a, Self>> {
-                        ::apiforge_runtime::paginate::BlockingIter::new(self.items())
+                    #items_blocking_doc
+                    pub fn #items_blocking(self) -> ::apiforge_runtime::paginate::BlockingIter<::apiforge_runtime::paginate::Items<'a, Self>> {
+                        ::apiforge_runtime::paginate::BlockingIter::new(self.#items())
                     }
                 }
             }
@@ -125,12 +176,12 @@ fn builder_macros(api: &Api) -> TokenStream {
                         /// Each page is this request sent again with every parameter kept, so
                         /// the client's retry policy and credentials apply to each; see
                         /// `apiforge_runtime::paginate` for when paging ends.
-                        pub fn pages(self) -> ::apiforge_runtime::paginate::Pages<'a, Self> {
+                        pub fn #pages(self) -> ::apiforge_runtime::paginate::Pages<'a, Self> {
                             ::apiforge_runtime::paginate::Pages::new(self)
                         }
 
-                        /// Every item of every page, as a stream (see [`pages`](Self::pages)).
-                        pub fn items(self) -> ::apiforge_runtime::paginate::Items<'a, Self> {
+                        #items_doc
+                        pub fn #items(self) -> ::apiforge_runtime::paginate::Items<'a, Self> {
                             ::apiforge_runtime::paginate::Pages::new(self).items()
                         }
                     }
@@ -166,7 +217,7 @@ fn builder_macros(api: &Api) -> TokenStream {
                     /// A time limit for this request, from connecting to the end of the
                     /// response body, instead of the client's; it applies to each attempt when
                     /// the request is retried.
-                    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                    pub fn #timeout(mut self, timeout: ::std::time::Duration) -> Self {
                         ::apiforge_runtime::Call::options(&mut self).set_timeout(timeout);
                         self
                     }
@@ -174,25 +225,25 @@ fn builder_macros(api: &Api) -> TokenStream {
                     /// Adds a header to this request only, replacing the request's own header
                     /// of that name; a name or value that is not valid header text fails the
                     /// call with `Error::InvalidRequest` before anything is sent.
-                    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                    pub fn #header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
                         ::apiforge_runtime::Call::options(&mut self).add_header(name, value);
                         self
                     }
 
                     /// Adds a query parameter to this request only, after the request's own.
-                    pub fn query_param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                    pub fn #query_param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
                         ::apiforge_runtime::Call::options(&mut self).add_query(name, value);
                         self
                     }
 
                     /// Sends the request and returns the decoded body.
-                    pub fn send(self) -> impl ::std::future::Future<Output = Result<$output, ::apiforge_runtime::Error<$error>>> + 'a {
+                    pub fn #send(self) -> impl ::std::future::Future<Output = Result<$output, ::apiforge_runtime::Error<$error>>> + 'a {
                         ::apiforge_runtime::operation::send(self)
                     }
 
                     /// Sends the request and returns the status, the headers and the decoded
                     /// body.
-                    pub fn send_with_info(self) -> impl ::std::future::Future<Output = Result<::apiforge_runtime::Response<$output, $headers>, ::apiforge_runtime::Error<$error>>> + 'a {
+                    pub fn #send_with_info(self) -> impl ::std::future::Future<Output = Result<::apiforge_runtime::Response<$output, $headers>, ::apiforge_runtime::Error<$error>>> + 'a {
                         ::apiforge_runtime::operation::send_with_info(self)
                     }
                 }

@@ -765,9 +765,9 @@ pub struct TypeDef {
     /// What a hand-written impl provides (a redacted `Debug`, a tagged union's serde) is not
     /// among them.
     pub derives: Vec<String>,
-    /// The cargo features (operation modules) whose operations reach it, sorted: it is
-    /// compiled only when one of them is on. Empty when no operation reaches it: then it is
-    /// always compiled.
+    /// The cargo features that compile it: the operation modules whose operations reach it,
+    /// and `standalone-types` (last) when it is, or a type it is reached from is, reached by no
+    /// operation. It is compiled only when one of them is on.
     pub features: Vec<String>,
 }
 

@@ -29,17 +29,13 @@ pub(super) fn types_mod(api: &Api) -> TokenStream {
         .filter(|def| matches!(&def.kind, TypeKind::Enum(e) if e.repr == EnumRepr::String))
         .collect();
     let string_enum = (!string_enums.is_empty()).then(|| {
-        // Compiled with any feature whose types invoke it, or always if one always is.
-        let mut features: Vec<&str> = Vec::new();
-        let always = string_enums.iter().any(|def| def.features.is_empty());
-        if !always {
-            features = string_enums
-                .iter()
-                .flat_map(|def| def.features.iter().map(String::as_str))
-                .collect();
-            features.sort_unstable();
-            features.dedup();
-        }
+        // Compiled with any feature whose types invoke it.
+        let mut features: Vec<&str> = string_enums
+            .iter()
+            .flat_map(|def| def.features.iter().map(String::as_str))
+            .collect();
+        features.sort_unstable();
+        features.dedup();
         let gate = feature_gate(&features);
         super::string_enum::definition(quote! {
             /// An enum of the strings a schema lists, with a catch-all variant (first in the

@@ -1,7 +1,7 @@
 //! The intermediate representation: a client crate, fully decided, before any tokens exist.
 //!
 //! Lowering (`crate::lower`) builds it from an OpenAPI document and makes every decision:
-//! names (legal, unique), Rust types, serde attributes, docs, how each parameter and body is
+//! names (legal, unique), Rust types, how fields travel, docs, how each parameter and body is
 //! encoded and each response decoded. Emitting (`crate::emit`) translates it to files and
 //! decides nothing. Lists are in output order.
 
@@ -811,41 +811,38 @@ pub struct Field {
     pub wire_name: String,
     /// The full type, `Option` included where the field may be absent or null.
     pub ty: TypeRef,
-    /// `#[serde(rename = ...)]` is needed.
-    pub rename: bool,
-    /// Absent when `None`: `#[serde(default, skip_serializing_if = "Option::is_none")]`.
+    /// Optional: absent when `None`, and left out when written.
     pub skip_if_none: bool,
     /// Doc lines.
     pub docs: Vec<String>,
     /// Hidden from `Debug`.
     pub secret: bool,
-    /// The serde helper that reads and writes it, if the derive's own handling would lose
-    /// something the spec says.
+    /// How its value is read and written, with [`Field::skip_if_none`] naming the field's
+    /// kind in `object!`.
     pub codec: FieldCodec,
-    /// `#[serde(flatten)]`: the map of the properties the schema does not declare
-    /// (`additionalProperties` beside `properties`). Never renamed or skipped.
+    /// The map of the properties the schema does not declare (`additionalProperties`
+    /// beside `properties`), after `..` in `object!`; always the last field. Never skipped.
     pub flatten: bool,
     /// Its value in a hand-written `Default` ([`StructDef::impl_default`]).
     pub default: Option<DefaultValue>,
 }
 
-/// How serde reads and writes a field, beyond the derive's own handling; each names a module
-/// of `apiforge_runtime::serde_helpers`.
+/// How a field's value is read and written, beyond its type's own serde; with
+/// [`Field::skip_if_none`], it picks the field's kind, a module of the runtime's
+/// `serde_helpers::object`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FieldCodec {
     /// The type's own impls.
     Plain,
     /// Optional and nullable (`Option<Option<T>>`, or `Option<serde_json::Value>`): absent
-    /// is `None`, `null` is `Some(None)` (`Some(Value::Null)`). `deserialize_with =
-    /// "double_option::deserialize"`.
+    /// is `None`, `null` is `Some(None)` (`Some(Value::Null)`): `optional_nullable`.
     DoubleOption,
     /// Required and nullable (`Option<T>`): `null` is `None` and is written, absence is an
-    /// error. `deserialize_with = "nullable::deserialize"`.
+    /// error: `required`.
     RequiredNullable,
-    /// Holds [`TypeRef::Base64`]: `with = "base64"` (which, like `RequiredNullable`, makes a
-    /// required field's absence an error).
+    /// Holds [`TypeRef::Base64`]: `base64`, or `optional_base64` when optional.
     Base64,
-    /// Base64 bytes in an optional, nullable field: `with = "base64::double_option"`.
+    /// Base64 bytes in an optional, nullable field: `optional_nullable_base64`.
     Base64DoubleOption,
 }
 

@@ -1,56 +1,17 @@
-//! Serde helpers that generated types name in their `#[serde(...)]` attributes and impls.
+//! Serde helpers that generated types call from their hand-written impls.
 //!
-//! Each helper keeps a distinction the spec makes that serde's derives would lose:
-//!
-//! - [`double_option`]: an optional, nullable field, where absent and `null` mean different
-//!   things (`Option<Option<T>>`: absent is `None`, `null` is `Some(None)`).
-//! - [`nullable`]: a required, nullable field: `null` is `None`, and absence is an error.
+//! - [`object`]: the `Serialize` and `Deserialize` of every generated struct, one call per
+//!   field. Its kinds keep the distinctions a spec makes that serde's derives would lose: an
+//!   optional, nullable field, where absent and `null` differ (`Option<Option<T>>`); a
+//!   required, nullable one, whose absence is an error.
 //! - [`base64`]: bytes (`format: byte`) as base64 strings, also inside `Option`, `Vec` and
 //!   maps.
 //! - [`tagged`]: the hand-written `Serialize`/`Deserialize` of a union with a discriminator,
 //!   which reads the tag first and keeps values with an unknown tag.
 
-/// An optional, nullable field: `#[serde(default, skip_serializing_if = "Option::is_none",
-/// deserialize_with = "double_option::deserialize")]` on an `Option<Option<T>>`.
-///
-/// Absent decodes as `None` (through `default`), `null` as `Some(None)` and a value as
-/// `Some(Some(value))`. Serializing needs no helper: `None` is skipped, `Some(None)` is
-/// written as `null`.
-pub mod double_option {
-    use serde::{Deserialize, Deserializer};
-
-    /// Decodes a field that is present: `Some` of whatever the value decodes to, so that
-    /// `null` is `Some(None)` for an `Option` (and `Some(Value::Null)` for a JSON value).
-    pub fn deserialize<'de, T, D>(deserializer: D) -> Result<Option<T>, D::Error>
-    where
-        T: Deserialize<'de>,
-        D: Deserializer<'de>,
-    {
-        T::deserialize(deserializer).map(Some)
-    }
-}
-
-/// A required, nullable field: `#[serde(deserialize_with = "nullable::deserialize")]` on an
-/// `Option<T>`.
-///
-/// `null` decodes as `None`. Serde's derive lets a missing `Option` field pass as `None`;
-/// with this helper (and no `default`) a missing field is an error, as the spec says it is
-/// required. `None` is written as `null`.
-pub mod nullable {
-    use serde::{Deserialize, Deserializer};
-
-    /// Decodes the field: `null` is `None`.
-    pub fn deserialize<'de, T, D>(deserializer: D) -> Result<Option<T>, D::Error>
-    where
-        T: Deserialize<'de>,
-        D: Deserializer<'de>,
-    {
-        Option::<T>::deserialize(deserializer)
-    }
-}
-
-/// Bytes sent as base64 strings (`format: byte`): `#[serde(with = "base64")]` on a field of
-/// type `Vec<u8>`, or an `Option`, `Vec` or `BTreeMap<String, _>` of those.
+/// Bytes sent as base64 strings (`format: byte`): a field of type `Vec<u8>`, or an `Option`,
+/// `Vec` or `BTreeMap<String, _>` of those, of kind [`object::base64`] and its optional
+/// siblings.
 ///
 /// Writes the standard alphabet with padding (RFC 4648, section 4); reads the standard and
 /// the URL-safe alphabets, with or without padding.
@@ -71,7 +32,7 @@ pub mod base64 {
     }
 
     /// One value with the [`Base64Encoded`] impls, for containers to hand to serde.
-    struct Encoded<'a, T>(&'a T);
+    pub(super) struct Encoded<'a, T>(pub(super) &'a T);
 
     impl<T: Base64Encoded> Serialize for Encoded<'_, T> {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -80,7 +41,7 @@ pub mod base64 {
     }
 
     /// One decoded value with the [`Base64Encoded`] impls, for containers to ask serde for.
-    struct Decoded<T>(T);
+    pub(super) struct Decoded<T>(pub(super) T);
 
     impl<'de, T: Base64Encoded> Deserialize<'de> for Decoded<T> {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -142,49 +103,6 @@ pub mod base64 {
                 .into_iter()
                 .map(|(key, decoded)| (key, decoded.0))
                 .collect())
-        }
-    }
-
-    /// Writes `value` with its bytes as base64 strings.
-    pub fn serialize<T: Base64Encoded, S: Serializer>(
-        value: &T,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        value.serialize_base64(serializer)
-    }
-
-    /// Reads a value whose bytes are base64 strings.
-    pub fn deserialize<'de, T: Base64Encoded, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<T, D::Error> {
-        T::deserialize_base64(deserializer)
-    }
-
-    /// An optional, nullable field of bytes: `#[serde(default, skip_serializing_if =
-    /// "Option::is_none", with = "base64::double_option")]` on an `Option<Option<T>>`.
-    ///
-    /// As [`super::double_option`]: absent is `None`, `null` is `Some(None)`.
-    pub mod double_option {
-        use serde::{Deserializer, Serializer};
-
-        use super::Base64Encoded;
-
-        /// Writes `Some(None)` as `null` and `Some(Some(bytes))` as base64.
-        pub fn serialize<T: Base64Encoded, S: Serializer>(
-            value: &Option<Option<T>>,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            match value {
-                Some(inner) => inner.serialize_base64(serializer),
-                None => serializer.serialize_none(),
-            }
-        }
-
-        /// Reads a field that is present: `null` is `Some(None)`.
-        pub fn deserialize<'de, T: Base64Encoded, D: Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Option<Option<T>>, D::Error> {
-            Option::<T>::deserialize_base64(deserializer).map(Some)
         }
     }
 
@@ -316,6 +234,322 @@ pub mod tagged {
             }
         }
         json.serialize(serializer)
+    }
+}
+
+/// The serde of generated structs. A struct is written inside the crate's `object!` macro,
+/// each field with its kind and JSON name (`pub id: i64 = required("id")`), and the macro
+/// writes `Serialize` and `Deserialize` by hand as one call here per field: serde's derives
+/// cost several times as much to compile, for the same behaviour.
+///
+/// Each kind of field is a module of three functions: `read` decodes the value of the field's
+/// key, `finish` makes the field once the whole object is read, and `write` encodes it or
+/// leaves it out. A key read twice is an error, as with serde's derive; keys no field names
+/// are skipped, or kept by the struct's map of other properties ([`keep`](object::keep), [`write_rest`](object::write_rest)).
+pub mod object {
+    use std::borrow::Cow;
+    use std::fmt;
+
+    use serde::de::{Error, IgnoredAny, MapAccess, Visitor};
+    use serde::ser::SerializeMap;
+    use serde::{Deserialize, Deserializer, Serialize};
+
+    use super::base64::{Base64Encoded, Decoded, Encoded};
+
+    /// An object's key, borrowed from the input where the format allows it.
+    pub struct Key<'de>(Cow<'de, str>);
+
+    impl Key<'_> {
+        /// The key's text.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Key<'de> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct KeyVisitor;
+
+            impl<'de> Visitor<'de> for KeyVisitor {
+                type Value = Key<'de>;
+
+                fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    formatter.write_str("a field name")
+                }
+
+                fn visit_borrowed_str<E: Error>(self, key: &'de str) -> Result<Key<'de>, E> {
+                    Ok(Key(Cow::Borrowed(key)))
+                }
+
+                fn visit_str<E: Error>(self, key: &str) -> Result<Key<'de>, E> {
+                    Ok(Key(Cow::Owned(key.to_owned())))
+                }
+
+                fn visit_string<E: Error>(self, key: String) -> Result<Key<'de>, E> {
+                    Ok(Key(Cow::Owned(key)))
+                }
+            }
+
+            deserializer.deserialize_identifier(KeyVisitor)
+        }
+    }
+
+    /// Skips the value of `key`, which no field of the struct names.
+    pub fn skip<'de, A: MapAccess<'de>>(key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
+        drop(key);
+        map.next_value::<IgnoredAny>().map(drop)
+    }
+
+    /// Keeps `key`, which no field of the struct names, and its value in `rest`, the
+    /// struct's map of the properties its schema does not declare.
+    pub fn keep<'de, T, R, A>(rest: &mut R, key: Key<'de>, map: &mut A) -> Result<(), A::Error>
+    where
+        T: Deserialize<'de>,
+        R: Extend<(String, T)>,
+        A: MapAccess<'de>,
+    {
+        let value = map.next_value()?;
+        rest.extend([(key.0.into_owned(), value)]);
+        Ok(())
+    }
+
+    /// Writes each entry of `rest`, the struct's map of the properties its schema does not
+    /// declare, after its fields.
+    pub fn write_rest<'a, K, V, R, M>(map: &mut M, rest: &'a R) -> Result<(), M::Error>
+    where
+        K: Serialize + 'a,
+        V: Serialize + 'a,
+        &'a R: IntoIterator<Item = (&'a K, &'a V)>,
+        M: SerializeMap,
+    {
+        rest.into_iter()
+            .try_for_each(|(key, value)| map.serialize_entry(key, value))
+    }
+
+    /// Puts `value` in `slot`, unless the key was read before.
+    fn fill<T, E: Error>(slot: &mut Option<T>, value: T, key: &'static str) -> Result<(), E> {
+        match slot.replace(value) {
+            Some(_) => Err(E::duplicate_field(key)),
+            None => Ok(()),
+        }
+    }
+
+    /// The field of an optional key: `None` when the key was absent.
+    fn present<T, E>(slot: Option<Option<T>>) -> Result<Option<T>, E> {
+        Ok(slot.flatten())
+    }
+
+    /// A required field: its key must be there. A nullable one is an `Option` whose `null`
+    /// is `None`.
+    pub mod required {
+        use serde::de::{Error, MapAccess};
+        use serde::ser::SerializeMap;
+        use serde::{Deserialize, Serialize};
+
+        /// Reads the value.
+        pub fn read<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
+            slot: &mut Option<T>,
+            map: &mut A,
+            key: &'static str,
+        ) -> Result<(), A::Error> {
+            super::fill(slot, map.next_value()?, key)
+        }
+
+        /// The field; an error if its key was absent.
+        pub fn finish<T, E: Error>(slot: Option<T>, key: &'static str) -> Result<T, E> {
+            slot.ok_or_else(|| E::missing_field(key))
+        }
+
+        /// Writes the field (`None` as `null`).
+        pub fn write<T: Serialize, M: SerializeMap>(
+            map: &mut M,
+            key: &'static str,
+            value: &T,
+        ) -> Result<(), M::Error> {
+            map.serialize_entry(key, value)
+        }
+    }
+
+    /// An optional field (`Option<T>`): absent or `null` is `None`, and `None` is left out.
+    pub mod optional {
+        use serde::de::{Error, MapAccess};
+        use serde::ser::SerializeMap;
+        use serde::{Deserialize, Serialize};
+
+        /// Reads the value; `null` is `None`.
+        pub fn read<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
+            slot: &mut Option<Option<T>>,
+            map: &mut A,
+            key: &'static str,
+        ) -> Result<(), A::Error> {
+            super::fill(slot, map.next_value()?, key)
+        }
+
+        /// The field: `None` if its key was absent.
+        pub fn finish<T, E: Error>(
+            slot: Option<Option<T>>,
+            _key: &'static str,
+        ) -> Result<Option<T>, E> {
+            super::present(slot)
+        }
+
+        /// Writes the field, or nothing for `None`.
+        pub fn write<T: Serialize, M: SerializeMap>(
+            map: &mut M,
+            key: &'static str,
+            value: &Option<T>,
+        ) -> Result<(), M::Error> {
+            match value {
+                Some(value) => map.serialize_entry(key, value),
+                None => Ok(()),
+            }
+        }
+    }
+
+    /// An optional, nullable field (`Option<Option<T>>`, or `Option<serde_json::Value>`),
+    /// where absent and `null` differ: absent is `None` and left out, `null` is `Some(None)`
+    /// (`Some(Value::Null)`) and written as `null`.
+    pub mod optional_nullable {
+        use serde::de::{Error, MapAccess};
+        use serde::ser::SerializeMap;
+        use serde::{Deserialize, Serialize};
+
+        /// Reads the value: `Some` of whatever it decodes to, `null` included.
+        pub fn read<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
+            slot: &mut Option<Option<T>>,
+            map: &mut A,
+            key: &'static str,
+        ) -> Result<(), A::Error> {
+            super::fill(slot, Some(map.next_value()?), key)
+        }
+
+        /// The field: `None` if its key was absent.
+        pub fn finish<T, E: Error>(
+            slot: Option<Option<T>>,
+            _key: &'static str,
+        ) -> Result<Option<T>, E> {
+            super::present(slot)
+        }
+
+        /// Writes the field, or nothing for `None`.
+        pub fn write<T: Serialize, M: SerializeMap>(
+            map: &mut M,
+            key: &'static str,
+            value: &Option<T>,
+        ) -> Result<(), M::Error> {
+            super::optional::write(map, key, value)
+        }
+    }
+
+    /// A required field of bytes sent as base64 strings ([`super::base64`]), or of an
+    /// `Option`, `Vec` or map of them.
+    pub mod base64 {
+        use serde::de::{Error, MapAccess};
+        use serde::ser::SerializeMap;
+
+        use super::{Base64Encoded, Decoded, Encoded};
+
+        /// Reads the value.
+        pub fn read<'de, T: Base64Encoded, A: MapAccess<'de>>(
+            slot: &mut Option<T>,
+            map: &mut A,
+            key: &'static str,
+        ) -> Result<(), A::Error> {
+            let Decoded(value) = map.next_value()?;
+            super::fill(slot, value, key)
+        }
+
+        /// The field; an error if its key was absent.
+        pub fn finish<T, E: Error>(slot: Option<T>, key: &'static str) -> Result<T, E> {
+            super::required::finish(slot, key)
+        }
+
+        /// Writes the field.
+        pub fn write<T: Base64Encoded, M: SerializeMap>(
+            map: &mut M,
+            key: &'static str,
+            value: &T,
+        ) -> Result<(), M::Error> {
+            map.serialize_entry(key, &Encoded(value))
+        }
+    }
+
+    /// An optional field of base64 bytes (`Option<T>`): absent or `null` is `None`, and
+    /// `None` is left out.
+    pub mod optional_base64 {
+        use serde::de::{Error, MapAccess};
+        use serde::ser::SerializeMap;
+
+        use super::{Base64Encoded, Decoded, Encoded};
+
+        /// Reads the value; `null` is `None`.
+        pub fn read<'de, T: Base64Encoded, A: MapAccess<'de>>(
+            slot: &mut Option<Option<T>>,
+            map: &mut A,
+            key: &'static str,
+        ) -> Result<(), A::Error> {
+            let Decoded(value) = map.next_value()?;
+            super::fill(slot, value, key)
+        }
+
+        /// The field: `None` if its key was absent.
+        pub fn finish<T, E: Error>(
+            slot: Option<Option<T>>,
+            _key: &'static str,
+        ) -> Result<Option<T>, E> {
+            super::present(slot)
+        }
+
+        /// Writes the field, or nothing for `None`.
+        pub fn write<T: Base64Encoded, M: SerializeMap>(
+            map: &mut M,
+            key: &'static str,
+            value: &Option<T>,
+        ) -> Result<(), M::Error> {
+            match value {
+                Some(value) => map.serialize_entry(key, &Encoded(value)),
+                None => Ok(()),
+            }
+        }
+    }
+
+    /// An optional, nullable field of base64 bytes (`Option<Option<T>>`): absent is `None`
+    /// and left out, `null` is `Some(None)` and written as `null`.
+    pub mod optional_nullable_base64 {
+        use serde::de::{Error, MapAccess};
+        use serde::ser::SerializeMap;
+
+        use super::{Base64Encoded, Decoded, Encoded};
+
+        /// Reads the value: `Some` of it, `null` included.
+        pub fn read<'de, T: Base64Encoded, A: MapAccess<'de>>(
+            slot: &mut Option<Option<Option<T>>>,
+            map: &mut A,
+            key: &'static str,
+        ) -> Result<(), A::Error> {
+            let Decoded(value) = map.next_value()?;
+            super::fill(slot, Some(value), key)
+        }
+
+        /// The field: `None` if its key was absent.
+        pub fn finish<T, E: Error>(
+            slot: Option<Option<Option<T>>>,
+            _key: &'static str,
+        ) -> Result<Option<Option<T>>, E> {
+            super::present(slot)
+        }
+
+        /// Writes the field (`Some(None)` as `null`), or nothing for `None`.
+        pub fn write<T: Base64Encoded, M: SerializeMap>(
+            map: &mut M,
+            key: &'static str,
+            value: &Option<Option<T>>,
+        ) -> Result<(), M::Error> {
+            match value {
+                Some(value) => map.serialize_entry(key, &Encoded(value)),
+                None => Ok(()),
+            }
+        }
     }
 }
 

@@ -16,6 +16,20 @@ pub(super) fn format(mut item: syn::ItemMacro) -> Result<String, Box<syn::ItemMa
         {
             Some(super::string_enum::RULES.to_owned())
         }
+        true if item
+            .ident
+            .as_ref()
+            .is_some_and(|name| name == super::object::NAME) =>
+        {
+            Some(super::object::RULES.to_owned())
+        }
+        true if item
+            .ident
+            .as_ref()
+            .is_some_and(|name| name == super::setters::NAME) =>
+        {
+            Some(super::setters::RULES.to_owned())
+        }
         true => format_rules(item.mac.tokens.clone()),
         false => None,
     };
@@ -64,6 +78,11 @@ const MAX_WIDTH: usize = 100;
 /// or as `name! { items }` when its input is items; anything else is handed back.
 pub(super) fn format_invocation(item: syn::ItemMacro) -> Result<String, Box<syn::ItemMacro>> {
     use syn::parse::Parser as _;
+    if let Some(printed) =
+        super::object::format_invocation(&item).or_else(|| super::setters::format_invocation(&item))
+    {
+        return Ok(printed);
+    }
     if let (syn::MacroDelimiter::Brace(_), Some(name)) =
         (&item.mac.delimiter, item.mac.path.get_ident())
         && item.attrs.is_empty()
@@ -251,6 +270,52 @@ fn replace_word(text: &str, word: &str, with: &str) -> String {
         rest = &rest[at + word.len()..];
     }
     out.push_str(rest);
+    out
+}
+
+/// `name! { item }`, the struct `item` printed with `suffixes[i]` after its field `i` (before
+/// the comma) and, when `rest_at` is the index of a field, `..` on a line before that field:
+/// the shape of an invocation that writes a struct's fields with something after each.
+pub(super) fn struct_invocation(
+    name: &str,
+    mut item: syn::ItemStruct,
+    suffixes: &[String],
+    rest_at: Option<usize>,
+) -> String {
+    syn::visit_mut::visit_item_struct_mut(&mut super::OneLineDocs, &mut item);
+    let printed = super::print(Vec::new(), vec![syn::Item::Struct(item)]);
+    // A field ends on the first line at the fields' depth that ends with a comma and is not a
+    // doc comment or an attribute; the next field starts on the line after.
+    let mut out = format!("{name}! {{\n");
+    let mut field = 0;
+    let mut in_body = false;
+    let mut field_start = true;
+    for line in printed.lines() {
+        let at_depth = in_body && line.starts_with("    ") && !line.starts_with("     ");
+        if at_depth && field_start && rest_at == Some(field) {
+            out.push_str("        ..\n");
+            field_start = false;
+        }
+        out.push_str("    ");
+        let text = line.trim_start();
+        let ends_field =
+            at_depth && line.ends_with(',') && !text.starts_with("///") && !text.starts_with("#[");
+        match suffixes.get(field).filter(|_| ends_field) {
+            Some(suffix) => {
+                out.push_str(&line[..line.len() - 1]);
+                out.push_str(suffix);
+                out.push(',');
+            }
+            None => out.push_str(line),
+        }
+        if ends_field {
+            field += 1;
+            field_start = true;
+        }
+        out.push('\n');
+        in_body |= line.starts_with("pub struct ") || line.starts_with("struct ");
+    }
+    out.push_str("}\n");
     out
 }
 

@@ -8,10 +8,12 @@ mod example;
 mod layout;
 mod macros;
 mod manifest;
+mod object;
 mod operations;
 mod pagination;
 mod readme;
 mod runtime_source;
+mod setters;
 mod string_enum;
 mod types;
 

@@ -143,6 +143,18 @@ fn builder_macros(api: &Api) -> TokenStream {
             }
         }
     });
+    let settable = features(|op| {
+        op.params.iter().any(|param| param.option_setter.is_some())
+            || op.body.as_ref().is_some_and(|body| !body.required)
+    });
+    let setters = (!settable.is_empty()).then(|| {
+        let gate = feature_gate(&settable);
+        super::setters::definition(quote! {
+            /// A request builder's setters of its optional members: `name(value)` sets one,
+            /// `set_name(option)` sets or clears it.
+            #gate
+        })
+    });
     let paged = features(|op| op.pagination.is_some());
     let paging = (!paged.is_empty()).then(|| {
         let gate = feature_gate(&paged);
@@ -251,6 +263,8 @@ fn builder_macros(api: &Api) -> TokenStream {
                 #blocking
             };
         }
+
+        #setters
 
         #paging
     }
@@ -450,23 +464,25 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     });
     let encoding_field = (op.encodings.len() > 1)
         .then(|| quote! { #encoding_member: ::apiforge_runtime::BodyEncoding, });
-    let setters = op.params.iter().filter_map(|param| {
-        let option_setter = param.option_setter.as_deref()?;
-        Some(optional_setters(
-            &ident(&param.ident),
-            &ident(option_setter),
-            &type_tokens(api, &param.ty),
-            &param.docs,
-        ))
-    });
-    let body_setter = op.body.as_ref().filter(|b| !b.required).map(|body| {
-        optional_setters(
-            &body_member,
-            &ident(builder::SET_BODY),
-            &type_tokens(api, &body.ty),
-            &with_lead("The request body.".to_owned(), &body.docs),
-        )
-    });
+    // Each optional member (a parameter, the body) as `setters!` takes it: its field, with its
+    // `Option` setter's name after it.
+    let optional_members: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter_map(|param| {
+            let option_setter = ident(param.option_setter.as_deref()?);
+            let docs = doc_attrs(&param.docs);
+            let name = ident(&param.ident);
+            let ty = type_tokens(api, &param.ty);
+            Some(quote! { #docs #name: #ty = #option_setter, })
+        })
+        .chain(op.body.as_ref().filter(|b| !b.required).map(|body| {
+            let docs = doc_attrs(&with_lead("The request body.".to_owned(), &body.docs));
+            let option_setter = ident(builder::SET_BODY);
+            let ty = type_tokens(api, &body.ty);
+            quote! { #docs #body_member: #ty = #option_setter, }
+        }))
+        .collect();
     let default_media = op
         .encodings
         .first()
@@ -551,14 +567,20 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     } else {
         (quote! { #[derive(Clone, Debug)] }, quote! {})
     };
-    let setters_impl = (op.params.iter().any(|p| p.option_setter.is_some())
-        || body_setter.is_some()
-        || op.encodings.iter().any(|e| e.method_ident.is_some()))
-    .then(|| {
+    let setters = (!optional_members.is_empty()).then(|| {
+        let macro_name = ident(super::setters::NAME);
+        quote! {
+            #macro_name! {
+                #builder {
+                    #(#optional_members)*
+                }
+            }
+        }
+    });
+    let encoding_setters: Vec<TokenStream> = encoding_setters.collect();
+    let encoding_impl = (!encoding_setters.is_empty()).then(|| {
         quote! {
             impl #builder<'_> {
-                #(#setters)*
-                #body_setter
                 #(#encoding_setters)*
             }
         }
@@ -593,7 +615,9 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
 
         #debug
 
-        #setters_impl
+        #setters
+
+        #encoding_impl
 
         request_methods!(#builder, #success, #headers, #error);
 
@@ -607,31 +631,6 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             fn read(response: RawResponse) -> SendResult<Self> {
                 #read
             }
-        }
-    }
-}
-
-/// The setters of an optional member: from a value (`limit(10)`), and from an `Option`
-/// (`set_limit(None)`), which also clears it.
-fn optional_setters(
-    name: &Ident,
-    option_setter: &Ident,
-    ty: &TokenStream,
-    docs: &[String],
-) -> TokenStream {
-    let docs = doc_attrs(docs);
-    let option_doc = format!(" Sets or clears [`{name}`](Self::{name}).");
-    quote! {
-        #docs
-        pub fn #name(mut self, value: impl Into<#ty>) -> Self {
-            self.#name = Some(value.into());
-            self
-        }
-
-        #[doc = #option_doc]
-        pub fn #option_setter(mut self, value: Option<#ty>) -> Self {
-            self.#name = value;
-            self
         }
     }
 }
@@ -847,34 +846,32 @@ fn response_result(op: &Operation, case: &ResponseCase) -> TokenStream {
         ResponseBody::JsonEvents(_) => quote! { json_events },
         ResponseBody::TextEvents => quote! { text_events },
     };
-    let with_headers = op.response_headers.as_ref().map(|headers| {
-        let name = ident(&headers.ident);
-        quote! { .and_then(|response| response.with_typed_headers(#name::decode)) }
+    // The success enum, the header struct and the error enum are named through the
+    // associated types of `Call` (`Self::Error::NotFound`): shorter than their own names, which
+    // repeat the operation's, so that each arm fits on a line.
+    let with_headers = op.response_headers.as_ref().map(|_| {
+        quote! { .and_then(|response| response.with_typed_headers(Self::Headers::decode)) }
     });
     let variant = ident(&case.variant);
     match (case.outcome, &op.success) {
         (Outcome::Success, Success::Body(_)) => quote! { response.#decode() #with_headers },
-        (Outcome::Success, Success::ByStatus(success_enum)) => {
-            let enum_name = ident(&success_enum.ident);
+        (Outcome::Success, Success::ByStatus(_)) => {
             if case.body == ResponseBody::Empty {
-                quote! { response.empty().map(|response| response.map(|()| #enum_name::#variant)) #with_headers }
+                quote! { response.empty().map(|response| response.map(|()| Self::Output::#variant)) #with_headers }
             } else {
-                quote! { response.#decode().map(|response| response.map(#enum_name::#variant)) #with_headers }
+                quote! { response.#decode().map(|response| response.map(Self::Output::#variant)) #with_headers }
             }
         }
-        (Outcome::Error, _) => {
-            let enum_name = op.error_enum.as_ref().map(|e| ident(&e.ident));
-            match &case.body {
-                ResponseBody::Empty => quote! { Err(response.error_empty(#enum_name::#variant)) },
-                ResponseBody::Json(_) => quote! { Err(response.error_json(#enum_name::#variant)) },
-                ResponseBody::Text | ResponseBody::JsonEvents(_) | ResponseBody::TextEvents => {
-                    quote! { Err(response.error_text(#enum_name::#variant)) }
-                }
-                ResponseBody::Bytes | ResponseBody::Stream => {
-                    quote! { Err(response.error_bytes(#enum_name::#variant)) }
-                }
+        (Outcome::Error, _) => match &case.body {
+            ResponseBody::Empty => quote! { Err(response.error_empty(Self::Error::#variant)) },
+            ResponseBody::Json(_) => quote! { Err(response.error_json(Self::Error::#variant)) },
+            ResponseBody::Text | ResponseBody::JsonEvents(_) | ResponseBody::TextEvents => {
+                quote! { Err(response.error_text(Self::Error::#variant)) }
             }
-        }
+            ResponseBody::Bytes | ResponseBody::Stream => {
+                quote! { Err(response.error_bytes(Self::Error::#variant)) }
+            }
+        },
     }
 }
 

@@ -23,20 +23,11 @@ pub(super) fn types_mod(api: &Api) -> TokenStream {
             pub use #module::#name;
         }
     });
-    let string_enums: Vec<&TypeDef> = api
-        .types
-        .iter()
-        .filter(|def| matches!(&def.kind, TypeKind::Enum(e) if e.repr == EnumRepr::String))
-        .collect();
-    let string_enum = (!string_enums.is_empty()).then(|| {
-        // Compiled with any feature whose types invoke it.
-        let mut features: Vec<&str> = string_enums
-            .iter()
-            .flat_map(|def| def.features.iter().map(String::as_str))
-            .collect();
-        features.sort_unstable();
-        features.dedup();
-        let gate = feature_gate(&features);
+    let string_enum = macro_gate(
+        api,
+        |kind| matches!(kind, TypeKind::Enum(e) if e.repr == EnumRepr::String),
+    )
+    .map(|gate| {
         super::string_enum::definition(quote! {
             /// An enum of the strings a schema lists, with a catch-all variant (first in the
             /// input) for those it does not: `as_str`, `Display`, `From<&str>`, `FromStr`, and
@@ -44,14 +35,44 @@ pub(super) fn types_mod(api: &Api) -> TokenStream {
             #gate
         })
     });
+    let object = macro_gate(api, |kind| matches!(kind, TypeKind::Struct(_))).map(|gate| {
+        let definition = super::object::definition(quote! {
+            /// A struct, and its serde through each field's JSON name (`pub id: i64 =
+            /// required("id")`, the kind naming a module of the runtime's
+            /// `serde_helpers::object`), with the map of other properties after `..`.
+            #gate
+        });
+        quote! {
+            #gate
+            use ::apiforge_runtime::serde_helpers::object;
+            #definition
+        }
+    });
     quote! {
         #![doc = " The types the API's schemas describe, one file each."]
         #![doc = ""]
         #![doc = " A type is compiled only when the cargo feature of a tag whose operations use it is on"]
         #![doc = " (all are, by default); a type no operation uses, with `standalone-types`."]
         #string_enum
+        #object
         #(#items)*
     }
+}
+
+/// The feature gate of a macro that the types of a `kind` invoke: compiled with any feature
+/// whose types invoke it; `None` when no type does.
+fn macro_gate(api: &Api, kind: impl Fn(&TypeKind) -> bool) -> Option<TokenStream> {
+    let users: Vec<&TypeDef> = api.types.iter().filter(|def| kind(&def.kind)).collect();
+    if users.is_empty() {
+        return None;
+    }
+    let mut features: Vec<&str> = users
+        .iter()
+        .flat_map(|def| def.features.iter().map(String::as_str))
+        .collect();
+    features.sort_unstable();
+    features.dedup();
+    Some(feature_gate(&features))
 }
 
 /// `src/types/<name>.rs`.
@@ -119,56 +140,40 @@ fn derive_attr(def: &TypeDef) -> Option<TokenStream> {
     (!def.derives.is_empty()).then(|| quote! { #[derive(#(#paths),*)] })
 }
 
-/// The runtime's module of serde helpers.
-fn helpers() -> TokenStream {
-    quote! { ::apiforge_runtime::serde_helpers }
-}
-
-/// The path of a helper function or module, as a `#[serde(...)]` string wants it (a string,
-/// which rebasing the tokens cannot reach, so it is spelled with the crate's runtime path).
-fn helper_path(api: &Api, rest: &str) -> String {
-    format!("{}::serde_helpers::{rest}", api.paths.runtime)
-}
-
-fn field_serde_attr(api: &Api, field: &Field) -> Option<TokenStream> {
-    let wire = &field.wire_name;
-    let mut args = Vec::new();
-    if field.rename {
-        args.push(quote! { rename = #wire });
+/// The module of the runtime's `serde_helpers::object` that reads and writes `field`, as
+/// `object!` names it.
+fn field_kind(field: &Field) -> &'static str {
+    match (field.codec, field.skip_if_none) {
+        (FieldCodec::DoubleOption, _) => "optional_nullable",
+        (FieldCodec::Base64DoubleOption, _) => "optional_nullable_base64",
+        (FieldCodec::Base64, true) => "optional_base64",
+        (FieldCodec::Base64, false) => "base64",
+        (FieldCodec::Plain | FieldCodec::RequiredNullable, true) => "optional",
+        (FieldCodec::Plain | FieldCodec::RequiredNullable, false) => "required",
     }
-    if field.flatten {
-        args.push(quote! { flatten });
-    }
-    if field.skip_if_none {
-        args.push(quote! { default, skip_serializing_if = "Option::is_none" });
-    }
-    let helper = match field.codec {
-        FieldCodec::Plain => None,
-        FieldCodec::DoubleOption => Some(("deserialize_with", "double_option::deserialize")),
-        FieldCodec::RequiredNullable => Some(("deserialize_with", "nullable::deserialize")),
-        FieldCodec::Base64 => Some(("with", "base64")),
-        FieldCodec::Base64DoubleOption => Some(("with", "base64::double_option")),
-    };
-    if let Some((attribute, rest)) = helper {
-        let attribute = ident(attribute);
-        let path = helper_path(api, rest);
-        args.push(quote! { #attribute = #path });
-    }
-    (!args.is_empty()).then(|| quote! { #[serde(#(#args),*)] })
 }
 
 fn struct_tokens(api: &Api, def: &TypeDef, s: &StructDef, attrs: TokenStream) -> TokenStream {
     let name = ident(&def.ident);
-    let fields = s.fields.iter().map(|field| {
+    let field_tokens = |field: &Field| {
         let field_docs = doc_attrs(&field.docs);
         let field_ident = ident(&field.ident);
         let ty = type_tokens(api, &field.ty);
-        let serde_attr = field_serde_attr(api, field);
         quote! {
             #field_docs
-            #serde_attr
-            pub #field_ident: #ty,
+            pub #field_ident: #ty
         }
+    };
+    let fields = s.fields.iter().filter(|field| !field.flatten).map(|field| {
+        let tokens = field_tokens(field);
+        let kind = ident(field_kind(field));
+        let wire = &field.wire_name;
+        quote! { #tokens = #kind(#wire), }
+    });
+    // The map of the properties the schema does not declare, which lowering puts last.
+    let rest = s.fields.iter().filter(|field| field.flatten).map(|field| {
+        let tokens = field_tokens(field);
+        quote! { .. #tokens, }
     });
     let debug_impl = s.redacted_debug.then(|| {
         let fields = s.fields.iter().map(|field| DebugField {
@@ -198,10 +203,14 @@ fn struct_tokens(api: &Api, def: &TypeDef, s: &StructDef, attrs: TokenStream) ->
         .constructor
         .as_ref()
         .map(|constructor| constructor_tokens(api, s, constructor, &name));
+    let macro_name = ident(super::object::NAME);
     quote! {
-        #attrs
-        pub struct #name {
-            #(#fields)*
+        #macro_name! {
+            #attrs
+            pub struct #name {
+                #(#fields)*
+                #(#rest)*
+            }
         }
 
         #constructor_impl
@@ -544,7 +553,7 @@ fn tagged_union_tokens(
     let unknown = ident(unknown_ident);
     let allow = large_variant_allow(u);
     let from = from_impls(api, u, &name);
-    let helpers = helpers();
+    let helpers = quote! { ::apiforge_runtime::serde_helpers };
     let variants = union_variants(api, u);
     let serialize_arms = u.variants.iter().map(|variant| {
         let variant_ident = ident(&variant.ident);

@@ -98,6 +98,29 @@ macro_rules! request_methods {
     };
 }
 
+/// A request builder's setters of its optional members: `name(value)` sets one,
+/// `set_name(option)` sets or clears it.
+#[cfg(feature = "types_2")]
+macro_rules! setters {
+    ($builder:ident { $($(#[$attr:meta])* $name:ident: $ty:ty = $set:ident,)* }) => {
+        impl $builder<'_> {
+            $(
+                $(#[$attr])*
+                pub fn $name(mut self, value: impl Into<$ty>) -> Self {
+                    self.$name = Some(value.into());
+                    self
+                }
+
+                #[doc = concat!("Sets or clears [`", stringify!($name), "`](Self::", stringify!($name), ").")]
+                pub fn $set(mut self, value: Option<$ty>) -> Self {
+                    self.$name = value;
+                    self
+                }
+            )*
+        }
+    };
+}
+
 /// Operations tagged `default` (cargo feature `default_2`).
 #[cfg(feature = "default_2")]
 pub mod default_2;

@@ -66,96 +66,18 @@ pub struct Type<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl Type<'_> {
-    pub fn if_(mut self, value: impl Into<String>) -> Self {
-        self.if_ = Some(value.into());
-        self
-    }
-    /// Sets or clears [`if_`](Self::if_).
-    pub fn set_if_(mut self, value: Option<String>) -> Self {
-        self.if_ = value;
-        self
-    }
-    pub fn in_(mut self, value: impl Into<String>) -> Self {
-        self.in_ = Some(value.into());
-        self
-    }
-    /// Sets or clears [`in_`](Self::in_).
-    pub fn set_in_(mut self, value: Option<String>) -> Self {
-        self.in_ = value;
-        self
-    }
-    pub fn use_(mut self, value: impl Into<bool>) -> Self {
-        self.use_ = Some(value.into());
-        self
-    }
-    /// Sets or clears [`use_`](Self::use_).
-    pub fn set_use_(mut self, value: Option<bool>) -> Self {
-        self.use_ = value;
-        self
-    }
-    pub fn self_(mut self, value: impl Into<String>) -> Self {
-        self.self_ = Some(value.into());
-        self
-    }
-    /// Sets or clears [`self_`](Self::self_).
-    pub fn set_self_(mut self, value: Option<String>) -> Self {
-        self.self_ = value;
-        self
-    }
-    pub fn self_2(mut self, value: impl Into<String>) -> Self {
-        self.self_2 = Some(value.into());
-        self
-    }
-    /// Sets or clears [`self_2`](Self::self_2).
-    pub fn set_self_2(mut self, value: Option<String>) -> Self {
-        self.self_2 = value;
-        self
-    }
-    pub fn send_2(mut self, value: impl Into<String>) -> Self {
-        self.send_2 = Some(value.into());
-        self
-    }
-    /// Sets or clears [`send_2`](Self::send_2).
-    pub fn set_send_2(mut self, value: Option<String>) -> Self {
-        self.send_2 = value;
-        self
-    }
-    pub fn client_2(mut self, value: impl Into<String>) -> Self {
-        self.client_2 = Some(value.into());
-        self
-    }
-    /// Sets or clears [`client_2`](Self::client_2).
-    pub fn set_client_2(mut self, value: Option<String>) -> Self {
-        self.client_2 = value;
-        self
-    }
-    pub fn x_request_id_2(mut self, value: impl Into<String>) -> Self {
-        self.x_request_id_2 = Some(value.into());
-        self
-    }
-    /// Sets or clears [`x_request_id_2`](Self::x_request_id_2).
-    pub fn set_x_request_id_2(mut self, value: Option<String>) -> Self {
-        self.x_request_id_2 = value;
-        self
-    }
-    pub fn x_request_id(mut self, value: impl Into<String>) -> Self {
-        self.x_request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears [`x_request_id`](Self::x_request_id).
-    pub fn set_x_request_id(mut self, value: Option<String>) -> Self {
-        self.x_request_id = value;
-        self
-    }
-    pub fn gen_(mut self, value: impl Into<String>) -> Self {
-        self.gen_ = Some(value.into());
-        self
-    }
-    /// Sets or clears [`gen_`](Self::gen_).
-    pub fn set_gen_(mut self, value: Option<String>) -> Self {
-        self.gen_ = value;
-        self
+setters! {
+    Type {
+        if_: String = set_if_,
+        in_: String = set_in_,
+        use_: bool = set_use_,
+        self_: String = set_self_,
+        self_2: String = set_self_2,
+        send_2: String = set_send_2,
+        client_2: String = set_client_2,
+        x_request_id_2: String = set_x_request_id_2,
+        x_request_id: String = set_x_request_id,
+        gen_: String = set_gen_,
     }
 }
 

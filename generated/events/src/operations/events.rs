@@ -103,15 +103,9 @@ pub struct WatchJob<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl WatchJob<'_> {
-    pub fn verbose(mut self, value: impl Into<bool>) -> Self {
-        self.verbose = Some(value.into());
-        self
-    }
-    /// Sets or clears [`verbose`](Self::verbose).
-    pub fn set_verbose(mut self, value: Option<bool>) -> Self {
-        self.verbose = value;
-        self
+setters! {
+    WatchJob {
+        verbose: bool = set_verbose,
     }
 }
 
@@ -137,7 +131,7 @@ impl Operation for WatchJob<'_> {
     fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json_events(),
-            404 => Err(response.error_json(WatchJobError::NotFound)),
+            404 => Err(response.error_json(Self::Error::NotFound)),
             _ => Err(response.unexpected()),
         }
     }

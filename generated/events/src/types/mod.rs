@@ -7,6 +7,78 @@
 //! (all are, by default); a type no operation uses, with `standalone-types`.
 
 #[cfg(feature = "events")]
+use ::apiforge_runtime::serde_helpers::object;
+
+/// A struct, and its serde through each field's JSON name (`pub id: i64 =
+/// required("id")`, the kind naming a module of the runtime's
+/// `serde_helpers::object`), with the map of other properties after `..`.
+#[cfg(feature = "events")]
+macro_rules! object {
+    (
+        $(#[$attr:meta])*
+        pub struct $name:ident {
+            $($(#[$field_attr:meta])* pub $field:ident: $ty:ty = $kind:ident($wire:literal),)*
+            $(..
+            $(#[$rest_attr:meta])* pub $rest:ident: $rest_ty:ty,)?
+        }
+    ) => {
+        $(#[$attr])*
+        pub struct $name {
+            $($(#[$field_attr])* pub $field: $ty,)*
+            $($(#[$rest_attr])* pub $rest: $rest_ty,)?
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                #[allow(unused_mut, reason = "a struct without fields writes no entries")]
+                let mut map = ::serde::Serializer::serialize_map(serializer, None)?;
+                $(super::object::$kind::write(&mut map, $wire, &self.$field)?;)*
+                $(super::object::write_rest(&mut map, &self.$rest)?;)?
+                ::serde::ser::SerializeMap::end(map)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct __Visitor;
+
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = $name;
+
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(concat!("struct ", stringify!($name)))
+                    }
+
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<$name, A::Error> {
+                        $(let mut $field = None;)*
+                        $(let mut $rest = <$rest_ty>::default();)?
+                        while let Some(key) = ::serde::de::MapAccess::next_key::<super::object::Key<'de>>(&mut map)? {
+                            $(if key.as_str() == $wire {
+                                super::object::$kind::read(&mut $field, &mut map, $wire)?;
+                            } else)* {
+                                object!(@other key map $($rest)?);
+                            }
+                        }
+                        Ok($name {
+                            $($field: super::object::$kind::finish($field, $wire)?,)*
+                            $($rest,)?
+                        })
+                    }
+                }
+
+                ::serde::Deserializer::deserialize_map(deserializer, __Visitor)
+            }
+        }
+    };
+    (@other $key:ident $map:ident) => {
+        super::object::skip($key, &mut $map)?
+    };
+    (@other $key:ident $map:ident $rest:ident) => {
+        super::object::keep(&mut $rest, $key, &mut $map)?
+    };
+}
+
+#[cfg(feature = "events")]
 mod problem;
 
 #[cfg(feature = "events")]

@@ -173,89 +173,77 @@ pub struct ListPets<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl ListPets<'_> {
-    /// Every fence.
-    ///
-    /// ```text
-    /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "plain").ok(); panic!("plain");
-    /// ```
-    ///
-    /// ```text
-    /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "rust").ok(); panic!("rust");
-    /// ```
-    ///
-    /// ```text
-    /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "edition").ok(); panic!("edition");
-    /// ```
-    ///
-    /// ```text
-    /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "should_panic").ok(); panic!("should_panic");
-    /// ```
-    ///
-    /// ```text
-    /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "tilde").ok(); panic!("tilde");
-    /// ```
-    ///
-    /// ```text
-    /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "tilde rust").ok(); panic!("tilde rust");
-    /// ```
-    ///
-    /// ````text
-    /// ```
-    /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "nested").ok(); panic!("nested");
-    /// ```
-    /// ````
-    ///
-    /// Indented:
-    ///
-    /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "indented").ok(); panic!("indented");
-    ///
-    /// - a list
-    ///
-    /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "list").ok(); panic!("list");
-    ///
-    /// A lone
-    /// carriage return, a \\u{202e}right-to-left override\\u{202c} and a bell \\u{7}.
-    ///
-    /// HTML that becomes Markdown:
-    ///
-    /// ```text
-    /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html p").ok(); panic!("html p");
-    /// ```
-    ///
-    /// ```text
-    ///
-    /// Intro.
-    ///
-    ///     std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html indented").ok(); panic!("html indented");
-    ///
-    /// Intro.
-    /// *     std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html list").ok(); panic!("html list");
-    ///
-    /// -      std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html item").ok(); panic!("html item");
-    ///
-    /// - a
-    /// ```
-    /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html code").ok(); panic!("html code");
-    /// ```text
-    ///
-    /// Costs 5` then <img src=x onerror=alert(1)>
-    ///
-    /// ```
-    pub fn kind_panic_parameter_name(
-        mut self,
-        value: impl Into<crate::types::ListPetsKindPanicParameterName>,
-    ) -> Self {
-        self.kind_panic_parameter_name = Some(value.into());
-        self
-    }
-    /// Sets or clears [`kind_panic_parameter_name`](Self::kind_panic_parameter_name).
-    pub fn set_kind_panic_parameter_name(
-        mut self,
-        value: Option<crate::types::ListPetsKindPanicParameterName>,
-    ) -> Self {
-        self.kind_panic_parameter_name = value;
-        self
+setters! {
+    ListPets {
+        /// Every fence.
+        ///
+        /// ```text
+        /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "plain").ok(); panic!("plain");
+        /// ```
+        ///
+        /// ```text
+        /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "rust").ok(); panic!("rust");
+        /// ```
+        ///
+        /// ```text
+        /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "edition").ok(); panic!("edition");
+        /// ```
+        ///
+        /// ```text
+        /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "should_panic").ok(); panic!("should_panic");
+        /// ```
+        ///
+        /// ```text
+        /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "tilde").ok(); panic!("tilde");
+        /// ```
+        ///
+        /// ```text
+        /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "tilde rust").ok(); panic!("tilde rust");
+        /// ```
+        ///
+        /// ````text
+        /// ```
+        /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "nested").ok(); panic!("nested");
+        /// ```
+        /// ````
+        ///
+        /// Indented:
+        ///
+        /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "indented").ok(); panic!("indented");
+        ///
+        /// - a list
+        ///
+        /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "list").ok(); panic!("list");
+        ///
+        /// A lone
+        /// carriage return, a \\u{202e}right-to-left override\\u{202c} and a bell \\u{7}.
+        ///
+        /// HTML that becomes Markdown:
+        ///
+        /// ```text
+        /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html p").ok(); panic!("html p");
+        /// ```
+        ///
+        /// ```text
+        ///
+        /// Intro.
+        ///
+        ///     std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html indented").ok(); panic!("html indented");
+        ///
+        /// Intro.
+        /// *     std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html list").ok(); panic!("html list");
+        ///
+        /// -      std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html item").ok(); panic!("html item");
+        ///
+        /// - a
+        /// ```
+        /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html code").ok(); panic!("html code");
+        /// ```text
+        ///
+        /// Costs 5` then <img src=x onerror=alert(1)>
+        ///
+        /// ```
+        kind_panic_parameter_name: crate::types::ListPetsKindPanicParameterName = set_kind_panic_parameter_name,
     }
 }
 
@@ -284,11 +272,11 @@ impl Operation for ListPets<'_> {
                 response
                     .json()
                     .and_then(|response| {
-                        response.with_typed_headers(ListPetsHeaders::decode)
+                        response.with_typed_headers(Self::Headers::decode)
                     })
             }
-            400 => Err(response.error_json(ListPetsError::BadRequest)),
-            409 => Err(response.error_json(ListPetsError::Conflict)),
+            400 => Err(response.error_json(Self::Error::BadRequest)),
+            409 => Err(response.error_json(Self::Error::Conflict)),
             _ => Err(response.unexpected()),
         }
     }

@@ -69,27 +69,16 @@ impl ::std::fmt::Debug for PostJwtAuth<'_> {
     }
 }
 
+setters! {
+    PostJwtAuth {
+        /// An optional fields mask
+        x_fields: String = set_x_fields,
+        /// The One-time password provided by a 2FA product, if enabled
+        two_fa_token: String = set_two_fa_token,
+    }
+}
+
 impl PostJwtAuth<'_> {
-    /// An optional fields mask
-    pub fn x_fields(mut self, value: impl Into<String>) -> Self {
-        self.x_fields = Some(value.into());
-        self
-    }
-    /// Sets or clears [`x_fields`](Self::x_fields).
-    pub fn set_x_fields(mut self, value: Option<String>) -> Self {
-        self.x_fields = value;
-        self
-    }
-    /// The One-time password provided by a 2FA product, if enabled
-    pub fn two_fa_token(mut self, value: impl Into<String>) -> Self {
-        self.two_fa_token = Some(value.into());
-        self
-    }
-    /// Sets or clears [`two_fa_token`](Self::two_fa_token).
-    pub fn set_two_fa_token(mut self, value: Option<String>) -> Self {
-        self.two_fa_token = value;
-        self
-    }
     /// Sends the body as `application/x-www-form-urlencoded` (the default is `application/x-www-form-urlencoded`).
     pub fn form_urlencoded(mut self) -> Self {
         self.encoding = ::apiforge_runtime::BodyEncoding::FormUrlEncoded;

@@ -129,9 +129,9 @@ impl Operation for JwtGet<'_> {
     fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_json(JwtGetError::BadRequest)),
-            401 => Err(response.error_json(JwtGetError::Unauthorized)),
-            404 => Err(response.error_json(JwtGetError::NotFound)),
+            400 => Err(response.error_json(Self::Error::BadRequest)),
+            401 => Err(response.error_json(Self::Error::Unauthorized)),
+            404 => Err(response.error_json(Self::Error::NotFound)),
             _ => Err(response.unexpected()),
         }
     }
@@ -146,16 +146,10 @@ pub struct JwtPost<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl JwtPost<'_> {
-    /// The request body.
-    pub fn body(mut self, value: impl Into<crate::types::AuthRequest>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets or clears [`body`](Self::body).
-    pub fn set_body(mut self, value: Option<crate::types::AuthRequest>) -> Self {
-        self.body = value;
-        self
+setters! {
+    JwtPost {
+        /// The request body.
+        body: crate::types::AuthRequest = set_body,
     }
 }
 
@@ -173,10 +167,10 @@ impl Operation for JwtPost<'_> {
     fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_json(JwtPostError::BadRequest)),
-            401 => Err(response.error_json(JwtPostError::Unauthorized)),
-            403 => Err(response.error_json(JwtPostError::Forbidden)),
-            404 => Err(response.error_json(JwtPostError::NotFound)),
+            400 => Err(response.error_json(Self::Error::BadRequest)),
+            401 => Err(response.error_json(Self::Error::Unauthorized)),
+            403 => Err(response.error_json(Self::Error::Forbidden)),
+            404 => Err(response.error_json(Self::Error::NotFound)),
             _ => Err(response.unexpected()),
         }
     }
@@ -207,9 +201,9 @@ impl Operation for RevokeMyJwt<'_> {
     fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             202 => response.json(),
-            400 => Err(response.error_json(RevokeMyJwtError::BadRequest)),
-            401 => Err(response.error_json(RevokeMyJwtError::Unauthorized)),
-            404 => Err(response.error_json(RevokeMyJwtError::NotFound)),
+            400 => Err(response.error_json(Self::Error::BadRequest)),
+            401 => Err(response.error_json(Self::Error::Unauthorized)),
+            404 => Err(response.error_json(Self::Error::NotFound)),
             _ => Err(response.unexpected()),
         }
     }
@@ -224,16 +218,10 @@ pub struct Jwt1Post<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl Jwt1Post<'_> {
-    /// The request body.
-    pub fn body(mut self, value: impl Into<crate::types::DeletegateRequest>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets or clears [`body`](Self::body).
-    pub fn set_body(mut self, value: Option<crate::types::DeletegateRequest>) -> Self {
-        self.body = value;
-        self
+setters! {
+    Jwt1Post {
+        /// The request body.
+        body: crate::types::DeletegateRequest = set_body,
     }
 }
 
@@ -251,10 +239,10 @@ impl Operation for Jwt1Post<'_> {
     fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_json(Jwt1PostError::BadRequest)),
-            401 => Err(response.error_json(Jwt1PostError::Unauthorized)),
-            403 => Err(response.error_json(Jwt1PostError::Forbidden)),
-            404 => Err(response.error_json(Jwt1PostError::NotFound)),
+            400 => Err(response.error_json(Self::Error::BadRequest)),
+            401 => Err(response.error_json(Self::Error::Unauthorized)),
+            403 => Err(response.error_json(Self::Error::Forbidden)),
+            404 => Err(response.error_json(Self::Error::NotFound)),
             _ => Err(response.unexpected()),
         }
     }
@@ -269,16 +257,10 @@ pub struct Jwt2Post<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl Jwt2Post<'_> {
-    /// The request body.
-    pub fn body(mut self, value: impl Into<crate::types::AuthRequestMfa>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets or clears [`body`](Self::body).
-    pub fn set_body(mut self, value: Option<crate::types::AuthRequestMfa>) -> Self {
-        self.body = value;
-        self
+setters! {
+    Jwt2Post {
+        /// The request body.
+        body: crate::types::AuthRequestMfa = set_body,
     }
 }
 
@@ -296,10 +278,10 @@ impl Operation for Jwt2Post<'_> {
     fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_json(Jwt2PostError::BadRequest)),
-            401 => Err(response.error_json(Jwt2PostError::Unauthorized)),
-            403 => Err(response.error_json(Jwt2PostError::Forbidden)),
-            404 => Err(response.error_json(Jwt2PostError::NotFound)),
+            400 => Err(response.error_json(Self::Error::BadRequest)),
+            401 => Err(response.error_json(Self::Error::Unauthorized)),
+            403 => Err(response.error_json(Self::Error::Forbidden)),
+            404 => Err(response.error_json(Self::Error::NotFound)),
             _ => Err(response.unexpected()),
         }
     }
@@ -335,9 +317,9 @@ impl Operation for RevokeJwtByUid<'_> {
     fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             202 => response.json(),
-            400 => Err(response.error_json(RevokeJwtByUidError::BadRequest)),
-            401 => Err(response.error_json(RevokeJwtByUidError::Unauthorized)),
-            404 => Err(response.error_json(RevokeJwtByUidError::NotFound)),
+            400 => Err(response.error_json(Self::Error::BadRequest)),
+            401 => Err(response.error_json(Self::Error::Unauthorized)),
+            404 => Err(response.error_json(Self::Error::NotFound)),
             _ => Err(response.unexpected()),
         }
     }
@@ -373,9 +355,9 @@ impl Operation for RevokeJwtByJti<'_> {
     fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             202 => response.json(),
-            400 => Err(response.error_json(RevokeJwtByJtiError::BadRequest)),
-            401 => Err(response.error_json(RevokeJwtByJtiError::Unauthorized)),
-            404 => Err(response.error_json(RevokeJwtByJtiError::NotFound)),
+            400 => Err(response.error_json(Self::Error::BadRequest)),
+            401 => Err(response.error_json(Self::Error::Unauthorized)),
+            404 => Err(response.error_json(Self::Error::NotFound)),
             _ => Err(response.unexpected()),
         }
     }

@@ -60,15 +60,9 @@ pub struct ListPets<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl ListPets<'_> {
-    pub fn filter(mut self, value: impl Into<crate::types::PetFilter>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-    /// Sets or clears [`filter`](Self::filter).
-    pub fn set_filter(mut self, value: Option<crate::types::PetFilter>) -> Self {
-        self.filter = value;
-        self
+setters! {
+    ListPets {
+        filter: crate::types::PetFilter = set_filter,
     }
 }
 
@@ -133,15 +127,9 @@ pub struct GetPet<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl GetPet<'_> {
-    pub fn theme(mut self, value: impl Into<String>) -> Self {
-        self.theme = Some(value.into());
-        self
-    }
-    /// Sets or clears [`theme`](Self::theme).
-    pub fn set_theme(mut self, value: Option<String>) -> Self {
-        self.theme = value;
-        self
+setters! {
+    GetPet {
+        theme: String = set_theme,
     }
 }
 
@@ -160,7 +148,7 @@ impl Operation for GetPet<'_> {
     fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
-            404 => Err(response.error_empty(GetPetError::NotFound)),
+            404 => Err(response.error_empty(Self::Error::NotFound)),
             _ => Err(response.unexpected()),
         }
     }

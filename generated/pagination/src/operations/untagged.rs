@@ -140,42 +140,12 @@ pub struct ListWidgets<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl ListWidgets<'_> {
-    pub fn cursor(mut self, value: impl Into<String>) -> Self {
-        self.cursor = Some(value.into());
-        self
-    }
-    /// Sets or clears [`cursor`](Self::cursor).
-    pub fn set_cursor(mut self, value: Option<String>) -> Self {
-        self.cursor = value;
-        self
-    }
-    pub fn limit(mut self, value: impl Into<i32>) -> Self {
-        self.limit = Some(value.into());
-        self
-    }
-    /// Sets or clears [`limit`](Self::limit).
-    pub fn set_limit(mut self, value: Option<i32>) -> Self {
-        self.limit = value;
-        self
-    }
-    pub fn color(mut self, value: impl Into<String>) -> Self {
-        self.color = Some(value.into());
-        self
-    }
-    /// Sets or clears [`color`](Self::color).
-    pub fn set_color(mut self, value: Option<String>) -> Self {
-        self.color = value;
-        self
-    }
-    pub fn x_tenant(mut self, value: impl Into<String>) -> Self {
-        self.x_tenant = Some(value.into());
-        self
-    }
-    /// Sets or clears [`x_tenant`](Self::x_tenant).
-    pub fn set_x_tenant(mut self, value: Option<String>) -> Self {
-        self.x_tenant = value;
-        self
+setters! {
+    ListWidgets {
+        cursor: String = set_cursor,
+        limit: i32 = set_limit,
+        color: String = set_color,
+        x_tenant: String = set_x_tenant,
     }
 }
 
@@ -200,7 +170,7 @@ impl Operation for ListWidgets<'_> {
     fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_json(ListWidgetsError::BadRequest)),
+            400 => Err(response.error_json(Self::Error::BadRequest)),
             _ => Err(response.unexpected()),
         }
     }
@@ -217,33 +187,11 @@ pub struct ListCustomers<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl ListCustomers<'_> {
-    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
-        self.starting_after = Some(value.into());
-        self
-    }
-    /// Sets or clears [`starting_after`](Self::starting_after).
-    pub fn set_starting_after(mut self, value: Option<String>) -> Self {
-        self.starting_after = value;
-        self
-    }
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
-        self
-    }
-    /// Sets or clears [`limit`](Self::limit).
-    pub fn set_limit(mut self, value: Option<i64>) -> Self {
-        self.limit = value;
-        self
-    }
-    pub fn email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(value.into());
-        self
-    }
-    /// Sets or clears [`email`](Self::email).
-    pub fn set_email(mut self, value: Option<String>) -> Self {
-        self.email = value;
-        self
+setters! {
+    ListCustomers {
+        starting_after: String = set_starting_after,
+        limit: i64 = set_limit,
+        email: String = set_email,
     }
 }
 
@@ -286,33 +234,11 @@ pub struct ListIssues<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl ListIssues<'_> {
-    pub fn state(mut self, value: impl Into<crate::types::ListIssuesState>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-    /// Sets or clears [`state`](Self::state).
-    pub fn set_state(mut self, value: Option<crate::types::ListIssuesState>) -> Self {
-        self.state = value;
-        self
-    }
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
-        self
-    }
-    /// Sets or clears [`per_page`](Self::per_page).
-    pub fn set_per_page(mut self, value: Option<i64>) -> Self {
-        self.per_page = value;
-        self
-    }
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
-        self
-    }
-    /// Sets or clears [`page`](Self::page).
-    pub fn set_page(mut self, value: Option<i64>) -> Self {
-        self.page = value;
-        self
+setters! {
+    ListIssues {
+        state: crate::types::ListIssuesState = set_state,
+        per_page: i64 = set_per_page,
+        page: i64 = set_page,
     }
 }
 
@@ -342,7 +268,7 @@ impl Operation for ListIssues<'_> {
                 response
                     .json()
                     .and_then(|response| {
-                        response.with_typed_headers(ListIssuesHeaders::decode)
+                        response.with_typed_headers(Self::Headers::decode)
                     })
             }
             _ => Err(response.unexpected()),
@@ -361,24 +287,10 @@ pub struct SearchRecords<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl SearchRecords<'_> {
-    pub fn page(mut self, value: impl Into<i32>) -> Self {
-        self.page = Some(value.into());
-        self
-    }
-    /// Sets or clears [`page`](Self::page).
-    pub fn set_page(mut self, value: Option<i32>) -> Self {
-        self.page = value;
-        self
-    }
-    pub fn per_page(mut self, value: impl Into<i32>) -> Self {
-        self.per_page = Some(value.into());
-        self
-    }
-    /// Sets or clears [`per_page`](Self::per_page).
-    pub fn set_per_page(mut self, value: Option<i32>) -> Self {
-        self.per_page = value;
-        self
+setters! {
+    SearchRecords {
+        page: i32 = set_page,
+        per_page: i32 = set_per_page,
     }
 }
 
@@ -420,33 +332,11 @@ pub struct ListEvents<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl ListEvents<'_> {
-    pub fn offset(mut self, value: impl Into<i64>) -> Self {
-        self.offset = Some(value.into());
-        self
-    }
-    /// Sets or clears [`offset`](Self::offset).
-    pub fn set_offset(mut self, value: Option<i64>) -> Self {
-        self.offset = value;
-        self
-    }
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
-        self
-    }
-    /// Sets or clears [`limit`](Self::limit).
-    pub fn set_limit(mut self, value: Option<i64>) -> Self {
-        self.limit = value;
-        self
-    }
-    pub fn kind(mut self, value: impl Into<String>) -> Self {
-        self.kind = Some(value.into());
-        self
-    }
-    /// Sets or clears [`kind`](Self::kind).
-    pub fn set_kind(mut self, value: Option<String>) -> Self {
-        self.kind = value;
-        self
+setters! {
+    ListEvents {
+        offset: i64 = set_offset,
+        limit: i64 = set_limit,
+        kind: String = set_kind,
     }
 }
 
@@ -496,24 +386,10 @@ impl ::std::fmt::Debug for ListProjects<'_> {
     }
 }
 
-impl ListProjects<'_> {
-    pub fn page_token(mut self, value: impl Into<String>) -> Self {
-        self.page_token = Some(value.into());
-        self
-    }
-    /// Sets or clears [`page_token`](Self::page_token).
-    pub fn set_page_token(mut self, value: Option<String>) -> Self {
-        self.page_token = value;
-        self
-    }
-    pub fn limit(mut self, value: impl Into<i32>) -> Self {
-        self.limit = Some(value.into());
-        self
-    }
-    /// Sets or clears [`limit`](Self::limit).
-    pub fn set_limit(mut self, value: Option<i32>) -> Self {
-        self.limit = value;
-        self
+setters! {
+    ListProjects {
+        page_token: String = set_page_token,
+        limit: i32 = set_limit,
     }
 }
 
@@ -550,15 +426,9 @@ pub struct ListTasks<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl ListTasks<'_> {
-    pub fn after(mut self, value: impl Into<String>) -> Self {
-        self.after = Some(value.into());
-        self
-    }
-    /// Sets or clears [`after`](Self::after).
-    pub fn set_after(mut self, value: Option<String>) -> Self {
-        self.after = value;
-        self
+setters! {
+    ListTasks {
+        after: String = set_after,
     }
 }
 
@@ -595,24 +465,10 @@ pub struct ListLogs<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl ListLogs<'_> {
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
-        self
-    }
-    /// Sets or clears [`page`](Self::page).
-    pub fn set_page(mut self, value: Option<i64>) -> Self {
-        self.page = value;
-        self
-    }
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
-        self
-    }
-    /// Sets or clears [`per_page`](Self::per_page).
-    pub fn set_per_page(mut self, value: Option<i64>) -> Self {
-        self.per_page = value;
-        self
+setters! {
+    ListLogs {
+        page: i64 = set_page,
+        per_page: i64 = set_per_page,
     }
 }
 

@@ -98,6 +98,29 @@ macro_rules! request_methods {
     };
 }
 
+/// A request builder's setters of its optional members: `name(value)` sets one,
+/// `set_name(option)` sets or clears it.
+#[cfg(feature = "untagged")]
+macro_rules! setters {
+    ($builder:ident { $($(#[$attr:meta])* $name:ident: $ty:ty = $set:ident,)* }) => {
+        impl $builder<'_> {
+            $(
+                $(#[$attr])*
+                pub fn $name(mut self, value: impl Into<$ty>) -> Self {
+                    self.$name = Some(value.into());
+                    self
+                }
+
+                #[doc = concat!("Sets or clears [`", stringify!($name), "`](Self::", stringify!($name), ").")]
+                pub fn $set(mut self, value: Option<$ty>) -> Self {
+                    self.$name = value;
+                    self
+                }
+            )*
+        }
+    };
+}
+
 /// Operations without a tag (cargo feature `untagged`).
 #[cfg(feature = "untagged")]
 pub mod untagged;

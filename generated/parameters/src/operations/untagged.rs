@@ -122,94 +122,21 @@ pub struct Search<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl Search<'_> {
-    /// Repeated, one pair per item (form, explode).
-    pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-    /// Sets or clears [`tags`](Self::tags).
-    pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
-        self.tags = value;
-        self
-    }
-    /// One pair, items joined by commas (form, no explode).
-    pub fn ids(mut self, value: impl Into<Vec<i64>>) -> Self {
-        self.ids = Some(value.into());
-        self
-    }
-    /// Sets or clears [`ids`](Self::ids).
-    pub fn set_ids(mut self, value: Option<Vec<i64>>) -> Self {
-        self.ids = value;
-        self
-    }
-    pub fn words(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.words = Some(value.into());
-        self
-    }
-    /// Sets or clears [`words`](Self::words).
-    pub fn set_words(mut self, value: Option<Vec<String>>) -> Self {
-        self.words = value;
-        self
-    }
-    pub fn flags(mut self, value: impl Into<Vec<bool>>) -> Self {
-        self.flags = Some(value.into());
-        self
-    }
-    /// Sets or clears [`flags`](Self::flags).
-    pub fn set_flags(mut self, value: Option<Vec<bool>>) -> Self {
-        self.flags = value;
-        self
-    }
-    pub fn filter(mut self, value: impl Into<crate::types::Filter>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-    /// Sets or clears [`filter`](Self::filter).
-    pub fn set_filter(mut self, value: Option<crate::types::Filter>) -> Self {
-        self.filter = value;
-        self
-    }
-    /// An object as one pair of alternating names and values.
-    pub fn point(mut self, value: impl Into<crate::types::Point>) -> Self {
-        self.point = Some(value.into());
-        self
-    }
-    /// Sets or clears [`point`](Self::point).
-    pub fn set_point(mut self, value: Option<crate::types::Point>) -> Self {
-        self.point = value;
-        self
-    }
-    /// An object spread over one pair per field (form, explode).
-    pub fn color(mut self, value: impl Into<crate::types::SearchColor>) -> Self {
-        self.color = Some(value.into());
-        self
-    }
-    /// Sets or clears [`color`](Self::color).
-    pub fn set_color(mut self, value: Option<crate::types::SearchColor>) -> Self {
-        self.color = value;
-        self
-    }
-    pub fn order(mut self, value: impl Into<crate::types::SearchOrder>) -> Self {
-        self.order = Some(value.into());
-        self
-    }
-    /// Sets or clears [`order`](Self::order).
-    pub fn set_order(mut self, value: Option<crate::types::SearchOrder>) -> Self {
-        self.order = value;
-        self
-    }
-    pub fn since(mut self, value: impl Into<::chrono::DateTime<::chrono::Utc>>) -> Self {
-        self.since = Some(value.into());
-        self
-    }
-    /// Sets or clears [`since`](Self::since).
-    pub fn set_since(
-        mut self,
-        value: Option<::chrono::DateTime<::chrono::Utc>>,
-    ) -> Self {
-        self.since = value;
-        self
+setters! {
+    Search {
+        /// Repeated, one pair per item (form, explode).
+        tags: Vec<String> = set_tags,
+        /// One pair, items joined by commas (form, no explode).
+        ids: Vec<i64> = set_ids,
+        words: Vec<String> = set_words,
+        flags: Vec<bool> = set_flags,
+        filter: crate::types::Filter = set_filter,
+        /// An object as one pair of alternating names and values.
+        point: crate::types::Point = set_point,
+        /// An object spread over one pair per field (form, explode).
+        color: crate::types::SearchColor = set_color,
+        order: crate::types::SearchOrder = set_order,
+        since: ::chrono::DateTime<::chrono::Utc> = set_since,
     }
 }
 
@@ -275,42 +202,12 @@ pub struct GetItem<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl GetItem<'_> {
-    pub fn x_trace_id(mut self, value: impl Into<String>) -> Self {
-        self.x_trace_id = Some(value.into());
-        self
-    }
-    /// Sets or clears [`x_trace_id`](Self::x_trace_id).
-    pub fn set_x_trace_id(mut self, value: Option<String>) -> Self {
-        self.x_trace_id = value;
-        self
-    }
-    pub fn x_features(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.x_features = Some(value.into());
-        self
-    }
-    /// Sets or clears [`x_features`](Self::x_features).
-    pub fn set_x_features(mut self, value: Option<Vec<String>>) -> Self {
-        self.x_features = value;
-        self
-    }
-    pub fn session(mut self, value: impl Into<String>) -> Self {
-        self.session = Some(value.into());
-        self
-    }
-    /// Sets or clears [`session`](Self::session).
-    pub fn set_session(mut self, value: Option<String>) -> Self {
-        self.session = value;
-        self
-    }
-    pub fn theme(mut self, value: impl Into<String>) -> Self {
-        self.theme = Some(value.into());
-        self
-    }
-    /// Sets or clears [`theme`](Self::theme).
-    pub fn set_theme(mut self, value: Option<String>) -> Self {
-        self.theme = value;
-        self
+setters! {
+    GetItem {
+        x_trace_id: String = set_x_trace_id,
+        x_features: Vec<String> = set_x_features,
+        session: String = set_session,
+        theme: String = set_theme,
     }
 }
 
@@ -348,15 +245,9 @@ pub struct DeleteItem<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl DeleteItem<'_> {
-    pub fn force(mut self, value: impl Into<bool>) -> Self {
-        self.force = Some(value.into());
-        self
-    }
-    /// Sets or clears [`force`](Self::force).
-    pub fn set_force(mut self, value: Option<bool>) -> Self {
-        self.force = value;
-        self
+setters! {
+    DeleteItem {
+        force: bool = set_force,
     }
 }
 
@@ -390,16 +281,10 @@ pub struct CreatePayment<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl CreatePayment<'_> {
-    /// Left unset, the client sends a fresh random key, the same on every retry of the call, and may retry it (see `ClientBuilder::idempotency_keys`).
-    pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
-        self.idempotency_key = Some(value.into());
-        self
-    }
-    /// Sets or clears [`idempotency_key`](Self::idempotency_key).
-    pub fn set_idempotency_key(mut self, value: Option<String>) -> Self {
-        self.idempotency_key = value;
-        self
+setters! {
+    CreatePayment {
+        /// Left unset, the client sends a fresh random key, the same on every retry of the call, and may retry it (see `ClientBuilder::idempotency_keys`).
+        idempotency_key: String = set_idempotency_key,
     }
 }
 
@@ -417,7 +302,7 @@ impl Operation for CreatePayment<'_> {
     fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             201 => response.empty(),
-            409 => Err(response.error_json(CreatePaymentError::Conflict)),
+            409 => Err(response.error_json(Self::Error::Conflict)),
             _ => Err(response.unexpected()),
         }
     }

@@ -107,7 +107,7 @@ impl Operation for DownloadFile<'_> {
     fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.stream(),
-            404 => Err(response.error_json(DownloadFileError::NotFound)),
+            404 => Err(response.error_json(Self::Error::NotFound)),
             _ => Err(response.unexpected()),
         }
     }
@@ -152,16 +152,10 @@ pub struct SetAvatar<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl SetAvatar<'_> {
-    /// The request body.
-    pub fn body(mut self, value: impl Into<::apiforge_runtime::Upload>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets or clears [`body`](Self::body).
-    pub fn set_body(mut self, value: Option<::apiforge_runtime::Upload>) -> Self {
-        self.body = value;
-        self
+setters! {
+    SetAvatar {
+        /// The request body.
+        body: ::apiforge_runtime::Upload = set_body,
     }
 }
 
@@ -196,37 +190,15 @@ pub struct CreateAlbum<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl CreateAlbum<'_> {
-    /// An optional back image.
-    ///
-    /// Binary data (`format: binary`).
-    pub fn back(mut self, value: impl Into<::apiforge_runtime::Upload>) -> Self {
-        self.back = Some(value.into());
-        self
-    }
-    /// Sets or clears [`back`](Self::back).
-    pub fn set_back(mut self, value: Option<::apiforge_runtime::Upload>) -> Self {
-        self.back = value;
-        self
-    }
-    /// One part per page.
-    pub fn pages(mut self, value: impl Into<Vec<::apiforge_runtime::Upload>>) -> Self {
-        self.pages = Some(value.into());
-        self
-    }
-    /// Sets or clears [`pages`](Self::pages).
-    pub fn set_pages(mut self, value: Option<Vec<::apiforge_runtime::Upload>>) -> Self {
-        self.pages = value;
-        self
-    }
-    pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-    /// Sets or clears [`tags`](Self::tags).
-    pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
-        self.tags = value;
-        self
+setters! {
+    CreateAlbum {
+        /// An optional back image.
+        ///
+        /// Binary data (`format: binary`).
+        back: ::apiforge_runtime::Upload = set_back,
+        /// One part per page.
+        pages: Vec<::apiforge_runtime::Upload> = set_pages,
+        tags: Vec<String> = set_tags,
     }
 }
 

@@ -58,17 +58,14 @@ pub struct ReplaceNotes<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
+setters! {
+    ReplaceNotes {
+        /// The request body.
+        body: crate::types::NoteSet = set_body,
+    }
+}
+
 impl ReplaceNotes<'_> {
-    /// The request body.
-    pub fn body(mut self, value: impl Into<crate::types::NoteSet>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets or clears [`body`](Self::body).
-    pub fn set_body(mut self, value: Option<crate::types::NoteSet>) -> Self {
-        self.body = value;
-        self
-    }
     /// Sends the body as `application/json` (the default is `application/json`).
     pub fn json(mut self) -> Self {
         self.encoding = ::apiforge_runtime::BodyEncoding::Json;
@@ -97,7 +94,7 @@ impl Operation for ReplaceNotes<'_> {
                 response
                     .empty()
                     .and_then(|response| {
-                        response.with_typed_headers(ReplaceNotesHeaders::decode)
+                        response.with_typed_headers(Self::Headers::decode)
                     })
             }
             _ => Err(response.unexpected()),
@@ -131,7 +128,7 @@ impl Operation for CreateNote<'_> {
                 response
                     .text()
                     .and_then(|response| {
-                        response.with_typed_headers(CreateNoteHeaders::decode)
+                        response.with_typed_headers(Self::Headers::decode)
                     })
             }
             _ => Err(response.unexpected()),
@@ -165,7 +162,7 @@ impl Operation for NotesSummary<'_> {
                 response
                     .json()
                     .and_then(|response| {
-                        response.with_typed_headers(NotesSummaryHeaders::decode)
+                        response.with_typed_headers(Self::Headers::decode)
                     })
             }
             _ => Err(response.unexpected()),

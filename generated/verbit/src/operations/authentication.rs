@@ -45,32 +45,12 @@ pub struct Auth<'a> {
     options: ::apiforge_runtime::RequestOptions,
 }
 
-impl Auth<'_> {
-    /// Tracing ID, should be unique in every request, sent back to the client
-    pub fn x_tracing_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
-        self.x_tracing_id = Some(value.into());
-        self
-    }
-    /// Sets or clears [`x_tracing_id`](Self::x_tracing_id).
-    pub fn set_x_tracing_id(mut self, value: Option<::uuid::Uuid>) -> Self {
-        self.x_tracing_id = value;
-        self
-    }
-    /// The timestamp of the request (ISO8901, UTC TZ). When not sent, will be automatically set to server request time.
-    pub fn x_request_timestamp(
-        mut self,
-        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
-    ) -> Self {
-        self.x_request_timestamp = Some(value.into());
-        self
-    }
-    /// Sets or clears [`x_request_timestamp`](Self::x_request_timestamp).
-    pub fn set_x_request_timestamp(
-        mut self,
-        value: Option<::chrono::DateTime<::chrono::Utc>>,
-    ) -> Self {
-        self.x_request_timestamp = value;
-        self
+setters! {
+    Auth {
+        /// Tracing ID, should be unique in every request, sent back to the client
+        x_tracing_id: ::uuid::Uuid = set_x_tracing_id,
+        /// The timestamp of the request (ISO8901, UTC TZ). When not sent, will be automatically set to server request time.
+        x_request_timestamp: ::chrono::DateTime<::chrono::Utc> = set_x_request_timestamp,
     }
 }
 
@@ -90,8 +70,8 @@ impl Operation for Auth<'_> {
     fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_json(AuthError::BadRequest)),
-            500 => Err(response.error_json(AuthError::InternalServerError)),
+            400 => Err(response.error_json(Self::Error::BadRequest)),
+            500 => Err(response.error_json(Self::Error::InternalServerError)),
             _ => Err(response.unexpected()),
         }
     }

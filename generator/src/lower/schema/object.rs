@@ -100,7 +100,6 @@ impl<'a> Lowerer<'a> {
                 ident: String::new(),
                 wire_name: wire_name.clone(),
                 ty,
-                rename: false,
                 skip_if_none: !required,
                 docs,
                 secret: naming::is_secret(wire_name, format),
@@ -131,7 +130,6 @@ impl<'a> Lowerer<'a> {
                 ident: String::new(),
                 wire_name: String::new(),
                 ty,
-                rename: false,
                 skip_if_none: false,
                 docs: vec![doc.to_owned()],
                 secret: false,
@@ -144,7 +142,6 @@ impl<'a> Lowerer<'a> {
             if field.flatten {
                 field.wire_name = ident.clone();
             }
-            field.rename = !field.flatten && ident != field.wire_name;
             field.ident = ident;
         }
         let derive_default = fields
@@ -265,7 +262,7 @@ mod tests {
             "##);
         let typed = struct_of(&api, "Typed");
         let flat = typed.fields.last().unwrap();
-        assert!(flat.flatten && !flat.rename && !flat.skip_if_none);
+        assert!(flat.flatten && !flat.skip_if_none);
         // The property spelled `additional_properties` keeps that name.
         assert_eq!(typed.fields[0].ident, "additional_properties");
         assert_eq!(flat.ident, "additional_properties_2");
@@ -293,7 +290,11 @@ mod tests {
             "##,
             "free",
         );
-        assert!(text.contains("#[serde(flatten)]"), "{text}");
+        assert!(
+            text.contains("        ..\n        /// ")
+                && text.contains("pub additional_properties:"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -323,7 +324,7 @@ mod tests {
         let api = api(schemas);
         for owner in ["Open", "Merged"] {
             let kept = struct_of(&api, owner).fields.last().unwrap();
-            assert!(kept.flatten && !kept.rename, "{owner}");
+            assert!(kept.flatten, "{owner}");
             assert_eq!(kept.ty, TypeRef::JsonObject, "{owner}");
             assert!(kept.docs[0].contains("encoding a decoded value loses nothing"));
             assert_eq!(kept.default, Some(DefaultValue::TypeDefault));
@@ -430,7 +431,7 @@ mod tests {
     }
 
     #[test]
-    fn field_codecs_become_serde_attributes() {
+    fn field_codecs_become_field_kinds() {
         let text = emitted(
             r##"
             Record:
@@ -445,12 +446,10 @@ mod tests {
             "record",
         );
         for expected in [
-            r#"deserialize_with = "::apiforge_runtime::serde_helpers::nullable::deserialize""#,
-            r#"deserialize_with = "::apiforge_runtime::serde_helpers::double_option::deserialize""#,
-            r#"with = "::apiforge_runtime::serde_helpers::base64""#,
-            r#"with = "::apiforge_runtime::serde_helpers::base64::double_option""#,
-            "pub opt_null: Option<Option<i64>>,",
-            "pub blob: Vec<u8>,",
+            r#"pub req_null: Option<String> = required("req_null"),"#,
+            r#"pub opt_null: Option<Option<i64>> = optional_nullable("opt_null"),"#,
+            r#"pub blob: Vec<u8> = base64("blob"),"#,
+            r#"pub avatar: Option<Option<Vec<u8>>> = optional_nullable_base64("avatar"),"#,
         ] {
             assert!(text.contains(expected), "{expected} in\n{text}");
         }

@@ -123,11 +123,10 @@ macro_rules! object {
                         $(let mut $field = None;)*
                         $(let mut $rest = <$rest_ty>::default();)?
                         while let Some(key) = ::serde::de::MapAccess::next_key::<super::object::Key<'de>>(&mut map)? {
-                            $(if key.as_str() == $wire {
-                                super::object::$kind::read(&mut $field, &mut map, $wire)?;
-                            } else)* {
-                                object!(@other key map $($rest)?);
-                            }
+                            match key.as_str() {
+                                $($wire => super::object::$kind::read(&mut $field, &mut map, $wire),)*
+                                _ => object!(@other key map $($rest)?),
+                            }?;
                         }
                         Ok($name {
                             $($field: super::object::$kind::finish($field, $wire)?,)*
@@ -141,10 +140,10 @@ macro_rules! object {
         }
     };
     (@other $key:ident $map:ident) => {
-        super::object::skip($key, &mut $map)?
+        super::object::skip($key, &mut $map)
     };
     (@other $key:ident $map:ident $rest:ident) => {
-        super::object::keep(&mut $rest, $key, &mut $map)?
+        super::object::keep(&mut $rest, $key, &mut $map)
     };
 }
 

@@ -180,6 +180,10 @@ pub(crate) const OPERATION_MODULE_IMPORTS: [&str; 6] = [
     "SendResult",
 ];
 
+/// The runtime module `src/types/mod.rs` imports for the `object!` its type files invoke, which
+/// reaches it as `super::object`. Lowering keeps type modules off this name.
+pub(crate) const TYPES_RUNTIME_MODULE: &str = "object";
+
 pub(crate) mod builder {
     /// Sends the request and returns the decoded body.
     pub const SEND: &str = "send";

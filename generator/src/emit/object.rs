@@ -212,6 +212,15 @@ mod tests {
     }
 
     #[test]
+    fn rules_reach_the_runtime_through_the_module_types_import() {
+        let path = format!("super::{}::", crate::naming::TYPES_RUNTIME_MODULE);
+        assert_eq!(
+            super::RULES.matches("super::").count(),
+            super::RULES.matches(&path).count()
+        );
+    }
+
+    #[test]
     fn an_invocation_prints_each_field_with_its_kind_and_the_rest_after_two_dots() {
         let item: syn::ItemMacro = syn::parse2(quote! {
             object! {

@@ -42,9 +42,10 @@ pub(super) fn types_mod(api: &Api) -> TokenStream {
             /// `serde_helpers::object`), with the map of other properties after `..`.
             #gate
         });
+        let module = ident(crate::naming::TYPES_RUNTIME_MODULE);
         quote! {
             #gate
-            use ::apiforge_runtime::serde_helpers::object;
+            use ::apiforge_runtime::serde_helpers::#module;
             #definition
         }
     });

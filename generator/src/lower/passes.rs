@@ -6,7 +6,7 @@
 
 use super::{Lowerer, RESERVED_TYPE_NAMES, constructors, dedup, derives, features, unions};
 use crate::ir::{Api, EnumRepr, Tagging, TypeDef, TypeId, TypeKind, TypeRef};
-use crate::naming::{Case, Scope};
+use crate::naming::{self, Case, Scope};
 
 impl Lowerer<'_> {
     /// Settles type and module names and builds each type with them, runs the passes over
@@ -94,9 +94,11 @@ impl Lowerer<'_> {
 
 /// The module (file under `types/`) of each type, from its name, in the same order.
 fn module_names(idents: &[String]) -> Vec<String> {
-    let mut modules = Scope::new(Case::Snake)
-        .file_names()
-        .reserve(["mod", "types"]);
+    let mut modules = Scope::new(Case::Snake).file_names().reserve([
+        "mod",
+        "types",
+        naming::TYPES_RUNTIME_MODULE,
+    ]);
     for ident in idents {
         modules.add(ident);
     }

@@ -76,13 +76,27 @@ macro_rules! string_enum {
     };
 }
 
-#[cfg(any(feature = "default_2", feature = "n_code_co", feature = "types_2"))]
+#[cfg(
+    any(
+        feature = "default_2",
+        feature = "n_code_co",
+        feature = "standalone-types",
+        feature = "types_2"
+    )
+)]
 use ::apiforge_runtime::serde_helpers::object;
 
 /// A struct, and its serde through each field's JSON name (`pub id: i64 =
 /// required("id")`, the kind naming a module of the runtime's
 /// `serde_helpers::object`), with the map of other properties after `..`.
-#[cfg(any(feature = "default_2", feature = "n_code_co", feature = "types_2"))]
+#[cfg(
+    any(
+        feature = "default_2",
+        feature = "n_code_co",
+        feature = "standalone-types",
+        feature = "types_2"
+    )
+)]
 macro_rules! object {
     (
         $(#[$attr:meta])*
@@ -164,6 +178,12 @@ mod my_type3;
 
 #[cfg(feature = "n_code_co")]
 pub use my_type3::MyType3;
+
+#[cfg(feature = "standalone-types")]
+mod object_2;
+
+#[cfg(feature = "standalone-types")]
+pub use object_2::Object;
 
 #[cfg(feature = "types_2")]
 mod option2;

@@ -5,33 +5,43 @@
 
 use proc_macro2::{Spacing, TokenStream, TokenTree};
 
+/// The macros whose rules repeat (`$(...)*`), which cannot be formatted as the items they
+/// expand to: each is kept as formatted text, by name, and printed as it is.
+const TEXT_RULES: [(&str, &str); 3] = [
+    (super::string_enum::NAME, super::string_enum::RULES),
+    (super::object::NAME, super::object::RULES),
+    (super::setters::NAME, super::setters::RULES),
+];
+
+/// The definition of the macro `name` whose rules are kept as text, with `attrs` (its docs
+/// and feature gate) on it.
+pub(super) fn text_definition(name: &str, attrs: TokenStream) -> TokenStream {
+    let rules = TEXT_RULES
+        .iter()
+        .find(|(text_name, _)| *text_name == name)
+        .map_or("", |(_, rules)| rules);
+    let name = super::ident(name);
+    // The texts are the emit modules' own, and parse: `text_rules_parse` checks them.
+    let rules: TokenStream = rules.parse().unwrap_or_default();
+    quote::quote! {
+        #attrs
+        macro_rules! #name {
+            #rules
+        }
+    }
+}
+
 /// `item` printed with its rules formatted, when it is a `macro_rules!` whose rules are
-/// `(matcher) => { items };`; anything else is handed back for the printer to print as usual.
+/// `(matcher) => { items };` or kept as text; anything else is handed back for the printer to
+/// print as usual.
 pub(super) fn format(mut item: syn::ItemMacro) -> Result<String, Box<syn::ItemMacro>> {
-    let rules = match item.mac.path.is_ident("macro_rules") {
-        true if item
-            .ident
-            .as_ref()
-            .is_some_and(|name| name == super::string_enum::NAME) =>
-        {
-            Some(super::string_enum::RULES.to_owned())
-        }
-        true if item
-            .ident
-            .as_ref()
-            .is_some_and(|name| name == super::object::NAME) =>
-        {
-            Some(super::object::RULES.to_owned())
-        }
-        true if item
-            .ident
-            .as_ref()
-            .is_some_and(|name| name == super::setters::NAME) =>
-        {
-            Some(super::setters::RULES.to_owned())
-        }
-        true => format_rules(item.mac.tokens.clone()),
-        false => None,
+    let text = TEXT_RULES
+        .iter()
+        .find(|(name, _)| item.ident.as_ref().is_some_and(|ident| ident == name));
+    let rules = match (item.mac.path.is_ident("macro_rules"), text) {
+        (true, Some((_, rules))) => Some((*rules).to_owned()),
+        (true, None) => format_rules(item.mac.tokens.clone()),
+        (false, _) => None,
     };
     let Some(rules) = rules else {
         return Err(Box::new(item));
@@ -321,6 +331,13 @@ pub(super) fn struct_invocation(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn text_rules_parse() {
+        for (name, rules) in super::TEXT_RULES {
+            assert!(rules.parse::<proc_macro2::TokenStream>().is_ok(), "{name}");
+        }
+    }
+
     use quote::quote;
 
     #[test]

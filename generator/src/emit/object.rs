@@ -12,7 +12,6 @@
 //! The rules repeat (`$(...)*`), which cannot be formatted as the items they expand to, so
 //! they are kept here as text, formatted, and printed as they are.
 
-use proc_macro2::TokenStream;
 use syn::parse::{Parse, ParseStream};
 
 /// The macro's name.
@@ -83,19 +82,6 @@ pub(super) const RULES: &str = r#"    (
         super::object::keep(&mut $rest, $key, &mut $map)
     };
 "#;
-
-/// The definition, with `attrs` (its docs and feature gate) on it.
-pub(super) fn definition(attrs: TokenStream) -> TokenStream {
-    let name = super::ident(NAME);
-    // The text is this file's own, and parses: `rules_parse` checks it.
-    let rules: TokenStream = RULES.parse().unwrap_or_default();
-    quote::quote! {
-        #attrs
-        macro_rules! #name {
-            #rules
-        }
-    }
-}
 
 /// One field as an invocation writes it: `pub name: Type = kind("wire"),`.
 struct WireField {
@@ -205,11 +191,6 @@ pub(super) fn format_invocation(item: &syn::ItemMacro) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use quote::quote;
-
-    #[test]
-    fn rules_parse() {
-        assert!(super::RULES.parse::<proc_macro2::TokenStream>().is_ok());
-    }
 
     #[test]
     fn rules_reach_the_runtime_through_the_module_types_import() {

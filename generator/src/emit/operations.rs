@@ -149,11 +149,14 @@ fn builder_macros(api: &Api) -> TokenStream {
     });
     let setters = (!settable.is_empty()).then(|| {
         let gate = feature_gate(&settable);
-        super::setters::definition(quote! {
-            /// A request builder's setters of its optional members: `name(value)` sets one,
-            /// `set_name(option)` sets or clears it.
-            #gate
-        })
+        super::macros::text_definition(
+            super::setters::NAME,
+            quote! {
+                /// A request builder's setters of its optional members: `name(value)` sets one,
+                /// `set_name(option)` sets or clears it.
+                #gate
+            },
+        )
     });
     let paged = features(|op| op.pagination.is_some());
     let paging = (!paged.is_empty()).then(|| {

@@ -9,7 +9,6 @@
 //! The rules repeat (`$(...)*`), which cannot be formatted as the items they expand to, so
 //! they are kept here as text, formatted, and printed as they are.
 
-use proc_macro2::TokenStream;
 use syn::parse::{Parse, ParseStream};
 
 /// The macro's name.
@@ -34,19 +33,6 @@ pub(super) const RULES: &str = r#"    ($builder:ident { $($(#[$attr:meta])* $nam
         }
     };
 "#;
-
-/// The definition, with `attrs` (its docs and feature gate) on it.
-pub(super) fn definition(attrs: TokenStream) -> TokenStream {
-    let name = super::ident(NAME);
-    // The text is this file's own, and parses: `rules_parse` checks it.
-    let rules: TokenStream = RULES.parse().unwrap_or_default();
-    quote::quote! {
-        #attrs
-        macro_rules! #name {
-            #rules
-        }
-    }
-}
 
 /// An invocation's input: the builder, and each member with its `Option` setter's name.
 struct Input {
@@ -114,11 +100,6 @@ pub(super) fn format_invocation(item: &syn::ItemMacro) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use quote::quote;
-
-    #[test]
-    fn rules_parse() {
-        assert!(super::RULES.parse::<proc_macro2::TokenStream>().is_ok());
-    }
 
     #[test]
     fn an_invocation_prints_each_member_with_its_option_setter() {

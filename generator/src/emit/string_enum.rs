@@ -7,8 +7,6 @@
 //! Its rules repeat (`$(...)*`), which cannot be formatted as the items they expand to, so
 //! they are kept here as text, formatted, and printed as they are.
 
-use proc_macro2::TokenStream;
-
 /// The macro's name.
 pub(super) const NAME: &str = "string_enum";
 
@@ -78,24 +76,3 @@ pub(super) const RULES: &str = r#"    (
         }
     };
 "#;
-
-/// The definition, with `attrs` (its docs and feature gate) on it.
-pub(super) fn definition(attrs: TokenStream) -> TokenStream {
-    let name = super::ident(NAME);
-    // The text is this file's own, and parses: `rules_parse` checks it.
-    let rules: TokenStream = RULES.parse().unwrap_or_default();
-    quote::quote! {
-        #attrs
-        macro_rules! #name {
-            #rules
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn rules_parse() {
-        assert!(super::RULES.parse::<proc_macro2::TokenStream>().is_ok());
-    }
-}

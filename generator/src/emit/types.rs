@@ -28,20 +28,26 @@ pub(super) fn types_mod(api: &Api) -> TokenStream {
         |kind| matches!(kind, TypeKind::Enum(e) if e.repr == EnumRepr::String),
     )
     .map(|gate| {
-        super::string_enum::definition(quote! {
-            /// An enum of the strings a schema lists, with a catch-all variant (first in the
-            /// input) for those it does not: `as_str`, `Display`, `From<&str>`, `FromStr`, and
-            /// serde through the wire strings.
-            #gate
-        })
+        super::macros::text_definition(
+            super::string_enum::NAME,
+            quote! {
+                /// An enum of the strings a schema lists, with a catch-all variant (first in the
+                /// input) for those it does not: `as_str`, `Display`, `From<&str>`, `FromStr`, and
+                /// serde through the wire strings.
+                #gate
+            },
+        )
     });
     let object = macro_gate(api, |kind| matches!(kind, TypeKind::Struct(_))).map(|gate| {
-        let definition = super::object::definition(quote! {
-            /// A struct, and its serde through each field's JSON name (`pub id: i64 =
-            /// required("id")`, the kind naming a module of the runtime's
-            /// `serde_helpers::object`), with the map of other properties after `..`.
-            #gate
-        });
+        let definition = super::macros::text_definition(
+            super::object::NAME,
+            quote! {
+                /// A struct, and its serde through each field's JSON name (`pub id: i64 =
+                /// required("id")`, the kind naming a module of the runtime's
+                /// `serde_helpers::object`), with the map of other properties after `..`.
+                #gate
+            },
+        );
         let module = ident(crate::naming::TYPES_RUNTIME_MODULE);
         quote! {
             #gate

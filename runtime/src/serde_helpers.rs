@@ -556,7 +556,85 @@ pub mod object {
 #[cfg(test)]
 mod tests {
     use super::base64::{decode, encode};
+    use super::object;
     use super::tagged::serialize_with_tag;
+
+    /// What `object!` writes for `pub id: i64 = required("id"), pub note: Option<Option<String>>
+    /// = optional_nullable("note")`.
+    #[derive(Debug, PartialEq)]
+    struct Record {
+        id: i64,
+        note: Option<Option<String>>,
+    }
+
+    impl serde::Serialize for Record {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            object::required::write(&mut map, "id", &self.id)?;
+            object::optional_nullable::write(&mut map, "note", &self.note)?;
+            map.end()
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Record {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Visitor;
+
+            impl<'de> serde::de::Visitor<'de> for Visitor {
+                type Value = Record;
+
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("struct Record")
+                }
+
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<Record, A::Error> {
+                    let (mut id, mut note) = (None, None);
+                    while let Some(key) = map.next_key::<object::Key<'de>>()? {
+                        match key.as_str() {
+                            "id" => object::required::read(&mut id, &mut map, "id"),
+                            "note" => object::optional_nullable::read(&mut note, &mut map, "note"),
+                            _ => object::skip(key, &mut map),
+                        }?;
+                    }
+                    Ok(Record {
+                        id: object::required::finish(id, "id")?,
+                        note: object::optional_nullable::finish(note, "note")?,
+                    })
+                }
+            }
+
+            deserializer.deserialize_map(Visitor)
+        }
+    }
+
+    #[test]
+    fn object_fields_keep_absent_and_null_apart_and_refuse_missing_or_repeated_keys() {
+        let read = |text: &str| serde_json::from_str::<Record>(text).map_err(|e| e.to_string());
+        let absent = read(r#"{"id": 1, "other": [1, {"x": 2}]}"#);
+        assert_eq!(absent, Ok(Record { id: 1, note: None }));
+        let null = read(r#"{"note": null, "id": 1}"#);
+        assert_eq!(
+            null,
+            Ok(Record {
+                id: 1,
+                note: Some(None)
+            })
+        );
+        assert!(read(r#"{"note": "x"}"#).is_err_and(|e| e.contains("missing field `id`")));
+        assert!(read(r#"{"id": 1, "id": 2}"#).is_err_and(|e| e.contains("duplicate field `id`")));
+
+        let written = |note| serde_json::to_string(&Record { id: 1, note }).unwrap();
+        assert_eq!(written(None), r#"{"id":1}"#);
+        assert_eq!(written(Some(None)), r#"{"id":1,"note":null}"#);
+        assert_eq!(
+            written(Some(Some("x".to_owned()))),
+            r#"{"id":1,"note":"x"}"#
+        );
+    }
 
     #[test]
     fn a_tag_is_added_where_the_value_has_none() {

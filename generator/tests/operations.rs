@@ -47,9 +47,9 @@ paths:
         "pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self",
         // The optional parameter's setters, which do not take the builder's `timeout`.
         "setters! {\n    StartJob {\n        timeout_2: i64 = set_timeout_2,\n",
-        "200 => response.json().map(|response| response.map(Self::Output::Ok))",
-        ".map(|response| response.map(|()| Self::Output::Accepted))",
-        "400..=499 => Err(response.error_text(Self::Error::ClientError))",
+        "200 => response.json().map(|response| response.map(StartJobResponse::Ok))",
+        ".map(|response| response.map(|()| StartJobResponse::Accepted))",
+        "400..=499 => Err(response.error_text(StartJobError::ClientError))",
         "_ => Err(response.unexpected()),",
         // The methods every builder has are written once, in a macro each builder invokes.
         "request_methods!(StartJob, StartJobResponse, (), StartJobError);",

@@ -21,13 +21,18 @@ pub type SendResult<O> =
 /// What every request builder has, whatever its operation: the client it is sent with, the
 /// caller's settings for the call, and the types its result decodes to. Generated crates
 /// implement it for each builder in the same few lines, from one macro.
-pub trait Call: Send + Sized {
+///
+/// Nothing here requires `Send`. A builder's future is `Send` when its builder and types are,
+/// which the generated ones are, and what needs it says so ([`Paginate`](crate::paginate::Paginate)).
+/// Required here, rustc proved it for every builder and every type it returns as it checked a
+/// generated crate: a sixth of Kubernetes' `cargo check` (23.0 s against 19.3 s).
+pub trait Call: Sized {
     /// The decoded body of a success.
-    type Output: Send;
+    type Output;
     /// The success's typed headers (`()` when the spec declares none).
-    type Headers: Send;
+    type Headers;
     /// The operation's typed error (`Infallible` when the spec declares no error response).
-    type Error: Send;
+    type Error;
 
     /// The client the request is sent with.
     fn client(&self) -> &Client;

@@ -55,7 +55,7 @@ pub type PageResult<P> = SendResult<P>;
 /// A request whose results come in pages; generated crates implement it on the request
 /// builders of paginated operations. A page is the operation's
 /// [`Output`](crate::Call::Output), sent as any other request is.
-pub trait Paginate: Operation + Clone {
+pub trait Paginate: Operation<Output: Send, Headers: Send, Error: Send> + Clone + Send {
     /// One item of a page.
     type Item: Send;
     /// What asks for the next page: a cursor or token, a page number or offset, or a

@@ -131,7 +131,7 @@ impl Operation for WatchJob<'_> {
     fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json_events(),
-            404 => Err(response.error_json(Self::Error::NotFound)),
+            404 => Err(response.error_json(WatchJobError::NotFound)),
             _ => Err(response.unexpected()),
         }
     }

@@ -272,11 +272,11 @@ impl Operation for ListPets<'_> {
                 response
                     .json()
                     .and_then(|response| {
-                        response.with_typed_headers(Self::Headers::decode)
+                        response.with_typed_headers(ListPetsHeaders::decode)
                     })
             }
-            400 => Err(response.error_json(Self::Error::BadRequest)),
-            409 => Err(response.error_json(Self::Error::Conflict)),
+            400 => Err(response.error_json(ListPetsError::BadRequest)),
+            409 => Err(response.error_json(ListPetsError::Conflict)),
             _ => Err(response.unexpected()),
         }
     }

@@ -129,9 +129,9 @@ impl Operation for JwtGet<'_> {
     fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_json(Self::Error::BadRequest)),
-            401 => Err(response.error_json(Self::Error::Unauthorized)),
-            404 => Err(response.error_json(Self::Error::NotFound)),
+            400 => Err(response.error_json(JwtGetError::BadRequest)),
+            401 => Err(response.error_json(JwtGetError::Unauthorized)),
+            404 => Err(response.error_json(JwtGetError::NotFound)),
             _ => Err(response.unexpected()),
         }
     }
@@ -167,10 +167,10 @@ impl Operation for JwtPost<'_> {
     fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_json(Self::Error::BadRequest)),
-            401 => Err(response.error_json(Self::Error::Unauthorized)),
-            403 => Err(response.error_json(Self::Error::Forbidden)),
-            404 => Err(response.error_json(Self::Error::NotFound)),
+            400 => Err(response.error_json(JwtPostError::BadRequest)),
+            401 => Err(response.error_json(JwtPostError::Unauthorized)),
+            403 => Err(response.error_json(JwtPostError::Forbidden)),
+            404 => Err(response.error_json(JwtPostError::NotFound)),
             _ => Err(response.unexpected()),
         }
     }
@@ -201,9 +201,9 @@ impl Operation for RevokeMyJwt<'_> {
     fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             202 => response.json(),
-            400 => Err(response.error_json(Self::Error::BadRequest)),
-            401 => Err(response.error_json(Self::Error::Unauthorized)),
-            404 => Err(response.error_json(Self::Error::NotFound)),
+            400 => Err(response.error_json(RevokeMyJwtError::BadRequest)),
+            401 => Err(response.error_json(RevokeMyJwtError::Unauthorized)),
+            404 => Err(response.error_json(RevokeMyJwtError::NotFound)),
             _ => Err(response.unexpected()),
         }
     }
@@ -239,10 +239,10 @@ impl Operation for Jwt1Post<'_> {
     fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_json(Self::Error::BadRequest)),
-            401 => Err(response.error_json(Self::Error::Unauthorized)),
-            403 => Err(response.error_json(Self::Error::Forbidden)),
-            404 => Err(response.error_json(Self::Error::NotFound)),
+            400 => Err(response.error_json(Jwt1PostError::BadRequest)),
+            401 => Err(response.error_json(Jwt1PostError::Unauthorized)),
+            403 => Err(response.error_json(Jwt1PostError::Forbidden)),
+            404 => Err(response.error_json(Jwt1PostError::NotFound)),
             _ => Err(response.unexpected()),
         }
     }
@@ -278,10 +278,10 @@ impl Operation for Jwt2Post<'_> {
     fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_json(Self::Error::BadRequest)),
-            401 => Err(response.error_json(Self::Error::Unauthorized)),
-            403 => Err(response.error_json(Self::Error::Forbidden)),
-            404 => Err(response.error_json(Self::Error::NotFound)),
+            400 => Err(response.error_json(Jwt2PostError::BadRequest)),
+            401 => Err(response.error_json(Jwt2PostError::Unauthorized)),
+            403 => Err(response.error_json(Jwt2PostError::Forbidden)),
+            404 => Err(response.error_json(Jwt2PostError::NotFound)),
             _ => Err(response.unexpected()),
         }
     }
@@ -317,9 +317,9 @@ impl Operation for RevokeJwtByUid<'_> {
     fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             202 => response.json(),
-            400 => Err(response.error_json(Self::Error::BadRequest)),
-            401 => Err(response.error_json(Self::Error::Unauthorized)),
-            404 => Err(response.error_json(Self::Error::NotFound)),
+            400 => Err(response.error_json(RevokeJwtByUidError::BadRequest)),
+            401 => Err(response.error_json(RevokeJwtByUidError::Unauthorized)),
+            404 => Err(response.error_json(RevokeJwtByUidError::NotFound)),
             _ => Err(response.unexpected()),
         }
     }
@@ -355,9 +355,9 @@ impl Operation for RevokeJwtByJti<'_> {
     fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             202 => response.json(),
-            400 => Err(response.error_json(Self::Error::BadRequest)),
-            401 => Err(response.error_json(Self::Error::Unauthorized)),
-            404 => Err(response.error_json(Self::Error::NotFound)),
+            400 => Err(response.error_json(RevokeJwtByJtiError::BadRequest)),
+            401 => Err(response.error_json(RevokeJwtByJtiError::Unauthorized)),
+            404 => Err(response.error_json(RevokeJwtByJtiError::NotFound)),
             _ => Err(response.unexpected()),
         }
     }

@@ -148,7 +148,7 @@ impl Operation for GetPet<'_> {
     fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
-            404 => Err(response.error_empty(Self::Error::NotFound)),
+            404 => Err(response.error_empty(GetPetError::NotFound)),
             _ => Err(response.unexpected()),
         }
     }

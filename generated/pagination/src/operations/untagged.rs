@@ -170,7 +170,7 @@ impl Operation for ListWidgets<'_> {
     fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_json(Self::Error::BadRequest)),
+            400 => Err(response.error_json(ListWidgetsError::BadRequest)),
             _ => Err(response.unexpected()),
         }
     }
@@ -268,7 +268,7 @@ impl Operation for ListIssues<'_> {
                 response
                     .json()
                     .and_then(|response| {
-                        response.with_typed_headers(Self::Headers::decode)
+                        response.with_typed_headers(ListIssuesHeaders::decode)
                     })
             }
             _ => Err(response.unexpected()),

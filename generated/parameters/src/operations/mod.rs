@@ -32,14 +32,14 @@ macro_rules! request_methods {
             /// response body, instead of the client's; it applies to each attempt when
             /// the request is retried.
             pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                ::apiforge_runtime::Call::options(&mut self).set_timeout(timeout);
+                self.options.set_timeout(timeout);
                 self
             }
             /// Adds a header to this request only, replacing the request's own header
             /// of that name; a name or value that is not valid header text fails the
             /// call with `Error::InvalidRequest` before anything is sent.
             pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-                ::apiforge_runtime::Call::options(&mut self).add_header(name, value);
+                self.options.add_header(name, value);
                 self
             }
             /// Adds a query parameter to this request only, after the request's own.
@@ -48,7 +48,7 @@ macro_rules! request_methods {
                 name: impl Into<String>,
                 value: impl Into<String>,
             ) -> Self {
-                ::apiforge_runtime::Call::options(&mut self).add_query(name, value);
+                self.options.add_query(name, value);
                 self
             }
             /// Sends the request and returns the decoded body.

@@ -302,7 +302,7 @@ impl Operation for CreatePayment<'_> {
     fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             201 => response.empty(),
-            409 => Err(response.error_json(Self::Error::Conflict)),
+            409 => Err(response.error_json(CreatePaymentError::Conflict)),
             _ => Err(response.unexpected()),
         }
     }

@@ -107,7 +107,7 @@ impl Operation for DownloadFile<'_> {
     fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.stream(),
-            404 => Err(response.error_json(Self::Error::NotFound)),
+            404 => Err(response.error_json(DownloadFileError::NotFound)),
             _ => Err(response.unexpected()),
         }
     }

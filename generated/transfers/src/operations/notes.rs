@@ -94,7 +94,7 @@ impl Operation for ReplaceNotes<'_> {
                 response
                     .empty()
                     .and_then(|response| {
-                        response.with_typed_headers(Self::Headers::decode)
+                        response.with_typed_headers(ReplaceNotesHeaders::decode)
                     })
             }
             _ => Err(response.unexpected()),
@@ -128,7 +128,7 @@ impl Operation for CreateNote<'_> {
                 response
                     .text()
                     .and_then(|response| {
-                        response.with_typed_headers(Self::Headers::decode)
+                        response.with_typed_headers(CreateNoteHeaders::decode)
                     })
             }
             _ => Err(response.unexpected()),
@@ -162,7 +162,7 @@ impl Operation for NotesSummary<'_> {
                 response
                     .json()
                     .and_then(|response| {
-                        response.with_typed_headers(Self::Headers::decode)
+                        response.with_typed_headers(NotesSummaryHeaders::decode)
                     })
             }
             _ => Err(response.unexpected()),

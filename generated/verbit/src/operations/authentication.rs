@@ -70,8 +70,8 @@ impl Operation for Auth<'_> {
     fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_json(Self::Error::BadRequest)),
-            500 => Err(response.error_json(Self::Error::InternalServerError)),
+            400 => Err(response.error_json(AuthError::BadRequest)),
+            500 => Err(response.error_json(AuthError::InternalServerError)),
             _ => Err(response.unexpected()),
         }
     }

@@ -115,10 +115,10 @@ impl Operation for Auth2faPost<'_> {
     fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_empty(Self::Error::BadRequest)),
-            401 => Err(response.error_empty(Self::Error::Unauthorized)),
-            422 => Err(response.error_empty(Self::Error::UnprocessableEntity)),
-            500 => Err(response.error_empty(Self::Error::InternalServerError)),
+            400 => Err(response.error_empty(Auth2faPostError::BadRequest)),
+            401 => Err(response.error_empty(Auth2faPostError::Unauthorized)),
+            422 => Err(response.error_empty(Auth2faPostError::UnprocessableEntity)),
+            500 => Err(response.error_empty(Auth2faPostError::InternalServerError)),
             _ => Err(response.unexpected()),
         }
     }
@@ -149,10 +149,10 @@ impl Operation for AuthMagicLinkPost<'_> {
     fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_empty(Self::Error::BadRequest)),
-            401 => Err(response.error_empty(Self::Error::Unauthorized)),
-            422 => Err(response.error_empty(Self::Error::UnprocessableEntity)),
-            500 => Err(response.error_empty(Self::Error::InternalServerError)),
+            400 => Err(response.error_empty(AuthMagicLinkPostError::BadRequest)),
+            401 => Err(response.error_empty(AuthMagicLinkPostError::Unauthorized)),
+            422 => Err(response.error_empty(AuthMagicLinkPostError::UnprocessableEntity)),
+            500 => Err(response.error_empty(AuthMagicLinkPostError::InternalServerError)),
             _ => Err(response.unexpected()),
         }
     }
@@ -181,10 +181,10 @@ impl Operation for AuthTokenPost<'_> {
     fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_empty(Self::Error::BadRequest)),
-            401 => Err(response.error_empty(Self::Error::Unauthorized)),
-            422 => Err(response.error_empty(Self::Error::UnprocessableEntity)),
-            500 => Err(response.error_empty(Self::Error::InternalServerError)),
+            400 => Err(response.error_empty(AuthTokenPostError::BadRequest)),
+            401 => Err(response.error_empty(AuthTokenPostError::Unauthorized)),
+            422 => Err(response.error_empty(AuthTokenPostError::UnprocessableEntity)),
+            500 => Err(response.error_empty(AuthTokenPostError::InternalServerError)),
             _ => Err(response.unexpected()),
         }
     }
@@ -213,10 +213,14 @@ impl Operation for AuthTokenRefreshPost<'_> {
     fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_empty(Self::Error::BadRequest)),
-            401 => Err(response.error_empty(Self::Error::Unauthorized)),
-            422 => Err(response.error_empty(Self::Error::UnprocessableEntity)),
-            500 => Err(response.error_empty(Self::Error::InternalServerError)),
+            400 => Err(response.error_empty(AuthTokenRefreshPostError::BadRequest)),
+            401 => Err(response.error_empty(AuthTokenRefreshPostError::Unauthorized)),
+            422 => {
+                Err(response.error_empty(AuthTokenRefreshPostError::UnprocessableEntity))
+            }
+            500 => {
+                Err(response.error_empty(AuthTokenRefreshPostError::InternalServerError))
+            }
             _ => Err(response.unexpected()),
         }
     }

@@ -2,16 +2,17 @@
 //! `permissions` object hundreds of times) become one type: fewer files to read and to
 //! compile, and values of one shape that convert into each other for free.
 //!
-//! Two types are the same when everything emit would write for them but their name is: kind,
-//! fields or variants with their docs and serde attributes, and the types they refer to, once
-//! those are merged too (so the merge runs until nothing changes). A component schema is never
+//! Two types are the same when everything emit would write for them but their name and the
+//! order of their fields is: kind, fields or variants with their docs and serde attributes,
+//! and the types they refer to, once those are merged too (so the merge runs until nothing
+//! changes). The merged type keeps its keeper's field order. A component schema is never
 //! merged away, since users name it; an inline type identical to one becomes that component,
 //! and identical inline types become the one with the shortest name (then the first by name),
 //! so the choice does not depend on the order of the document.
 
 use std::collections::BTreeMap;
 
-use crate::ir::{TypeDef, TypeRef};
+use crate::ir::{TypeDef, TypeKind, TypeRef};
 
 /// For each type, the index of the type it becomes: itself, or an identical one it merges into.
 /// `component[i]` says whether type `i` is a component schema.
@@ -55,6 +56,12 @@ fn shape(def: &TypeDef, into: &[usize]) -> String {
         }
     };
     crate::ir::visit_kind_refs_mut(&mut kind, &mut redirect);
+    // Fields in another order are the same object: a JSON object's keys have no order.
+    // GitHub's webhook payloads repeat one repository schema with its fields shuffled.
+    if let TypeKind::Struct(def) = &mut kind {
+        def.fields
+            .sort_by(|a, b| (a.flatten, &a.wire_name).cmp(&(b.flatten, &b.wire_name)));
+    }
     format!("{:?}\n{:?}", def.docs, kind)
 }
 
@@ -161,5 +168,42 @@ components:
             matches!(owner, Some(TypeRef::Option(inner)) if matches!(**inner, TypeRef::Named(id) if api.type_def(id).ident == "Owner")),
             "{owner:?}"
         );
+    }
+
+    #[test]
+    fn the_same_fields_in_another_order_are_the_same_type() {
+        let (api, _) = lowered_document(
+            r#"
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: object, properties: {id: {type: integer}, name: {type: string}}}
+  /b:
+    get:
+      operationId: getB
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: object, properties: {name: {type: string}, id: {type: integer}}}
+"#,
+        );
+        let names: Vec<&str> = api.types.iter().map(|t| t.ident.as_str()).collect();
+        assert_eq!(names, ["GetAResponse"]);
+        // The type keeps the order of the one it is (the spec's order of `getA`).
+        let TypeKind::Struct(def) = &api.types[0].kind else {
+            panic!("a struct");
+        };
+        let fields: Vec<&str> = def.fields.iter().map(|f| f.wire_name.as_str()).collect();
+        assert_eq!(fields, ["id", "name", "additional_properties"]);
     }
 }

@@ -47,8 +47,11 @@ paths:
         "pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self",
         // The optional parameter's setters, which do not take the builder's `timeout`.
         "setters! {\n    StartJob {\n        timeout_2: i64 = set_timeout_2,\n",
-        "200 => response.json().map(|response| response.map(StartJobResponse::Ok))",
-        ".map(|response| response.map(|()| StartJobResponse::Accepted))",
+        // Named in two arms, the success enum is imported under a short name; the error enum,
+        // in one that fits on a line, keeps its own.
+        "use StartJobResponse as Output;",
+        "200 => response.json().map(|response| response.map(Output::Ok))",
+        ".map(|response| response.map(|()| Output::Accepted))",
         "400..=499 => Err(response.error_text(StartJobError::ClientError))",
         "_ => Err(response.unexpected()),",
         // The methods every builder has are written once, in a macro each builder invokes.

@@ -267,6 +267,7 @@ impl Operation for ListPets<'_> {
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {
+        use ListPetsError as Error;
         match response.status().as_u16() {
             200 => {
                 response
@@ -275,8 +276,8 @@ impl Operation for ListPets<'_> {
                         response.with_typed_headers(ListPetsHeaders::decode)
                     })
             }
-            400 => Err(response.error_json(ListPetsError::BadRequest)),
-            409 => Err(response.error_json(ListPetsError::Conflict)),
+            400 => Err(response.error_json(Error::BadRequest)),
+            409 => Err(response.error_json(Error::Conflict)),
             _ => Err(response.unexpected()),
         }
     }

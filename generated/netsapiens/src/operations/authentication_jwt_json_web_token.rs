@@ -127,11 +127,12 @@ impl Operation for JwtGet<'_> {
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {
+        use JwtGetError as Error;
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_json(JwtGetError::BadRequest)),
-            401 => Err(response.error_json(JwtGetError::Unauthorized)),
-            404 => Err(response.error_json(JwtGetError::NotFound)),
+            400 => Err(response.error_json(Error::BadRequest)),
+            401 => Err(response.error_json(Error::Unauthorized)),
+            404 => Err(response.error_json(Error::NotFound)),
             _ => Err(response.unexpected()),
         }
     }
@@ -165,12 +166,13 @@ impl Operation for JwtPost<'_> {
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {
+        use JwtPostError as Error;
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_json(JwtPostError::BadRequest)),
-            401 => Err(response.error_json(JwtPostError::Unauthorized)),
-            403 => Err(response.error_json(JwtPostError::Forbidden)),
-            404 => Err(response.error_json(JwtPostError::NotFound)),
+            400 => Err(response.error_json(Error::BadRequest)),
+            401 => Err(response.error_json(Error::Unauthorized)),
+            403 => Err(response.error_json(Error::Forbidden)),
+            404 => Err(response.error_json(Error::NotFound)),
             _ => Err(response.unexpected()),
         }
     }
@@ -199,11 +201,12 @@ impl Operation for RevokeMyJwt<'_> {
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {
+        use RevokeMyJwtError as Error;
         match response.status().as_u16() {
             202 => response.json(),
-            400 => Err(response.error_json(RevokeMyJwtError::BadRequest)),
-            401 => Err(response.error_json(RevokeMyJwtError::Unauthorized)),
-            404 => Err(response.error_json(RevokeMyJwtError::NotFound)),
+            400 => Err(response.error_json(Error::BadRequest)),
+            401 => Err(response.error_json(Error::Unauthorized)),
+            404 => Err(response.error_json(Error::NotFound)),
             _ => Err(response.unexpected()),
         }
     }
@@ -237,12 +240,13 @@ impl Operation for Jwt1Post<'_> {
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {
+        use Jwt1PostError as Error;
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_json(Jwt1PostError::BadRequest)),
-            401 => Err(response.error_json(Jwt1PostError::Unauthorized)),
-            403 => Err(response.error_json(Jwt1PostError::Forbidden)),
-            404 => Err(response.error_json(Jwt1PostError::NotFound)),
+            400 => Err(response.error_json(Error::BadRequest)),
+            401 => Err(response.error_json(Error::Unauthorized)),
+            403 => Err(response.error_json(Error::Forbidden)),
+            404 => Err(response.error_json(Error::NotFound)),
             _ => Err(response.unexpected()),
         }
     }
@@ -276,12 +280,13 @@ impl Operation for Jwt2Post<'_> {
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {
+        use Jwt2PostError as Error;
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_json(Jwt2PostError::BadRequest)),
-            401 => Err(response.error_json(Jwt2PostError::Unauthorized)),
-            403 => Err(response.error_json(Jwt2PostError::Forbidden)),
-            404 => Err(response.error_json(Jwt2PostError::NotFound)),
+            400 => Err(response.error_json(Error::BadRequest)),
+            401 => Err(response.error_json(Error::Unauthorized)),
+            403 => Err(response.error_json(Error::Forbidden)),
+            404 => Err(response.error_json(Error::NotFound)),
             _ => Err(response.unexpected()),
         }
     }
@@ -315,11 +320,12 @@ impl Operation for RevokeJwtByUid<'_> {
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {
+        use RevokeJwtByUidError as Error;
         match response.status().as_u16() {
             202 => response.json(),
-            400 => Err(response.error_json(RevokeJwtByUidError::BadRequest)),
-            401 => Err(response.error_json(RevokeJwtByUidError::Unauthorized)),
-            404 => Err(response.error_json(RevokeJwtByUidError::NotFound)),
+            400 => Err(response.error_json(Error::BadRequest)),
+            401 => Err(response.error_json(Error::Unauthorized)),
+            404 => Err(response.error_json(Error::NotFound)),
             _ => Err(response.unexpected()),
         }
     }
@@ -353,11 +359,12 @@ impl Operation for RevokeJwtByJti<'_> {
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {
+        use RevokeJwtByJtiError as Error;
         match response.status().as_u16() {
             202 => response.json(),
-            400 => Err(response.error_json(RevokeJwtByJtiError::BadRequest)),
-            401 => Err(response.error_json(RevokeJwtByJtiError::Unauthorized)),
-            404 => Err(response.error_json(RevokeJwtByJtiError::NotFound)),
+            400 => Err(response.error_json(Error::BadRequest)),
+            401 => Err(response.error_json(Error::Unauthorized)),
+            404 => Err(response.error_json(Error::NotFound)),
             _ => Err(response.unexpected()),
         }
     }

@@ -68,10 +68,11 @@ impl Operation for Auth<'_> {
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {
+        use AuthError as Error;
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_json(AuthError::BadRequest)),
-            500 => Err(response.error_json(AuthError::InternalServerError)),
+            400 => Err(response.error_json(Error::BadRequest)),
+            500 => Err(response.error_json(Error::InternalServerError)),
             _ => Err(response.unexpected()),
         }
     }

@@ -113,12 +113,13 @@ impl Operation for Auth2faPost<'_> {
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {
+        use Auth2faPostError as Error;
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_empty(Auth2faPostError::BadRequest)),
-            401 => Err(response.error_empty(Auth2faPostError::Unauthorized)),
-            422 => Err(response.error_empty(Auth2faPostError::UnprocessableEntity)),
-            500 => Err(response.error_empty(Auth2faPostError::InternalServerError)),
+            400 => Err(response.error_empty(Error::BadRequest)),
+            401 => Err(response.error_empty(Error::Unauthorized)),
+            422 => Err(response.error_empty(Error::UnprocessableEntity)),
+            500 => Err(response.error_empty(Error::InternalServerError)),
             _ => Err(response.unexpected()),
         }
     }
@@ -147,12 +148,13 @@ impl Operation for AuthMagicLinkPost<'_> {
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {
+        use AuthMagicLinkPostError as Error;
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_empty(AuthMagicLinkPostError::BadRequest)),
-            401 => Err(response.error_empty(AuthMagicLinkPostError::Unauthorized)),
-            422 => Err(response.error_empty(AuthMagicLinkPostError::UnprocessableEntity)),
-            500 => Err(response.error_empty(AuthMagicLinkPostError::InternalServerError)),
+            400 => Err(response.error_empty(Error::BadRequest)),
+            401 => Err(response.error_empty(Error::Unauthorized)),
+            422 => Err(response.error_empty(Error::UnprocessableEntity)),
+            500 => Err(response.error_empty(Error::InternalServerError)),
             _ => Err(response.unexpected()),
         }
     }
@@ -179,12 +181,13 @@ impl Operation for AuthTokenPost<'_> {
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {
+        use AuthTokenPostError as Error;
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_empty(AuthTokenPostError::BadRequest)),
-            401 => Err(response.error_empty(AuthTokenPostError::Unauthorized)),
-            422 => Err(response.error_empty(AuthTokenPostError::UnprocessableEntity)),
-            500 => Err(response.error_empty(AuthTokenPostError::InternalServerError)),
+            400 => Err(response.error_empty(Error::BadRequest)),
+            401 => Err(response.error_empty(Error::Unauthorized)),
+            422 => Err(response.error_empty(Error::UnprocessableEntity)),
+            500 => Err(response.error_empty(Error::InternalServerError)),
             _ => Err(response.unexpected()),
         }
     }
@@ -211,16 +214,13 @@ impl Operation for AuthTokenRefreshPost<'_> {
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {
+        use AuthTokenRefreshPostError as Error;
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_empty(AuthTokenRefreshPostError::BadRequest)),
-            401 => Err(response.error_empty(AuthTokenRefreshPostError::Unauthorized)),
-            422 => {
-                Err(response.error_empty(AuthTokenRefreshPostError::UnprocessableEntity))
-            }
-            500 => {
-                Err(response.error_empty(AuthTokenRefreshPostError::InternalServerError))
-            }
+            400 => Err(response.error_empty(Error::BadRequest)),
+            401 => Err(response.error_empty(Error::Unauthorized)),
+            422 => Err(response.error_empty(Error::UnprocessableEntity)),
+            500 => Err(response.error_empty(Error::InternalServerError)),
             _ => Err(response.unexpected()),
         }
     }

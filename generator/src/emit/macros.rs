@@ -7,10 +7,11 @@ use proc_macro2::{Spacing, TokenStream, TokenTree};
 
 /// The macros whose rules repeat (`$(...)*`), which cannot be formatted as the items they
 /// expand to: each is kept as formatted text, by name, and printed as it is.
-const TEXT_RULES: [(&str, &str); 3] = [
+const TEXT_RULES: [(&str, &str); 4] = [
     (super::string_enum::NAME, super::string_enum::RULES),
     (super::object::NAME, super::object::RULES),
     (super::setters::NAME, super::setters::RULES),
+    (super::type_modules::NAME, super::type_modules::RULES),
 ];
 
 /// The definition of the macro `name` whose rules are kept as text, with `attrs` (its docs
@@ -88,8 +89,9 @@ const MAX_WIDTH: usize = 100;
 /// or as `name! { items }` when its input is items; anything else is handed back.
 pub(super) fn format_invocation(item: syn::ItemMacro) -> Result<String, Box<syn::ItemMacro>> {
     use syn::parse::Parser as _;
-    if let Some(printed) =
-        super::object::format_invocation(&item).or_else(|| super::setters::format_invocation(&item))
+    if let Some(printed) = super::object::format_invocation(&item)
+        .or_else(|| super::setters::format_invocation(&item))
+        .or_else(|| super::type_modules::format_invocation(&item))
     {
         return Ok(printed);
     }

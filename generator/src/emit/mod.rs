@@ -15,6 +15,7 @@ mod readme;
 mod runtime_source;
 mod setters;
 mod string_enum;
+mod type_modules;
 mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};

@@ -5,24 +5,40 @@ use quote::quote;
 
 use super::{DebugField, doc_attrs, feature_gate, ident, redacted_debug, type_tokens};
 use crate::ir::{
-    Api, Constructor, DefaultValue, EnumDef, EnumRepr, Field, FieldCodec, StructDef, Tagging,
-    TypeDef, TypeKind, TypeRef, UnionDef,
+    Api, Constructor, DefaultValue, EnumDef, EnumRepr, Field, FieldCodec, Packaging, StructDef,
+    Tagging, TypeDef, TypeKind, TypeRef, UnionDef,
 };
 use crate::lower::code_span;
 
 /// `src/types/mod.rs`.
 pub(super) fn types_mod(api: &Api) -> TokenStream {
-    let items = api.types.iter().map(|def| {
-        let module = ident(&def.module);
-        let name = ident(&def.ident);
-        let gate = feature_gate(&def.features);
-        quote! {
-            #gate
-            mod #module;
-            #gate
-            pub use #module::#name;
-        }
-    });
+    // A module file folds each `mod name;` into the file (`layout::single_module`), which a
+    // macro's expansion is not: there, the items are written out.
+    let modules = if let Packaging::ModuleFile { .. } = api.packaging {
+        let items = api.types.iter().map(|def| {
+            let module = ident(&def.module);
+            let name = ident(&def.ident);
+            quote! {
+                mod #module;
+                pub use #module::#name;
+            }
+        });
+        Some(quote! { #(#items)* })
+    } else {
+        (!api.types.is_empty()).then(|| {
+            let definition = super::macros::text_definition(
+                super::type_modules::NAME,
+                quote! {
+                    /// Each type's module, and the type re-exported, under the type's feature gate.
+                },
+            );
+            let invocation = super::type_modules::invocation(api);
+            quote! {
+                #definition
+                #invocation
+            }
+        })
+    };
     let string_enum = macro_gate(
         api,
         |kind| matches!(kind, TypeKind::Enum(e) if e.repr == EnumRepr::String),
@@ -62,7 +78,7 @@ pub(super) fn types_mod(api: &Api) -> TokenStream {
         #![doc = " (all are, by default); a type no operation uses, with `standalone-types`."]
         #string_enum
         #object
-        #(#items)*
+        #modules
     }
 }
 

@@ -161,56 +161,26 @@ macro_rules! object {
     };
 }
 
-#[cfg(feature = "n_code_co")]
-mod my_type;
+/// Each type's module, and the type re-exported, under the type's feature gate.
+macro_rules! types {
+    ($($(#[$gate:meta])* $module:ident::$name:ident,)*) => {
+        $(
+            $(#[$gate])*
+            mod $module;
+            $(#[$gate])*
+            pub use self::$module::$name;
+        )*
+    };
+}
 
-#[cfg(feature = "n_code_co")]
-pub use my_type::MyType;
-
-#[cfg(feature = "default_2")]
-mod my_type2;
-
-#[cfg(feature = "default_2")]
-pub use my_type2::MyType2;
-
-#[cfg(feature = "n_code_co")]
-mod my_type3;
-
-#[cfg(feature = "n_code_co")]
-pub use my_type3::MyType3;
-
-#[cfg(feature = "standalone-types")]
-mod object_2;
-
-#[cfg(feature = "standalone-types")]
-pub use object_2::Object;
-
-#[cfg(feature = "types_2")]
-mod option2;
-
-#[cfg(feature = "types_2")]
-pub use option2::Option2;
-
-#[cfg(feature = "types_2")]
-mod result2;
-
-#[cfg(feature = "types_2")]
-pub use result2::Result2;
-
-#[cfg(feature = "types_2")]
-mod self_;
-
-#[cfg(feature = "types_2")]
-pub use self_::Self_;
-
-#[cfg(feature = "types_2")]
-mod string2;
-
-#[cfg(feature = "types_2")]
-pub use string2::String2;
-
-#[cfg(feature = "n_code_co")]
-mod wide;
-
-#[cfg(feature = "n_code_co")]
-pub use wide::Wide;
+types! {
+    #[cfg(feature = "n_code_co")] my_type::MyType,
+    #[cfg(feature = "default_2")] my_type2::MyType2,
+    #[cfg(feature = "n_code_co")] my_type3::MyType3,
+    #[cfg(feature = "standalone-types")] object_2::Object,
+    #[cfg(feature = "types_2")] option2::Option2,
+    #[cfg(feature = "types_2")] result2::Result2,
+    #[cfg(feature = "types_2")] self_::Self_,
+    #[cfg(feature = "types_2")] string2::String2,
+    #[cfg(feature = "n_code_co")] wide::Wide,
+}

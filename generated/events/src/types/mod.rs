@@ -77,20 +77,20 @@ macro_rules! object {
     };
 }
 
-#[cfg(feature = "events")]
-mod problem;
+/// Each type's module, and the type re-exported, under the type's feature gate.
+macro_rules! types {
+    ($($(#[$gate:meta])* $module:ident::$name:ident,)*) => {
+        $(
+            $(#[$gate])*
+            mod $module;
+            $(#[$gate])*
+            pub use self::$module::$name;
+        )*
+    };
+}
 
-#[cfg(feature = "events")]
-pub use problem::Problem;
-
-#[cfg(feature = "events")]
-mod progress;
-
-#[cfg(feature = "events")]
-pub use progress::Progress;
-
-#[cfg(feature = "events")]
-mod quote;
-
-#[cfg(feature = "events")]
-pub use quote::Quote;
+types! {
+    #[cfg(feature = "events")] problem::Problem,
+    #[cfg(feature = "events")] progress::Progress,
+    #[cfg(feature = "events")] quote::Quote,
+}

@@ -77,20 +77,20 @@ macro_rules! object {
     };
 }
 
-#[cfg(feature = "untagged")]
-mod get_status_response;
+/// Each type's module, and the type re-exported, under the type's feature gate.
+macro_rules! types {
+    ($($(#[$gate:meta])* $module:ident::$name:ident,)*) => {
+        $(
+            $(#[$gate])*
+            mod $module;
+            $(#[$gate])*
+            pub use self::$module::$name;
+        )*
+    };
+}
 
-#[cfg(feature = "untagged")]
-pub use get_status_response::GetStatusResponse;
-
-#[cfg(feature = "untagged")]
-mod ratio;
-
-#[cfg(feature = "untagged")]
-pub use ratio::Ratio;
-
-#[cfg(feature = "untagged")]
-mod record;
-
-#[cfg(feature = "untagged")]
-pub use record::Record;
+types! {
+    #[cfg(feature = "untagged")] get_status_response::GetStatusResponse,
+    #[cfg(feature = "untagged")] ratio::Ratio,
+    #[cfg(feature = "untagged")] record::Record,
+}

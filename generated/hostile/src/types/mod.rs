@@ -147,104 +147,34 @@ macro_rules! object {
     };
 }
 
-#[cfg(feature = "pets_panic_tag")]
-mod animal;
+/// Each type's module, and the type re-exported, under the type's feature gate.
+macro_rules! types {
+    ($($(#[$gate:meta])* $module:ident::$name:ident,)*) => {
+        $(
+            $(#[$gate])*
+            mod $module;
+            $(#[$gate])*
+            pub use self::$module::$name;
+        )*
+    };
+}
 
-#[cfg(feature = "pets_panic_tag")]
-pub use animal::Animal;
-
-#[cfg(feature = "pets_panic_tag")]
-mod cat;
-
-#[cfg(feature = "pets_panic_tag")]
-pub use cat::Cat;
-
-#[cfg(feature = "standalone-types")]
-mod creature;
-
-#[cfg(feature = "standalone-types")]
-pub use creature::Creature;
-
-#[cfg(feature = "standalone-types")]
-mod diamond;
-
-#[cfg(feature = "standalone-types")]
-pub use diamond::Diamond;
-
-#[cfg(feature = "standalone-types")]
-mod diamond_base;
-
-#[cfg(feature = "standalone-types")]
-pub use diamond_base::DiamondBase;
-
-#[cfg(feature = "standalone-types")]
-mod diamond_left;
-
-#[cfg(feature = "standalone-types")]
-pub use diamond_left::DiamondLeft;
-
-#[cfg(feature = "standalone-types")]
-mod diamond_right;
-
-#[cfg(feature = "standalone-types")]
-pub use diamond_right::DiamondRight;
-
-#[cfg(feature = "pets_panic_tag")]
-mod dog;
-
-#[cfg(feature = "pets_panic_tag")]
-pub use dog::Dog;
-
-#[cfg(feature = "standalone-types")]
-mod forest;
-
-#[cfg(feature = "standalone-types")]
-pub use forest::Forest;
-
-#[cfg(feature = "standalone-types")]
-mod forest_pair;
-
-#[cfg(feature = "standalone-types")]
-pub use forest_pair::ForestPair;
-
-#[cfg(feature = "standalone-types")]
-mod forest_tree;
-
-#[cfg(feature = "standalone-types")]
-pub use forest_tree::ForestTree;
-
-#[cfg(feature = "pets_panic_tag")]
-mod list_pets_kind_panic_parameter_name;
-
-#[cfg(feature = "pets_panic_tag")]
-pub use list_pets_kind_panic_parameter_name::ListPetsKindPanicParameterName;
-
-#[cfg(feature = "standalone-types")]
-mod looped;
-
-#[cfg(feature = "standalone-types")]
-pub use looped::Looped;
-
-#[cfg(feature = "pets_panic_tag")]
-mod pet;
-
-#[cfg(feature = "pets_panic_tag")]
-pub use pet::Pet;
-
-#[cfg(feature = "pets_panic_tag")]
-mod pet_kind;
-
-#[cfg(feature = "pets_panic_tag")]
-pub use pet_kind::PetKind;
-
-#[cfg(feature = "pets_panic_tag")]
-mod pet_kind_hostile_std_fs_write_concat_env_cargo_manifest_dir_canary_title_ok_panic_title_ran_end;
-
-#[cfg(feature = "pets_panic_tag")]
-pub use pet_kind_hostile_std_fs_write_concat_env_cargo_manifest_dir_canary_title_ok_panic_title_ran_end::PetKindHostileStdFsWriteConcatEnvCargoManifestDirCanaryTitleOkPanicTitleRanEnd;
-
-#[cfg(feature = "pets_panic_tag")]
-mod pet_kind_object;
-
-#[cfg(feature = "pets_panic_tag")]
-pub use pet_kind_object::PetKindObject;
+types! {
+    #[cfg(feature = "pets_panic_tag")] animal::Animal,
+    #[cfg(feature = "pets_panic_tag")] cat::Cat,
+    #[cfg(feature = "standalone-types")] creature::Creature,
+    #[cfg(feature = "standalone-types")] diamond::Diamond,
+    #[cfg(feature = "standalone-types")] diamond_base::DiamondBase,
+    #[cfg(feature = "standalone-types")] diamond_left::DiamondLeft,
+    #[cfg(feature = "standalone-types")] diamond_right::DiamondRight,
+    #[cfg(feature = "pets_panic_tag")] dog::Dog,
+    #[cfg(feature = "standalone-types")] forest::Forest,
+    #[cfg(feature = "standalone-types")] forest_pair::ForestPair,
+    #[cfg(feature = "standalone-types")] forest_tree::ForestTree,
+    #[cfg(feature = "pets_panic_tag")] list_pets_kind_panic_parameter_name::ListPetsKindPanicParameterName,
+    #[cfg(feature = "standalone-types")] looped::Looped,
+    #[cfg(feature = "pets_panic_tag")] pet::Pet,
+    #[cfg(feature = "pets_panic_tag")] pet_kind::PetKind,
+    #[cfg(feature = "pets_panic_tag")] pet_kind_hostile_std_fs_write_concat_env_cargo_manifest_dir_canary_title_ok_panic_title_ran_end::PetKindHostileStdFsWriteConcatEnvCargoManifestDirCanaryTitleOkPanicTitleRanEnd,
+    #[cfg(feature = "pets_panic_tag")] pet_kind_object::PetKindObject,
+}

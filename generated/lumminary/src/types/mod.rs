@@ -77,8 +77,18 @@ macro_rules! object {
     };
 }
 
-#[cfg(feature = "auth")]
-mod javascript_web_token;
+/// Each type's module, and the type re-exported, under the type's feature gate.
+macro_rules! types {
+    ($($(#[$gate:meta])* $module:ident::$name:ident,)*) => {
+        $(
+            $(#[$gate])*
+            mod $module;
+            $(#[$gate])*
+            pub use self::$module::$name;
+        )*
+    };
+}
 
-#[cfg(feature = "auth")]
-pub use javascript_web_token::JavascriptWebToken;
+types! {
+    #[cfg(feature = "auth")] javascript_web_token::JavascriptWebToken,
+}

@@ -147,74 +147,29 @@ macro_rules! object {
     };
 }
 
-#[cfg(feature = "authentication_jwt_json_web_token")]
-mod auth_request;
+/// Each type's module, and the type re-exported, under the type's feature gate.
+macro_rules! types {
+    ($($(#[$gate:meta])* $module:ident::$name:ident,)*) => {
+        $(
+            $(#[$gate])*
+            mod $module;
+            $(#[$gate])*
+            pub use self::$module::$name;
+        )*
+    };
+}
 
-#[cfg(feature = "authentication_jwt_json_web_token")]
-pub use auth_request::AuthRequest;
-
-#[cfg(feature = "authentication_jwt_json_web_token")]
-mod auth_request_grant_type;
-
-#[cfg(feature = "authentication_jwt_json_web_token")]
-pub use auth_request_grant_type::AuthRequestGrantType;
-
-#[cfg(feature = "authentication_jwt_json_web_token")]
-mod auth_request_mfa;
-
-#[cfg(feature = "authentication_jwt_json_web_token")]
-pub use auth_request_mfa::AuthRequestMfa;
-
-#[cfg(feature = "authentication_jwt_json_web_token")]
-mod auth_request_mfa_grant_type;
-
-#[cfg(feature = "authentication_jwt_json_web_token")]
-pub use auth_request_mfa_grant_type::AuthRequestMfaGrantType;
-
-#[cfg(feature = "authentication_jwt_json_web_token")]
-mod auth_request_mfa_ns_id_type;
-
-#[cfg(feature = "authentication_jwt_json_web_token")]
-pub use auth_request_mfa_ns_id_type::AuthRequestMfaNsIdType;
-
-#[cfg(feature = "authentication_jwt_json_web_token")]
-mod deletegate_request;
-
-#[cfg(feature = "authentication_jwt_json_web_token")]
-pub use deletegate_request::DeletegateRequest;
-
-#[cfg(feature = "authentication_jwt_json_web_token")]
-mod domain_name;
-
-#[cfg(feature = "authentication_jwt_json_web_token")]
-pub use domain_name::DomainName;
-
-#[cfg(feature = "authentication_jwt_json_web_token")]
-mod error_response;
-
-#[cfg(feature = "authentication_jwt_json_web_token")]
-pub use error_response::ErrorResponse;
-
-#[cfg(feature = "authentication_jwt_json_web_token")]
-mod jwt_request_success;
-
-#[cfg(feature = "authentication_jwt_json_web_token")]
-pub use jwt_request_success::JwtRequestSuccess;
-
-#[cfg(feature = "authentication_jwt_json_web_token")]
-mod jwt_response;
-
-#[cfg(feature = "authentication_jwt_json_web_token")]
-pub use jwt_response::JwtResponse;
-
-#[cfg(feature = "authentication_jwt_json_web_token")]
-mod success_response;
-
-#[cfg(feature = "authentication_jwt_json_web_token")]
-pub use success_response::SuccessResponse;
-
-#[cfg(feature = "authentication_jwt_json_web_token")]
-mod user_name;
-
-#[cfg(feature = "authentication_jwt_json_web_token")]
-pub use user_name::UserName;
+types! {
+    #[cfg(feature = "authentication_jwt_json_web_token")] auth_request::AuthRequest,
+    #[cfg(feature = "authentication_jwt_json_web_token")] auth_request_grant_type::AuthRequestGrantType,
+    #[cfg(feature = "authentication_jwt_json_web_token")] auth_request_mfa::AuthRequestMfa,
+    #[cfg(feature = "authentication_jwt_json_web_token")] auth_request_mfa_grant_type::AuthRequestMfaGrantType,
+    #[cfg(feature = "authentication_jwt_json_web_token")] auth_request_mfa_ns_id_type::AuthRequestMfaNsIdType,
+    #[cfg(feature = "authentication_jwt_json_web_token")] deletegate_request::DeletegateRequest,
+    #[cfg(feature = "authentication_jwt_json_web_token")] domain_name::DomainName,
+    #[cfg(feature = "authentication_jwt_json_web_token")] error_response::ErrorResponse,
+    #[cfg(feature = "authentication_jwt_json_web_token")] jwt_request_success::JwtRequestSuccess,
+    #[cfg(feature = "authentication_jwt_json_web_token")] jwt_response::JwtResponse,
+    #[cfg(feature = "authentication_jwt_json_web_token")] success_response::SuccessResponse,
+    #[cfg(feature = "authentication_jwt_json_web_token")] user_name::UserName,
+}

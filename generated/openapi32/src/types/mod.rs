@@ -147,26 +147,21 @@ macro_rules! object {
     };
 }
 
-#[cfg(feature = "standalone-types")]
-mod adoption;
+/// Each type's module, and the type re-exported, under the type's feature gate.
+macro_rules! types {
+    ($($(#[$gate:meta])* $module:ident::$name:ident,)*) => {
+        $(
+            $(#[$gate])*
+            mod $module;
+            $(#[$gate])*
+            pub use self::$module::$name;
+        )*
+    };
+}
 
-#[cfg(feature = "standalone-types")]
-pub use adoption::Adoption;
-
-#[cfg(any(feature = "pets", feature = "standalone-types"))]
-mod pet;
-
-#[cfg(any(feature = "pets", feature = "standalone-types"))]
-pub use pet::Pet;
-
-#[cfg(feature = "pets")]
-mod pet_filter;
-
-#[cfg(feature = "pets")]
-pub use pet_filter::PetFilter;
-
-#[cfg(any(feature = "pets", feature = "standalone-types"))]
-mod pet_species;
-
-#[cfg(any(feature = "pets", feature = "standalone-types"))]
-pub use pet_species::PetSpecies;
+types! {
+    #[cfg(feature = "standalone-types")] adoption::Adoption,
+    #[cfg(any(feature = "pets", feature = "standalone-types"))] pet::Pet,
+    #[cfg(feature = "pets")] pet_filter::PetFilter,
+    #[cfg(any(feature = "pets", feature = "standalone-types"))] pet_species::PetSpecies,
+}

@@ -147,104 +147,34 @@ macro_rules! object {
     };
 }
 
-#[cfg(feature = "untagged")]
-mod customer;
+/// Each type's module, and the type re-exported, under the type's feature gate.
+macro_rules! types {
+    ($($(#[$gate:meta])* $module:ident::$name:ident,)*) => {
+        $(
+            $(#[$gate])*
+            mod $module;
+            $(#[$gate])*
+            pub use self::$module::$name;
+        )*
+    };
+}
 
-#[cfg(feature = "untagged")]
-pub use customer::Customer;
-
-#[cfg(feature = "untagged")]
-mod event;
-
-#[cfg(feature = "untagged")]
-pub use event::Event;
-
-#[cfg(feature = "untagged")]
-mod issue;
-
-#[cfg(feature = "untagged")]
-pub use issue::Issue;
-
-#[cfg(feature = "untagged")]
-mod list_customers_response;
-
-#[cfg(feature = "untagged")]
-pub use list_customers_response::ListCustomersResponse;
-
-#[cfg(feature = "untagged")]
-mod list_customers_response_object;
-
-#[cfg(feature = "untagged")]
-pub use list_customers_response_object::ListCustomersResponseObject;
-
-#[cfg(feature = "untagged")]
-mod list_issues_state;
-
-#[cfg(feature = "untagged")]
-pub use list_issues_state::ListIssuesState;
-
-#[cfg(feature = "untagged")]
-mod list_projects_response;
-
-#[cfg(feature = "untagged")]
-pub use list_projects_response::ListProjectsResponse;
-
-#[cfg(feature = "untagged")]
-mod list_tasks_response;
-
-#[cfg(feature = "untagged")]
-pub use list_tasks_response::ListTasksResponse;
-
-#[cfg(feature = "untagged")]
-mod list_tasks_response_paging;
-
-#[cfg(feature = "untagged")]
-pub use list_tasks_response_paging::ListTasksResponsePaging;
-
-#[cfg(feature = "untagged")]
-mod list_widgets_response;
-
-#[cfg(feature = "untagged")]
-pub use list_widgets_response::ListWidgetsResponse;
-
-#[cfg(feature = "untagged")]
-mod list_widgets_response_meta;
-
-#[cfg(feature = "untagged")]
-pub use list_widgets_response_meta::ListWidgetsResponseMeta;
-
-#[cfg(feature = "untagged")]
-mod problem;
-
-#[cfg(feature = "untagged")]
-pub use problem::Problem;
-
-#[cfg(feature = "untagged")]
-mod project;
-
-#[cfg(feature = "untagged")]
-pub use project::Project;
-
-#[cfg(feature = "untagged")]
-mod record;
-
-#[cfg(feature = "untagged")]
-pub use record::Record;
-
-#[cfg(feature = "untagged")]
-mod search_records_response;
-
-#[cfg(feature = "untagged")]
-pub use search_records_response::SearchRecordsResponse;
-
-#[cfg(feature = "untagged")]
-mod task;
-
-#[cfg(feature = "untagged")]
-pub use task::Task;
-
-#[cfg(feature = "untagged")]
-mod widget;
-
-#[cfg(feature = "untagged")]
-pub use widget::Widget;
+types! {
+    #[cfg(feature = "untagged")] customer::Customer,
+    #[cfg(feature = "untagged")] event::Event,
+    #[cfg(feature = "untagged")] issue::Issue,
+    #[cfg(feature = "untagged")] list_customers_response::ListCustomersResponse,
+    #[cfg(feature = "untagged")] list_customers_response_object::ListCustomersResponseObject,
+    #[cfg(feature = "untagged")] list_issues_state::ListIssuesState,
+    #[cfg(feature = "untagged")] list_projects_response::ListProjectsResponse,
+    #[cfg(feature = "untagged")] list_tasks_response::ListTasksResponse,
+    #[cfg(feature = "untagged")] list_tasks_response_paging::ListTasksResponsePaging,
+    #[cfg(feature = "untagged")] list_widgets_response::ListWidgetsResponse,
+    #[cfg(feature = "untagged")] list_widgets_response_meta::ListWidgetsResponseMeta,
+    #[cfg(feature = "untagged")] problem::Problem,
+    #[cfg(feature = "untagged")] project::Project,
+    #[cfg(feature = "untagged")] record::Record,
+    #[cfg(feature = "untagged")] search_records_response::SearchRecordsResponse,
+    #[cfg(feature = "untagged")] task::Task,
+    #[cfg(feature = "untagged")] widget::Widget,
+}

@@ -147,44 +147,24 @@ macro_rules! object {
     };
 }
 
-#[cfg(feature = "untagged")]
-mod create_payment_conflict;
+/// Each type's module, and the type re-exported, under the type's feature gate.
+macro_rules! types {
+    ($($(#[$gate:meta])* $module:ident::$name:ident,)*) => {
+        $(
+            $(#[$gate])*
+            mod $module;
+            $(#[$gate])*
+            pub use self::$module::$name;
+        )*
+    };
+}
 
-#[cfg(feature = "untagged")]
-pub use create_payment_conflict::CreatePaymentConflict;
-
-#[cfg(feature = "untagged")]
-mod create_payment_request;
-
-#[cfg(feature = "untagged")]
-pub use create_payment_request::CreatePaymentRequest;
-
-#[cfg(feature = "untagged")]
-mod filter;
-
-#[cfg(feature = "untagged")]
-pub use filter::Filter;
-
-#[cfg(feature = "untagged")]
-mod filter_owner;
-
-#[cfg(feature = "untagged")]
-pub use filter_owner::FilterOwner;
-
-#[cfg(feature = "untagged")]
-mod point;
-
-#[cfg(feature = "untagged")]
-pub use point::Point;
-
-#[cfg(feature = "untagged")]
-mod search_color;
-
-#[cfg(feature = "untagged")]
-pub use search_color::SearchColor;
-
-#[cfg(feature = "untagged")]
-mod search_order;
-
-#[cfg(feature = "untagged")]
-pub use search_order::SearchOrder;
+types! {
+    #[cfg(feature = "untagged")] create_payment_conflict::CreatePaymentConflict,
+    #[cfg(feature = "untagged")] create_payment_request::CreatePaymentRequest,
+    #[cfg(feature = "untagged")] filter::Filter,
+    #[cfg(feature = "untagged")] filter_owner::FilterOwner,
+    #[cfg(feature = "untagged")] point::Point,
+    #[cfg(feature = "untagged")] search_color::SearchColor,
+    #[cfg(feature = "untagged")] search_order::SearchOrder,
+}

@@ -147,122 +147,37 @@ macro_rules! object {
     };
 }
 
-#[cfg(feature = "untagged")]
-mod animal;
+/// Each type's module, and the type re-exported, under the type's feature gate.
+macro_rules! types {
+    ($($(#[$gate:meta])* $module:ident::$name:ident,)*) => {
+        $(
+            $(#[$gate])*
+            mod $module;
+            $(#[$gate])*
+            pub use self::$module::$name;
+        )*
+    };
+}
 
-#[cfg(feature = "untagged")]
-pub use animal::Animal;
-
-#[cfg(feature = "untagged")]
-mod animal_base;
-
-#[cfg(feature = "untagged")]
-pub use animal_base::AnimalBase;
-
-#[cfg(feature = "untagged")]
-mod cat;
-
-#[cfg(feature = "untagged")]
-pub use cat::Cat;
-
-#[cfg(feature = "untagged")]
-mod circle;
-
-#[cfg(feature = "untagged")]
-pub use circle::Circle;
-
-#[cfg(feature = "untagged")]
-mod dog;
-
-#[cfg(feature = "untagged")]
-pub use dog::Dog;
-
-#[cfg(feature = "untagged")]
-mod drawing;
-
-#[cfg(feature = "untagged")]
-pub use drawing::Drawing;
-
-#[cfg(feature = "untagged")]
-mod filter;
-
-#[cfg(feature = "untagged")]
-pub use filter::Filter;
-
-#[cfg(feature = "untagged")]
-mod ip_net;
-
-#[cfg(feature = "untagged")]
-pub use ip_net::IpNet;
-
-#[cfg(feature = "standalone-types")]
-mod ipv4_net;
-
-#[cfg(feature = "standalone-types")]
-pub use ipv4_net::Ipv4Net;
-
-#[cfg(feature = "standalone-types")]
-mod ipv6_net;
-
-#[cfg(feature = "standalone-types")]
-pub use ipv6_net::Ipv6Net;
-
-#[cfg(feature = "untagged")]
-mod level;
-
-#[cfg(feature = "untagged")]
-pub use level::Level;
-
-#[cfg(feature = "untagged")]
-mod loose;
-
-#[cfg(feature = "untagged")]
-pub use loose::Loose;
-
-#[cfg(feature = "untagged")]
-mod mode;
-
-#[cfg(feature = "untagged")]
-pub use mode::Mode;
-
-#[cfg(feature = "untagged")]
-mod network;
-
-#[cfg(feature = "untagged")]
-pub use network::Network;
-
-#[cfg(feature = "untagged")]
-mod puppy;
-
-#[cfg(feature = "untagged")]
-pub use puppy::Puppy;
-
-#[cfg(feature = "untagged")]
-mod shape;
-
-#[cfg(feature = "untagged")]
-pub use shape::Shape;
-
-#[cfg(feature = "untagged")]
-mod shape_base;
-
-#[cfg(feature = "untagged")]
-pub use shape_base::ShapeBase;
-
-#[cfg(feature = "untagged")]
-mod square;
-
-#[cfg(feature = "untagged")]
-pub use square::Square;
-
-#[cfg(feature = "untagged")]
-mod strict;
-
-#[cfg(feature = "untagged")]
-pub use strict::Strict;
-
-#[cfg(feature = "untagged")]
-mod threshold;
-
-#[cfg(feature = "untagged")]
-pub use threshold::Threshold;
+types! {
+    #[cfg(feature = "untagged")] animal::Animal,
+    #[cfg(feature = "untagged")] animal_base::AnimalBase,
+    #[cfg(feature = "untagged")] cat::Cat,
+    #[cfg(feature = "untagged")] circle::Circle,
+    #[cfg(feature = "untagged")] dog::Dog,
+    #[cfg(feature = "untagged")] drawing::Drawing,
+    #[cfg(feature = "untagged")] filter::Filter,
+    #[cfg(feature = "untagged")] ip_net::IpNet,
+    #[cfg(feature = "standalone-types")] ipv4_net::Ipv4Net,
+    #[cfg(feature = "standalone-types")] ipv6_net::Ipv6Net,
+    #[cfg(feature = "untagged")] level::Level,
+    #[cfg(feature = "untagged")] loose::Loose,
+    #[cfg(feature = "untagged")] mode::Mode,
+    #[cfg(feature = "untagged")] network::Network,
+    #[cfg(feature = "untagged")] puppy::Puppy,
+    #[cfg(feature = "untagged")] shape::Shape,
+    #[cfg(feature = "untagged")] shape_base::ShapeBase,
+    #[cfg(feature = "untagged")] square::Square,
+    #[cfg(feature = "untagged")] strict::Strict,
+    #[cfg(feature = "untagged")] threshold::Threshold,
+}

@@ -163,236 +163,56 @@ macro_rules! object {
     };
 }
 
-#[cfg(feature = "pets")]
-mod adoption;
-
-#[cfg(feature = "pets")]
-pub use adoption::Adoption;
-
-#[cfg(feature = "pets")]
-mod adoption_adopter;
-
-#[cfg(feature = "pets")]
-pub use adoption_adopter::AdoptionAdopter;
-
-#[cfg(feature = "pets")]
-mod adoption_previous_owner;
-
-#[cfg(feature = "pets")]
-pub use adoption_previous_owner::AdoptionPreviousOwner;
-
-#[cfg(feature = "standalone-types")]
-mod animal;
-
-#[cfg(feature = "standalone-types")]
-pub use animal::Animal;
-
-#[cfg(feature = "pets")]
-mod cat;
-
-#[cfg(feature = "pets")]
-pub use cat::Cat;
-
-#[cfg(feature = "shapes")]
-mod circle;
-
-#[cfg(feature = "shapes")]
-pub use circle::Circle;
-
-#[cfg(feature = "records")]
-mod color;
-
-#[cfg(feature = "records")]
-pub use color::Color;
-
-#[cfg(feature = "pets")]
-mod dog;
-
-#[cfg(feature = "pets")]
-pub use dog::Dog;
-
-#[cfg(feature = "trees")]
-mod employee;
-
-#[cfg(feature = "trees")]
-pub use employee::Employee;
-
-#[cfg(feature = "trees")]
-mod expr;
-
-#[cfg(feature = "trees")]
-pub use expr::Expr;
-
-#[cfg(feature = "records")]
-mod formats;
-
-#[cfg(feature = "records")]
-pub use formats::Formats;
-
-#[cfg(feature = "shapes")]
-mod id_or_name;
-
-#[cfg(feature = "shapes")]
-pub use id_or_name::IdOrName;
-
-#[cfg(feature = "shapes")]
-mod id_query;
-
-#[cfg(feature = "shapes")]
-pub use id_query::IdQuery;
-
-#[cfg(feature = "shapes")]
-mod id_query_fallback;
-
-#[cfg(feature = "shapes")]
-pub use id_query_fallback::IdQueryFallback;
-
-#[cfg(feature = "shapes")]
-mod id_query_preferred;
-
-#[cfg(feature = "shapes")]
-pub use id_query_preferred::IdQueryPreferred;
-
-#[cfg(feature = "records")]
-mod label_report;
-
-#[cfg(feature = "records")]
-pub use label_report::LabelReport;
-
-#[cfg(feature = "records")]
-mod label_report_metadata;
-
-#[cfg(feature = "records")]
-pub use label_report_metadata::LabelReportMetadata;
-
-#[cfg(feature = "records")]
-mod label_report_strict;
-
-#[cfg(feature = "records")]
-pub use label_report_strict::LabelReportStrict;
-
-#[cfg(feature = "records")]
-mod labels;
-
-#[cfg(feature = "records")]
-pub use labels::Labels;
-
-#[cfg(feature = "trees")]
-mod literal;
-
-#[cfg(feature = "trees")]
-pub use literal::Literal;
-
-#[cfg(feature = "pets")]
-mod lizard;
-
-#[cfg(feature = "pets")]
-pub use lizard::Lizard;
-
-#[cfg(feature = "trees")]
-mod manager;
-
-#[cfg(feature = "trees")]
-pub use manager::Manager;
-
-#[cfg(feature = "shapes")]
-mod measurement;
-
-#[cfg(feature = "shapes")]
-pub use measurement::Measurement;
-
-#[cfg(feature = "shapes")]
-mod measurement_unit;
-
-#[cfg(feature = "shapes")]
-pub use measurement_unit::MeasurementUnit;
-
-#[cfg(feature = "records")]
-mod mode;
-
-#[cfg(feature = "records")]
-pub use mode::Mode;
-
-#[cfg(feature = "trees")]
-mod negation;
-
-#[cfg(feature = "trees")]
-pub use negation::Negation;
-
-#[cfg(feature = "trees")]
-mod node;
-
-#[cfg(feature = "trees")]
-pub use node::Node;
-
-#[cfg(feature = "pets")]
-mod pet;
-
-#[cfg(feature = "pets")]
-pub use pet::Pet;
-
-#[cfg(feature = "pets")]
-mod pets_by_name;
-
-#[cfg(feature = "pets")]
-pub use pets_by_name::PetsByName;
-
-#[cfg(feature = "records")]
-mod priority;
-
-#[cfg(feature = "records")]
-pub use priority::Priority;
-
-#[cfg(feature = "records")]
-mod profile;
-
-#[cfg(feature = "records")]
-pub use profile::Profile;
-
-#[cfg(feature = "shapes")]
-mod rectangle;
-
-#[cfg(feature = "shapes")]
-pub use rectangle::Rectangle;
-
-#[cfg(feature = "records")]
-mod settings;
-
-#[cfg(feature = "records")]
-pub use settings::Settings;
-
-#[cfg(feature = "shapes")]
-mod shape;
-
-#[cfg(feature = "shapes")]
-pub use shape::Shape;
-
-#[cfg(feature = "trees")]
-mod sum;
-
-#[cfg(feature = "trees")]
-pub use sum::Sum;
-
-#[cfg(feature = "records")]
-mod task;
-
-#[cfg(feature = "records")]
-pub use task::Task;
-
-#[cfg(feature = "records")]
-mod task_flexible;
-
-#[cfg(feature = "records")]
-pub use task_flexible::TaskFlexible;
-
-#[cfg(feature = "records")]
-mod task_retry_code;
-
-#[cfg(feature = "records")]
-pub use task_retry_code::TaskRetryCode;
-
-#[cfg(feature = "records")]
-mod task_weight;
-
-#[cfg(feature = "records")]
-pub use task_weight::TaskWeight;
+/// Each type's module, and the type re-exported, under the type's feature gate.
+macro_rules! types {
+    ($($(#[$gate:meta])* $module:ident::$name:ident,)*) => {
+        $(
+            $(#[$gate])*
+            mod $module;
+            $(#[$gate])*
+            pub use self::$module::$name;
+        )*
+    };
+}
+
+types! {
+    #[cfg(feature = "pets")] adoption::Adoption,
+    #[cfg(feature = "pets")] adoption_adopter::AdoptionAdopter,
+    #[cfg(feature = "pets")] adoption_previous_owner::AdoptionPreviousOwner,
+    #[cfg(feature = "standalone-types")] animal::Animal,
+    #[cfg(feature = "pets")] cat::Cat,
+    #[cfg(feature = "shapes")] circle::Circle,
+    #[cfg(feature = "records")] color::Color,
+    #[cfg(feature = "pets")] dog::Dog,
+    #[cfg(feature = "trees")] employee::Employee,
+    #[cfg(feature = "trees")] expr::Expr,
+    #[cfg(feature = "records")] formats::Formats,
+    #[cfg(feature = "shapes")] id_or_name::IdOrName,
+    #[cfg(feature = "shapes")] id_query::IdQuery,
+    #[cfg(feature = "shapes")] id_query_fallback::IdQueryFallback,
+    #[cfg(feature = "shapes")] id_query_preferred::IdQueryPreferred,
+    #[cfg(feature = "records")] label_report::LabelReport,
+    #[cfg(feature = "records")] label_report_metadata::LabelReportMetadata,
+    #[cfg(feature = "records")] label_report_strict::LabelReportStrict,
+    #[cfg(feature = "records")] labels::Labels,
+    #[cfg(feature = "trees")] literal::Literal,
+    #[cfg(feature = "pets")] lizard::Lizard,
+    #[cfg(feature = "trees")] manager::Manager,
+    #[cfg(feature = "shapes")] measurement::Measurement,
+    #[cfg(feature = "shapes")] measurement_unit::MeasurementUnit,
+    #[cfg(feature = "records")] mode::Mode,
+    #[cfg(feature = "trees")] negation::Negation,
+    #[cfg(feature = "trees")] node::Node,
+    #[cfg(feature = "pets")] pet::Pet,
+    #[cfg(feature = "pets")] pets_by_name::PetsByName,
+    #[cfg(feature = "records")] priority::Priority,
+    #[cfg(feature = "records")] profile::Profile,
+    #[cfg(feature = "shapes")] rectangle::Rectangle,
+    #[cfg(feature = "records")] settings::Settings,
+    #[cfg(feature = "shapes")] shape::Shape,
+    #[cfg(feature = "trees")] sum::Sum,
+    #[cfg(feature = "records")] task::Task,
+    #[cfg(feature = "records")] task_flexible::TaskFlexible,
+    #[cfg(feature = "records")] task_retry_code::TaskRetryCode,
+    #[cfg(feature = "records")] task_weight::TaskWeight,
+}

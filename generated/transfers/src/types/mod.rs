@@ -147,32 +147,22 @@ macro_rules! object {
     };
 }
 
-#[cfg(feature = "notes")]
-mod note_set;
+/// Each type's module, and the type re-exported, under the type's feature gate.
+macro_rules! types {
+    ($($(#[$gate:meta])* $module:ident::$name:ident,)*) => {
+        $(
+            $(#[$gate])*
+            mod $module;
+            $(#[$gate])*
+            pub use self::$module::$name;
+        )*
+    };
+}
 
-#[cfg(feature = "notes")]
-pub use note_set::NoteSet;
-
-#[cfg(feature = "notes")]
-mod notes_summary_x_mode;
-
-#[cfg(feature = "notes")]
-pub use notes_summary_x_mode::NotesSummaryXMode;
-
-#[cfg(feature = "standalone-types")]
-mod notes_summary_x_trace;
-
-#[cfg(feature = "standalone-types")]
-pub use notes_summary_x_trace::NotesSummaryXTrace;
-
-#[cfg(feature = "files")]
-mod problem;
-
-#[cfg(feature = "files")]
-pub use problem::Problem;
-
-#[cfg(feature = "files")]
-mod stored_file;
-
-#[cfg(feature = "files")]
-pub use stored_file::StoredFile;
+types! {
+    #[cfg(feature = "notes")] note_set::NoteSet,
+    #[cfg(feature = "notes")] notes_summary_x_mode::NotesSummaryXMode,
+    #[cfg(feature = "standalone-types")] notes_summary_x_trace::NotesSummaryXTrace,
+    #[cfg(feature = "files")] problem::Problem,
+    #[cfg(feature = "files")] stored_file::StoredFile,
+}

@@ -77,62 +77,27 @@ macro_rules! object {
     };
 }
 
-#[cfg(any(feature = "authentication", feature = "standalone-types"))]
-mod api_error;
+/// Each type's module, and the type re-exported, under the type's feature gate.
+macro_rules! types {
+    ($($(#[$gate:meta])* $module:ident::$name:ident,)*) => {
+        $(
+            $(#[$gate])*
+            mod $module;
+            $(#[$gate])*
+            pub use self::$module::$name;
+        )*
+    };
+}
 
-#[cfg(any(feature = "authentication", feature = "standalone-types"))]
-pub use api_error::ApiError;
-
-#[cfg(feature = "standalone-types")]
-mod api_error_response;
-
-#[cfg(feature = "standalone-types")]
-pub use api_error_response::ApiErrorResponse;
-
-#[cfg(feature = "standalone-types")]
-mod api_ok_response;
-
-#[cfg(feature = "standalone-types")]
-pub use api_ok_response::ApiOkResponse;
-
-#[cfg(feature = "standalone-types")]
-mod api_warning;
-
-#[cfg(feature = "standalone-types")]
-pub use api_warning::ApiWarning;
-
-#[cfg(feature = "authentication")]
-mod auth_payload;
-
-#[cfg(feature = "authentication")]
-pub use auth_payload::AuthPayload;
-
-#[cfg(feature = "authentication")]
-mod auth_request;
-
-#[cfg(feature = "authentication")]
-pub use auth_request::AuthRequest;
-
-#[cfg(feature = "authentication")]
-mod auth_response;
-
-#[cfg(feature = "authentication")]
-pub use auth_response::AuthResponse;
-
-#[cfg(feature = "authentication")]
-mod client_error_response;
-
-#[cfg(feature = "authentication")]
-pub use client_error_response::ClientErrorResponse;
-
-#[cfg(feature = "authentication")]
-mod server_error_response;
-
-#[cfg(feature = "authentication")]
-pub use server_error_response::ServerErrorResponse;
-
-#[cfg(feature = "authentication")]
-mod token;
-
-#[cfg(feature = "authentication")]
-pub use token::Token;
+types! {
+    #[cfg(any(feature = "authentication", feature = "standalone-types"))] api_error::ApiError,
+    #[cfg(feature = "standalone-types")] api_error_response::ApiErrorResponse,
+    #[cfg(feature = "standalone-types")] api_ok_response::ApiOkResponse,
+    #[cfg(feature = "standalone-types")] api_warning::ApiWarning,
+    #[cfg(feature = "authentication")] auth_payload::AuthPayload,
+    #[cfg(feature = "authentication")] auth_request::AuthRequest,
+    #[cfg(feature = "authentication")] auth_response::AuthResponse,
+    #[cfg(feature = "authentication")] client_error_response::ClientErrorResponse,
+    #[cfg(feature = "authentication")] server_error_response::ServerErrorResponse,
+    #[cfg(feature = "authentication")] token::Token,
+}

@@ -77,38 +77,23 @@ macro_rules! object {
     };
 }
 
-#[cfg(feature = "user_authentication")]
-mod confirm2_fa;
+/// Each type's module, and the type re-exported, under the type's feature gate.
+macro_rules! types {
+    ($($(#[$gate:meta])* $module:ident::$name:ident,)*) => {
+        $(
+            $(#[$gate])*
+            mod $module;
+            $(#[$gate])*
+            pub use self::$module::$name;
+        )*
+    };
+}
 
-#[cfg(feature = "user_authentication")]
-pub use confirm2_fa::Confirm2Fa;
-
-#[cfg(feature = "user_authentication")]
-mod login_request;
-
-#[cfg(feature = "user_authentication")]
-pub use login_request::LoginRequest;
-
-#[cfg(feature = "user_authentication")]
-mod magic_link_login_request;
-
-#[cfg(feature = "user_authentication")]
-pub use magic_link_login_request::MagicLinkLoginRequest;
-
-#[cfg(feature = "user_authentication")]
-mod magic_link_login_response;
-
-#[cfg(feature = "user_authentication")]
-pub use magic_link_login_response::MagicLinkLoginResponse;
-
-#[cfg(feature = "user_authentication")]
-mod refresh_request;
-
-#[cfg(feature = "user_authentication")]
-pub use refresh_request::RefreshRequest;
-
-#[cfg(feature = "user_authentication")]
-mod token_response;
-
-#[cfg(feature = "user_authentication")]
-pub use token_response::TokenResponse;
+types! {
+    #[cfg(feature = "user_authentication")] confirm2_fa::Confirm2Fa,
+    #[cfg(feature = "user_authentication")] login_request::LoginRequest,
+    #[cfg(feature = "user_authentication")] magic_link_login_request::MagicLinkLoginRequest,
+    #[cfg(feature = "user_authentication")] magic_link_login_response::MagicLinkLoginResponse,
+    #[cfg(feature = "user_authentication")] refresh_request::RefreshRequest,
+    #[cfg(feature = "user_authentication")] token_response::TokenResponse,
+}

@@ -21,17 +21,17 @@ pub(super) const NAME: &str = "object";
 /// helpers are reached through `super::object`, which `src/types/mod.rs` imports for the
 /// type files, its modules, that invoke the macro.
 pub(super) const RULES: &str = r#"    (
-        $(#[$attr:meta])*
+        $(#$attr:tt)*
         pub struct $name:ident {
-            $($(#[$field_attr:meta])* pub $field:ident: $ty:ty = $kind:ident($wire:literal),)*
+            $($(#$field_attr:tt)* pub $field:ident: $ty:ty = $kind:ident($wire:literal),)*
             $(..
-            $(#[$rest_attr:meta])* pub $rest:ident: $rest_ty:ty,)?
+            $(#$rest_attr:tt)* pub $rest:ident: $rest_ty:ty,)?
         }
     ) => {
-        $(#[$attr])*
+        $(#$attr)*
         pub struct $name {
-            $($(#[$field_attr])* pub $field: $ty,)*
-            $($(#[$rest_attr])* pub $rest: $rest_ty,)?
+            $($(#$field_attr)* pub $field: $ty,)*
+            $($(#$rest_attr)* pub $rest: $rest_ty,)?
         }
 
         impl ::serde::Serialize for $name {

@@ -15,10 +15,10 @@ use syn::parse::{Parse, ParseStream};
 pub(super) const NAME: &str = "setters";
 
 /// The rules, as they are printed inside `macro_rules! setters { ... }`.
-pub(super) const RULES: &str = r#"    ($builder:ident { $($(#[$attr:meta])* $name:ident: $ty:ty = $set:ident,)* }) => {
+pub(super) const RULES: &str = r#"    ($builder:ident { $($(#$attr:tt)* $name:ident: $ty:ty = $set:ident,)* }) => {
         impl $builder<'_> {
             $(
-                $(#[$attr])*
+                $(#$attr)*
                 pub fn $name(mut self, value: impl Into<$ty>) -> Self {
                     self.$name = Some(value.into());
                     self

@@ -13,15 +13,15 @@ pub(super) const NAME: &str = "string_enum";
 /// The rules, as they are printed inside `macro_rules! string_enum { ... }`. The catch-all
 /// variant comes first in the input, so that the rules can tell it from the listed ones.
 pub(super) const RULES: &str = r#"    (
-        $(#[$attr:meta])*
+        $(#$attr:tt)*
         pub enum $name:ident {
             $unknown:ident(String),
-            $($(#[$variant_attr:meta])* $variant:ident = $wire:literal,)*
+            $($(#$variant_attr:tt)* $variant:ident = $wire:literal,)*
         }
     ) => {
-        $(#[$attr])*
+        $(#$attr)*
         pub enum $name {
-            $($(#[$variant_attr])* $variant,)*
+            $($(#$variant_attr)* $variant,)*
             /// A value the spec does not list, kept as it came so that newer servers still
             /// decode.
             $unknown(String),

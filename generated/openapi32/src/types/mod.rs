@@ -12,15 +12,15 @@
 #[cfg(any(feature = "pets", feature = "standalone-types"))]
 macro_rules! string_enum {
     (
-        $(#[$attr:meta])*
+        $(#$attr:tt)*
         pub enum $name:ident {
             $unknown:ident(String),
-            $($(#[$variant_attr:meta])* $variant:ident = $wire:literal,)*
+            $($(#$variant_attr:tt)* $variant:ident = $wire:literal,)*
         }
     ) => {
-        $(#[$attr])*
+        $(#$attr)*
         pub enum $name {
-            $($(#[$variant_attr])* $variant,)*
+            $($(#$variant_attr)* $variant,)*
             /// A value the spec does not list, kept as it came so that newer servers still
             /// decode.
             $unknown(String),
@@ -85,17 +85,17 @@ use ::apiforge_runtime::serde_helpers::object;
 #[cfg(any(feature = "pets", feature = "standalone-types"))]
 macro_rules! object {
     (
-        $(#[$attr:meta])*
+        $(#$attr:tt)*
         pub struct $name:ident {
-            $($(#[$field_attr:meta])* pub $field:ident: $ty:ty = $kind:ident($wire:literal),)*
+            $($(#$field_attr:tt)* pub $field:ident: $ty:ty = $kind:ident($wire:literal),)*
             $(..
-            $(#[$rest_attr:meta])* pub $rest:ident: $rest_ty:ty,)?
+            $(#$rest_attr:tt)* pub $rest:ident: $rest_ty:ty,)?
         }
     ) => {
-        $(#[$attr])*
+        $(#$attr)*
         pub struct $name {
-            $($(#[$field_attr])* pub $field: $ty,)*
-            $($(#[$rest_attr])* pub $rest: $rest_ty,)?
+            $($(#$field_attr)* pub $field: $ty,)*
+            $($(#$rest_attr)* pub $rest: $rest_ty,)?
         }
 
         impl ::serde::Serialize for $name {
@@ -149,11 +149,11 @@ macro_rules! object {
 
 /// Each type's module, and the type re-exported, under the type's feature gate.
 macro_rules! types {
-    ($($(#[$gate:meta])* $module:ident::$name:ident,)*) => {
+    ($($(#[cfg $gate:tt])? $module:ident::$name:ident,)*) => {
         $(
-            $(#[$gate])*
+            $(#[cfg $gate])?
             mod $module;
-            $(#[$gate])*
+            $(#[cfg $gate])?
             pub use self::$module::$name;
         )*
     };

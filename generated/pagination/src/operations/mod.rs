@@ -102,10 +102,10 @@ macro_rules! request_methods {
 /// `set_name(option)` sets or clears it.
 #[cfg(feature = "untagged")]
 macro_rules! setters {
-    ($builder:ident { $($(#[$attr:meta])* $name:ident: $ty:ty = $set:ident,)* }) => {
+    ($builder:ident { $($(#$attr:tt)* $name:ident: $ty:ty = $set:ident,)* }) => {
         impl $builder<'_> {
             $(
-                $(#[$attr])*
+                $(#$attr)*
                 pub fn $name(mut self, value: impl Into<$ty>) -> Self {
                     self.$name = Some(value.into());
                     self

@@ -171,12 +171,13 @@ pub(crate) const STANDALONE_TYPES_FEATURE: &str = "standalone-types";
 /// What each `src/operations/<tag>.rs` imports from the runtime and names unqualified: the
 /// items every operation's `Operation` impl spells. Lowering keeps the module's own types off
 /// these names.
-pub(crate) const OPERATION_MODULE_IMPORTS: [&str; 6] = [
+pub(crate) const OPERATION_MODULE_IMPORTS: [&str; 7] = [
     "EncodeError",
     "Method",
     "Operation",
     "RawResponse",
     "Request",
+    "RequestOptions",
     "SendResult",
 ];
 

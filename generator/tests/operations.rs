@@ -54,8 +54,11 @@ paths:
         ".map(|response| response.map(|()| Output::Accepted))",
         "400..=499 => Err(response.error_text(StartJobError::ClientError))",
         "_ => Err(response.unexpected()),",
-        // The methods every builder has are written once, in a macro each builder invokes.
-        "request_methods!(StartJob, StartJobResponse, (), StartJobError);",
+        // The members and methods every builder has are written once, in the macros each
+        // builder invokes.
+        "builder! {\n",
+        "    StartJob => StartJobResponse, (), StartJobError {\n        id: String,\n        timeout_2: Option<i64>,\n    }\n}",
+        "request_methods!($builder, $output, $headers, $error);",
         "#[cfg(feature = \"blocking\")]\n        impl $builder<'_> {\n",
         "pub fn send_blocking(",
     ] {

@@ -7,7 +7,8 @@ use proc_macro2::{Spacing, TokenStream, TokenTree};
 
 /// The macros whose rules repeat (`$(...)*`), which cannot be formatted as the items they
 /// expand to: each is kept as formatted text, by name, and printed as it is.
-const TEXT_RULES: [(&str, &str); 4] = [
+const TEXT_RULES: [(&str, &str); 5] = [
+    (super::builder::NAME, super::builder::RULES),
     (super::string_enum::NAME, super::string_enum::RULES),
     (super::object::NAME, super::object::RULES),
     (super::setters::NAME, super::setters::RULES),
@@ -90,6 +91,7 @@ const MAX_WIDTH: usize = 100;
 pub(super) fn format_invocation(item: syn::ItemMacro) -> Result<String, Box<syn::ItemMacro>> {
     use syn::parse::Parser as _;
     if let Some(printed) = super::object::format_invocation(&item)
+        .or_else(|| super::builder::format_invocation(&item))
         .or_else(|| super::setters::format_invocation(&item))
         .or_else(|| super::type_modules::format_invocation(&item))
     {
@@ -121,21 +123,9 @@ pub(super) fn format_invocation(item: syn::ItemMacro) -> Result<String, Box<syn:
     let (Some(arguments), Some(name)) = (arguments, item.mac.path.get_ident()) else {
         return Err(Box::new(item));
     };
-    let mut printed = Vec::new();
-    for argument in arguments {
-        let text = super::print(Vec::new(), vec![syn::parse_quote! { type T = #argument; }]);
-        let Some(ty) = text
-            .trim_end()
-            .strip_prefix("type T = ")
-            .and_then(|t| t.strip_suffix(';'))
-        else {
-            return Err(Box::new(item));
-        };
-        if ty.contains('\n') {
-            return Err(Box::new(item));
-        }
-        printed.push(ty.to_owned());
-    }
+    let Some(printed) = arguments.iter().map(print_type).collect::<Option<Vec<_>>>() else {
+        return Err(Box::new(item));
+    };
     let one_line = format!("{name}!({});\n", printed.join(", "));
     if one_line.len() <= MAX_WIDTH {
         return Ok(one_line);
@@ -160,6 +150,16 @@ pub(super) fn format_invocation(item: syn::ItemMacro) -> Result<String, Box<syn:
     }
     out.push_str(&format!("    {line}\n);\n"));
     Ok(out)
+}
+
+/// `ty` as the printer writes it, when that fits on one line.
+pub(super) fn print_type(ty: &syn::Type) -> Option<String> {
+    let text = super::print(Vec::new(), vec![syn::parse_quote! { type T = #ty; }]);
+    let ty = text
+        .trim_end()
+        .strip_prefix("type T = ")
+        .and_then(|t| t.strip_suffix(';'))?;
+    (!ty.contains('\n')).then(|| ty.to_owned())
 }
 
 /// One rule, `    (matcher) => {\n        items\n    };\n`.

@@ -17,10 +17,17 @@ use syn::parse::{Parse, ParseStream};
 /// The macro's name.
 pub(super) const NAME: &str = "object";
 
-/// The rules, as they are printed inside `macro_rules! object { ... }`. The runtime's
+/// What a struct derives when its invocation names no derives: the `#[derive(...)]` the
+/// second rule adds.
+pub(super) const DEFAULT_DERIVES: [&str; 3] = ["Clone", "Debug", "PartialEq"];
+
+/// The rules, as they are printed inside `macro_rules! object { ... }`. An invocation that
+/// starts with `#[derive(...)]` derives those; one without derives [`DEFAULT_DERIVES`]
+/// (written out, that line was one in every hundred of GitHub's crate). The runtime's
 /// helpers are reached through `super::object`, which `src/types/mod.rs` imports for the
 /// type files, its modules, that invoke the macro.
 pub(super) const RULES: &str = r#"    (
+        #[derive $derives:tt]
         $(#$attr:tt)*
         pub struct $name:ident {
             $($(#$field_attr:tt)* pub $field:ident: $ty:ty = $kind:ident($wire:literal),)*
@@ -29,6 +36,7 @@ pub(super) const RULES: &str = r#"    (
         }
     ) => {
         $(#$attr)*
+        #[derive $derives]
         pub struct $name {
             $($(#$field_attr)* pub $field: $ty,)*
             $($(#$rest_attr)* pub $rest: $rest_ty,)?
@@ -73,6 +81,13 @@ pub(super) const RULES: &str = r#"    (
 
                 ::serde::Deserializer::deserialize_map(deserializer, __Visitor)
             }
+        }
+    };
+    ($(#$attr:tt)* pub struct $name:ident $fields:tt) => {
+        object! {
+            #[derive(Clone, Debug, PartialEq)]
+            $(#$attr)*
+            pub struct $name $fields
         }
     };
     (@other $key:ident $map:ident) => {
@@ -199,6 +214,12 @@ mod tests {
             super::RULES.matches("super::").count(),
             super::RULES.matches(&path).count()
         );
+    }
+
+    #[test]
+    fn the_second_rule_derives_the_defaults() {
+        let derive = format!("#[derive({})]", super::DEFAULT_DERIVES.join(", "));
+        assert!(super::RULES.contains(&derive), "{derive}");
     }
 
     #[test]

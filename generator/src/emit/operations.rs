@@ -163,6 +163,14 @@ fn builder_macros(api: &Api) -> TokenStream {
             },
         )
     });
+    let builder_definition = super::macros::text_definition(
+        super::builder::NAME,
+        quote! {
+            /// A request builder: its struct, with the client and the caller's options besides
+            /// its parameters, `#[must_use]`, and `request_methods!` with its call's types.
+            #gate
+        },
+    );
     let paged = features(|op| op.pagination.is_some());
     let paging = (!paged.is_empty()).then(|| {
         let gate = feature_gate(&paged);
@@ -271,6 +279,8 @@ fn builder_macros(api: &Api) -> TokenStream {
                 #blocking
             };
         }
+
+        #builder_definition
 
         #setters
 
@@ -398,7 +408,7 @@ fn client_method(api: &Api, op: &Operation) -> TokenStream {
     {
         inits.push(quote! { #encoding: #default });
     }
-    inits.push(quote! { #options: ::apiforge_runtime::RequestOptions::default() });
+    inits.push(quote! { #options: RequestOptions::default() });
     let mut docs = op.docs.clone();
     if !arg_docs.is_empty() {
         docs.extend([String::new(), "# Arguments".to_owned(), String::new()]);
@@ -447,10 +457,9 @@ fn argument_doc(name: &str, docs: &[String]) -> String {
 /// `send_with_info`, and their blocking forms behind the crate's `blocking` feature.
 fn builder(api: &Api, op: &Operation) -> TokenStream {
     let Members {
-        client,
-        options,
         body: body_member,
         encoding: encoding_member,
+        ..
     } = Members::new();
     let builder = ident(&op.builder_ident);
     let fields = op.params.iter().map(|param| {
@@ -573,7 +582,8 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             redacted_debug(&op.builder_ident, quote! { <'_> }, fields),
         )
     } else {
-        (quote! { #[derive(Clone, Debug)] }, quote! {})
+        // `builder!`'s own.
+        (quote! {}, quote! {})
     };
     let setters = (!optional_members.is_empty()).then(|| {
         let macro_name = ident(super::setters::NAME);
@@ -609,16 +619,16 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     };
     let request_body = request_body(api, op);
     let read = read_body_tokens(op);
+    let builder_macro = ident(super::builder::NAME);
     quote! {
-        #[doc = #struct_doc]
-        #derives
-        #[must_use = "a request does nothing until it is sent"]
-        pub struct #builder<'a> {
-            #client: &'a crate::Client,
-            #(#fields,)*
-            #body_field
-            #encoding_field
-            #options: ::apiforge_runtime::RequestOptions,
+        #builder_macro! {
+            #derives
+            #[doc = #struct_doc]
+            #builder => #success, #headers, #error {
+                #(#fields,)*
+                #body_field
+                #encoding_field
+            }
         }
 
         #debug
@@ -626,8 +636,6 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         #setters
 
         #encoding_impl
-
-        request_methods!(#builder, #success, #headers, #error);
 
         impl Operation for #builder<'_> {
             #read_body

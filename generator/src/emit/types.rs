@@ -130,7 +130,11 @@ pub(super) fn type_file(api: &Api, def: &TypeDef) -> TokenStream {
     let attrs = quote! { #docs #derives };
     let name = ident(&def.ident);
     match &def.kind {
-        TypeKind::Struct(s) => struct_tokens(api, def, s, attrs),
+        // `object!` derives its defaults itself, and reads derives of its own first.
+        TypeKind::Struct(s) if def.derives == super::object::DEFAULT_DERIVES => {
+            struct_tokens(api, def, s, docs)
+        }
+        TypeKind::Struct(s) => struct_tokens(api, def, s, quote! { #derives #docs }),
         TypeKind::Enum(e) => match e.repr {
             EnumRepr::String => enum_tokens(e, &def.ident, attrs),
             EnumRepr::Integer => integer_enum_tokens(e, &def.ident, attrs),

@@ -15,6 +15,10 @@ use apiforge_project::{ApiConfig, CONFIG_FILE, Config, Error, Progress, SingleOp
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+/// Generation allocates and drops a syntax tree per file, which mimalloc does faster.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "apiforge",

@@ -71,6 +71,13 @@ pub fn run(root: &Path, cargo: &str) -> Result<(), String> {
     let installed = root.join("target/release/apiforge");
     let work = root.join("target/bench");
 
+    // Deleting thousands of files just before writing as many makes the file system search
+    // for free inodes at length, which would be timed as generation: earlier runs' output goes
+    // now, and each timed run writes a folder of its own, deleted at the end.
+    for (name, _, _) in SPECS {
+        remove(&work.join(name))?;
+    }
+    let mut spent_runs = Vec::new();
     let mut report = Vec::new();
     for (name, relative, feature) in SPECS {
         let spec = collection.join(relative);
@@ -79,25 +86,23 @@ pub fn run(root: &Path, cargo: &str) -> Result<(), String> {
         let parse = parse_time(&release_xtask, &spec)?;
 
         let ours = work.join(name).join("apiforge");
-        let (generation, peak_kb) = median_run(RUNS, || {
-            remove(&ours)?;
+        let (generation, peak_kb) = median_run(RUNS, &ours, &mut spent_runs, |out| {
             timed(
                 Command::new(&dev_xtask)
                     .args(["gen", "--spec"])
                     .arg(&spec)
                     .arg("--out")
-                    .arg(&ours),
+                    .arg(out),
             )
         })?;
         let installed_out = work.join(name).join("installed");
-        let (installed_generation, _) = median_run(RUNS, || {
-            remove(&installed_out)?;
+        let (installed_generation, _) = median_run(RUNS, &installed_out, &mut spent_runs, |out| {
             timed(
                 Command::new(&installed)
                     .args(["generate", "--quiet"])
                     .arg(&spec)
                     .arg("--out")
-                    .arg(&installed_out),
+                    .arg(out),
             )
         })?;
         let (files, lines) = size(&ours.join("src"))?;
@@ -119,10 +124,10 @@ pub fn run(root: &Path, cargo: &str) -> Result<(), String> {
         };
 
         let theirs = work.join(name).join("openapi-generator");
-        remove(&theirs)?;
         eprintln!("==> {name}: OpenAPI Generator");
-        let (peer_generation, peer_peak_kb) =
-            timed(&mut peer.generate(&spec, &theirs, &format!("{name}_peer")))?;
+        let (peer_generation, peer_peak_kb) = median_run(1, &theirs, &mut spent_runs, |out| {
+            timed(&mut peer.generate(&spec, out, &format!("{name}_peer")))
+        })?;
         // Its crate has no `[workspace]` table: without one, Cargo would take this
         // repository's workspace for its own.
         append(&theirs.join("Cargo.toml"), "\n[workspace]\n")?;
@@ -144,6 +149,9 @@ pub fn run(root: &Path, cargo: &str) -> Result<(), String> {
             one_feature,
             theirs,
         });
+    }
+    for spent in spent_runs {
+        remove(&spent)?;
     }
     print!("{}", table(&report));
     Ok(())
@@ -282,17 +290,27 @@ fn timed(command: &mut Command) -> Result<(f64, u64), String> {
     Ok((elapsed, peak_kb))
 }
 
-/// The run with the median time of `runs` runs of `run`, and the highest peak memory.
+/// The median time of `runs` runs of `run`, and the highest peak memory. Each run writes a
+/// new folder beside `out` (added to `spent_runs`, for deleting once nothing is timed); the
+/// last one becomes `out`.
 fn median_run(
     runs: usize,
-    mut run: impl FnMut() -> Result<(f64, u64), String>,
+    out: &Path,
+    spent_runs: &mut Vec<PathBuf>,
+    mut run: impl FnMut(&Path) -> Result<(f64, u64), String>,
 ) -> Result<(f64, u64), String> {
     let mut times = Vec::new();
     let mut peak = 0;
-    for _ in 0..runs {
-        let (time, kb) = run()?;
+    for index in 0..runs {
+        let run_out = out.with_extension(format!("run{index}"));
+        let (time, kb) = run(&run_out)?;
         times.push(time);
         peak = peak.max(kb);
+        if index + 1 == runs {
+            fs::rename(&run_out, out).map_err(|e| io_error(out, &e))?;
+        } else {
+            spent_runs.push(run_out);
+        }
     }
     times.sort_by(f64::total_cmp);
     Ok((times[times.len() / 2], peak))

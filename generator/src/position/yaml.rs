@@ -1,41 +1,16 @@
-//! Where a JSON pointer is in the source text: the line and column diagnostics show.
-//!
-//! The document is parsed a second time, as YAML events with their positions (JSON is YAML
-//! too), only when there are diagnostics to place; the typed model keeps no positions.
+//! Positions in any document, from YAML's events with their marks (JSON is YAML too).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
-use crate::diagnostic::Diagnostic;
+use super::wanted_inside;
 use crate::pointer::escape;
-
-/// Fills in the line and column of every diagnostic about `file` that has a pointer but no
-/// position yet, from the source `text`.
-pub fn annotate(file: &str, text: &str, diagnostics: &mut [Diagnostic]) {
-    let wanted: BTreeSet<String> = diagnostics
-        .iter()
-        .filter(|d| d.file == file && d.position.is_none())
-        .filter_map(|d| d.pointer.clone())
-        .collect();
-    if wanted.is_empty() {
-        return;
-    }
-    let found = positions(text, &wanted);
-    for diagnostic in diagnostics
-        .iter_mut()
-        .filter(|d| d.file == file && d.position.is_none())
-    {
-        if let Some(position) = diagnostic.pointer.as_ref().and_then(|p| found.get(p)) {
-            diagnostic.position = Some(*position);
-        }
-    }
-}
 
 /// The 1-based line and column of each wanted pointer (`#/paths/~1pets`) that occurs in
 /// `text`: for a mapping entry, where its key is; for anything else, where it starts.
-pub fn positions(text: &str, wanted: &BTreeSet<String>) -> BTreeMap<String, (usize, usize)> {
+pub(super) fn positions(text: &str, wanted: &BTreeSet<String>) -> BTreeMap<String, (usize, usize)> {
     let mut walker = Walker {
         wanted,
         found: BTreeMap::new(),
@@ -75,15 +50,6 @@ impl Walker<'_> {
         }
     }
 
-    /// Whether some wanted pointer is inside the node at `pointer`.
-    fn wanted_inside(&self, pointer: &str) -> bool {
-        let prefix = format!("{pointer}/");
-        self.wanted
-            .range(prefix.clone()..)
-            .next()
-            .is_some_and(|wanted| wanted.starts_with(&prefix))
-    }
-
     /// The pointer of the node that starts now, or `None` when the node is a mapping key or
     /// inside a skipped one.
     fn node_pointer(&mut self, event: &Event, mark: Marker) -> Option<String> {
@@ -118,7 +84,7 @@ impl Walker<'_> {
     /// The frame of a collection that starts at `pointer`.
     fn frame(&self, pointer: Option<String>, sequence: bool) -> Frame {
         match pointer {
-            Some(pointer) if self.wanted_inside(&pointer) => {
+            Some(pointer) if wanted_inside(self.wanted, &pointer) => {
                 if sequence {
                     Frame::Sequence { pointer, next: 0 }
                 } else {

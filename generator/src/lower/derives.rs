@@ -108,6 +108,10 @@ fn derives(kind: &TypeKind, comparable: bool, extra: &[String]) -> Vec<String> {
         TypeKind::Alias(_) => return Vec::new(),
     }
     let mut derives: Vec<String> = derives.into_iter().map(str::to_owned).collect();
+    if extra.is_empty() {
+        // Nothing to compare with: spares parsing every type's derives as paths.
+        return derives;
+    }
     let mut present: Vec<String> = derives
         .iter()
         .map(String::as_str)

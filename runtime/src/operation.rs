@@ -73,6 +73,10 @@ pub async fn send_with_info<O: Operation>(mut operation: O) -> SendResult<O> {
     let client = operation.client().clone();
     let options = mem::take(operation.options());
     let mut request = operation.request()?;
+    // What the operation could not encode comes first, as it would have from `request`.
+    if let Some(refusal) = request.take_refusal() {
+        return Err(refusal.into());
+    }
     request.options(options)?;
     let response = match O::READ {
         ReadBody::Whole => client.execute(request).await?,

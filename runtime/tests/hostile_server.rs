@@ -82,22 +82,18 @@ async fn redirecting(status: u16) -> (MockServer, MockServer) {
 fn secret_request(method: Method) -> Request {
     let with_body = method == Method::POST;
     let mut request = Request::new(method, "/start".into(), &[]);
-    request.header("X-Auth-Token", HEADER_SECRET).unwrap();
-    request.header("X-Trace", "trace-1").unwrap();
-    request
-        .query(
-            "access_token",
-            QUERY_SECRET,
-            QueryStyle::Form { explode: true },
-        )
-        .unwrap();
-    request
-        .query("page", &2, QueryStyle::Form { explode: true })
-        .unwrap();
-    request.cookie("theme", "dark").unwrap();
+    request.header("X-Auth-Token", HEADER_SECRET);
+    request.header("X-Trace", "trace-1");
+    request.query(
+        "access_token",
+        QUERY_SECRET,
+        QueryStyle::Form { explode: true },
+    );
+    request.query("page", &2, QueryStyle::Form { explode: true });
+    request.cookie("theme", "dark");
     if with_body {
         let body = serde_json::json!({"username": "alice", "password": BODY_SECRET});
-        request.body(&body, BodyEncoding::Json).unwrap();
+        request.body(&body, BodyEncoding::Json);
     }
     request
 }
@@ -377,7 +373,7 @@ async fn a_decoder_message_does_not_quote_a_secret() {
 #[tokio::test]
 async fn secret_parameters_are_hidden_in_requests_and_transport_errors() {
     let mut request = secret_request(Method::POST);
-    request.header("X-Session-Id", "session-secret").unwrap();
+    request.header("X-Session-Id", "session-secret");
     let printed = format!("{request:?}");
     for secret in [HEADER_SECRET, QUERY_SECRET, BODY_SECRET, "session-secret"] {
         assert!(!printed.contains(secret), "{secret} in {printed}");

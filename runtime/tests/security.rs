@@ -66,7 +66,7 @@ async fn a_redirect_to_another_origin_goes_without_credentials() {
 
     let client = credentialed(&origin.uri());
     let mut request = Request::new(Method::GET, "/start".into(), ALL_THREE);
-    request.cookie("theme", &"dark").unwrap();
+    request.cookie("theme", &"dark");
     let response = client.execute::<()>(request).await.unwrap();
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(response.body().as_ref(), b"landed");
@@ -124,12 +124,10 @@ async fn redirects_keep_or_drop_the_body_as_their_status_says() {
     let client = credentialed(&server.uri());
     for start in ["/keep", "/see-other"] {
         let mut request = Request::new(Method::POST, start.into(), &[]);
-        request
-            .body(
-                &serde_json::json!({"a": 1}),
-                apiforge_runtime::BodyEncoding::Json,
-            )
-            .unwrap();
+        request.body(
+            &serde_json::json!({"a": 1}),
+            apiforge_runtime::BodyEncoding::Json,
+        );
         client.execute::<()>(request).await.unwrap();
     }
     let received = server.received_requests().await.unwrap();
@@ -166,8 +164,14 @@ async fn a_credential_that_would_split_a_header_is_refused_before_sending() {
     assert!(!error.to_string().contains("tok"), "{error}");
     assert!(server.received_requests().await.unwrap().is_empty());
 
+    // A header parameter is refused the same way, and the first refusal is the one told.
     let mut request = Request::new(Method::GET, "/thing".into(), &[]);
-    assert!(request.header("x-note", "a\nb").is_err());
+    request.header("x-note", "a\nb");
+    request.cookie("bad name", "v");
+    let error = client.execute::<()>(request).await.unwrap_err();
+    assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
+    assert!(error.to_string().contains("`x-note`"), "{error}");
+    assert!(server.received_requests().await.unwrap().is_empty());
 }
 
 #[tokio::test]
@@ -260,13 +264,11 @@ async fn errors_never_show_credentials() {
         .build()
         .unwrap();
     let mut request = Request::new(Method::GET, "/thing".into(), &[&[&QUERY_KEY]]);
-    request
-        .query(
-            "page",
-            &2,
-            apiforge_runtime::QueryStyle::Form { explode: true },
-        )
-        .unwrap();
+    request.query(
+        "page",
+        &2,
+        apiforge_runtime::QueryStyle::Form { explode: true },
+    );
     let error = closed.execute::<()>(request).await.unwrap_err();
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
     let printed = everything_printed(&error);
@@ -291,13 +293,11 @@ async fn clients_builders_and_credentials_print_no_secrets() {
     let client = builder.build().unwrap();
     let token = Token::new("token-secret");
     let mut request = Request::new(Method::POST, "/login".into(), &[]);
-    request
-        .body(
-            &serde_json::json!({"username": "alice", "password": "form-secret"}),
-            apiforge_runtime::BodyEncoding::FormUrlEncoded,
-        )
-        .unwrap();
-    request.header("x-api-key", "param-secret").unwrap();
+    request.body(
+        &serde_json::json!({"username": "alice", "password": "form-secret"}),
+        apiforge_runtime::BodyEncoding::FormUrlEncoded,
+    );
+    request.header("x-api-key", "param-secret");
     let mut form = apiforge_runtime::Form::new();
     form.field("password", "multipart-secret").unwrap();
     let printed = format!(

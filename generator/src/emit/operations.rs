@@ -716,13 +716,13 @@ fn request_body(api: &Api, op: &Operation) -> TokenStream {
         let name = ident(&param.ident);
         let wire = &param.wire_name;
         if op.idempotency_key == Some(ParamId(index)) {
-            statements.push(quote! { request.idempotency_key(#wire, self.#name.as_ref())?; });
+            statements.push(quote! { request.idempotency_key(#wire, self.#name.as_ref()); });
             continue;
         }
         match param.location {
             ParamLocation::Path | ParamLocation::FormField | ParamLocation::FormFile => {}
             ParamLocation::Query(QueryStyle::Form { explode: true }) => {
-                statements.push(quote! { request.query_form(#wire, &self.#name)?; });
+                statements.push(quote! { request.query_form(#wire, &self.#name); });
             }
             ParamLocation::Query(style) => {
                 let style = match style {
@@ -737,13 +737,13 @@ fn request_body(api: &Api, op: &Operation) -> TokenStream {
                     }
                     QueryStyle::DeepObject => quote! { ::apiforge_runtime::QueryStyle::DeepObject },
                 };
-                statements.push(quote! { request.query(#wire, &self.#name, #style)?; });
+                statements.push(quote! { request.query(#wire, &self.#name, #style); });
             }
             ParamLocation::Header => {
-                statements.push(quote! { request.header(#wire, &self.#name)?; })
+                statements.push(quote! { request.header(#wire, &self.#name); })
             }
             ParamLocation::Cookie => {
-                statements.push(quote! { request.cookie(#wire, &self.#name)?; })
+                statements.push(quote! { request.cookie(#wire, &self.#name); })
             }
         }
     }
@@ -795,7 +795,7 @@ fn request_body(api: &Api, op: &Operation) -> TokenStream {
         statements.push(match default_encoding.kind {
             EncodingKind::Text => quote! { request.text_body(#value, #media_type); },
             EncodingKind::Binary => quote! { request.upload_body(#value, #media_type); },
-            _ => quote! { request.body(&self.#body_member, #encoding)?; },
+            _ => quote! { request.body(&self.#body_member, #encoding); },
         });
     }
     let operation_id = &op.operation_id;

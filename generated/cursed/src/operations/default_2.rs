@@ -53,7 +53,7 @@ impl Operation for GetItems<'_> {
         let path = format!("/items/{id}");
         let mut request = Request::new(Method::GET, path, &[]);
         request.operation("get-items", "/items/{id}");
-        request.query_form("id", &self.id_2)?;
+        request.query_form("id", &self.id_2);
         request.accept("application/json");
         Ok(request)
     }

@@ -42,7 +42,7 @@ impl Operation for PostItemsById2<'_> {
         let mut request = Request::new(Method::POST, path, &[]);
         request.operation("post_items_by_id_2", "/items/{id}");
         request.accept("application/json");
-        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {

@@ -86,16 +86,16 @@ impl Operation for Type<'_> {
         let path = format!("/{ref_}/{type_}/{trait_}");
         let mut request = Request::new(Method::GET, path, &[]);
         request.operation("type", "/{ref}/{type}/{trait}");
-        request.query_form("if", &self.if_)?;
-        request.query_form("in", &self.in_)?;
-        request.query_form("use", &self.use_)?;
-        request.query_form("self", &self.self_)?;
-        request.query_form("Self", &self.self_2)?;
-        request.query_form("send", &self.send_2)?;
-        request.query_form("client", &self.client_2)?;
-        request.header("X-Request-ID", &self.x_request_id_2)?;
-        request.query_form("x_request_id", &self.x_request_id)?;
-        request.cookie("gen", &self.gen_)?;
+        request.query_form("if", &self.if_);
+        request.query_form("in", &self.in_);
+        request.query_form("use", &self.use_);
+        request.query_form("self", &self.self_);
+        request.query_form("Self", &self.self_2);
+        request.query_form("send", &self.send_2);
+        request.query_form("client", &self.client_2);
+        request.header("X-Request-ID", &self.x_request_id_2);
+        request.query_form("x_request_id", &self.x_request_id);
+        request.cookie("gen", &self.gen_);
         request.accept("application/json");
         Ok(request)
     }

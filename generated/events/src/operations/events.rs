@@ -73,7 +73,7 @@ impl Operation for StreamQuotes<'_> {
                 ::apiforge_runtime::QueryStyle::Form {
                     explode: false,
                 },
-            )?;
+            );
         request.accept("text/event-stream");
         Ok(request)
     }
@@ -110,7 +110,7 @@ impl Operation for WatchJob<'_> {
             &[&[&crate::security::BEARER]],
         );
         request.operation("watchJob", "/jobs/{jobId}/progress");
-        request.query_form("verbose", &self.verbose)?;
+        request.query_form("verbose", &self.verbose);
         request.accept("text/event-stream");
         Ok(request)
     }

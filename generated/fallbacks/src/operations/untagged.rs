@@ -120,7 +120,7 @@ impl Operation for PutRecord<'_> {
         let mut request = Request::new(Method::PUT, path, &[]);
         request.operation("putRecord", "/records/{id}");
         request.accept("application/json");
-        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {

@@ -257,7 +257,7 @@ impl Operation for ListPets<'_> {
             .query_form(
                 "kind\n```\npanic!(\"parameter name\");\n```",
                 &self.kind_panic_parameter_name,
-            )?;
+            );
         request.accept("application/json");
         Ok(request)
     }

@@ -94,7 +94,7 @@ impl Operation for PostJwtAuth<'_> {
         let path = String::from("/auth/jwt");
         let mut request = Request::new(Method::POST, path, &[]);
         request.operation("post_jwt_auth", "/auth/jwt");
-        request.header("X-Fields", &self.x_fields)?;
+        request.header("X-Fields", &self.x_fields);
         request.accept("application/json");
         let mut form = ::apiforge_runtime::Form::new();
         form.field("username", &self.username)?;

@@ -152,7 +152,7 @@ impl Operation for JwtPost<'_> {
         let mut request = Request::new(Method::POST, path, &[]);
         request.operation("jwtPost", "/jwt");
         request.accept("application/json");
-        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {
@@ -217,7 +217,7 @@ impl Operation for Jwt1Post<'_> {
         let mut request = Request::new(Method::POST, path, &[]);
         request.operation("jwt1Post", "/jwt");
         request.accept("application/json");
-        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {
@@ -253,7 +253,7 @@ impl Operation for Jwt2Post<'_> {
         let mut request = Request::new(Method::POST, path, &[]);
         request.operation("jwt2Post", "/jwt");
         request.accept("application/json");
-        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {

@@ -68,7 +68,7 @@ impl Operation for ListPets<'_> {
         let path = String::from("/pets");
         let mut request = Request::new(Method::GET, path, &[&[&crate::security::OAUTH]]);
         request.operation("listPets", "/pets");
-        request.query_form("filter", &self.filter)?;
+        request.query_form("filter", &self.filter);
         request.accept("application/json");
         Ok(request)
     }
@@ -97,7 +97,7 @@ impl Operation for AddPet<'_> {
         );
         request.operation("addPet", "/pets");
         request.accept("application/json");
-        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {
@@ -128,7 +128,7 @@ impl Operation for GetPet<'_> {
         let path = format!("/pets/{id}");
         let mut request = Request::new(Method::GET, path, &[&[&crate::security::OAUTH]]);
         request.operation("getPet", "/pets/{id}");
-        request.cookie("theme", &self.theme)?;
+        request.cookie("theme", &self.theme);
         request.accept("application/json");
         Ok(request)
     }

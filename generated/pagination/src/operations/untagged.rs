@@ -155,10 +155,10 @@ impl Operation for ListWidgets<'_> {
             &[&[&crate::security::BEARER_AUTH]],
         );
         request.operation("listWidgets", "/widgets");
-        request.query_form("cursor", &self.cursor)?;
-        request.query_form("limit", &self.limit)?;
-        request.query_form("color", &self.color)?;
-        request.header("X-Tenant", &self.x_tenant)?;
+        request.query_form("cursor", &self.cursor);
+        request.query_form("limit", &self.limit);
+        request.query_form("color", &self.color);
+        request.header("X-Tenant", &self.x_tenant);
         request.accept("application/json");
         Ok(request)
     }
@@ -197,9 +197,9 @@ impl Operation for ListCustomers<'_> {
             &[&[&crate::security::BEARER_AUTH]],
         );
         request.operation("listCustomers", "/customers");
-        request.query_form("starting_after", &self.starting_after)?;
-        request.query_form("limit", &self.limit)?;
-        request.query_form("email", &self.email)?;
+        request.query_form("starting_after", &self.starting_after);
+        request.query_form("limit", &self.limit);
+        request.query_form("email", &self.email);
         request.accept("application/json");
         Ok(request)
     }
@@ -239,9 +239,9 @@ impl Operation for ListIssues<'_> {
             &[&[&crate::security::BEARER_AUTH]],
         );
         request.operation("listIssues", "/repos/{owner}/issues");
-        request.query_form("state", &self.state)?;
-        request.query_form("per_page", &self.per_page)?;
-        request.query_form("page", &self.page)?;
+        request.query_form("state", &self.state);
+        request.query_form("per_page", &self.per_page);
+        request.query_form("page", &self.page);
         request.accept("application/json");
         Ok(request)
     }
@@ -284,9 +284,9 @@ impl Operation for SearchRecords<'_> {
             &[&[&crate::security::BEARER_AUTH]],
         );
         request.operation("searchRecords", "/records");
-        request.query_form("q", &self.q)?;
-        request.query_form("page", &self.page)?;
-        request.query_form("per_page", &self.per_page)?;
+        request.query_form("q", &self.q);
+        request.query_form("page", &self.page);
+        request.query_form("per_page", &self.per_page);
         request.accept("application/json");
         Ok(request)
     }
@@ -324,9 +324,9 @@ impl Operation for ListEvents<'_> {
             &[&[&crate::security::BEARER_AUTH]],
         );
         request.operation("listEvents", "/events");
-        request.query_form("offset", &self.offset)?;
-        request.query_form("limit", &self.limit)?;
-        request.query_form("kind", &self.kind)?;
+        request.query_form("offset", &self.offset);
+        request.query_form("limit", &self.limit);
+        request.query_form("kind", &self.kind);
         request.accept("application/json");
         Ok(request)
     }
@@ -374,8 +374,8 @@ impl Operation for ListProjects<'_> {
             &[&[&crate::security::BEARER_AUTH]],
         );
         request.operation("listProjects", "/projects");
-        request.query_form("page_token", &self.page_token)?;
-        request.query_form("limit", &self.limit)?;
+        request.query_form("page_token", &self.page_token);
+        request.query_form("limit", &self.limit);
         request.accept("application/json");
         Ok(request)
     }
@@ -409,7 +409,7 @@ impl Operation for ListTasks<'_> {
             &[&[&crate::security::BEARER_AUTH]],
         );
         request.operation("listTasks", "/tasks");
-        request.query_form("after", &self.after)?;
+        request.query_form("after", &self.after);
         request.accept("application/json");
         Ok(request)
     }
@@ -445,8 +445,8 @@ impl Operation for ListLogs<'_> {
             &[&[&crate::security::BEARER_AUTH]],
         );
         request.operation("listLogs", "/logs");
-        request.query_form("page", &self.page)?;
-        request.query_form("per_page", &self.per_page)?;
+        request.query_form("page", &self.page);
+        request.query_form("per_page", &self.per_page);
         request.accept("application/json");
         Ok(request)
     }

@@ -142,8 +142,8 @@ impl Operation for Search<'_> {
         let path = String::from("/search");
         let mut request = Request::new(Method::GET, path, &[]);
         request.operation("search", "/search");
-        request.query_form("limit", &self.limit)?;
-        request.query_form("tags", &self.tags)?;
+        request.query_form("limit", &self.limit);
+        request.query_form("tags", &self.tags);
         request
             .query(
                 "ids",
@@ -151,17 +151,13 @@ impl Operation for Search<'_> {
                 ::apiforge_runtime::QueryStyle::Form {
                     explode: false,
                 },
-            )?;
+            );
         request
-            .query(
-                "words",
-                &self.words,
-                ::apiforge_runtime::QueryStyle::SpaceDelimited,
-            )?;
+            .query("words", &self.words, ::apiforge_runtime::QueryStyle::SpaceDelimited);
         request
-            .query("flags", &self.flags, ::apiforge_runtime::QueryStyle::PipeDelimited)?;
+            .query("flags", &self.flags, ::apiforge_runtime::QueryStyle::PipeDelimited);
         request
-            .query("filter", &self.filter, ::apiforge_runtime::QueryStyle::DeepObject)?;
+            .query("filter", &self.filter, ::apiforge_runtime::QueryStyle::DeepObject);
         request
             .query(
                 "point",
@@ -169,10 +165,10 @@ impl Operation for Search<'_> {
                 ::apiforge_runtime::QueryStyle::Form {
                     explode: false,
                 },
-            )?;
-        request.query_form("color", &self.color)?;
-        request.query_form("order", &self.order)?;
-        request.query_form("since", &self.since)?;
+            );
+        request.query_form("color", &self.color);
+        request.query_form("order", &self.order);
+        request.query_form("since", &self.since);
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {
@@ -211,10 +207,10 @@ impl Operation for GetItem<'_> {
         let path = format!("/accounts/{account}/items/{item}");
         let mut request = Request::new(Method::GET, path, &[]);
         request.operation("getItem", "/accounts/{account}/items/{item}");
-        request.header("X-Trace-Id", &self.x_trace_id)?;
-        request.header("X-Features", &self.x_features)?;
-        request.cookie("session", &self.session)?;
-        request.cookie("theme", &self.theme)?;
+        request.header("X-Trace-Id", &self.x_trace_id);
+        request.header("X-Features", &self.x_features);
+        request.cookie("session", &self.session);
+        request.cookie("theme", &self.theme);
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {
@@ -247,7 +243,7 @@ impl Operation for DeleteItem<'_> {
         let path = format!("/accounts/{account}/items/{item}");
         let mut request = Request::new(Method::DELETE, path, &[]);
         request.operation("deleteItem", "/accounts/{account}/items/{item}");
-        request.query_form("force", &self.force)?;
+        request.query_form("force", &self.force);
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {
@@ -278,8 +274,8 @@ impl Operation for CreatePayment<'_> {
         let path = String::from("/payments");
         let mut request = Request::new(Method::POST, path, &[]);
         request.operation("createPayment", "/payments");
-        request.idempotency_key("Idempotency-Key", self.idempotency_key.as_ref())?;
-        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.idempotency_key("Idempotency-Key", self.idempotency_key.as_ref());
+        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {

@@ -98,7 +98,7 @@ impl Operation for AddAnimal<'_> {
         let mut request = Request::new(Method::POST, path, &[]);
         request.operation("addAnimal", "/animals");
         request.accept("application/json");
-        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {
@@ -121,7 +121,7 @@ impl Operation for AddShape<'_> {
         let path = String::from("/shapes");
         let mut request = Request::new(Method::POST, path, &[]);
         request.operation("addShape", "/shapes");
-        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {

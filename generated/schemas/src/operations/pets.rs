@@ -91,7 +91,7 @@ impl Operation for CreatePet<'_> {
         let mut request = Request::new(Method::POST, path, &[]);
         request.operation("createPet", "/pets");
         request.accept("application/json");
-        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {
@@ -136,7 +136,7 @@ impl Operation for AdoptPet<'_> {
         let mut request = Request::new(Method::POST, path, &[]);
         request.operation("adoptPet", "/pets/adoptions");
         request.accept("application/json");
-        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {

@@ -100,7 +100,7 @@ impl Operation for UpdateProfile<'_> {
         let mut request = Request::new(Method::PUT, path, &[]);
         request.operation("updateProfile", "/profiles/{id}");
         request.accept("application/json");
-        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {
@@ -124,7 +124,7 @@ impl Operation for PutLabels<'_> {
         let mut request = Request::new(Method::POST, path, &[]);
         request.operation("putLabels", "/labels");
         request.accept("application/json");
-        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {
@@ -148,7 +148,7 @@ impl Operation for EchoFormats<'_> {
         let mut request = Request::new(Method::POST, path, &[]);
         request.operation("echoFormats", "/formats");
         request.accept("application/json");
-        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {
@@ -172,7 +172,7 @@ impl Operation for CreateTask<'_> {
         let mut request = Request::new(Method::POST, path, &[]);
         request.operation("createTask", "/tasks");
         request.accept("application/json");
-        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {

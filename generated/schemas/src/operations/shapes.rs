@@ -55,7 +55,7 @@ impl Operation for MeasureShape<'_> {
         let mut request = Request::new(Method::POST, path, &[]);
         request.operation("measureShape", "/shapes");
         request.accept("application/json");
-        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {
@@ -79,7 +79,7 @@ impl Operation for ResolveIds<'_> {
         let mut request = Request::new(Method::POST, path, &[]);
         request.operation("resolveIds", "/ids");
         request.accept("application/json");
-        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {

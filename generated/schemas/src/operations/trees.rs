@@ -61,7 +61,7 @@ impl Operation for EchoTree<'_> {
         let mut request = Request::new(Method::POST, path, &[]);
         request.operation("echoTree", "/trees");
         request.accept("application/json");
-        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {
@@ -85,7 +85,7 @@ impl Operation for Evaluate<'_> {
         let mut request = Request::new(Method::POST, path, &[]);
         request.operation("evaluate", "/expressions");
         request.accept("application/json");
-        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {

@@ -80,7 +80,7 @@ impl Operation for ReplaceNotes<'_> {
         let path = String::from("/notes");
         let mut request = Request::new(Method::PUT, path, &[]);
         request.operation("replaceNotes", "/notes");
-        request.body(&self.body, self.encoding)?;
+        request.body(&self.body, self.encoding);
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {

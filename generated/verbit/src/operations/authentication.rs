@@ -56,10 +56,10 @@ impl Operation for Auth<'_> {
         let path = String::from("/auth");
         let mut request = Request::new(Method::POST, path, &[]);
         request.operation("auth", "/auth");
-        request.header("X-Tracing-ID", &self.x_tracing_id)?;
-        request.header("X-Request-Timestamp", &self.x_request_timestamp)?;
+        request.header("X-Tracing-ID", &self.x_tracing_id);
+        request.header("X-Request-Timestamp", &self.x_request_timestamp);
         request.accept("application/json");
-        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {

@@ -104,7 +104,7 @@ impl Operation for Auth2faPost<'_> {
         let mut request = Request::new(Method::POST, path, &[]);
         request.operation("auth2faPost", "/auth/2fa");
         request.accept("*/*");
-        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {
@@ -133,7 +133,7 @@ impl Operation for AuthMagicLinkPost<'_> {
         let mut request = Request::new(Method::POST, path, &[]);
         request.operation("authMagicLinkPost", "/auth/magic_link");
         request.accept("*/*");
-        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {
@@ -162,7 +162,7 @@ impl Operation for AuthTokenPost<'_> {
         let mut request = Request::new(Method::POST, path, &[]);
         request.operation("authTokenPost", "/auth/token");
         request.accept("*/*");
-        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {
@@ -191,7 +191,7 @@ impl Operation for AuthTokenRefreshPost<'_> {
         let mut request = Request::new(Method::POST, path, &[]);
         request.operation("authTokenRefreshPost", "/auth/token/refresh");
         request.accept("*/*");
-        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json)?;
+        request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {

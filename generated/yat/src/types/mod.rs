@@ -29,11 +29,16 @@ macro_rules! object {
             $($(#$rest_attr)* pub $rest: $rest_ty,)?
         }
 
+        // Per field, a plain `return` rather than `?`, whose trait calls rustc checks once
+        // for every field of every struct.
         impl ::serde::Serialize for $name {
+            #[allow(clippy::question_mark, reason = "a `?` per field is slower to compile")]
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 #[allow(unused_mut, reason = "a struct without fields writes no entries")]
                 let mut map = ::serde::Serializer::serialize_map(serializer, None)?;
-                $(super::object::$kind::write(&mut map, $wire, &self.$field)?;)*
+                $(if let Err(error) = super::object::$kind::write(&mut map, $wire, &self.$field) {
+                    return Err(error);
+                })*
                 $(super::object::write_rest(&mut map, &self.$rest)?;)?
                 ::serde::ser::SerializeMap::end(map)
             }
@@ -60,7 +65,10 @@ macro_rules! object {
                             }?;
                         }
                         Ok($name {
-                            $($field: super::object::$kind::finish($field, $wire)?,)*
+                            $($field: match super::object::$kind::finish($field, $wire) {
+                                Ok(value) => value,
+                                Err(error) => return Err(error),
+                            },)*
                             $($rest,)?
                         })
                     }

@@ -16,7 +16,7 @@ pub use constructor::{Constructor, New, Setter};
 mod response;
 pub use self::response::{
     Outcome, ResponseBody, ResponseCase, ResponseEnum, ResponseHeader, ResponseHeaders,
-    ResponseVariant, StatusMatch,
+    ResponseVariant, SharedEnum, StatusMatch,
 };
 
 /// A whole client crate.
@@ -53,6 +53,8 @@ pub struct Api {
     pub modules: Vec<OperationModule>,
     /// Named types, sorted by name; [`TypeId`] indexes this list.
     pub types: Vec<TypeDef>,
+    /// The error enums several operations declare alike, sorted by name.
+    pub shared_error_enums: Vec<SharedEnum>,
     /// The crates the generated code needs beyond the runtime and serde.
     pub dependencies: Dependencies,
     /// How a program gets a token from the API itself, when one operation clearly hands

@@ -36,6 +36,10 @@ pub(super) fn operations_mod(api: &Api) -> TokenStream {
         }
     });
     let macros = builder_macros(api);
+    let shared_enums = api
+        .shared_error_enums
+        .iter()
+        .map(|shared| response_enum_tokens(api, &shared.def, feature_gate(&shared.modules)));
     quote! {
         #![doc = " The API's operations, one module per tag; each adds methods to [`Client`](super::Client)."]
         #![doc = ""]
@@ -45,6 +49,7 @@ pub(super) fn operations_mod(api: &Api) -> TokenStream {
         #![doc = " it without knowing its tag."]
         #macros
         #(#modules)*
+        #(#shared_enums)*
     }
 }
 
@@ -322,7 +327,7 @@ pub(super) fn module_file(api: &Api, module: &OperationModule) -> TokenStream {
         op.success_enum()
             .into_iter()
             .chain(&op.error_enum)
-            .map(|response_enum| response_enum_tokens(api, response_enum))
+            .map(|response_enum| response_enum_tokens(api, response_enum, TokenStream::new()))
     });
     let header_structs = module
         .operations
@@ -959,9 +964,18 @@ fn response_result(op: &Operation, case: &ResponseCase, names: &ResponseNames) -
     }
 }
 
-fn response_enum_tokens(api: &Api, response_enum: &ResponseEnum) -> TokenStream {
+/// An operation's response enum, or the `pub type` naming the shared one; `gate` is the
+/// `cfg` a shared enum is compiled under.
+fn response_enum_tokens(api: &Api, response_enum: &ResponseEnum, gate: TokenStream) -> TokenStream {
     let name = ident(&response_enum.ident);
     let docs = doc_attrs(&response_enum.docs);
+    if let Some(shared) = &response_enum.shared {
+        let shared = ident(shared);
+        return quote! {
+            #docs
+            pub type #name = super::#shared;
+        };
+    }
     let variants = response_enum.variants.iter().map(|variant| {
         let variant_name = ident(&variant.ident);
         let docs = doc_attrs(&variant.docs);
@@ -980,6 +994,7 @@ fn response_enum_tokens(api: &Api, response_enum: &ResponseEnum) -> TokenStream 
         .then(|| quote! { , PartialEq });
     quote! {
         #docs
+        #gate
         #[derive(Clone, Debug #partial_eq)]
         #allow
         pub enum #name {

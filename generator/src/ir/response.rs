@@ -150,6 +150,21 @@ pub struct ResponseEnum {
     pub docs: Vec<String>,
     /// One variant per response case, in match order.
     pub variants: Vec<ResponseVariant>,
+    /// The [`SharedEnum`] this one is another name for (a `pub type`), when other operations
+    /// declare the same responses.
+    pub shared: Option<String>,
+}
+
+/// The responses several operations declare alike, as one enum in `operations`: each
+/// operation's own enum names it, rather than repeat it (Kubernetes' 845 operations nearly
+/// all declare only `401 Unauthorized`).
+#[derive(Clone, Debug)]
+pub struct SharedEnum {
+    /// The enum, named after its variants.
+    pub def: ResponseEnum,
+    /// The operation modules whose operations name it, sorted: it is compiled with any of
+    /// their features.
+    pub modules: Vec<String>,
 }
 
 /// A variant of a [`ResponseEnum`].

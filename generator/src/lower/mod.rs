@@ -19,6 +19,7 @@ mod operation;
 mod passes;
 pub(crate) mod resolve;
 mod schema;
+mod shared;
 #[cfg(test)]
 mod testing;
 mod token;
@@ -231,10 +232,12 @@ impl<'a> Lowerer<'a> {
             security_schemes,
             modules,
             types: Vec::new(),
+            shared_error_enums: Vec::new(),
             dependencies: Dependencies::default(),
             token_flow: None,
         };
         self.finish_types(&mut api);
+        shared::share_error_enums(&mut api);
         api.token_flow = token::token_flow(&api);
         let mut dependencies = Dependencies::default();
         api.visit_type_refs_mut(&mut |ty| match ty {

@@ -334,112 +334,22 @@ impl Operation for RevokeJwtByJti<'_> {
 }
 
 /// The error responses `JwtGet` declares, by status.
-#[derive(Clone, Debug, PartialEq)]
-#[allow(
-    clippy::large_enum_variant,
-    reason = "built once per response and moved out at once; boxing would only cost an allocation"
-)]
-pub enum JwtGetError {
-    /// 400: Bad Request
-    BadRequest(crate::types::ErrorResponse),
-    /// 401: Authentication Required
-    Unauthorized(crate::types::ErrorResponse),
-    /// 404: Record not found
-    NotFound(crate::types::ErrorResponse),
-}
+pub type JwtGetError = super::BadRequestAndOthersError2;
 
 /// The error responses `JwtPost` declares, by status.
-#[derive(Clone, Debug, PartialEq)]
-#[allow(
-    clippy::large_enum_variant,
-    reason = "built once per response and moved out at once; boxing would only cost an allocation"
-)]
-pub enum JwtPostError {
-    /// 400: Bad Request
-    BadRequest(crate::types::ErrorResponse),
-    /// 401: Authentication Required
-    Unauthorized(crate::types::ErrorResponse),
-    /// 403: Forbidden
-    Forbidden(::std::collections::BTreeMap<String, ::serde_json::Value>),
-    /// 404: Record not found
-    NotFound(crate::types::ErrorResponse),
-}
+pub type JwtPostError = super::BadRequestAndOthersError;
 
 /// The error responses `RevokeMyJwt` declares, by status.
-#[derive(Clone, Debug, PartialEq)]
-#[allow(
-    clippy::large_enum_variant,
-    reason = "built once per response and moved out at once; boxing would only cost an allocation"
-)]
-pub enum RevokeMyJwtError {
-    /// 400: Bad Request
-    BadRequest(crate::types::ErrorResponse),
-    /// 401: Authentication Required
-    Unauthorized(crate::types::ErrorResponse),
-    /// 404: Record not found
-    NotFound(crate::types::ErrorResponse),
-}
+pub type RevokeMyJwtError = super::BadRequestAndOthersError2;
 
 /// The error responses `Jwt1Post` declares, by status.
-#[derive(Clone, Debug, PartialEq)]
-#[allow(
-    clippy::large_enum_variant,
-    reason = "built once per response and moved out at once; boxing would only cost an allocation"
-)]
-pub enum Jwt1PostError {
-    /// 400: Bad Request
-    BadRequest(crate::types::ErrorResponse),
-    /// 401: Authentication Required
-    Unauthorized(crate::types::ErrorResponse),
-    /// 403: Forbidden
-    Forbidden(::std::collections::BTreeMap<String, ::serde_json::Value>),
-    /// 404: Record not found
-    NotFound(crate::types::ErrorResponse),
-}
+pub type Jwt1PostError = super::BadRequestAndOthersError;
 
 /// The error responses `Jwt2Post` declares, by status.
-#[derive(Clone, Debug, PartialEq)]
-#[allow(
-    clippy::large_enum_variant,
-    reason = "built once per response and moved out at once; boxing would only cost an allocation"
-)]
-pub enum Jwt2PostError {
-    /// 400: Bad Request
-    BadRequest(crate::types::ErrorResponse),
-    /// 401: Authentication Required
-    Unauthorized(crate::types::ErrorResponse),
-    /// 403: Forbidden
-    Forbidden(::std::collections::BTreeMap<String, ::serde_json::Value>),
-    /// 404: Record not found
-    NotFound(crate::types::ErrorResponse),
-}
+pub type Jwt2PostError = super::BadRequestAndOthersError;
 
 /// The error responses `RevokeJwtByUid` declares, by status.
-#[derive(Clone, Debug, PartialEq)]
-#[allow(
-    clippy::large_enum_variant,
-    reason = "built once per response and moved out at once; boxing would only cost an allocation"
-)]
-pub enum RevokeJwtByUidError {
-    /// 400: Bad Request
-    BadRequest(crate::types::ErrorResponse),
-    /// 401: Authentication Required
-    Unauthorized(crate::types::ErrorResponse),
-    /// 404: Record not found
-    NotFound(crate::types::ErrorResponse),
-}
+pub type RevokeJwtByUidError = super::BadRequestAndOthersError2;
 
 /// The error responses `RevokeJwtByJti` declares, by status.
-#[derive(Clone, Debug, PartialEq)]
-#[allow(
-    clippy::large_enum_variant,
-    reason = "built once per response and moved out at once; boxing would only cost an allocation"
-)]
-pub enum RevokeJwtByJtiError {
-    /// 400: Bad Request
-    BadRequest(crate::types::ErrorResponse),
-    /// 401: Authentication Required
-    Unauthorized(crate::types::ErrorResponse),
-    /// 404: Record not found
-    NotFound(crate::types::ErrorResponse),
-}
+pub type RevokeJwtByJtiError = super::BadRequestAndOthersError2;

@@ -162,3 +162,37 @@ pub use self::authentication_jwt_json_web_token::{
     JwtPostError, RevokeJwtByJti, RevokeJwtByJtiError, RevokeJwtByUid,
     RevokeJwtByUidError, RevokeMyJwt, RevokeMyJwtError,
 };
+
+/// The error responses, by status, that 3 operations declare alike; each one's error type (`JwtPostError`, ...) names this enum.
+#[cfg(feature = "authentication_jwt_json_web_token")]
+#[derive(Clone, Debug, PartialEq)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "built once per response and moved out at once; boxing would only cost an allocation"
+)]
+pub enum BadRequestAndOthersError {
+    /// 400: Bad Request
+    BadRequest(crate::types::ErrorResponse),
+    /// 401: Authentication Required
+    Unauthorized(crate::types::ErrorResponse),
+    /// 403: Forbidden
+    Forbidden(::std::collections::BTreeMap<String, ::serde_json::Value>),
+    /// 404: Record not found
+    NotFound(crate::types::ErrorResponse),
+}
+
+/// The error responses, by status, that 4 operations declare alike; each one's error type (`JwtGetError`, ...) names this enum.
+#[cfg(feature = "authentication_jwt_json_web_token")]
+#[derive(Clone, Debug, PartialEq)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "built once per response and moved out at once; boxing would only cost an allocation"
+)]
+pub enum BadRequestAndOthersError2 {
+    /// 400: Bad Request
+    BadRequest(crate::types::ErrorResponse),
+    /// 401: Authentication Required
+    Unauthorized(crate::types::ErrorResponse),
+    /// 404: Record not found
+    NotFound(crate::types::ErrorResponse),
+}

@@ -138,3 +138,17 @@ pub use self::user_authentication::{
     Auth2faPost, Auth2faPostError, AuthMagicLinkPost, AuthMagicLinkPostError,
     AuthTokenPost, AuthTokenPostError, AuthTokenRefreshPost, AuthTokenRefreshPostError,
 };
+
+/// The error responses, by status, that 4 operations declare alike; each one's error type (`Auth2faPostError`, ...) names this enum.
+#[cfg(feature = "user_authentication")]
+#[derive(Clone, Debug, PartialEq)]
+pub enum BadRequestAndOthersError {
+    /// 400: Bad request: Request body or parameters are not in the expected format.
+    BadRequest,
+    /// 401: Unauthorized: Access token not found or invalid.
+    Unauthorized,
+    /// 422: Unprocessable Entity: Duplicate record.
+    UnprocessableEntity,
+    /// 500: Internal server error.
+    InternalServerError,
+}

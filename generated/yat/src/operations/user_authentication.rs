@@ -208,53 +208,13 @@ impl Operation for AuthTokenRefreshPost<'_> {
 }
 
 /// The error responses `Auth2faPost` declares, by status.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Auth2faPostError {
-    /// 400: Bad request: Request body or parameters are not in the expected format.
-    BadRequest,
-    /// 401: Unauthorized: Access token not found or invalid.
-    Unauthorized,
-    /// 422: Unprocessable Entity: Duplicate record.
-    UnprocessableEntity,
-    /// 500: Internal server error.
-    InternalServerError,
-}
+pub type Auth2faPostError = super::BadRequestAndOthersError;
 
 /// The error responses `AuthMagicLinkPost` declares, by status.
-#[derive(Clone, Debug, PartialEq)]
-pub enum AuthMagicLinkPostError {
-    /// 400: Bad request: Request body or parameters are not in the expected format.
-    BadRequest,
-    /// 401: Unauthorized: Access token not found or invalid.
-    Unauthorized,
-    /// 422: Unprocessable Entity: Duplicate record.
-    UnprocessableEntity,
-    /// 500: Internal server error.
-    InternalServerError,
-}
+pub type AuthMagicLinkPostError = super::BadRequestAndOthersError;
 
 /// The error responses `AuthTokenPost` declares, by status.
-#[derive(Clone, Debug, PartialEq)]
-pub enum AuthTokenPostError {
-    /// 400: Bad request: Request body or parameters are not in the expected format.
-    BadRequest,
-    /// 401: Unauthorized: Access token not found or invalid.
-    Unauthorized,
-    /// 422: Unprocessable Entity: Duplicate record.
-    UnprocessableEntity,
-    /// 500: Internal server error.
-    InternalServerError,
-}
+pub type AuthTokenPostError = super::BadRequestAndOthersError;
 
 /// The error responses `AuthTokenRefreshPost` declares, by status.
-#[derive(Clone, Debug, PartialEq)]
-pub enum AuthTokenRefreshPostError {
-    /// 400: Bad request: Request body or parameters are not in the expected format.
-    BadRequest,
-    /// 401: Unauthorized: Access token not found or invalid.
-    Unauthorized,
-    /// 422: Unprocessable Entity: Duplicate record.
-    UnprocessableEntity,
-    /// 500: Internal server error.
-    InternalServerError,
-}
+pub type AuthTokenRefreshPostError = super::BadRequestAndOthersError;

@@ -41,6 +41,8 @@ impl EnumDraft {
             allow_large_variants: carries_types && self.variants.len() > 1,
             docs: self.docs,
             variants: self.variants,
+            // Decided once every operation is lowered (`shared`).
+            shared: None,
         }
     }
 }

@@ -12,6 +12,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use apiforge_generator::GeneratedFile;
+use rayon::prelude::*;
 
 use crate::Error;
 use crate::record::{RECORD_FILE, Record, hash};
@@ -202,11 +203,16 @@ fn write_new(dir: &Path, files: &[GeneratedFile]) -> Result<(), Error> {
             staging.display()
         )));
     }
-    let mut ordered: Vec<&GeneratedFile> = files.iter().collect();
-    ordered.sort_by_key(|f| f.path != RECORD_FILE);
-    let result = ordered
+    // The record first, then the rest side by side: a big API's crate is thousands of files.
+    let (record, rest): (Vec<&GeneratedFile>, Vec<&GeneratedFile>) =
+        files.iter().partition(|f| f.path == RECORD_FILE);
+    let result = record
         .iter()
         .try_for_each(|file| write_file(&staging.join(&file.path), &file.contents))
+        .and_then(|()| {
+            rest.par_iter()
+                .try_for_each(|file| write_file(&staging.join(&file.path), &file.contents))
+        })
         .and_then(|()| fs::rename(&staging, dir).map_err(|e| Error::io(dir, &e)));
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);

@@ -73,6 +73,11 @@ pub(super) fn parse(mut value: Value) -> Typed {
 
 /// `value` as `T`, or where that fails and why.
 fn typed<T: DeserializeOwned>(value: &Value, at: &Pointer) -> Result<T, Failure> {
+    // Tracking the path costs at every value, and most documents parse: only a failure is
+    // parsed again to find where.
+    if let Ok(typed) = T::deserialize(value) {
+        return Ok(typed);
+    }
     let error = match serde_path_to_error::deserialize::<_, T>(value) {
         Ok(typed) => return Ok(typed),
         Err(error) => error,

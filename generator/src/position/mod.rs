@@ -1,9 +1,9 @@
 //! Where a JSON pointer is in the source text: the line and column diagnostics show.
 //!
 //! The document is read a second time, with positions, only when there are diagnostics to
-//! place; the typed model keeps none. JSON is walked by [`json`], several times faster than
-//! YAML's scanner on a big document; anything else, and JSON that walker does not take, by
-//! [`yaml`]'s events (JSON is YAML too).
+//! place; the typed model keeps none. JSON is walked byte by byte (`json.rs`), several times
+//! faster than YAML's scanner on a big document; anything else, and JSON that walk does not
+//! take, through YAML's events (`yaml.rs`; JSON is YAML too).
 
 mod json;
 mod yaml;

@@ -484,6 +484,19 @@ impl Operation {
         }
     }
 
+    /// The types its module defines for it: its builder, its response enums (or the names
+    /// of shared ones) and its headers struct.
+    pub fn item_names(&self) -> impl Iterator<Item = &str> {
+        [
+            Some(self.builder_ident.as_str()),
+            self.success_enum().map(|e| e.ident.as_str()),
+            self.error_enum.as_ref().map(|e| e.ident.as_str()),
+            self.response_headers.as_ref().map(|h| h.ident.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+    }
+
     /// The success enum, if there is one, and the error enum, if there is one.
     pub(crate) fn response_enums_mut(&mut self) -> impl Iterator<Item = &mut ResponseEnum> {
         let success = match &mut self.success {

@@ -24,7 +24,11 @@ pub(super) fn operations_mod(api: &Api) -> TokenStream {
         let feature = &module.ident;
         let doc = format!(" {} (cargo feature `{feature}`).", module_title(module));
         // Names of these items are settled crate-wide, so the flat list never collides.
-        let mut items: Vec<&str> = module.operations.iter().flat_map(item_names).collect();
+        let mut items: Vec<&str> = module
+            .operations
+            .iter()
+            .flat_map(Operation::item_names)
+            .collect();
         items.sort_unstable();
         let items = items.into_iter().map(ident);
         quote! {
@@ -291,19 +295,6 @@ fn builder_macros(api: &Api) -> TokenStream {
 
         #paging
     }
-}
-
-/// The types an operation's module defines for it: its builder, its response enums and its
-/// headers struct.
-fn item_names(op: &Operation) -> impl Iterator<Item = &str> {
-    [
-        Some(op.builder_ident.as_str()),
-        op.success_enum().map(|e| e.ident.as_str()),
-        op.error_enum.as_ref().map(|e| e.ident.as_str()),
-        op.response_headers.as_ref().map(|h| h.ident.as_str()),
-    ]
-    .into_iter()
-    .flatten()
 }
 
 /// What a module holds, for its docs: "Operations tagged `pets`".

@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use super::RESERVED_TYPE_NAMES;
-use crate::ir::{Api, ResponseEnum, SharedEnum};
+use crate::ir::{Api, Operation, ResponseEnum, SharedEnum};
 use crate::naming::{self, Case, Scope};
 
 /// Finds the error enums declared alike by two operations or more, and makes each of those
@@ -43,18 +43,7 @@ pub(super) fn share_error_enums(api: &mut Api) {
     let taken: Vec<&str> = api
         .modules
         .iter()
-        .flat_map(|module| {
-            module.operations.iter().flat_map(|op| {
-                [
-                    Some(op.builder_ident.as_str()),
-                    op.success_enum().map(|e| e.ident.as_str()),
-                    op.error_enum.as_ref().map(|e| e.ident.as_str()),
-                    op.response_headers.as_ref().map(|h| h.ident.as_str()),
-                ]
-                .into_iter()
-                .flatten()
-            })
-        })
+        .flat_map(|module| module.operations.iter().flat_map(Operation::item_names))
         .chain(api.modules.iter().map(|module| module.ident.as_str()))
         .collect();
     scope = scope.reserve(taken);

@@ -40,9 +40,9 @@ paths:
     );
     for expected in [
         "pub fn start_job(&self, id: impl Into<String>) -> StartJob<'_>",
-        "let id = ::apiforge_runtime::encode_path_segment(\"id\", &self.id)?;",
-        "let path = format!(\"/jobs/{id}\");",
-        "request.operation(\"startJob\", \"/jobs/{id}\");",
+        // The sent path, without the key's `#start`, is the template the parameter fills.
+        "Request::for_operation(\n            Method::POST,\n            \"startJob\",\n            \"/jobs/{id}\",\n",
+        "request.path_param(\"id\", &self.id);",
         "request.retry_safe();",
         "pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self",
         // The optional parameter's setters, which do not take the builder's `timeout`.

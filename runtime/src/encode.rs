@@ -56,6 +56,29 @@ pub fn encode_path_segment<T: Serialize + ?Sized>(
     }
 }
 
+/// `template` with each placeholder `{name}` replaced by `segment`. Placeholders are found as
+/// the generator finds them, each `{` with the first `}` after it, so a name may hold any
+/// character but `}`. An encoded segment holds no braces, so filling one placeholder never
+/// changes where the others are.
+pub(crate) fn fill_placeholder(template: &str, name: &str, segment: &str) -> String {
+    let mut filled = String::with_capacity(template.len() + segment.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|close| open + close) else {
+            break;
+        };
+        filled.push_str(&rest[..open]);
+        if &rest[open + 1..close] == name {
+            filled.push_str(segment);
+        } else {
+            filled.push_str(&rest[open..=close]);
+        }
+        rest = &rest[close + 1..];
+    }
+    filled.push_str(rest);
+    filled
+}
+
 /// The `simple` style text of a value (path and header parameters): scalars as text, arrays
 /// joined with commas, objects as `key,value` pairs. `None` for null.
 pub(crate) fn simple_text<T: Serialize + ?Sized>(
@@ -190,6 +213,19 @@ mod tests {
         );
         assert_eq!(encode_path_segment("x", &42).unwrap(), "42");
         assert!(encode_path_segment("x", &None::<String>).is_err());
+    }
+
+    #[test]
+    fn placeholders_are_filled_where_the_generator_found_them() {
+        let fill = fill_placeholder;
+        assert_eq!(fill("/a/{id}/b/{id}", "id", "7"), "/a/7/b/7");
+        assert_eq!(fill("/{ref}/{type}", "type", "x%7By%7D"), "/{ref}/x%7By%7D");
+        // A name holds everything up to the first `}`: `{a{b}` is one placeholder, `a{b`.
+        assert_eq!(fill("/{a{b}/{b}", "b", "1"), "/{a{b}/1");
+        assert_eq!(fill("/{a{b}/{b}", "a{b", "2"), "/2/{b}");
+        // An unclosed brace is text.
+        assert_eq!(fill("/{x}/{open", "x", "3"), "/3/{open");
+        assert_eq!(fill("/{idx}", "id", "4"), "/{idx}");
     }
 
     #[test]

@@ -169,6 +169,20 @@ impl Request {
         }
     }
 
+    /// A request for the operation `operation_id` at `route`, its path template as the spec
+    /// writes it (`/jwt/{uid}`): [`path_param`](Self::path_param) fills each `{name}` in it.
+    /// Spans and middleware report the template, as [`operation`](Self::operation) sets it.
+    pub fn for_operation(
+        method: Method,
+        operation_id: &'static str,
+        route: &'static str,
+        security: &'static [SecurityRequirement],
+    ) -> Self {
+        let mut request = Request::new(method, route.to_owned(), security);
+        request.operation(operation_id, route);
+        request
+    }
+
     /// The same request, to send again (an event stream reconnecting). A streamed
     /// [`Upload`] is shared with the original, and so can still be sent only once.
     pub(crate) fn duplicate(&self) -> Request {
@@ -233,6 +247,17 @@ impl Request {
                 self.retry_safe();
             }
             None => self.idempotency_key = Some(name),
+        }
+    }
+
+    /// Fills the placeholder `{name}` of the path template with `value`, encoded as exactly
+    /// one path segment ([`encode_path_segment`](crate::encode_path_segment)). A value that
+    /// cannot be a segment (empty, `.` or `..`, or no value) makes the call fail with
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) before anything is sent.
+    pub fn path_param<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        match encode::encode_path_segment(name, value) {
+            Ok(segment) => self.path = encode::fill_placeholder(&self.path, name, &segment),
+            Err(error) => self.refuse(error),
         }
     }
 

@@ -667,37 +667,21 @@ fn request_body(api: &Api, op: &Operation) -> TokenStream {
         encoding: encoding_member,
         ..
     } = Members::new();
-    // Each path parameter is encoded into a local of its own name, which the template names
-    // (positionally for a raw identifier, which a format string cannot name).
-    let mut template = String::new();
-    let mut segments = Vec::new();
-    let mut positional = Vec::new();
+    // Each path parameter fills its placeholders in the route once, in path order.
+    let mut path_params = Vec::new();
     for part in &op.path {
-        match part {
-            PathPart::Literal(text) => {
-                template.push_str(&text.replace('{', "{{").replace('}', "}}"))
-            }
-            PathPart::Param(id) => {
-                let param = op.param(*id);
-                let name = ident(&param.ident);
-                let wire = &param.wire_name;
-                segments.push(quote! {
-                    let #name = ::apiforge_runtime::encode_path_segment(#wire, &self.#name)?;
-                });
-                if param.ident.starts_with("r#") {
-                    template.push_str("{}");
-                    positional.push(name);
-                } else {
-                    template.push_str(&format!("{{{}}}", param.ident));
-                }
-            }
+        if let PathPart::Param(id) = part
+            && !path_params.contains(id)
+        {
+            path_params.push(*id);
         }
     }
-    let path = if segments.is_empty() {
-        quote! { String::from(#template) }
-    } else {
-        quote! { format!(#template #(, #positional)*) }
-    };
+    let path_params = path_params.into_iter().map(|id| {
+        let param = op.param(id);
+        let name = ident(&param.ident);
+        let wire = &param.wire_name;
+        quote! { request.path_param(#wire, &self.#name); }
+    });
     let method = ident(op.http_method.as_str());
     let security = op.security.iter().map(|alternative| {
         let schemes = alternative.iter().map(|&id| {
@@ -796,14 +780,17 @@ fn request_body(api: &Api, op: &Operation) -> TokenStream {
     }
     let operation_id = &op.operation_id;
     let route = &op.route;
-    let retry_safe = op.retry_safe.then(|| quote! { request.retry_safe(); });
+    if op.retry_safe {
+        statements.insert(0, quote! { request.retry_safe(); });
+    }
+    statements.splice(0..0, path_params);
 
+    let request = quote! { Request::for_operation(Method::#method, #operation_id, #route, &[#(#security),*]) };
+    if statements.is_empty() {
+        return quote! { Ok(#request) };
+    }
     quote! {
-        #(#segments)*
-        let path = #path;
-        let mut request = Request::new(Method::#method, path, &[#(#security),*]);
-        request.operation(#operation_id, #route);
-        #retry_safe
+        let mut request = #request;
         #(#statements)*
         Ok(request)
     }

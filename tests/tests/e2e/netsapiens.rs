@@ -278,6 +278,24 @@ async fn revoke_jwt_by_jti_encodes_reserved_characters_and_drops_the_suffix() {
 }
 
 #[tokio::test]
+async fn revoke_jwt_by_jti_refuses_a_value_that_would_leave_the_path() {
+    let server = start().await;
+    for jti in ["..", ".", ""] {
+        let error = netsapiens_client(&server)
+            .revoke_jwt_by_jti(jti)
+            .send()
+            .await
+            .expect_err("not one path segment");
+        assert!(
+            matches!(error, Error::InvalidRequest(_)),
+            "{jti:?}: {error:?}"
+        );
+        assert!(error.to_string().contains("`jti`"), "{error}");
+    }
+    assert!(requests(&server).await.is_empty(), "nothing is sent");
+}
+
+#[tokio::test]
 async fn jwt_get_401_is_the_typed_unauthorized_error() {
     let server = start().await;
     let raw = br#"{"code":401,"message":"Invalid or expired token"}"#;

@@ -49,10 +49,13 @@ builder! {
 
 impl Operation for GetItems<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let id = ::apiforge_runtime::encode_path_segment("id", &self.id)?;
-        let path = format!("/items/{id}");
-        let mut request = Request::new(Method::GET, path, &[]);
-        request.operation("get-items", "/items/{id}");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "get-items",
+            "/items/{id}",
+            &[],
+        );
+        request.path_param("id", &self.id);
         request.query_form("id", &self.id_2);
         request.accept("application/json");
         Ok(request)
@@ -74,10 +77,13 @@ builder! {
 
 impl Operation for GetItems2<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let id = ::apiforge_runtime::encode_path_segment("id", &self.id)?;
-        let path = format!("/items/{id}");
-        let mut request = Request::new(Method::GET, path, &[]);
-        request.operation("GET_ITEMS", "/items/{id}");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "GET_ITEMS",
+            "/items/{id}",
+            &[],
+        );
+        request.path_param("id", &self.id);
         Ok(request)
     }
     fn read(response: RawResponse) -> SendResult<Self> {

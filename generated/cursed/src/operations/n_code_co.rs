@@ -37,10 +37,13 @@ builder! {
 
 impl Operation for PostItemsById2<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let id = ::apiforge_runtime::encode_path_segment("id", &self.id)?;
-        let path = format!("/items/{id}");
-        let mut request = Request::new(Method::POST, path, &[]);
-        request.operation("post_items_by_id_2", "/items/{id}");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "post_items_by_id_2",
+            "/items/{id}",
+            &[],
+        );
+        request.path_param("id", &self.id);
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)

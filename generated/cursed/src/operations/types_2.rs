@@ -80,12 +80,15 @@ setters! {
 
 impl Operation for Type<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let ref_ = ::apiforge_runtime::encode_path_segment("ref", &self.ref_)?;
-        let type_ = ::apiforge_runtime::encode_path_segment("type", &self.type_)?;
-        let trait_ = ::apiforge_runtime::encode_path_segment("trait", &self.trait_)?;
-        let path = format!("/{ref_}/{type_}/{trait_}");
-        let mut request = Request::new(Method::GET, path, &[]);
-        request.operation("type", "/{ref}/{type}/{trait}");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "type",
+            "/{ref}/{type}/{trait}",
+            &[],
+        );
+        request.path_param("ref", &self.ref_);
+        request.path_param("type", &self.type_);
+        request.path_param("trait", &self.trait_);
         request.query_form("if", &self.if_);
         request.query_form("in", &self.in_);
         request.query_form("use", &self.use_);

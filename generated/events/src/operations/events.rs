@@ -59,13 +59,12 @@ builder! {
 impl Operation for StreamQuotes<'_> {
     const READ: ::apiforge_runtime::ReadBody = ::apiforge_runtime::ReadBody::Events;
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/quotes");
-        let mut request = Request::new(
+        let mut request = Request::for_operation(
             Method::GET,
-            path,
+            "streamQuotes",
+            "/quotes",
             &[&[&crate::security::BEARER]],
         );
-        request.operation("streamQuotes", "/quotes");
         request
             .query(
                 "symbols",
@@ -102,14 +101,13 @@ setters! {
 impl Operation for WatchJob<'_> {
     const READ: ::apiforge_runtime::ReadBody = ::apiforge_runtime::ReadBody::Events;
     fn request(self) -> Result<Request, EncodeError> {
-        let job_id = ::apiforge_runtime::encode_path_segment("jobId", &self.job_id)?;
-        let path = format!("/jobs/{job_id}/progress");
-        let mut request = Request::new(
+        let mut request = Request::for_operation(
             Method::GET,
-            path,
+            "watchJob",
+            "/jobs/{jobId}/progress",
             &[&[&crate::security::BEARER]],
         );
-        request.operation("watchJob", "/jobs/{jobId}/progress");
+        request.path_param("jobId", &self.job_id);
         request.query_form("verbose", &self.verbose);
         request.accept("text/event-stream");
         Ok(request)
@@ -131,13 +129,12 @@ builder! {
 impl Operation for TailLogs<'_> {
     const READ: ::apiforge_runtime::ReadBody = ::apiforge_runtime::ReadBody::Events;
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/logs");
-        let mut request = Request::new(
+        let mut request = Request::for_operation(
             Method::GET,
-            path,
+            "tailLogs",
+            "/logs",
             &[&[&crate::security::BEARER]],
         );
-        request.operation("tailLogs", "/logs");
         request.accept("text/event-stream");
         Ok(request)
     }

@@ -68,10 +68,7 @@ builder! {
 
 impl Operation for Ping<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/ping");
-        let mut request = Request::new(Method::POST, path, &[]);
-        request.operation("ping", "/ping");
-        Ok(request)
+        Ok(Request::for_operation(Method::POST, "ping", "/ping", &[]))
     }
     fn read(response: RawResponse) -> SendResult<Self> {
         match response.status().as_u16() {
@@ -90,10 +87,13 @@ builder! {
 
 impl Operation for GetRecord<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let id = ::apiforge_runtime::encode_path_segment("id", &self.id)?;
-        let path = format!("/records/{id}");
-        let mut request = Request::new(Method::GET, path, &[]);
-        request.operation("getRecord", "/records/{id}");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "getRecord",
+            "/records/{id}",
+            &[],
+        );
+        request.path_param("id", &self.id);
         request.accept("application/json");
         Ok(request)
     }
@@ -115,10 +115,13 @@ builder! {
 
 impl Operation for PutRecord<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let id = ::apiforge_runtime::encode_path_segment("id", &self.id)?;
-        let path = format!("/records/{id}");
-        let mut request = Request::new(Method::PUT, path, &[]);
-        request.operation("putRecord", "/records/{id}");
+        let mut request = Request::for_operation(
+            Method::PUT,
+            "putRecord",
+            "/records/{id}",
+            &[],
+        );
+        request.path_param("id", &self.id);
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
@@ -138,9 +141,12 @@ builder! {
 
 impl Operation for GetStatus<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/status");
-        let mut request = Request::new(Method::GET, path, &[]);
-        request.operation("getStatus", "/status");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "getStatus",
+            "/status",
+            &[],
+        );
         request.accept("application/json");
         Ok(request)
     }

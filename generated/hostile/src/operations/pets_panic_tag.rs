@@ -246,13 +246,12 @@ setters! {
 
 impl Operation for ListPets<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/pets");
-        let mut request = Request::new(
+        let mut request = Request::for_operation(
             Method::GET,
-            path,
+            "listPets",
+            "/pets",
             &[&[&crate::security::KEY_PANIC_SCHEME]],
         );
-        request.operation("listPets", "/pets");
         request
             .query_form(
                 "kind\n```\npanic!(\"parameter name\");\n```",

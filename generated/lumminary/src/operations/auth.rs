@@ -91,9 +91,12 @@ impl PostJwtAuth<'_> {
 
 impl Operation for PostJwtAuth<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/auth/jwt");
-        let mut request = Request::new(Method::POST, path, &[]);
-        request.operation("post_jwt_auth", "/auth/jwt");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "post_jwt_auth",
+            "/auth/jwt",
+            &[],
+        );
         request.header("X-Fields", &self.x_fields);
         request.accept("application/json");
         let mut form = ::apiforge_runtime::Form::new();

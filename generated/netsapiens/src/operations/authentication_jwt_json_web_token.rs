@@ -110,13 +110,12 @@ builder! {
 
 impl Operation for JwtGet<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/jwt");
-        let mut request = Request::new(
+        let mut request = Request::for_operation(
             Method::GET,
-            path,
+            "jwtGet",
+            "/jwt",
             &[&[&crate::security::BEARER_AUTH]],
         );
-        request.operation("jwtGet", "/jwt");
         request.accept("application/json");
         Ok(request)
     }
@@ -148,9 +147,7 @@ setters! {
 
 impl Operation for JwtPost<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/jwt");
-        let mut request = Request::new(Method::POST, path, &[]);
-        request.operation("jwtPost", "/jwt");
+        let mut request = Request::for_operation(Method::POST, "jwtPost", "/jwt", &[]);
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
@@ -175,13 +172,12 @@ builder! {
 
 impl Operation for RevokeMyJwt<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/jwt");
-        let mut request = Request::new(
+        let mut request = Request::for_operation(
             Method::DELETE,
-            path,
+            "revokeMyJWT",
+            "/jwt",
             &[&[&crate::security::BEARER_AUTH]],
         );
-        request.operation("revokeMyJWT", "/jwt");
         request.accept("application/json");
         Ok(request)
     }
@@ -213,9 +209,7 @@ setters! {
 
 impl Operation for Jwt1Post<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/jwt");
-        let mut request = Request::new(Method::POST, path, &[]);
-        request.operation("jwt1Post", "/jwt");
+        let mut request = Request::for_operation(Method::POST, "jwt1Post", "/jwt", &[]);
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
@@ -249,9 +243,7 @@ setters! {
 
 impl Operation for Jwt2Post<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/jwt");
-        let mut request = Request::new(Method::POST, path, &[]);
-        request.operation("jwt2Post", "/jwt");
+        let mut request = Request::for_operation(Method::POST, "jwt2Post", "/jwt", &[]);
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
@@ -278,14 +270,13 @@ builder! {
 
 impl Operation for RevokeJwtByUid<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let uid = ::apiforge_runtime::encode_path_segment("uid", &self.uid)?;
-        let path = format!("/jwt/{uid}");
-        let mut request = Request::new(
+        let mut request = Request::for_operation(
             Method::DELETE,
-            path,
+            "revokeJWTbyUid",
+            "/jwt/{uid}",
             &[&[&crate::security::BEARER_AUTH]],
         );
-        request.operation("revokeJWTbyUid", "/jwt/{uid}");
+        request.path_param("uid", &self.uid);
         request.accept("application/json");
         Ok(request)
     }
@@ -310,14 +301,13 @@ builder! {
 
 impl Operation for RevokeJwtByJti<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let jti = ::apiforge_runtime::encode_path_segment("jti", &self.jti)?;
-        let path = format!("/jwt/{jti}");
-        let mut request = Request::new(
+        let mut request = Request::for_operation(
             Method::DELETE,
-            path,
+            "revokeJWTbyJti",
+            "/jwt/{jti}",
             &[&[&crate::security::BEARER_AUTH]],
         );
-        request.operation("revokeJWTbyJti", "/jwt/{jti}");
+        request.path_param("jti", &self.jti);
         request.accept("application/json");
         Ok(request)
     }

@@ -26,9 +26,12 @@ builder! {
 impl Operation for WatchEvents<'_> {
     const READ: ::apiforge_runtime::ReadBody = ::apiforge_runtime::ReadBody::Events;
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/events");
-        let mut request = Request::new(Method::GET, path, &[&[&crate::security::OAUTH]]);
-        request.operation("watchEvents", "/events");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "watchEvents",
+            "/events",
+            &[&[&crate::security::OAUTH]],
+        );
         request.accept("text/event-stream");
         Ok(request)
     }

@@ -65,9 +65,12 @@ setters! {
 
 impl Operation for ListPets<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/pets");
-        let mut request = Request::new(Method::GET, path, &[&[&crate::security::OAUTH]]);
-        request.operation("listPets", "/pets");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "listPets",
+            "/pets",
+            &[&[&crate::security::OAUTH]],
+        );
         request.query_form("filter", &self.filter);
         request.accept("application/json");
         Ok(request)
@@ -89,13 +92,12 @@ builder! {
 
 impl Operation for AddPet<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/pets");
-        let mut request = Request::new(
+        let mut request = Request::for_operation(
             Method::POST,
-            path,
+            "addPet",
+            "/pets",
             &[&[&crate::security::OAUTH]],
         );
-        request.operation("addPet", "/pets");
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
@@ -124,10 +126,13 @@ setters! {
 
 impl Operation for GetPet<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let id = ::apiforge_runtime::encode_path_segment("id", &self.id)?;
-        let path = format!("/pets/{id}");
-        let mut request = Request::new(Method::GET, path, &[&[&crate::security::OAUTH]]);
-        request.operation("getPet", "/pets/{id}");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "getPet",
+            "/pets/{id}",
+            &[&[&crate::security::OAUTH]],
+        );
+        request.path_param("id", &self.id);
         request.cookie("theme", &self.theme);
         request.accept("application/json");
         Ok(request)

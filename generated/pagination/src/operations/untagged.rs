@@ -148,13 +148,12 @@ setters! {
 
 impl Operation for ListWidgets<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/widgets");
-        let mut request = Request::new(
+        let mut request = Request::for_operation(
             Method::GET,
-            path,
+            "listWidgets",
+            "/widgets",
             &[&[&crate::security::BEARER_AUTH]],
         );
-        request.operation("listWidgets", "/widgets");
         request.query_form("cursor", &self.cursor);
         request.query_form("limit", &self.limit);
         request.query_form("color", &self.color);
@@ -190,13 +189,12 @@ setters! {
 
 impl Operation for ListCustomers<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/customers");
-        let mut request = Request::new(
+        let mut request = Request::for_operation(
             Method::GET,
-            path,
+            "listCustomers",
+            "/customers",
             &[&[&crate::security::BEARER_AUTH]],
         );
-        request.operation("listCustomers", "/customers");
         request.query_form("starting_after", &self.starting_after);
         request.query_form("limit", &self.limit);
         request.query_form("email", &self.email);
@@ -231,14 +229,13 @@ setters! {
 
 impl Operation for ListIssues<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let owner = ::apiforge_runtime::encode_path_segment("owner", &self.owner)?;
-        let path = format!("/repos/{owner}/issues");
-        let mut request = Request::new(
+        let mut request = Request::for_operation(
             Method::GET,
-            path,
+            "listIssues",
+            "/repos/{owner}/issues",
             &[&[&crate::security::BEARER_AUTH]],
         );
-        request.operation("listIssues", "/repos/{owner}/issues");
+        request.path_param("owner", &self.owner);
         request.query_form("state", &self.state);
         request.query_form("per_page", &self.per_page);
         request.query_form("page", &self.page);
@@ -277,13 +274,12 @@ setters! {
 
 impl Operation for SearchRecords<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/records");
-        let mut request = Request::new(
+        let mut request = Request::for_operation(
             Method::GET,
-            path,
+            "searchRecords",
+            "/records",
             &[&[&crate::security::BEARER_AUTH]],
         );
-        request.operation("searchRecords", "/records");
         request.query_form("q", &self.q);
         request.query_form("page", &self.page);
         request.query_form("per_page", &self.per_page);
@@ -317,13 +313,12 @@ setters! {
 
 impl Operation for ListEvents<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/events");
-        let mut request = Request::new(
+        let mut request = Request::for_operation(
             Method::GET,
-            path,
+            "listEvents",
+            "/events",
             &[&[&crate::security::BEARER_AUTH]],
         );
-        request.operation("listEvents", "/events");
         request.query_form("offset", &self.offset);
         request.query_form("limit", &self.limit);
         request.query_form("kind", &self.kind);
@@ -367,13 +362,12 @@ setters! {
 
 impl Operation for ListProjects<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/projects");
-        let mut request = Request::new(
+        let mut request = Request::for_operation(
             Method::GET,
-            path,
+            "listProjects",
+            "/projects",
             &[&[&crate::security::BEARER_AUTH]],
         );
-        request.operation("listProjects", "/projects");
         request.query_form("page_token", &self.page_token);
         request.query_form("limit", &self.limit);
         request.accept("application/json");
@@ -402,13 +396,12 @@ setters! {
 
 impl Operation for ListTasks<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/tasks");
-        let mut request = Request::new(
+        let mut request = Request::for_operation(
             Method::GET,
-            path,
+            "listTasks",
+            "/tasks",
             &[&[&crate::security::BEARER_AUTH]],
         );
-        request.operation("listTasks", "/tasks");
         request.query_form("after", &self.after);
         request.accept("application/json");
         Ok(request)
@@ -438,13 +431,12 @@ setters! {
 
 impl Operation for ListLogs<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/logs");
-        let mut request = Request::new(
+        let mut request = Request::for_operation(
             Method::GET,
-            path,
+            "listLogs",
+            "/logs",
             &[&[&crate::security::BEARER_AUTH]],
         );
-        request.operation("listLogs", "/logs");
         request.query_form("page", &self.page);
         request.query_form("per_page", &self.per_page);
         request.accept("application/json");

@@ -139,9 +139,7 @@ setters! {
 
 impl Operation for Search<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/search");
-        let mut request = Request::new(Method::GET, path, &[]);
-        request.operation("search", "/search");
+        let mut request = Request::for_operation(Method::GET, "search", "/search", &[]);
         request.query_form("limit", &self.limit);
         request.query_form("tags", &self.tags);
         request
@@ -202,11 +200,14 @@ setters! {
 
 impl Operation for GetItem<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let account = ::apiforge_runtime::encode_path_segment("account", &self.account)?;
-        let item = ::apiforge_runtime::encode_path_segment("item", &self.item)?;
-        let path = format!("/accounts/{account}/items/{item}");
-        let mut request = Request::new(Method::GET, path, &[]);
-        request.operation("getItem", "/accounts/{account}/items/{item}");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "getItem",
+            "/accounts/{account}/items/{item}",
+            &[],
+        );
+        request.path_param("account", &self.account);
+        request.path_param("item", &self.item);
         request.header("X-Trace-Id", &self.x_trace_id);
         request.header("X-Features", &self.x_features);
         request.cookie("session", &self.session);
@@ -238,11 +239,14 @@ setters! {
 
 impl Operation for DeleteItem<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let account = ::apiforge_runtime::encode_path_segment("account", &self.account)?;
-        let item = ::apiforge_runtime::encode_path_segment("item", &self.item)?;
-        let path = format!("/accounts/{account}/items/{item}");
-        let mut request = Request::new(Method::DELETE, path, &[]);
-        request.operation("deleteItem", "/accounts/{account}/items/{item}");
+        let mut request = Request::for_operation(
+            Method::DELETE,
+            "deleteItem",
+            "/accounts/{account}/items/{item}",
+            &[],
+        );
+        request.path_param("account", &self.account);
+        request.path_param("item", &self.item);
         request.query_form("force", &self.force);
         Ok(request)
     }
@@ -271,9 +275,12 @@ setters! {
 
 impl Operation for CreatePayment<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/payments");
-        let mut request = Request::new(Method::POST, path, &[]);
-        request.operation("createPayment", "/payments");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "createPayment",
+            "/payments",
+            &[],
+        );
         request.idempotency_key("Idempotency-Key", self.idempotency_key.as_ref());
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)

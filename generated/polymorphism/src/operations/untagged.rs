@@ -71,9 +71,12 @@ builder! {
 
 impl Operation for ListAnimals<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/animals");
-        let mut request = Request::new(Method::GET, path, &[]);
-        request.operation("listAnimals", "/animals");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "listAnimals",
+            "/animals",
+            &[],
+        );
         request.accept("application/json");
         Ok(request)
     }
@@ -94,9 +97,12 @@ builder! {
 
 impl Operation for AddAnimal<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/animals");
-        let mut request = Request::new(Method::POST, path, &[]);
-        request.operation("addAnimal", "/animals");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "addAnimal",
+            "/animals",
+            &[],
+        );
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
@@ -118,9 +124,12 @@ builder! {
 
 impl Operation for AddShape<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/shapes");
-        let mut request = Request::new(Method::POST, path, &[]);
-        request.operation("addShape", "/shapes");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "addShape",
+            "/shapes",
+            &[],
+        );
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
     }
@@ -141,10 +150,13 @@ builder! {
 
 impl Operation for GetDrawing<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let id = ::apiforge_runtime::encode_path_segment("id", &self.id)?;
-        let path = format!("/drawings/{id}");
-        let mut request = Request::new(Method::GET, path, &[]);
-        request.operation("getDrawing", "/drawings/{id}");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "getDrawing",
+            "/drawings/{id}",
+            &[],
+        );
+        request.path_param("id", &self.id);
         request.accept("application/json");
         Ok(request)
     }
@@ -165,10 +177,13 @@ builder! {
 
 impl Operation for GetNetwork<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let id = ::apiforge_runtime::encode_path_segment("id", &self.id)?;
-        let path = format!("/networks/{id}");
-        let mut request = Request::new(Method::GET, path, &[]);
-        request.operation("getNetwork", "/networks/{id}");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "getNetwork",
+            "/networks/{id}",
+            &[],
+        );
+        request.path_param("id", &self.id);
         request.accept("application/json");
         Ok(request)
     }

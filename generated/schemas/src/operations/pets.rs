@@ -64,9 +64,7 @@ builder! {
 
 impl Operation for ListPets<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/pets");
-        let mut request = Request::new(Method::GET, path, &[]);
-        request.operation("listPets", "/pets");
+        let mut request = Request::for_operation(Method::GET, "listPets", "/pets", &[]);
         request.accept("application/json");
         Ok(request)
     }
@@ -87,9 +85,12 @@ builder! {
 
 impl Operation for CreatePet<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/pets");
-        let mut request = Request::new(Method::POST, path, &[]);
-        request.operation("createPet", "/pets");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "createPet",
+            "/pets",
+            &[],
+        );
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
@@ -109,9 +110,12 @@ builder! {
 
 impl Operation for PetsByName<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/pets/by-name");
-        let mut request = Request::new(Method::GET, path, &[]);
-        request.operation("petsByName", "/pets/by-name");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "petsByName",
+            "/pets/by-name",
+            &[],
+        );
         request.accept("application/json");
         Ok(request)
     }
@@ -132,9 +136,12 @@ builder! {
 
 impl Operation for AdoptPet<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/pets/adoptions");
-        let mut request = Request::new(Method::POST, path, &[]);
-        request.operation("adoptPet", "/pets/adoptions");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "adoptPet",
+            "/pets/adoptions",
+            &[],
+        );
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)

@@ -95,10 +95,13 @@ builder! {
 
 impl Operation for UpdateProfile<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let id = ::apiforge_runtime::encode_path_segment("id", &self.id)?;
-        let path = format!("/profiles/{id}");
-        let mut request = Request::new(Method::PUT, path, &[]);
-        request.operation("updateProfile", "/profiles/{id}");
+        let mut request = Request::for_operation(
+            Method::PUT,
+            "updateProfile",
+            "/profiles/{id}",
+            &[],
+        );
+        request.path_param("id", &self.id);
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
@@ -120,9 +123,12 @@ builder! {
 
 impl Operation for PutLabels<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/labels");
-        let mut request = Request::new(Method::POST, path, &[]);
-        request.operation("putLabels", "/labels");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "putLabels",
+            "/labels",
+            &[],
+        );
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
@@ -144,9 +150,12 @@ builder! {
 
 impl Operation for EchoFormats<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/formats");
-        let mut request = Request::new(Method::POST, path, &[]);
-        request.operation("echoFormats", "/formats");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "echoFormats",
+            "/formats",
+            &[],
+        );
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
@@ -168,9 +177,12 @@ builder! {
 
 impl Operation for CreateTask<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/tasks");
-        let mut request = Request::new(Method::POST, path, &[]);
-        request.operation("createTask", "/tasks");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "createTask",
+            "/tasks",
+            &[],
+        );
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
@@ -190,9 +202,12 @@ builder! {
 
 impl Operation for GetSettings<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/settings");
-        let mut request = Request::new(Method::GET, path, &[]);
-        request.operation("getSettings", "/settings");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "getSettings",
+            "/settings",
+            &[],
+        );
         request.accept("application/json");
         Ok(request)
     }

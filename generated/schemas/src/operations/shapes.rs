@@ -51,9 +51,12 @@ builder! {
 
 impl Operation for MeasureShape<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/shapes");
-        let mut request = Request::new(Method::POST, path, &[]);
-        request.operation("measureShape", "/shapes");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "measureShape",
+            "/shapes",
+            &[],
+        );
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
@@ -75,9 +78,12 @@ builder! {
 
 impl Operation for ResolveIds<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/ids");
-        let mut request = Request::new(Method::POST, path, &[]);
-        request.operation("resolveIds", "/ids");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "resolveIds",
+            "/ids",
+            &[],
+        );
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)

@@ -57,9 +57,12 @@ builder! {
 
 impl Operation for EchoTree<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/trees");
-        let mut request = Request::new(Method::POST, path, &[]);
-        request.operation("echoTree", "/trees");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "echoTree",
+            "/trees",
+            &[],
+        );
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
@@ -81,9 +84,12 @@ builder! {
 
 impl Operation for Evaluate<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/expressions");
-        let mut request = Request::new(Method::POST, path, &[]);
-        request.operation("evaluate", "/expressions");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "evaluate",
+            "/expressions",
+            &[],
+        );
         request.accept("application/json");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
@@ -103,9 +109,7 @@ builder! {
 
 impl Operation for GetOrg<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/org");
-        let mut request = Request::new(Method::GET, path, &[]);
-        request.operation("getOrg", "/org");
+        let mut request = Request::for_operation(Method::GET, "getOrg", "/org", &[]);
         request.accept("application/json");
         Ok(request)
     }

@@ -92,10 +92,13 @@ builder! {
 impl Operation for DownloadFile<'_> {
     const READ: ::apiforge_runtime::ReadBody = ::apiforge_runtime::ReadBody::Streamed;
     fn request(self) -> Result<Request, EncodeError> {
-        let name = ::apiforge_runtime::encode_path_segment("name", &self.name)?;
-        let path = format!("/files/{name}");
-        let mut request = Request::new(Method::GET, path, &[]);
-        request.operation("downloadFile", "/files/{name}");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "downloadFile",
+            "/files/{name}",
+            &[],
+        );
+        request.path_param("name", &self.name);
         request.accept("application/octet-stream");
         Ok(request)
     }
@@ -118,10 +121,13 @@ builder! {
 
 impl Operation for UploadFile<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let name = ::apiforge_runtime::encode_path_segment("name", &self.name)?;
-        let path = format!("/files/{name}");
-        let mut request = Request::new(Method::PUT, path, &[]);
-        request.operation("uploadFile", "/files/{name}");
+        let mut request = Request::for_operation(
+            Method::PUT,
+            "uploadFile",
+            "/files/{name}",
+            &[],
+        );
+        request.path_param("name", &self.name);
         request.accept("application/json");
         request.upload_body(Some(self.body), "application/octet-stream");
         Ok(request)
@@ -150,9 +156,12 @@ setters! {
 
 impl Operation for SetAvatar<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/avatars");
-        let mut request = Request::new(Method::POST, path, &[]);
-        request.operation("setAvatar", "/avatars");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "setAvatar",
+            "/avatars",
+            &[],
+        );
         request.upload_body(self.body, "image/*");
         Ok(request)
     }
@@ -189,9 +198,12 @@ setters! {
 
 impl Operation for CreateAlbum<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/albums");
-        let mut request = Request::new(Method::POST, path, &[]);
-        request.operation("createAlbum", "/albums");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "createAlbum",
+            "/albums",
+            &[],
+        );
         request.accept("application/json");
         let mut form = ::apiforge_runtime::Form::new();
         form.field("title", &self.title)?;

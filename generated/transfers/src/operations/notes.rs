@@ -77,9 +77,12 @@ impl ReplaceNotes<'_> {
 
 impl Operation for ReplaceNotes<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/notes");
-        let mut request = Request::new(Method::PUT, path, &[]);
-        request.operation("replaceNotes", "/notes");
+        let mut request = Request::for_operation(
+            Method::PUT,
+            "replaceNotes",
+            "/notes",
+            &[],
+        );
         request.body(&self.body, self.encoding);
         Ok(request)
     }
@@ -106,9 +109,12 @@ builder! {
 
 impl Operation for CreateNote<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/notes");
-        let mut request = Request::new(Method::POST, path, &[]);
-        request.operation("createNote", "/notes");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "createNote",
+            "/notes",
+            &[],
+        );
         request.accept("text/plain");
         request.text_body(Some(self.body), "text/plain");
         Ok(request)
@@ -134,9 +140,12 @@ builder! {
 
 impl Operation for NotesSummary<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/notes/summary");
-        let mut request = Request::new(Method::GET, path, &[]);
-        request.operation("notesSummary", "/notes/summary");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "notesSummary",
+            "/notes/summary",
+            &[],
+        );
         request.accept("application/json");
         Ok(request)
     }

@@ -53,9 +53,7 @@ setters! {
 
 impl Operation for Auth<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/auth");
-        let mut request = Request::new(Method::POST, path, &[]);
-        request.operation("auth", "/auth");
+        let mut request = Request::for_operation(Method::POST, "auth", "/auth", &[]);
         request.header("X-Tracing-ID", &self.x_tracing_id);
         request.header("X-Request-Timestamp", &self.x_request_timestamp);
         request.accept("application/json");

@@ -100,9 +100,12 @@ builder! {
 
 impl Operation for Auth2faPost<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/auth/2fa");
-        let mut request = Request::new(Method::POST, path, &[]);
-        request.operation("auth2faPost", "/auth/2fa");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "auth2faPost",
+            "/auth/2fa",
+            &[],
+        );
         request.accept("*/*");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
@@ -129,9 +132,12 @@ builder! {
 
 impl Operation for AuthMagicLinkPost<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/auth/magic_link");
-        let mut request = Request::new(Method::POST, path, &[]);
-        request.operation("authMagicLinkPost", "/auth/magic_link");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "authMagicLinkPost",
+            "/auth/magic_link",
+            &[],
+        );
         request.accept("*/*");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
@@ -158,9 +164,12 @@ builder! {
 
 impl Operation for AuthTokenPost<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/auth/token");
-        let mut request = Request::new(Method::POST, path, &[]);
-        request.operation("authTokenPost", "/auth/token");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "authTokenPost",
+            "/auth/token",
+            &[],
+        );
         request.accept("*/*");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)
@@ -187,9 +196,12 @@ builder! {
 
 impl Operation for AuthTokenRefreshPost<'_> {
     fn request(self) -> Result<Request, EncodeError> {
-        let path = String::from("/auth/token/refresh");
-        let mut request = Request::new(Method::POST, path, &[]);
-        request.operation("authTokenRefreshPost", "/auth/token/refresh");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "authTokenRefreshPost",
+            "/auth/token/refresh",
+            &[],
+        );
         request.accept("*/*");
         request.body(&self.body, ::apiforge_runtime::BodyEncoding::Json);
         Ok(request)

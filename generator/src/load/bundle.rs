@@ -7,8 +7,11 @@
 //! followed, so reference cycles across files end. Relative paths are resolved against the
 //! referring file. Nothing is fetched from the network.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::parse;
@@ -140,7 +143,7 @@ pub(super) fn bundle(
             bundler.taken.insert((section, name.clone()));
         }
     }
-    if !needs_bundling(&root, swagger2) {
+    if !needs_bundling(&root, swagger2).unwrap_or(true) {
         return (root, Vec::new());
     }
     let root_file = bundler.root_file.clone();
@@ -420,32 +423,141 @@ fn names_a_component(pointer: &Pointer, swagger2: bool) -> bool {
     }
 }
 
-/// Whether any `$ref` needs bundling: one to another file or outside the components.
-fn needs_bundling(root: &Value, swagger2: bool) -> bool {
-    let mut stack: Vec<(Place<'_>, &Value)> = vec![(Place::default(), root)];
-    while let Some((place, value)) = stack.pop() {
-        match value {
-            Value::Object(object) => {
-                if let Some(Value::String(reference)) = object.get("$ref") {
-                    let local = reference
-                        .strip_prefix('#')
-                        .and_then(|f| Pointer::from_fragment(&format!("#{f}")));
-                    if !local.is_some_and(|pointer| names_a_component(&pointer, swagger2)) {
-                        return true;
-                    }
-                }
-                stack.extend(
-                    object
-                        .iter()
-                        .filter(|(key, child)| !place.holds_literal(key, child, swagger2))
-                        .map(|(key, child)| (place.child(key), child)),
-                );
-            }
-            Value::Array(items) => stack.extend(items.iter().map(|item| (place.child(""), item))),
-            _ => {}
-        }
+/// Whether bundling has anything to do in `document`: a `$ref` outside literal data that
+/// names another file, or a part of this one other than a component.
+///
+/// It reads the document as it is deserialized, so it runs on a parsed [`Value`] and, before
+/// anything is built, on a JSON document's text ([`super::read`]'s direct parse).
+pub(super) fn needs_bundling<'de, D: Deserializer<'de>>(
+    document: D,
+    swagger2: bool,
+) -> Result<bool, D::Error> {
+    document.deserialize_any(Walk {
+        place: Place::default(),
+        swagger2,
+        reference: false,
+        list_is_literal: false,
+    })
+}
+
+/// The walk of [`needs_bundling`] through one value: whether it holds a `$ref` to bundle.
+#[derive(Clone, Copy)]
+struct Walk<'k> {
+    place: Place<'k>,
+    swagger2: bool,
+    /// The value of a `$ref` field, which bundling resolves when it is text.
+    reference: bool,
+    /// A list here is literal data (a schema's `examples`).
+    list_is_literal: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for Walk<'_> {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_any(self)
     }
-    false
+}
+
+impl<'de> Visitor<'de> for Walk<'_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any value")
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<bool, E> {
+        if !self.reference {
+            return Ok(false);
+        }
+        let local = text
+            .strip_prefix('#')
+            .and_then(|f| Pointer::from_fragment(&format!("#{f}")));
+        Ok(!local.is_some_and(|pointer| names_a_component(&pointer, self.swagger2)))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<bool, A::Error> {
+        let item = Walk {
+            place: self.place.child(""),
+            swagger2: self.swagger2,
+            reference: false,
+            list_is_literal: false,
+        };
+        let mut found = false;
+        if self.list_is_literal {
+            while items.next_element::<IgnoredAny>()?.is_some() {}
+            return Ok(false);
+        }
+        while let Some(holds) = items.next_element_seed(item)? {
+            found |= holds;
+        }
+        Ok(found)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut fields: A) -> Result<bool, A::Error> {
+        let mut found = false;
+        while let Some(Key(key)) = fields.next_key()? {
+            let literal = self.place.literal(&key, self.swagger2);
+            if found || literal == Literal::Yes {
+                fields.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            found = fields.next_value_seed(Walk {
+                place: self.place.child(&key),
+                swagger2: self.swagger2,
+                reference: key == "$ref",
+                list_is_literal: literal == Literal::IfList,
+            })?;
+        }
+        Ok(found)
+    }
+}
+
+/// A key of the document, borrowed from the text when it holds no escapes.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a key")
+            }
+
+            fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(key)))
+            }
+
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(key.to_owned())))
+            }
+        }
+
+        deserializer.deserialize_str(KeyVisitor)
+    }
 }
 
 /// What kind of object a walk is in, as far as literal data is concerned: a map whose keys
@@ -503,23 +615,45 @@ impl<'k> Place<'k> {
     }
 
     /// Whether the field `key` (holding `value`) of an object here is literal data, whose
-    /// `$ref`s are text and never references: specification extensions (the vendor's), and
-    /// the values a document gives as data (`example`, a schema's list of `examples`, an
-    /// Example Object's `value` or 3.2 `dataValue`, `default`, `enum`, `const`). In a map of
-    /// names the same keys are names like any other, except that `paths` and `responses`
-    /// take extensions too. A Swagger 2.0 response's `examples` map media types to data.
+    /// `$ref`s are text and never references: see [`Place::literal`].
     fn holds_literal(self, key: &str, value: &Value, swagger2: bool) -> bool {
-        if let Some(map) = self.map {
-            return matches!(map, "paths" | "responses") && key.starts_with("x-");
-        }
-        match key {
-            "example" | "default" | "enum" | "const" => true,
-            // A map of examples holds Example Objects, which may be `$ref`s.
-            "examples" => swagger2 || value.is_array(),
-            "value" | "dataValue" => self.entry_of == Some("examples"),
-            _ => key.starts_with("x-"),
+        match self.literal(key, swagger2) {
+            Literal::Yes => true,
+            Literal::IfList => value.is_array(),
+            Literal::No => false,
         }
     }
+
+    /// Whether the field `key` of an object here is literal data, whose `$ref`s are text and
+    /// never references: specification extensions (the vendor's), and the values a document
+    /// gives as data (`example`, a schema's list of `examples`, an Example Object's `value`
+    /// or 3.2 `dataValue`, `default`, `enum`, `const`). In a map of names the same keys are
+    /// names like any other, except that `paths` and `responses` take extensions too. A
+    /// Swagger 2.0 response's `examples` map media types to data.
+    fn literal(self, key: &str, swagger2: bool) -> Literal {
+        let literal = if let Some(map) = self.map {
+            matches!(map, "paths" | "responses") && key.starts_with("x-")
+        } else {
+            match key {
+                "example" | "default" | "enum" | "const" => true,
+                // A map of examples holds Example Objects, which may be `$ref`s.
+                "examples" if !swagger2 => return Literal::IfList,
+                "examples" => true,
+                "value" | "dataValue" => self.entry_of == Some("examples"),
+                _ => key.starts_with("x-"),
+            }
+        };
+        if literal { Literal::Yes } else { Literal::No }
+    }
+}
+
+/// Whether a field is literal data ([`Place::literal`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Literal {
+    Yes,
+    No,
+    /// When its value is a list.
+    IfList,
 }
 
 enum Resolved {

@@ -6,7 +6,8 @@
 //! Two enums are alike when everything emit writes for them but their name and their own docs
 //! (which name the operation) is: variants with their payloads and docs, and derives. The
 //! shared enum is named after its variants (`UnauthorizedError`, `NotFoundOrForbiddenError`,
-//! `BadRequestAndOthersError`), in the scope of every name `operations` holds.
+//! `BadRequestUnauthorizedOrNotFoundError`, and for four or more the first two and
+//! `AndOthers`), in the scope of every name `operations` holds.
 
 use std::collections::BTreeMap;
 
@@ -57,12 +58,7 @@ pub(super) fn share_error_enums(api: &mut Api) {
                 .flat_map(|errors| &errors.variants)
                 .map(|variant| variant.ident.as_str())
                 .collect();
-            let wanted = match variants.as_slice() {
-                [one] => format!("{one}Error"),
-                [one, two] => format!("{one}Or{two}Error"),
-                [first, ..] => format!("{first}AndOthersError"),
-                [] => "Error".to_owned(),
-            };
+            let wanted = wanted_name(&variants);
             scope.add_wanted(&wanted, wanted.clone())
         })
         .collect();
@@ -112,9 +108,32 @@ fn shape(errors: &ResponseEnum) -> String {
     )
 }
 
+/// The name a shared enum asks for, from its variants: up to three spelled out, then the
+/// first two and `AndOthers`.
+fn wanted_name(variants: &[&str]) -> String {
+    match variants {
+        [] => "Error".to_owned(),
+        [one] => format!("{one}Error"),
+        [one, two] => format!("{one}Or{two}Error"),
+        [one, two, three] => format!("{one}{two}Or{three}Error"),
+        [one, two, ..] => format!("{one}{two}AndOthersError"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::lower::testing::lowered_document;
+
+    #[test]
+    fn a_shared_enum_is_named_after_its_variants() {
+        let name = |variants: &[&str]| super::wanted_name(variants);
+        assert_eq!(name(&["Unauthorized"]), "UnauthorizedError");
+        assert_eq!(name(&["NotFound", "Forbidden"]), "NotFoundOrForbiddenError");
+        let three = ["BadRequest", "Unauthorized", "NotFound"];
+        assert_eq!(name(&three), "BadRequestUnauthorizedOrNotFoundError");
+        let four = ["BadRequest", "Unauthorized", "Forbidden", "NotFound"];
+        assert_eq!(name(&four), "BadRequestUnauthorizedAndOthersError");
+    }
 
     #[test]
     fn operations_declaring_the_same_errors_share_one_enum() {

@@ -324,22 +324,22 @@ impl Operation for RevokeJwtByJti<'_> {
 }
 
 /// The error responses `JwtGet` declares, by status.
-pub type JwtGetError = super::BadRequestAndOthersError2;
+pub type JwtGetError = super::BadRequestUnauthorizedOrNotFoundError;
 
 /// The error responses `JwtPost` declares, by status.
-pub type JwtPostError = super::BadRequestAndOthersError;
+pub type JwtPostError = super::BadRequestUnauthorizedAndOthersError;
 
 /// The error responses `RevokeMyJwt` declares, by status.
-pub type RevokeMyJwtError = super::BadRequestAndOthersError2;
+pub type RevokeMyJwtError = super::BadRequestUnauthorizedOrNotFoundError;
 
 /// The error responses `Jwt1Post` declares, by status.
-pub type Jwt1PostError = super::BadRequestAndOthersError;
+pub type Jwt1PostError = super::BadRequestUnauthorizedAndOthersError;
 
 /// The error responses `Jwt2Post` declares, by status.
-pub type Jwt2PostError = super::BadRequestAndOthersError;
+pub type Jwt2PostError = super::BadRequestUnauthorizedAndOthersError;
 
 /// The error responses `RevokeJwtByUid` declares, by status.
-pub type RevokeJwtByUidError = super::BadRequestAndOthersError2;
+pub type RevokeJwtByUidError = super::BadRequestUnauthorizedOrNotFoundError;
 
 /// The error responses `RevokeJwtByJti` declares, by status.
-pub type RevokeJwtByJtiError = super::BadRequestAndOthersError2;
+pub type RevokeJwtByJtiError = super::BadRequestUnauthorizedOrNotFoundError;

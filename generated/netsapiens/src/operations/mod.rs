@@ -170,7 +170,7 @@ pub use self::authentication_jwt_json_web_token::{
     clippy::large_enum_variant,
     reason = "built once per response and moved out at once; boxing would only cost an allocation"
 )]
-pub enum BadRequestAndOthersError {
+pub enum BadRequestUnauthorizedAndOthersError {
     /// 400: Bad Request
     BadRequest(crate::types::ErrorResponse),
     /// 401: Authentication Required
@@ -188,7 +188,7 @@ pub enum BadRequestAndOthersError {
     clippy::large_enum_variant,
     reason = "built once per response and moved out at once; boxing would only cost an allocation"
 )]
-pub enum BadRequestAndOthersError2 {
+pub enum BadRequestUnauthorizedOrNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::types::ErrorResponse),
     /// 401: Authentication Required

@@ -142,7 +142,7 @@ pub use self::user_authentication::{
 /// The error responses, by status, that 4 operations declare alike; each one's error type (`Auth2faPostError`, ...) names this enum.
 #[cfg(feature = "user_authentication")]
 #[derive(Clone, Debug, PartialEq)]
-pub enum BadRequestAndOthersError {
+pub enum BadRequestUnauthorizedAndOthersError {
     /// 400: Bad request: Request body or parameters are not in the expected format.
     BadRequest,
     /// 401: Unauthorized: Access token not found or invalid.

@@ -220,13 +220,13 @@ impl Operation for AuthTokenRefreshPost<'_> {
 }
 
 /// The error responses `Auth2faPost` declares, by status.
-pub type Auth2faPostError = super::BadRequestAndOthersError;
+pub type Auth2faPostError = super::BadRequestUnauthorizedAndOthersError;
 
 /// The error responses `AuthMagicLinkPost` declares, by status.
-pub type AuthMagicLinkPostError = super::BadRequestAndOthersError;
+pub type AuthMagicLinkPostError = super::BadRequestUnauthorizedAndOthersError;
 
 /// The error responses `AuthTokenPost` declares, by status.
-pub type AuthTokenPostError = super::BadRequestAndOthersError;
+pub type AuthTokenPostError = super::BadRequestUnauthorizedAndOthersError;
 
 /// The error responses `AuthTokenRefreshPost` declares, by status.
-pub type AuthTokenRefreshPostError = super::BadRequestAndOthersError;
+pub type AuthTokenRefreshPostError = super::BadRequestUnauthorizedAndOthersError;

@@ -12,6 +12,8 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use crate::ir::{TypeDef, TypeKind, TypeRef};
 
 /// For each type, the index of the type it becomes: itself, or an identical one it merges into.
@@ -22,13 +24,21 @@ pub(super) fn merge_identical(types: &[TypeDef], component: &[bool]) -> Vec<usiz
     // on GitHub's spec, five rounds took three times as long as the first alone.
     let mut shapes: Vec<Option<Shape>> = vec![None; types.len()];
     loop {
-        for (index, def) in types.iter().enumerate() {
-            let stale = shapes[index]
-                .as_ref()
-                .is_none_or(|shape| shape.is_stale(&into));
-            if into[index] == index && stale {
-                shapes[index] = Some(Shape::of(def, &into));
-            }
+        let stale: Vec<usize> = (0..types.len())
+            .filter(|&index| {
+                into[index] == index
+                    && shapes[index]
+                        .as_ref()
+                        .is_none_or(|shape| shape.is_stale(&into))
+            })
+            .collect();
+        // Each shape is the type's own affair: they are written side by side.
+        let written: Vec<Shape> = stale
+            .par_iter()
+            .map(|&index| Shape::of(&types[index], &into))
+            .collect();
+        for (index, shape) in stale.into_iter().zip(written) {
+            shapes[index] = Some(shape);
         }
         let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for (index, shape) in shapes.iter().enumerate() {

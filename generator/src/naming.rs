@@ -111,7 +111,10 @@ const KEYWORDS: &[&str] = &[
 
 /// A `snake_case` identifier (fields, parameters, methods, modules), never a keyword.
 pub fn snake(text: &str) -> String {
-    let joined = spaced(lead_with_letter(words(text), "n")).to_snake_case();
+    let joined = match plain_words(text) {
+        Some(words) => words.join("_"),
+        None => spaced(lead_with_letter(words(text), "n")).to_snake_case(),
+    };
     if KEYWORDS.contains(&joined.as_str()) {
         format!("{joined}_")
     } else {
@@ -121,7 +124,10 @@ pub fn snake(text: &str) -> String {
 
 /// A `PascalCase` identifier (types, variants), never `Self`.
 pub fn pascal(text: &str) -> String {
-    let joined = spaced(lead_with_letter(words(text), "V")).to_upper_camel_case();
+    let joined = match plain_words(text) {
+        Some(words) => words.iter().map(|word| capitalized(word)).collect(),
+        None => spaced(lead_with_letter(words(text), "V")).to_upper_camel_case(),
+    };
     if joined == "Self" {
         "Self_".to_owned()
     } else {
@@ -134,6 +140,28 @@ pub fn pascal(text: &str) -> String {
 /// less that underscore (`type_` is `TYPE`, `bearer_2` is `BEARER_2`).
 pub fn screaming(text: &str) -> String {
     spaced(lead_with_letter(words(text), "n")).to_shouty_snake_case()
+}
+
+/// The words of `text` when they are all ASCII lowercase letters (`created_at`,
+/// `simple-user`), most names in a spec: no case changes to find, no digit to lead with, so
+/// [`words`] would give them as they are and heck would only join them. `None` otherwise.
+fn plain_words(text: &str) -> Option<Vec<&str>> {
+    let is_separator = |c: char| !c.is_ascii_alphanumeric();
+    if !text
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || is_separator(c))
+    {
+        return None;
+    }
+    let words: Vec<&str> = text.split(is_separator).filter(|w| !w.is_empty()).collect();
+    (!words.is_empty()).then_some(words)
+}
+
+/// An ASCII lowercase `word` with its first letter upper case.
+fn capitalized(word: &str) -> String {
+    let mut capitalized = word.to_owned();
+    capitalized[..1].make_ascii_uppercase();
+    capitalized
 }
 
 /// Our words, for heck to join and case. heck splits at spaces and at case changes too, and
@@ -414,6 +442,44 @@ pub fn is_secret(name: &str, format: Option<&str>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_names_take_the_short_way_to_the_same_identifier() {
+        for text in [
+            "created_at",
+            "simple-user",
+            "id",
+            "a b c",
+            "__leading",
+            "trailing--",
+            "café_au_lait",
+            "self",
+            "type",
+            "x.y/z",
+        ] {
+            assert!(plain_words(text).is_some(), "{text}");
+            let words = || lead_with_letter(super::words(text), "n");
+            assert_eq!(snake(text), {
+                let joined = spaced(words()).to_snake_case();
+                if KEYWORDS.contains(&joined.as_str()) {
+                    format!("{joined}_")
+                } else {
+                    joined
+                }
+            });
+            let pascal_words = lead_with_letter(super::words(text), "V");
+            let slow = spaced(pascal_words).to_upper_camel_case();
+            let slow = if slow == "Self" {
+                "Self_".to_owned()
+            } else {
+                slow
+            };
+            assert_eq!(pascal(text), slow, "{text}");
+        }
+        for text in ["createdAt", "v1", "2fa", "ÉTÉ", "-", ""] {
+            assert!(plain_words(text).is_none(), "{text}");
+        }
+    }
 
     #[test]
     fn snake_case_handles_acronyms_digits_and_symbols() {

@@ -13,17 +13,22 @@
 /// carriage returns and text-direction controls, which rustdoc or the compiler refuse in docs
 /// (or which make text read otherwise than it is), are escaped.
 pub fn doc_lines(text: &str) -> Vec<String> {
-    // Tabs render unpredictably and clippy refuses them in docs.
-    let text = text
-        .replace("\r\n", "\n")
-        .replace('\r', "\n")
-        .replace('\t', "    ")
-        .replace("<br>", "\n")
-        .replace("<br/>", "\n")
-        .replace("<br />", "\n");
-    // HTML becomes Markdown before lines are classified, so that what is left is what is
-    // looked at: `<p>```rust` is a fence, `<i>     code` a list item.
-    let text = html_to_markdown(&text);
+    let text = if text.contains(['\r', '\t', '<']) {
+        // Tabs render unpredictably and clippy refuses them in docs.
+        let text = text
+            .replace("\r\n", "\n")
+            .replace('\r', "\n")
+            .replace('\t', "    ")
+            .replace("<br>", "\n")
+            .replace("<br/>", "\n")
+            .replace("<br />", "\n");
+        // HTML becomes Markdown before lines are classified, so that what is left is what is
+        // looked at: `<p>```rust` is a fence, `<i>     code` a list item.
+        std::borrow::Cow::Owned(html_to_markdown(&text))
+    } else {
+        // Most descriptions, with nothing of the above to replace.
+        std::borrow::Cow::Borrowed(text)
+    };
     let mut lines = Vec::new();
     // The open fence (its character and length) and the code lines read so far.
     let mut fence: Option<(char, usize)> = None;

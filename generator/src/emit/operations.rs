@@ -676,12 +676,6 @@ fn request_body(api: &Api, op: &Operation) -> TokenStream {
             path_params.push(*id);
         }
     }
-    let path_params = path_params.into_iter().map(|id| {
-        let param = op.param(id);
-        let name = ident(&param.ident);
-        let wire = &param.wire_name;
-        quote! { request.path_param(#wire, &self.#name); }
-    });
     let method = ident(op.http_method.as_str());
     let security = op.security.iter().map(|alternative| {
         let schemes = alternative.iter().map(|&id| {
@@ -691,7 +685,18 @@ fn request_body(api: &Api, op: &Operation) -> TokenStream {
         quote! { &[#(#schemes),*] }
     });
 
-    let mut statements = Vec::new();
+    let mut statements: Vec<TokenStream> = path_params
+        .into_iter()
+        .map(|id| {
+            let param = op.param(id);
+            let name = ident(&param.ident);
+            let wire = &param.wire_name;
+            quote! { request.path_param(#wire, &self.#name); }
+        })
+        .collect();
+    if op.retry_safe {
+        statements.push(quote! { request.retry_safe(); });
+    }
     for (index, param) in op.params.iter().enumerate() {
         let name = ident(&param.ident);
         let wire = &param.wire_name;
@@ -780,10 +785,6 @@ fn request_body(api: &Api, op: &Operation) -> TokenStream {
     }
     let operation_id = &op.operation_id;
     let route = &op.route;
-    if op.retry_safe {
-        statements.insert(0, quote! { request.retry_safe(); });
-    }
-    statements.splice(0..0, path_params);
 
     let request = quote! { Request::for_operation(Method::#method, #operation_id, #route, &[#(#security),*]) };
     if statements.is_empty() {

@@ -497,6 +497,10 @@ impl<'de> Visitor<'de> for Walk<'_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<bool, A::Error> {
+        if self.list_is_literal {
+            while items.next_element::<IgnoredAny>()?.is_some() {}
+            return Ok(false);
+        }
         let item = Walk {
             place: self.place.child(""),
             swagger2: self.swagger2,
@@ -504,10 +508,6 @@ impl<'de> Visitor<'de> for Walk<'_> {
             list_is_literal: false,
         };
         let mut found = false;
-        if self.list_is_literal {
-            while items.next_element::<IgnoredAny>()?.is_some() {}
-            return Ok(false);
-        }
         while let Some(holds) = items.next_element_seed(item)? {
             found |= holds;
         }

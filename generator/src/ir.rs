@@ -787,7 +787,7 @@ pub struct TypeDef {
 }
 
 /// The shape of a generated type.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TypeKind {
     /// A struct with named fields.
     Struct(StructDef),
@@ -801,7 +801,7 @@ pub enum TypeKind {
 }
 
 /// A struct.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct StructDef {
     /// Fields in spec order.
     pub fields: Vec<Field>,
@@ -818,7 +818,7 @@ pub struct StructDef {
 }
 
 /// A struct field.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Field {
     /// The Rust name.
     pub ident: String,
@@ -845,7 +845,7 @@ pub struct Field {
 /// How a field's value is read and written, beyond its type's own serde; with
 /// [`Field::skip_if_none`], it picks the field's kind, a module of the runtime's
 /// `serde_helpers::object`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum FieldCodec {
     /// The type's own impls.
     Plain,
@@ -862,7 +862,7 @@ pub enum FieldCodec {
 }
 
 /// A field's value in a hand-written `Default`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum DefaultValue {
     /// `None`.
     None,
@@ -879,7 +879,7 @@ pub enum DefaultValue {
 }
 
 /// A string or integer enum.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct EnumDef {
     /// What the values are.
     pub repr: EnumRepr,
@@ -892,7 +892,7 @@ pub struct EnumDef {
 }
 
 /// The values of an enum.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EnumRepr {
     /// Strings; the catch-all holds a `String`.
     String,
@@ -905,7 +905,7 @@ pub enum EnumRepr {
 }
 
 /// A variant of an enum.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct EnumVariant {
     /// The Rust name.
     pub ident: String,
@@ -915,7 +915,7 @@ pub struct EnumVariant {
 
 /// An enum over the members of a `oneOf`/`anyOf`, or over a polymorphic base and the schemas
 /// that extend it, one newtype variant each.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct UnionDef {
     /// Variants in spec order, which is the order untagged decoding tries them in (except
     /// that a variant an earlier one would always take is moved before it).
@@ -934,7 +934,7 @@ pub struct UnionDef {
 }
 
 /// A method of a polymorphic union that reads one field of whichever variant it holds.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Accessor {
     /// The method's name: the field's, unless that is a trait method's.
     pub ident: String,
@@ -953,7 +953,7 @@ pub struct Accessor {
 }
 
 /// How a union's value finds its variant.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Tagging {
     /// The first variant that decodes wins (`#[serde(untagged)]`).
     Untagged,
@@ -970,7 +970,7 @@ pub enum Tagging {
 }
 
 /// A variant of a [`UnionDef`].
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct UnionVariant {
     /// The Rust name.
     pub ident: String,

@@ -7,7 +7,7 @@ use super::TypeRef;
 
 /// The constructor and setters of a struct that request bodies carry:
 /// `Pet::new(name).tag("x")`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Constructor {
     /// `new`, taking each required field (`impl Into<T>`) in field order; the others start
     /// unset (`None`, an empty map). `None` when no field is required: the struct derives
@@ -18,7 +18,7 @@ pub struct Constructor {
 }
 
 /// A struct's `new`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct New {
     /// The method's name.
     pub ident: String,
@@ -33,7 +33,7 @@ pub struct New {
 }
 
 /// A chainable setter of an optional field: `fn tag(mut self, value: impl Into<T>) -> Self`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Setter {
     /// The method's name: the field's, unless that is taken (`new`) or is a method clippy
     /// wants as a trait (`add`), which gets a suffix.

@@ -10,7 +10,8 @@
 //! and identical inline types become the one with the shortest name (then the first by name),
 //! so the choice does not depend on the order of the document.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher, Hash, Hasher};
 
 use rayon::prelude::*;
 
@@ -22,7 +23,7 @@ pub(super) fn merge_identical(types: &[TypeDef], component: &[bool]) -> Vec<usiz
     let mut into: Vec<usize> = (0..types.len()).collect();
     // Each round after the first writes again only the shapes whose referred types merged:
     // on GitHub's spec, five rounds took three times as long as the first alone.
-    let mut shapes: Vec<Option<Shape>> = vec![None; types.len()];
+    let mut shapes: Vec<Option<Shape<'_>>> = vec![None; types.len()];
     loop {
         let stale: Vec<usize> = (0..types.len())
             .filter(|&index| {
@@ -33,17 +34,19 @@ pub(super) fn merge_identical(types: &[TypeDef], component: &[bool]) -> Vec<usiz
             })
             .collect();
         // Each shape is the type's own affair: they are written side by side.
-        let written: Vec<Shape> = stale
+        let written: Vec<Shape<'_>> = stale
             .par_iter()
             .map(|&index| Shape::of(&types[index], &into))
             .collect();
         for (index, shape) in stale.into_iter().zip(written) {
             shapes[index] = Some(shape);
         }
-        let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        // Which group a type falls in decides nothing but its keeper, picked within the group:
+        // the groups' order does not matter.
+        let mut groups: HashMap<&Shape<'_>, Vec<usize>> = HashMap::new();
         for (index, shape) in shapes.iter().enumerate() {
             if let (true, Some(shape)) = (into[index] == index, shape) {
-                groups.entry(&shape.text).or_default().push(index);
+                groups.entry(shape).or_default().push(index);
             }
         }
         let mut merges = Vec::new();
@@ -72,15 +75,21 @@ pub(super) fn merge_identical(types: &[TypeDef], component: &[bool]) -> Vec<usiz
 /// What emit writes for a type apart from its name, with the types it refers to as they
 /// were merged when it was written.
 #[derive(Clone)]
-struct Shape {
-    /// The derived `Debug` of the IR, which shows every field of it.
-    text: String,
+struct Shape<'a> {
+    /// The type's docs.
+    docs: &'a [String],
+    /// Its kind, which the IR compares field by field, with the types it refers to replaced
+    /// by what they had become.
+    kind: TypeKind,
     /// Each type it refers to, and what that had become.
     refs: Vec<(usize, usize)>,
+    /// The hash of the docs and kind, taken once where the shape is written (on all threads)
+    /// rather than each round the shapes are grouped.
+    hash: u64,
 }
 
-impl Shape {
-    fn of(def: &TypeDef, into: &[usize]) -> Shape {
+impl<'a> Shape<'a> {
+    fn of(def: &'a TypeDef, into: &[usize]) -> Shape<'a> {
         let mut kind = def.kind.clone();
         let mut refs = Vec::new();
         crate::ir::visit_kind_refs_mut(&mut kind, &mut |ty: &mut TypeRef| {
@@ -96,9 +105,12 @@ impl Shape {
             def.fields
                 .sort_by(|a, b| (a.flatten, &a.wire_name).cmp(&(b.flatten, &b.wire_name)));
         }
+        let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one((&def.docs, &kind));
         Shape {
-            text: format!("{:?}\n{:?}", def.docs, kind),
+            docs: &def.docs,
+            kind,
             refs,
+            hash,
         }
     }
 
@@ -107,6 +119,20 @@ impl Shape {
         self.refs
             .iter()
             .any(|&(id, target)| resolve(into, id) != target)
+    }
+}
+
+impl PartialEq for Shape<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.hash == other.hash && self.docs == other.docs && self.kind == other.kind
+    }
+}
+
+impl Eq for Shape<'_> {}
+
+impl Hash for Shape<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
     }
 }
 

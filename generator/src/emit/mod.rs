@@ -1,10 +1,12 @@
 //! Stage 3: the IR to files. A plain translation: every decision was made in lowering.
 //!
 //! Rust files are built as token streams with `quote!`, parsed by `syn` and printed by
-//! `prettyplease`; the preamble is added after printing, since the printer drops comments.
+//! `prettyplease`; the preamble is added after printing, since the printer drops comments, and
+//! so are doc comments, which cost far less written once as text (`doc_comments`).
 
 mod builder;
 mod client;
+mod doc_comments;
 mod example;
 mod layout;
 mod macros;
@@ -22,8 +24,10 @@ mod types;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use rayon::prelude::*;
+use syn::visit_mut::VisitMut as _;
 
 use crate::ir::{Api, Packaging, RustPaths, TypeRef};
+use doc_comments::{doc_attrs, inner_doc_attrs};
 
 /// One generated file: a path relative to the crate root (`/`-separated) and its text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -76,7 +80,21 @@ impl RustFile<'_> {
                 self.path()
             )
         })?;
-        syn::visit_mut::visit_file_mut(&mut OneLineDocs, &mut file);
+        for attr in &mut file.attrs {
+            OneLineDocs.visit_attribute_mut(attr);
+        }
+        for item in &mut file.items {
+            match item {
+                // `print_items` formats these itself, or prints them as tokens with their
+                // docs put back as literals.
+                syn::Item::Macro(item) => {
+                    for attr in &mut item.attrs {
+                        OneLineDocs.visit_attribute_mut(attr);
+                    }
+                }
+                item => OneLineDocs.visit_item_mut(item),
+            }
+        }
         Ok(file)
     }
 }
@@ -102,6 +120,8 @@ pub fn emit(api: &Api) -> Result<Vec<GeneratedFile>, String> {
     let package = match &api.packaging {
         Packaging::Crate(package) => package,
         Packaging::ModuleFile { file_name } => {
+            // Its modules' items are printed as tokens (the printer formats only a file's own
+            // items), so its docs are literals from the start.
             let mut parsed = Vec::with_capacity(rust_files.len());
             for rust_file in &rust_files {
                 parsed.push((rust_file.path(), rust_file.parse(api)?));
@@ -135,10 +155,10 @@ pub fn emit(api: &Api) -> Result<Vec<GeneratedFile>, String> {
     let mut files: Vec<GeneratedFile> = rust_files
         .par_iter()
         .map(|rust_file| {
-            let file = rust_file.parse(api)?;
+            let printed = doc_comments::placed(|| Ok(print_items(rust_file.parse(api)?)))?;
             Ok(GeneratedFile {
                 path: rust_file.path(),
-                contents: format!("{preamble}\n{}", print_items(file)),
+                contents: format!("{preamble}\n{printed}"),
             })
         })
         .collect::<Result<_, String>>()?;
@@ -167,9 +187,16 @@ pub fn emit(api: &Api) -> Result<Vec<GeneratedFile>, String> {
 /// into a sentence, where it could start a code block rustdoc would run; a text-direction
 /// control would not even compile. Both are shown escaped instead. (Lowering already renders
 /// spec text this way: this is the last line of defence, not the first.)
+///
+/// A macro inside an item is printed as its tokens are, so its doc lines are put back as
+/// literals ([`doc_comments`]).
 struct OneLineDocs;
 
 impl syn::visit_mut::VisitMut for OneLineDocs {
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        mac.tokens = doc_comments::literal_docs(std::mem::take(&mut mac.tokens));
+    }
+
     fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
         if !attr.path().is_ident("doc") {
             return;
@@ -208,13 +235,23 @@ impl syn::visit_mut::VisitMut for OneLineDocs {
 fn print_items(file: syn::File) -> String {
     let mut sections = Vec::with_capacity(file.items.len() + 1);
     if !file.attrs.is_empty() {
-        sections.push(print(file.attrs, Vec::new()));
+        // One line each: the printer keeps attributes other than doc comments on one line,
+        // and a doc line stands in the tokens as such an attribute (`doc_comments`).
+        let mut attrs = String::new();
+        for attr in file.attrs {
+            attrs.push_str(print(vec![attr], Vec::new()).trim_end());
+            attrs.push('\n');
+        }
+        sections.push(attrs);
     }
     sections.extend(file.items.into_iter().map(|item| {
         match item {
             syn::Item::Macro(definition) => macros::format(definition)
                 .or_else(|other| macros::format_invocation(*other))
-                .unwrap_or_else(|other| print(Vec::new(), vec![syn::Item::Macro(*other)])),
+                .unwrap_or_else(|mut other| {
+                    other.mac.tokens = doc_comments::literal_docs(other.mac.tokens);
+                    print(Vec::new(), vec![syn::Item::Macro(*other)])
+                }),
             item => print(Vec::new(), vec![item]),
         }
     }));
@@ -241,28 +278,6 @@ fn preamble(api: &Api, comment: &str) -> String {
 /// An identifier the IR already made legal.
 fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
-}
-
-/// `#[doc = " line"]` per line, so the printer writes clean `/// line` comments.
-fn doc_attrs(lines: &[String]) -> TokenStream {
-    let texts = lines.iter().map(|line| doc_text(line));
-    quote! { #(#[doc = #texts])* }
-}
-
-/// `#![doc = " line"]` per line: a module's own docs, printed as `//! line`.
-fn inner_doc_attrs(lines: &[String]) -> TokenStream {
-    let texts = lines.iter().map(|line| doc_text(line));
-    quote! { #(#![doc = #texts])* }
-}
-
-/// A doc line as its attribute holds it: after a space, so that the comment reads `/// line`,
-/// and empty for a blank line.
-fn doc_text(line: &str) -> String {
-    if line.is_empty() {
-        String::new()
-    } else {
-        format!(" {line}")
-    }
 }
 
 /// `lead` as the first paragraph of the doc lines, then `docs`.

@@ -101,8 +101,7 @@ pub fn generate_with(
         }
         _ => None,
     };
-    let text = String::from_utf8_lossy(contents);
-    position::annotate(file, &text, &mut diagnostics);
+    position::annotate(file, contents, &mut diagnostics);
     diagnostic::sort_by_place(&mut diagnostics, file);
     let api = match api {
         Some(api) if !diagnostics.iter().any(|d| d.severity == Severity::Error) => api,

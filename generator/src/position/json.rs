@@ -129,6 +129,7 @@ impl Walk<'_> {
         }
         let inside = pointer.filter(|pointer| wanted_inside(self.wanted, pointer));
         match self.bytes.get(self.at)? {
+            b'{' | b'[' if inside.is_none() => self.skip_container()?,
             b'{' => {
                 self.at += 1;
                 open.push(Open::Object {
@@ -159,6 +160,37 @@ impl Walk<'_> {
             }
         }
         Some(())
+    }
+
+    /// Skips the object or array that starts here, with nothing wanted inside it: only its
+    /// brackets and lines are counted, which is most of a big document passed over several
+    /// times faster. What JSON never has outside a string (a YAML comment or single-quoted
+    /// string) stops the walk, since a bracket inside it would be miscounted.
+    fn skip_container(&mut self) -> Option<()> {
+        let mut depth = 0_usize;
+        loop {
+            match self.bytes.get(self.at)? {
+                b'"' => {
+                    self.string()?;
+                    continue;
+                }
+                b'{' | b'[' => depth += 1,
+                b'}' | b']' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        self.at += 1;
+                        return Some(());
+                    }
+                }
+                b'\n' => {
+                    self.line += 1;
+                    self.column.line_start = self.at + 1;
+                }
+                b'\'' | b'#' => return None,
+                _ => {}
+            }
+            self.at += 1;
+        }
     }
 
     /// Skips a string, returning where its text between the quotes is, escapes as written.
@@ -286,6 +318,20 @@ mod tests {
     }
 
     #[test]
+    fn what_nothing_is_wanted_inside_is_passed_over_with_its_lines_counted() {
+        let text = concat!(
+            "{\"skipped\": {\"a\": [\"]}\\\"\", {\"b\": \"{[\"}],\n",
+            "  \"c\": [[],\n\n {}]},\n",
+            "  \"kept\": {\"x\": [1, {\"y\": true}]}}\n"
+        );
+        serde_json::from_str::<serde_json::Value>(text).expect("the sample is JSON");
+        let wanted = BTreeSet::from(["#/kept/x/1/y".to_owned(), "#/kept".to_owned()]);
+        let found = positions(text, &wanted).expect("the sample is walked as JSON");
+        assert_eq!(found["#/kept/x/1/y"], (5, 22));
+        assert_eq!(found, super::super::yaml::positions(text, &wanted));
+    }
+
+    #[test]
     fn what_is_not_json_is_left_to_the_yaml_walk() {
         let wanted = BTreeSet::from(["#/a".to_owned()]);
         for text in [
@@ -294,6 +340,7 @@ mod tests {
             "{\"a\": 1,,}",
             "{\"a\": \"line\nbreak\"}",
             "[1",
+            "{\"b\": {x: ']'}, \"a\": 1}",
         ] {
             assert_eq!(positions(text, &wanted), None, "{text:?}");
         }

@@ -13,8 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::diagnostic::Diagnostic;
 
 /// Fills in the line and column of every diagnostic about `file` that has a pointer but no
-/// position yet, from the source `text`.
-pub fn annotate(file: &str, text: &str, diagnostics: &mut [Diagnostic]) {
+/// position yet, from the source `contents`.
+pub fn annotate(file: &str, contents: &[u8], diagnostics: &mut [Diagnostic]) {
     let wanted: BTreeSet<String> = diagnostics
         .iter()
         .filter(|d| d.file == file && d.position.is_none())
@@ -23,7 +23,12 @@ pub fn annotate(file: &str, text: &str, diagnostics: &mut [Diagnostic]) {
     if wanted.is_empty() {
         return;
     }
-    let found = positions(text, &wanted);
+    // Checking UTF-8 first takes a word at a time; the lossy reading goes byte by byte.
+    let text = match std::str::from_utf8(contents) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(contents),
+    };
+    let found = positions(&text, &wanted);
     for diagnostic in diagnostics
         .iter_mut()
         .filter(|d| d.file == file && d.position.is_none())

@@ -1,6 +1,7 @@
 //! JSON pointers (RFC 6901) into a document: how diagnostics locate a node, and the one
 //! place segments are escaped and unescaped.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// A JSON pointer into the spec, built one segment at a time (RFC 6901 escaping).
@@ -22,8 +23,8 @@ impl Pointer {
 
     /// This pointer with one more segment.
     pub fn push(&self, segment: impl fmt::Display) -> Self {
-        let segment = escape(&segment.to_string());
-        Pointer(format!("{}/{segment}", self.0))
+        let segment = segment.to_string();
+        Pointer(format!("{}/{}", self.0, escape(&segment)))
     }
 
     /// The unescaped segments.
@@ -67,13 +68,21 @@ impl fmt::Display for Pointer {
 }
 
 /// One segment escaped for a pointer: `~` is `~0`, `/` is `~1`.
-pub fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
+pub fn escape(segment: &str) -> Cow<'_, str> {
+    if segment.contains(['~', '/']) {
+        Cow::Owned(segment.replace('~', "~0").replace('/', "~1"))
+    } else {
+        Cow::Borrowed(segment)
+    }
 }
 
 /// One pointer segment unescaped: `~1` is `/`, `~0` is `~`.
 pub fn unescape(segment: &str) -> String {
-    segment.replace("~1", "/").replace("~0", "~")
+    if segment.contains('~') {
+        segment.replace("~1", "/").replace("~0", "~")
+    } else {
+        segment.to_owned()
+    }
 }
 
 #[cfg(test)]

@@ -152,6 +152,37 @@ pub(crate) fn read(file: &str, contents: &[u8], sources: &dyn Sources) -> Read {
 /// first costs as much again as the typed parse; any other document, or any error, takes
 /// the way through the value, which says where each error is.
 fn direct(file: &str, contents: &[u8]) -> Option<openapiv3::OpenAPI> {
+    let text = std::str::from_utf8(contents).ok()?;
+    if !text.trim_start().starts_with('{') {
+        return None;
+    }
+    if !opens_as_openapi_30(text) {
+        return match is_direct(file, text) {
+            true => serde_json::from_str(text).ok(),
+            false => None,
+        };
+    }
+    // The typed parse, most of loading, runs beside the checks that say whether its result
+    // can be used (each reads the whole text), since the document says at its top that it
+    // is what they look for, as most do. The parse stays on this thread, whose stack is the
+    // caller's.
+    let (parsed, usable) =
+        rayon::join(|| serde_json::from_str(text).ok(), || is_direct(file, text));
+    parsed.filter(|_| usable)
+}
+
+/// Whether `text` starts with `{"openapi": "3.0`, give or take blanks: a guess, which decides
+/// only whether [`direct`] parses before its checks are done.
+fn opens_as_openapi_30(text: &str) -> bool {
+    text.trim_start()
+        .strip_prefix('{')
+        .and_then(|rest| rest.trim_start().strip_prefix("\"openapi\""))
+        .and_then(|rest| rest.trim_start().strip_prefix(':'))
+        .is_some_and(|rest| rest.trim_start().starts_with("\"3.0"))
+}
+
+/// Whether `text` is JSON OpenAPI 3.0 with no `$ref` to bundle.
+fn is_direct(file: &str, text: &str) -> bool {
     /// The fields that say which version a document is; the rest is skipped unread.
     #[derive(serde::Deserialize)]
     struct Versions {
@@ -159,13 +190,11 @@ fn direct(file: &str, contents: &[u8]) -> Option<openapiv3::OpenAPI> {
         swagger: Option<Value>,
     }
 
-    let text = std::str::from_utf8(contents).ok()?;
-    if !text.trim_start().starts_with('{') {
-        return None;
-    }
-    let versions: Versions = serde_json::from_str(text).ok()?;
+    let Ok(versions) = serde_json::from_str::<Versions>(text) else {
+        return false;
+    };
     if versions.swagger.is_some() {
-        return None;
+        return false;
     }
     let root = Value::Object(
         versions
@@ -175,13 +204,10 @@ fn direct(file: &str, contents: &[u8]) -> Option<openapiv3::OpenAPI> {
             .collect(),
     );
     if !matches!(version(file, &root), Ok(Version::OpenApi30)) {
-        return None;
+        return false;
     }
     let mut text_walk = serde_json::Deserializer::from_str(text);
-    if bundle::needs_bundling(&mut text_walk, false).unwrap_or(true) {
-        return None;
-    }
-    serde_json::from_str(text).ok()
+    !bundle::needs_bundling(&mut text_walk, false).unwrap_or(true)
 }
 
 /// Parses YAML or JSON (JSON when the first non-blank character is `{`).
@@ -425,6 +451,15 @@ mod tests {
         let value = parse("pets.json", plain.as_bytes()).expect("JSON");
         let through_value = typed::parse(value).document.expect("typed");
         assert_eq!(direct, through_value);
+        // Parsed beside its checks when it opens with its version, after them otherwise.
+        let version_later = plain.replacen("{", "{\"x-first\": 1, ", 1);
+        assert!(super::opens_as_openapi_30(plain));
+        assert!(!super::opens_as_openapi_30(&version_later));
+        let direct = super::direct("pets.json", version_later.as_bytes()).expect("parsed directly");
+        assert_eq!(
+            direct.extensions.get("x-first"),
+            Some(&serde_json::json!(1))
+        );
 
         for (why, other) in [
             (
@@ -447,6 +482,10 @@ mod tests {
             (
                 "a duplicate key",
                 plain.replacen("{", "{\"openapi\": \"3.0.3\",", 1),
+            ),
+            (
+                "another file, the version not first",
+                version_later.replace("#/components/schemas/Pet\"", "pet.json\""),
             ),
         ] {
             assert!(

@@ -71,13 +71,22 @@ pub fn run(root: &Path, cargo: &str) -> Result<(), String> {
     let installed = root.join("target/release/apiforge");
     let work = root.join("target/bench");
 
-    // Deleting thousands of files just before writing as many makes the file system search
-    // for free inodes at length, which would be timed as generation: earlier runs' output goes
-    // now, and each timed run writes a folder of its own, deleted at the end.
-    for (name, _, _) in SPECS {
-        remove(&work.join(name))?;
-    }
+    // After thousands of files are deleted, the file system passes over their inodes for
+    // minutes whenever it creates a file (ext4 skips recently freed ones), which would be
+    // timed as generation (it took GitHub's from 0.7 s to 2 s here, nearly all in the kernel).
+    // So nothing is deleted until nothing more is timed: earlier runs' output is moved aside,
+    // and each timed run writes a folder of its own.
+    let aside = root.join("target/bench-spent");
     let mut spent_runs = Vec::new();
+    for (name, _, _) in SPECS {
+        let earlier = work.join(name);
+        if earlier.exists() {
+            fs::create_dir_all(&aside).map_err(|e| io_error(&aside, &e))?;
+            let moved = aside.join(format!("{name}-{}", std::process::id()));
+            fs::rename(&earlier, &moved).map_err(|e| io_error(&earlier, &e))?;
+            spent_runs.push(moved);
+        }
+    }
     let mut report = Vec::new();
     for (name, relative, feature) in SPECS {
         let spec = collection.join(relative);
@@ -153,6 +162,7 @@ pub fn run(root: &Path, cargo: &str) -> Result<(), String> {
     for spent in spent_runs {
         remove(&spent)?;
     }
+    remove(&aside)?;
     print!("{}", table(&report));
     Ok(())
 }

@@ -210,9 +210,8 @@ impl syn::visit_mut::VisitMut for OneLineDocs {
             ..
         }) = &mut attr.meta
         {
-            // A literal written without escapes holds its value as it is spelled: that is
-            // checked as it stands, since unescaping every doc line costs a twentieth of
-            // generation on a big spec.
+            // A literal written without escapes holds its value as it is spelled, and is
+            // checked as it stands: unescaping each one was 1% of generation on GitHub's spec.
             let spelled = text.token().to_string();
             if let Some(plain) = spelled
                 .strip_prefix('"')

@@ -157,9 +157,10 @@ fn direct(file: &str, contents: &[u8]) -> Option<openapiv3::OpenAPI> {
         return None;
     }
     if !opens_as_openapi_30(text) {
-        return match is_direct(file, text) {
-            true => serde_json::from_str(text).ok(),
-            false => None,
+        return if is_direct(file, text) {
+            serde_json::from_str(text).ok()
+        } else {
+            None
         };
     }
     // The typed parse, most of loading, runs beside the checks that say whether its result

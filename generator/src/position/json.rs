@@ -129,7 +129,6 @@ impl Walk<'_> {
         }
         let inside = pointer.filter(|pointer| wanted_inside(self.wanted, pointer));
         match self.bytes.get(self.at)? {
-            b'{' | b'[' if inside.is_none() => self.skip_container()?,
             b'{' => {
                 self.at += 1;
                 open.push(Open::Object {
@@ -160,37 +159,6 @@ impl Walk<'_> {
             }
         }
         Some(())
-    }
-
-    /// Skips the object or array that starts here, with nothing wanted inside it: only its
-    /// brackets and lines are counted, which is most of a big document passed over several
-    /// times faster. What JSON never has outside a string (a YAML comment or single-quoted
-    /// string) stops the walk, since a bracket inside it would be miscounted.
-    fn skip_container(&mut self) -> Option<()> {
-        let mut depth = 0_usize;
-        loop {
-            match self.bytes.get(self.at)? {
-                b'"' => {
-                    self.string()?;
-                    continue;
-                }
-                b'{' | b'[' => depth += 1,
-                b'}' | b']' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        self.at += 1;
-                        return Some(());
-                    }
-                }
-                b'\n' => {
-                    self.line += 1;
-                    self.column.line_start = self.at + 1;
-                }
-                b'\'' | b'#' => return None,
-                _ => {}
-            }
-            self.at += 1;
-        }
     }
 
     /// Skips a string, returning where its text between the quotes is, escapes as written.

@@ -34,6 +34,23 @@ pub(super) fn inner_doc_attrs(lines: &[String]) -> TokenStream {
     quote! { #(#![doc = #values])* }
 }
 
+/// `#[doc = N]` per line, as the printer writes the attribute, for text written around the
+/// printer; `None` outside [`placed`], where there is no list to keep the lines in.
+pub(super) fn attr_lines(lines: &[String]) -> Option<Vec<String>> {
+    KEPT.with_borrow_mut(|kept| {
+        let kept = kept.as_mut()?;
+        Some(
+            lines
+                .iter()
+                .map(|line| {
+                    kept.push(line.clone());
+                    format!("#[doc = {}]", kept.len() - 1)
+                })
+                .collect(),
+        )
+    })
+}
+
 /// Each line's number in the list being kept, or outside [`placed`], its literal.
 fn values(lines: &[String]) -> Vec<Literal> {
     KEPT.with_borrow_mut(|kept| match kept {

@@ -162,6 +162,60 @@ pub(super) fn print_type(ty: &syn::Type) -> Option<String> {
     (!ty.contains('\n')).then(|| ty.to_owned())
 }
 
+/// The width past which the printer breaks a type with generic arguments over lines
+/// (prettyplease's margin); a line no wider stays whole.
+const PRINTER_MARGIN: usize = 89;
+
+/// `ty` as the printer writes it on one line, for a type made of paths, generic arguments and
+/// `()` (`Option<::std::collections::BTreeMap<String, crate::types::Pet>>`); `None` for any
+/// other, which only the printer spells.
+pub(super) fn type_text(ty: TokenStream) -> Option<String> {
+    let mut out = String::new();
+    let mut after_word = false;
+    for tree in ty {
+        let word = matches!(tree, TokenTree::Ident(_));
+        match tree {
+            TokenTree::Ident(ident) if !after_word => out.push_str(&ident.to_string()),
+            TokenTree::Punct(punct) => match punct.as_char() {
+                c @ (':' | '<' | '>') => out.push(c),
+                ',' => out.push_str(", "),
+                _ => return None,
+            },
+            TokenTree::Group(group)
+                if group.delimiter() == proc_macro2::Delimiter::Parenthesis
+                    && group.stream().is_empty() =>
+            {
+                out.push_str("()");
+            }
+            _ => return None,
+        }
+        after_word = word;
+    }
+    Some(out)
+}
+
+/// The lines of the field `pub name: ty,` (or `name: ty,`) as the printer writes them in a
+/// struct at the top level, four spaces in, each ending in a line break; `text` is `ty` as
+/// [`type_text`] spells it.
+pub(super) fn field_lines(public: bool, name: &str, ty: TokenStream, text: &str) -> String {
+    let vis = if public { "pub " } else { "" };
+    let line = format!("    {vis}{name}: {text},\n");
+    if line.len() - 1 <= PRINTER_MARGIN {
+        return line;
+    }
+    let name = super::ident(name);
+    let vis = public.then(|| quote::quote! { pub });
+    let Ok(item) = syn::parse2::<syn::Item>(quote::quote! { struct S { #vis #name: #ty } }) else {
+        return line;
+    };
+    let printed = super::print(Vec::new(), vec![item]);
+    let lines: Vec<&str> = printed.lines().collect();
+    match lines.as_slice() {
+        [_, field @ .., _] => field.iter().map(|line| format!("{line}\n")).collect(),
+        _ => line,
+    }
+}
+
 /// One rule, `    (matcher) => {\n        items\n    };\n`.
 fn format_rule(matcher: &TokenStream, body: &TokenStream) -> Option<String> {
     let mut variables = Vec::new();

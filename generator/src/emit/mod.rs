@@ -2,7 +2,8 @@
 //!
 //! Rust files are built as token streams with `quote!`, parsed by `syn` and printed by
 //! `prettyplease`; the preamble is added after printing, since the printer drops comments, and
-//! so are doc comments, which cost far less written once as text (`doc_comments`).
+//! so are doc comments, which cost far less written once as text (`doc_comments`), and the
+//! `object!` invocations, which are not Rust syntax the printer could format (`text_items`).
 
 mod builder;
 mod client;
@@ -18,6 +19,7 @@ mod readme;
 mod runtime_source;
 mod setters;
 mod string_enum;
+mod text_items;
 mod type_modules;
 mod types;
 
@@ -155,7 +157,9 @@ pub fn emit(api: &Api) -> Result<Vec<GeneratedFile>, String> {
     let mut files: Vec<GeneratedFile> = rust_files
         .par_iter()
         .map(|rust_file| {
-            let printed = doc_comments::placed(|| Ok(print_items(rust_file.parse(api)?)))?;
+            let printed = doc_comments::placed(|| {
+                text_items::placed(|| Ok(print_items(rust_file.parse(api)?)))
+            })?;
             Ok(GeneratedFile {
                 path: rust_file.path(),
                 contents: format!("{preamble}\n{printed}"),
@@ -245,6 +249,7 @@ fn print_items(file: syn::File) -> String {
     }
     sections.extend(file.items.into_iter().map(|item| {
         match item {
+            syn::Item::Macro(stand_in) if let Some(text) = text_items::take(&stand_in) => text,
             syn::Item::Macro(definition) => macros::format(definition)
                 .or_else(|other| macros::format_invocation(*other))
                 .unwrap_or_else(|mut other| {
@@ -459,5 +464,76 @@ mod tests {
             one_line_docs(quote! { #interpolated #tokens }),
             "/// a\\u{202e}b\n/// c\\nd\n/// e\\u{2028}f\n/// \"plain\" text\npub struct S;\n"
         );
+    }
+
+    #[test]
+    fn structs_written_as_text_print_as_they_do_from_tokens() {
+        let document = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Pet:
+      description: A pet.
+      type: object
+      required: [name, visits]
+      properties:
+        name: {type: string, description: Its name.}
+        'say "hi" \ now': {type: integer}
+        visits:
+          description: Where it went, by year.
+          type: object
+          additionalProperties:
+            type: array
+            items: {$ref: '#/components/schemas/AVeryLongTypeNameThatMakesTheFieldWrapOverLines'}
+        nicknames_for_when_the_pet_is_being_good: {type: array, items: {type: string}}
+        home: {type: string, nullable: true}
+        rating: {type: number}
+    AVeryLongTypeNameThatMakesTheFieldWrapOverLines:
+      type: object
+      additionalProperties: false
+      properties:
+        id: {type: integer}
+    Empty: {type: object, additionalProperties: false}
+"#;
+        let loaded = crate::load::load("t.yaml", document.as_bytes()).expect("loads");
+        let mut settings = crate::Settings::new("t");
+        settings.extra_derives = vec!["::serde::Serialize".to_owned()];
+        let (api, _) = crate::lower::lower("t.yaml", &loaded.document, &settings).expect("lowers");
+        let mut printed = 0;
+        for def in &api.types {
+            let file = super::RustFile::Type(def);
+            let from_tokens =
+                super::doc_comments::placed(|| Ok(super::print_items(file.parse(&api)?)))
+                    .expect("prints");
+            let from_text = super::doc_comments::placed(|| {
+                super::text_items::placed(|| Ok(super::print_items(file.parse(&api)?)))
+            })
+            .expect("prints");
+            assert!(!from_tokens.contains("__text_item"), "{from_tokens}");
+            assert_eq!(from_text, from_tokens);
+            printed += 1;
+        }
+        assert_eq!(printed, 3);
+        let pet = api
+            .types
+            .iter()
+            .find(|def| def.ident == "Pet")
+            .expect("Pet");
+        let text = super::doc_comments::placed(|| {
+            super::text_items::placed(|| {
+                Ok(super::print_items(super::RustFile::Type(pet).parse(&api)?))
+            })
+        })
+        .expect("prints");
+        // The cases the text covers: a wrapped type, an escaped JSON name, the rest's map.
+        for piece in [
+            "    > = required(\"visits\"),",
+            "(\"say \\\"hi\\\" \\\\ now\")",
+            "        ..\n",
+        ] {
+            assert!(text.contains(piece), "{piece} in\n{text}");
+        }
     }
 }

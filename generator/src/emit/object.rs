@@ -211,6 +211,105 @@ pub(super) fn format_invocation(item: &syn::ItemMacro) -> Option<String> {
     ))
 }
 
+/// A field of an invocation written as text.
+pub(super) struct TextField<'a> {
+    pub(super) docs: &'a [String],
+    pub(super) ident: &'a str,
+    /// Its type's tokens, rebased.
+    pub(super) ty: proc_macro2::TokenStream,
+    /// The module of `serde_helpers::object` that reads and writes it, and its JSON name;
+    /// `None` for the map of the properties the schema does not declare.
+    pub(super) wire: Option<(&'static str, &'a str)>,
+}
+
+/// The invocation [`format_invocation`] prints for a struct, written from its parts: `derives`
+/// when they are not [`DEFAULT_DERIVES`], the struct's doc lines, its name and fields, the
+/// map of the rest last. `None` outside a file whose text items and doc lines are kept, or
+/// where only the printer can spell a derive or a field's type.
+pub(super) fn invocation_text(
+    derives: Option<&[String]>,
+    docs: &[String],
+    name: &str,
+    fields: Vec<TextField<'_>>,
+) -> Option<String> {
+    if !super::text_items::are_kept() {
+        return None;
+    }
+    let derive_line = match derives {
+        Some(derives) => {
+            let simple = |path: &String| {
+                !path.is_empty()
+                    && path
+                        .split("::")
+                        .enumerate()
+                        .all(|(at, part)| (at == 0 && part.is_empty()) || is_word(part))
+            };
+            if !derives.iter().all(simple) {
+                return None;
+            }
+            let line = format!("    #[derive({})]\n", derives.join(", "));
+            if line.len() - 1 > 89 {
+                return None;
+            }
+            Some(line)
+        }
+        None => None,
+    };
+    let rests = fields.iter().filter(|field| field.wire.is_none()).count();
+    if rests > 1 || (rests == 1 && fields.last().is_some_and(|last| last.wire.is_some())) {
+        return None;
+    }
+    let types: Vec<String> = fields
+        .iter()
+        .map(|field| super::macros::type_text(field.ty.clone()))
+        .collect::<Option<_>>()?;
+    let mut out = format!("{NAME}! {{\n");
+    out.extend(derive_line);
+    for line in super::doc_comments::attr_lines(docs)? {
+        out.push_str(&format!("    {line}\n"));
+    }
+    if fields.is_empty() {
+        out.push_str(&format!("    pub struct {name} {{}}\n}}\n"));
+        return Some(out);
+    }
+    out.push_str(&format!("    pub struct {name} {{\n"));
+    for (field, text) in fields.into_iter().zip(types) {
+        if field.wire.is_none() {
+            out.push_str("        ..\n");
+        }
+        for line in super::doc_comments::attr_lines(field.docs)? {
+            out.push_str(&format!("        {line}\n"));
+        }
+        let lines = super::macros::field_lines(true, field.ident, field.ty, &text);
+        let last = lines
+            .trim_end_matches('\n')
+            .rfind('\n')
+            .map_or(0, |at| at + 1);
+        for line in lines[..last].lines() {
+            out.push_str(&format!("    {line}\n"));
+        }
+        let line = lines[last..].trim_end_matches('\n');
+        match field.wire {
+            Some((kind, wire)) => {
+                let wire = proc_macro2::Literal::string(wire);
+                let line = line.strip_suffix(',').unwrap_or(line);
+                out.push_str(&format!("    {line} = {kind}({wire}),\n"));
+            }
+            None => out.push_str(&format!("    {line}\n")),
+        }
+    }
+    out.push_str("    }\n}\n");
+    Some(out)
+}
+
+/// Whether `part` is an identifier as a derive path spells it.
+fn is_word(part: &str) -> bool {
+    part.chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_')
+        && part.chars().all(|c| c.is_alphanumeric() || c == '_')
+}
+
 #[cfg(test)]
 mod tests {
     use quote::quote;

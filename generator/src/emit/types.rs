@@ -124,6 +124,11 @@ pub(super) fn type_file(api: &Api, def: &TypeDef) -> TokenStream {
         }
         docs.push(paragraph);
     }
+    if let TypeKind::Struct(s) = &def.kind
+        && let Some(tokens) = struct_text(api, def, s, &docs)
+    {
+        return tokens;
+    }
     let docs = doc_attrs(&docs);
     let derives = derive_attr(def);
     // Each kind's own attributes (`#[serde(...)]`) follow.
@@ -202,6 +207,52 @@ fn struct_tokens(api: &Api, def: &TypeDef, s: &StructDef, attrs: TokenStream) ->
         let tokens = field_tokens(field);
         quote! { .. #tokens, }
     });
+    let macro_name = ident(super::object::NAME);
+    let impls = struct_impls(api, def, s);
+    quote! {
+        #macro_name! {
+            #attrs
+            pub struct #name {
+                #(#fields)*
+                #(#rest)*
+            }
+        }
+
+        #impls
+    }
+}
+
+/// The struct's file with its `object!` invocation written as text ([`super::text_items`]);
+/// `None` where it cannot be, and the invocation is tokens.
+fn struct_text(api: &Api, def: &TypeDef, s: &StructDef, docs: &[String]) -> Option<TokenStream> {
+    let wire_fields = s.fields.iter().filter(|field| !field.flatten);
+    // The map of the properties the schema does not declare, which lowering puts last.
+    let rest = s.fields.iter().filter(|field| field.flatten);
+    let fields = wire_fields
+        .map(|field| (field, Some((field_kind(field), field.wire_name.as_str()))))
+        .chain(rest.map(|field| (field, None)))
+        .map(|(field, wire)| super::object::TextField {
+            docs: &field.docs,
+            ident: &field.ident,
+            ty: super::layout::rebase(type_tokens(api, &field.ty), &api.paths),
+            wire,
+        })
+        .collect();
+    let derives = (def.derives != super::object::DEFAULT_DERIVES).then_some(def.derives.as_slice());
+    let text = super::object::invocation_text(derives, docs, &def.ident, fields)?;
+    let invocation = super::text_items::stand_in(text)?;
+    let impls = struct_impls(api, def, s);
+    Some(quote! {
+        #invocation
+
+        #impls
+    })
+}
+
+/// What a struct has besides its `object!` invocation: its constructor and setters, its
+/// redacted `Debug`, its `Default`.
+fn struct_impls(api: &Api, def: &TypeDef, s: &StructDef) -> TokenStream {
+    let name = ident(&def.ident);
     let debug_impl = s.redacted_debug.then(|| {
         let fields = s.fields.iter().map(|field| DebugField {
             ident: &field.ident,
@@ -230,16 +281,7 @@ fn struct_tokens(api: &Api, def: &TypeDef, s: &StructDef, attrs: TokenStream) ->
         .constructor
         .as_ref()
         .map(|constructor| constructor_tokens(api, s, constructor, &name));
-    let macro_name = ident(super::object::NAME);
     quote! {
-        #macro_name! {
-            #attrs
-            pub struct #name {
-                #(#fields)*
-                #(#rest)*
-            }
-        }
-
         #constructor_impl
 
         #debug_impl

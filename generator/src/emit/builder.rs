@@ -106,6 +106,55 @@ pub(super) fn format_invocation(item: &syn::ItemMacro) -> Option<String> {
     Some(printed.replacen(&head, &format!("\n    {builder} => {types} {{"), 1))
 }
 
+/// The invocation [`format_invocation`] prints, written from its parts: `#[derive(Clone)]`
+/// when `clone_only` (a `Debug` of its own hides a secret), the doc line, the builder's name,
+/// its call's three types and its fields, each with its type's tokens, rebased. `None`
+/// outside a file whose text items and doc lines are kept, or where only the printer can
+/// spell a type, or would break one over lines (which the invocation's printing gives up on).
+pub(super) fn invocation_text(
+    clone_only: bool,
+    doc: &str,
+    builder: &str,
+    types: [proc_macro2::TokenStream; 3],
+    fields: Vec<(&str, proc_macro2::TokenStream)>,
+) -> Option<String> {
+    if !super::text_items::are_kept() {
+        return None;
+    }
+    let mut spelled = Vec::with_capacity(3);
+    for ty in types {
+        let text = super::macros::type_text(ty)?;
+        if format!("type T = {text};").len() > super::macros::PRINTER_MARGIN {
+            return None;
+        }
+        spelled.push(text);
+    }
+    let field_types: Vec<String> = fields
+        .iter()
+        .map(|(_, ty)| super::macros::type_text(ty.clone()))
+        .collect::<Option<_>>()?;
+    let mut out = format!("{NAME}! {{\n");
+    if clone_only {
+        out.push_str("    #[derive(Clone)]\n");
+    }
+    for line in super::doc_comments::attr_lines(&[doc.to_owned()])? {
+        out.push_str(&format!("    {line}\n"));
+    }
+    let types = spelled.join(", ");
+    if fields.is_empty() {
+        out.push_str(&format!("    {builder} => {types} {{}}\n}}\n"));
+        return Some(out);
+    }
+    out.push_str(&format!("    {builder} => {types} {{\n"));
+    for ((name, ty), text) in fields.into_iter().zip(field_types) {
+        for line in super::macros::field_lines(false, name, ty, &text).lines() {
+            out.push_str(&format!("    {line}\n"));
+        }
+    }
+    out.push_str("    }\n}\n");
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use quote::quote;

@@ -164,7 +164,7 @@ pub(super) fn print_type(ty: &syn::Type) -> Option<String> {
 
 /// The width past which the printer breaks a type with generic arguments over lines
 /// (prettyplease's margin); a line no wider stays whole.
-const PRINTER_MARGIN: usize = 89;
+pub(super) const PRINTER_MARGIN: usize = 89;
 
 /// `ty` as the printer writes it on one line, for a type made of paths, generic arguments and
 /// `()` (`Option<::std::collections::BTreeMap<String, crate::types::Pet>>`); `None` for any

@@ -467,11 +467,36 @@ mod tests {
     }
 
     #[test]
-    fn structs_written_as_text_print_as_they_do_from_tokens() {
+    fn items_written_as_text_print_as_they_do_from_tokens() {
         let document = r#"
 openapi: 3.0.3
 info: {title: t, version: '1'}
-paths: {}
+paths:
+  /pets/{id}:
+    put:
+      operationId: putPet
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: integer}}
+        - {name: api_key, in: header, schema: {type: string, format: password}}
+        - name: a_long_optional_filter_that_makes_the_field_line_too_wide
+          in: query
+          schema: {type: array, items: {$ref: '#/components/schemas/AVeryLongTypeNameThatMakesTheFieldWrapOverLines'}}
+      requestBody:
+        content:
+          application/json: {schema: {$ref: '#/components/schemas/Pet'}}
+          application/x-www-form-urlencoded: {schema: {$ref: '#/components/schemas/Pet'}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}}
+        '404': {description: gone}
+    get:
+      operationId: getPet
+      responses:
+        '204': {description: none}
+  /status:
+    get:
+      operationId: getStatus
+      responses:
+        '204': {description: none}
 components:
   schemas:
     Pet:
@@ -495,45 +520,76 @@ components:
       additionalProperties: false
       properties:
         id: {type: integer}
-    Empty: {type: object, additionalProperties: false}
 "#;
         let loaded = crate::load::load("t.yaml", document.as_bytes()).expect("loads");
-        let mut settings = crate::Settings::new("t");
-        settings.extra_derives = vec!["::serde::Serialize".to_owned()];
-        let (api, _) = crate::lower::lower("t.yaml", &loaded.document, &settings).expect("lowers");
-        let mut printed = 0;
-        for def in &api.types {
-            let file = super::RustFile::Type(def);
-            let from_tokens =
-                super::doc_comments::placed(|| Ok(super::print_items(file.parse(&api)?)))
-                    .expect("prints");
-            let from_text = super::doc_comments::placed(|| {
-                super::text_items::placed(|| Ok(super::print_items(file.parse(&api)?)))
-            })
-            .expect("prints");
-            assert!(!from_tokens.contains("__text_item"), "{from_tokens}");
-            assert_eq!(from_text, from_tokens);
-            printed += 1;
+        let mut texts = String::new();
+        let mut stand_ins = 0;
+        // Kept, the properties a schema does not declare are the map after `..`; dropped,
+        // there is none.
+        for unknown in [
+            crate::UnknownProperties::Keep,
+            crate::UnknownProperties::Drop,
+        ] {
+            let mut settings = crate::Settings::new("t");
+            settings.unknown_properties = unknown;
+            let (api, _) =
+                crate::lower::lower("t.yaml", &loaded.document, &settings).expect("lowers");
+            let files: Vec<super::RustFile<'_>> = api
+                .types
+                .iter()
+                .map(super::RustFile::Type)
+                .chain(api.modules.iter().map(super::RustFile::Operations))
+                .collect();
+            let print = |file: &super::RustFile<'_>, as_text: bool| {
+                super::doc_comments::placed(|| {
+                    let print = || Ok(super::print_items(file.parse(&api)?));
+                    if as_text {
+                        super::text_items::placed(print)
+                    } else {
+                        print()
+                    }
+                })
+                .expect("prints")
+            };
+            for file in &files {
+                // The file's stand-ins, counted where they are kept (`placed` gives text).
+                let counted = super::doc_comments::placed(|| {
+                    super::text_items::placed(|| {
+                        let items = file.parse(&api)?.items;
+                        let is_stand_in = |item: &&syn::Item| {
+                            matches!(item, syn::Item::Macro(m) if m.mac.path.is_ident("__text_item"))
+                        };
+                        Ok(items.iter().filter(is_stand_in).count().to_string())
+                    })
+                })
+                .expect("parses");
+                stand_ins += counted.parse::<usize>().expect("a count");
+                let from_tokens = print(file, false);
+                assert!(!from_tokens.contains("__text_item"), "{from_tokens}");
+                let from_text = print(file, true);
+                assert_eq!(from_text, from_tokens);
+                texts.push_str(&from_text);
+            }
         }
-        assert_eq!(printed, 3);
-        let pet = api
-            .types
-            .iter()
-            .find(|def| def.ident == "Pet")
-            .expect("Pet");
-        let text = super::doc_comments::placed(|| {
-            super::text_items::placed(|| {
-                Ok(super::print_items(super::RustFile::Type(pet).parse(&api)?))
-            })
-        })
-        .expect("prints");
-        // The cases the text covers: a wrapped type, an escaped JSON name, the rest's map.
+        // Every invocation went the way of text.
+        assert_eq!(
+            stand_ins,
+            texts.matches("object! {\n").count() + texts.matches("builder! {\n").count()
+        );
+        assert_eq!(stand_ins, 10);
+        // The cases the text covers: a wrapped field type (of a struct and of a builder), an
+        // escaped JSON name, the rest's map, derives, a builder with a secret and one without
+        // fields.
         for piece in [
-            "    > = required(\"visits\"),",
+            "        > = required(\"visits\"),",
             "(\"say \\\"hi\\\" \\\\ now\")",
             "        ..\n",
+            "    #[derive(Clone, Debug, Default, PartialEq)]\n",
+            "        a_long_optional_filter_that_makes_the_field_line_too_wide: Option<\n",
+            "builder! {\n    #[derive(Clone)]\n",
+            "    GetStatus => (), (), ::std::convert::Infallible {}\n",
         ] {
-            assert!(text.contains(piece), "{piece} in\n{text}");
+            assert!(texts.contains(piece), "{piece} in\n{texts}");
         }
     }
 }

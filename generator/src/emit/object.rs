@@ -232,7 +232,9 @@ pub(super) fn invocation_text(
     name: &str,
     fields: Vec<TextField<'_>>,
 ) -> Option<String> {
-    if !super::text_items::are_kept() {
+    // Lowering gives no struct without fields (an empty object is a map); one is left to the
+    // printer.
+    if !super::text_items::are_kept() || fields.is_empty() {
         return None;
     }
     let derive_line = match derives {
@@ -248,7 +250,7 @@ pub(super) fn invocation_text(
                 return None;
             }
             let line = format!("    #[derive({})]\n", derives.join(", "));
-            if line.len() - 1 > 89 {
+            if line.len() - 1 > super::macros::PRINTER_MARGIN {
                 return None;
             }
             Some(line)
@@ -267,10 +269,6 @@ pub(super) fn invocation_text(
     out.extend(derive_line);
     for line in super::doc_comments::attr_lines(docs)? {
         out.push_str(&format!("    {line}\n"));
-    }
-    if fields.is_empty() {
-        out.push_str(&format!("    pub struct {name} {{}}\n}}\n"));
-        return Some(out);
     }
     out.push_str(&format!("    pub struct {name} {{\n"));
     for (field, text) in fields.into_iter().zip(types) {

@@ -6,8 +6,8 @@ use quote::{ToTokens, quote};
 
 use super::pagination::builder_paging;
 use super::{
-    DebugField, doc_attrs, feature_gate, ident, inner_doc_attrs, redacted_debug, type_tokens,
-    with_lead,
+    DebugField, doc_attrs, feature_gate, ident, inner_doc_attrs, layout, redacted_debug,
+    text_items, type_tokens, with_lead,
 };
 use crate::ir::{
     Api, EncodingKind, Operation, OperationModule, Outcome, Packaging, Param, ParamId,
@@ -458,25 +458,32 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         ..
     } = Members::new();
     let builder = ident(&op.builder_ident);
-    let fields = op.params.iter().map(|param| {
-        let name = ident(&param.ident);
-        let ty = type_tokens(api, &param.ty);
-        if param.required {
-            quote! { #name: #ty }
+    // The builder's fields: its parameters, the body, the body's encoding when it has a choice.
+    let optional = |required: bool, ty: TokenStream| {
+        if required {
+            ty
         } else {
-            quote! { #name: Option<#ty> }
+            quote! { Option<#ty> }
         }
-    });
-    let body_field = op.body.as_ref().map(|body| {
-        let ty = type_tokens(api, &body.ty);
-        if body.required {
-            quote! { #body_member: #ty, }
-        } else {
-            quote! { #body_member: Option<#ty>, }
-        }
-    });
-    let encoding_field = (op.encodings.len() > 1)
-        .then(|| quote! { #encoding_member: ::apiforge_runtime::BodyEncoding, });
+    };
+    let fields: Vec<(&str, TokenStream)> = op
+        .params
+        .iter()
+        .map(|param| {
+            let ty = optional(param.required, type_tokens(api, &param.ty));
+            (param.ident.as_str(), ty)
+        })
+        .chain(op.body.as_ref().map(|body| {
+            let ty = optional(body.required, type_tokens(api, &body.ty));
+            (builder::BODY, ty)
+        }))
+        .chain((op.encodings.len() > 1).then(|| {
+            (
+                builder::ENCODING,
+                quote! { ::apiforge_runtime::BodyEncoding },
+            )
+        }))
+        .collect();
     // Each optional member (a parameter, the body) as `setters!` takes it: its field, with its
     // `Option` setter's name after it.
     let optional_members: Vec<TokenStream> = op
@@ -540,7 +547,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     };
     let struct_doc = format!(
         // Relative, so the link holds wherever the client is (a crate, or a module of one).
-        " A {} request; built by [`Client::{}`](super::super::Client::{}), sent by [`{3}`](Self::{3}).",
+        "A {} request; built by [`Client::{}`](super::super::Client::{}), sent by [`{3}`](Self::{3}).",
         code_span(&format!("{} {}", op.http_method.as_str(), op.path_template)),
         op.method_ident,
         op.method_ident,
@@ -615,17 +622,36 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     };
     let request_body = request_body(api, op);
     let read = read_body_tokens(op);
-    let builder_macro = ident(super::builder::NAME);
-    quote! {
-        #builder_macro! {
-            #derives
-            #[doc = #struct_doc]
-            #builder => #success, #headers, #error {
-                #(#fields,)*
-                #body_field
-                #encoding_field
+    let invocation = super::builder::invocation_text(
+        op.redacted_debug,
+        &struct_doc,
+        &op.builder_ident,
+        [&success, &headers, &error].map(|ty| layout::rebase(ty.clone(), &api.paths)),
+        fields
+            .iter()
+            .map(|(name, ty)| (*name, layout::rebase(ty.clone(), &api.paths)))
+            .collect(),
+    )
+    .and_then(text_items::stand_in)
+    .unwrap_or_else(|| {
+        let builder_macro = ident(super::builder::NAME);
+        let fields = fields.iter().map(|(name, ty)| {
+            let name = ident(name);
+            quote! { #name: #ty, }
+        });
+        let docs = doc_attrs(&[struct_doc]);
+        quote! {
+            #builder_macro! {
+                #derives
+                #docs
+                #builder => #success, #headers, #error {
+                    #(#fields)*
+                }
             }
         }
+    });
+    quote! {
+        #invocation
 
         #debug
 

@@ -363,6 +363,25 @@ impl Scope {
         self.add_wanted(source, wanted)
     }
 
+    /// Adds candidates spelled `sources` in the spec, in canonical order, as [`Scope::add`]
+    /// does one by one: a big list (a big spec's types, their modules) is converted on all
+    /// threads, since converting is most of naming's time and lowering runs on one.
+    pub fn add_all(&mut self, sources: &[&str]) {
+        use rayon::prelude::*;
+        let case = self.case;
+        let candidates = sources.par_iter().with_min_len(256).map(|&source| {
+            let wanted = match case {
+                Case::Snake => snake(source),
+                Case::Pascal => pascal(source),
+            };
+            Candidate {
+                exact: wanted == source,
+                wanted,
+            }
+        });
+        self.candidates.par_extend(candidates);
+    }
+
     /// Adds a candidate whose identifier was already made (`wanted` in this scope's case).
     pub fn add_wanted(&mut self, source: &str, wanted: String) -> usize {
         let exact = wanted == source;
@@ -566,6 +585,29 @@ mod tests {
         let b = scope.add("Pet");
         let names = scope.settle();
         assert_eq!((names[a].as_str(), names[b].as_str()), ("Pet2", "Pet"));
+    }
+
+    #[test]
+    fn a_big_list_added_at_once_settles_as_added_one_by_one() {
+        // Past the length converted on all threads, with collisions and exact spellings.
+        let sources: Vec<String> = (0..2000)
+            .map(|n| match n % 4 {
+                0 => format!("pet-{}", n % 300),
+                1 => format!("Pet{}", n % 300),
+                2 => format!("JWTby{n}"),
+                _ => "self".to_owned(),
+            })
+            .collect();
+        let sources: Vec<&str> = sources.iter().map(String::as_str).collect();
+        for case in [Case::Snake, Case::Pascal] {
+            let mut one_by_one = Scope::new(case).reserve(["pet_1", "Pet2"]);
+            for source in &sources {
+                one_by_one.add(source);
+            }
+            let mut at_once = Scope::new(case).reserve(["pet_1", "Pet2"]);
+            at_once.add_all(&sources);
+            assert_eq!(at_once.settle(), one_by_one.settle());
+        }
     }
 
     #[test]

@@ -14,16 +14,16 @@ impl Lowerer<'_> {
     /// sorted order.
     pub(super) fn finish_types(&mut self, api: &mut Api) {
         let idents = self.settle_type_names();
-        let modules = module_names(&idents);
         let pending = std::mem::take(&mut self.types);
         let origins: Vec<_> = pending.iter().map(|p| p.origin.clone()).collect();
         let components: Vec<bool> = pending.iter().map(|p| p.rank == 0).collect();
-        let types: Vec<TypeDef> = pending
+        let mut types: Vec<TypeDef> = pending
             .into_iter()
-            .zip(idents.into_iter().zip(modules))
-            .map(|(pending, (ident, module))| TypeDef {
+            .zip(idents)
+            .map(|(pending, ident)| TypeDef {
                 ident,
-                module,
+                // Named below, beside the merging, which does not read it.
+                module: String::new(),
                 origin: pending.origin.to_string(),
                 docs: pending.docs,
                 kind: pending.kind.unwrap_or(TypeKind::Alias(TypeRef::Json)),
@@ -34,8 +34,14 @@ impl Lowerer<'_> {
             })
             .collect();
         // Identical inline types become one; the others stay, unreferenced, until the sort
-        // below leaves them out.
-        let into = dedup::merge_identical(&types, &components);
+        // below leaves them out. The modules are named meanwhile: both only read the types.
+        let (modules, into) = rayon::join(
+            || module_names(&types),
+            || dedup::merge_identical(&types, &components),
+        );
+        for (def, module) in types.iter_mut().zip(modules) {
+            def.module = module;
+        }
         api.types = types;
         api.visit_type_refs_mut(&mut |ty| {
             if let TypeRef::Named(id) = ty {
@@ -83,9 +89,11 @@ impl Lowerer<'_> {
             (a.rank, &a.origin).cmp(&(b.rank, &b.origin))
         });
         let mut scope = Scope::new(Case::Pascal).reserve(RESERVED_TYPE_NAMES.iter().copied());
-        for &index in &order {
-            scope.add(&self.types[index].wanted);
-        }
+        let wanted: Vec<&str> = order
+            .iter()
+            .map(|&index| self.types[index].wanted.as_str())
+            .collect();
+        scope.add_all(&wanted);
         let mut named: Vec<(usize, String)> = order.into_iter().zip(scope.settle()).collect();
         named.sort_unstable_by_key(|&(index, _)| index);
         named.into_iter().map(|(_, name)| name).collect()
@@ -93,15 +101,14 @@ impl Lowerer<'_> {
 }
 
 /// The module (file under `types/`) of each type, from its name, in the same order.
-fn module_names(idents: &[String]) -> Vec<String> {
+fn module_names(types: &[TypeDef]) -> Vec<String> {
     let mut modules = Scope::new(Case::Snake).file_names().reserve([
         "mod",
         "types",
         naming::TYPES_RUNTIME_MODULE,
     ]);
-    for ident in idents {
-        modules.add(ident);
-    }
+    let idents: Vec<&str> = types.iter().map(|def| def.ident.as_str()).collect();
+    modules.add_all(&idents);
     modules.settle()
 }
 

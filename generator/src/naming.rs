@@ -433,10 +433,28 @@ impl Scope {
     }
 }
 
+/// A piece of each word [`is_secret`] looks for, in lower case.
+const SECRET_PIECES: [&str; 7] = [
+    "passw",
+    "passcode",
+    "secret",
+    "authorization",
+    "credential",
+    "token",
+    "key",
+];
+
 /// Whether a field or parameter holds a secret that `Debug` must not print.
 pub fn is_secret(name: &str, format: Option<&str>) -> bool {
     if format == Some("password") {
         return true;
+    }
+    // Every word is ASCII and a piece of the name, so a name holding none of the words looked
+    // for, in any case, has none of them as a word either: most names, which are then spared
+    // the splitting, once most of this function's time.
+    let lowercase = name.to_ascii_lowercase();
+    if !SECRET_PIECES.iter().any(|piece| lowercase.contains(piece)) {
+        return false;
     }
     let words: Vec<String> = words(name).iter().map(|w| w.to_lowercase()).collect();
     let last = words.last().map(String::as_str);
@@ -652,6 +670,12 @@ mod tests {
             "api_key",
             "apiKey",
             "passcode",
+            // Upper case, which the words are lowered from.
+            "X-API-KEY",
+            "PASSWD",
+            "dbCredentials",
+            "Authorization",
+            "privateKey",
         ] {
             assert!(is_secret(secret, None), "{secret}");
         }

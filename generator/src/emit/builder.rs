@@ -118,9 +118,6 @@ pub(super) fn invocation_text(
     types: [proc_macro2::TokenStream; 3],
     fields: Vec<(&str, proc_macro2::TokenStream)>,
 ) -> Option<String> {
-    if !super::text_items::are_kept() {
-        return None;
-    }
     let mut spelled = Vec::with_capacity(3);
     for ty in types {
         let text = super::macros::type_text(ty)?;
@@ -129,30 +126,24 @@ pub(super) fn invocation_text(
         }
         spelled.push(text);
     }
-    let field_types: Vec<String> = fields
-        .iter()
-        .map(|(_, ty)| super::macros::type_text(ty.clone()))
-        .collect::<Option<_>>()?;
-    let mut out = format!("{NAME}! {{\n");
-    if clone_only {
-        out.push_str("    #[derive(Clone)]\n");
-    }
-    for line in super::doc_comments::attr_lines(&[doc.to_owned()])? {
-        out.push_str(&format!("    {line}\n"));
-    }
-    let types = spelled.join(", ");
-    if fields.is_empty() {
-        out.push_str(&format!("    {builder} => {types} {{}}\n}}\n"));
-        return Some(out);
-    }
-    out.push_str(&format!("    {builder} => {types} {{\n"));
-    for ((name, ty), text) in fields.into_iter().zip(field_types) {
-        for line in super::macros::field_lines(false, name, ty, &text).lines() {
-            out.push_str(&format!("    {line}\n"));
-        }
-    }
-    out.push_str("    }\n}\n");
-    Some(out)
+    let fields = fields
+        .into_iter()
+        .map(|(ident, ty)| super::macros::TextField {
+            docs: &[],
+            public: false,
+            ident,
+            ty,
+            suffix: String::new(),
+            after_dots: false,
+        })
+        .collect();
+    super::macros::invocation_text(
+        NAME,
+        clone_only.then_some("#[derive(Clone)]"),
+        &[doc.to_owned()],
+        &format!("{builder} => {}", spelled.join(", ")),
+        fields,
+    )
 }
 
 #[cfg(test)]

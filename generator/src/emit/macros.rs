@@ -194,6 +194,72 @@ pub(super) fn type_text(ty: TokenStream) -> Option<String> {
     Some(out)
 }
 
+/// A field of an invocation written as text ([`invocation_text`]).
+pub(super) struct TextField<'a> {
+    pub(super) docs: &'a [String],
+    pub(super) public: bool,
+    pub(super) ident: &'a str,
+    /// Its type's tokens, rebased.
+    pub(super) ty: TokenStream,
+    /// What the invocation writes after the type (` = required("id")`), if anything.
+    pub(super) suffix: String,
+    /// Whether `..` comes before it: `object!`'s map of the properties a schema does not
+    /// declare.
+    pub(super) after_dots: bool,
+}
+
+/// The invocation of `name` that [`struct_invocation`] prints for a struct, written from its
+/// parts: `derive` (a whole attribute) and the doc lines on it, `head` where the struct has
+/// `struct Name`, and the fields. `None` outside a file whose text items and doc lines are
+/// kept, or where only the printer can spell a field's type.
+pub(super) fn invocation_text(
+    name: &str,
+    derive: Option<&str>,
+    docs: &[String],
+    head: &str,
+    fields: Vec<TextField<'_>>,
+) -> Option<String> {
+    if !super::text_items::are_kept() {
+        return None;
+    }
+    // Every type is spelled before any doc line is kept.
+    let types: Vec<String> = fields
+        .iter()
+        .map(|field| type_text(field.ty.clone()))
+        .collect::<Option<_>>()?;
+    let mut out = format!("{name}! {{\n");
+    if let Some(derive) = derive {
+        out.push_str(&format!("    {derive}\n"));
+    }
+    for line in super::doc_comments::attr_lines(docs)? {
+        out.push_str(&format!("    {line}\n"));
+    }
+    if fields.is_empty() {
+        out.push_str(&format!("    {head} {{}}\n}}\n"));
+        return Some(out);
+    }
+    out.push_str(&format!("    {head} {{\n"));
+    for (field, text) in fields.into_iter().zip(types) {
+        if field.after_dots {
+            out.push_str("        ..\n");
+        }
+        for line in super::doc_comments::attr_lines(field.docs)? {
+            out.push_str(&format!("        {line}\n"));
+        }
+        let lines = field_lines(field.public, field.ident, field.ty, &text);
+        // The suffix goes after the type, on the field's last line, before its comma.
+        let lines = lines.trim_end_matches('\n');
+        let (first, last) = lines.rsplit_once('\n').unwrap_or(("", lines));
+        for line in first.lines() {
+            out.push_str(&format!("    {line}\n"));
+        }
+        let last = last.strip_suffix(',').unwrap_or(last);
+        out.push_str(&format!("    {last}{},\n", field.suffix));
+    }
+    out.push_str("    }\n}\n");
+    Some(out)
+}
+
 /// The lines of the field `pub name: ty,` (or `name: ty,`) as the printer writes them in a
 /// struct at the top level, four spaces in, each ending in a line break; `text` is `ty` as
 /// [`type_text`] spells it.

@@ -574,12 +574,15 @@ components:
         // Every invocation went the way of text.
         assert_eq!(
             stand_ins,
-            texts.matches("object! {\n").count() + texts.matches("builder! {\n").count()
+            ["object! {\n", "builder! {\n", "setters! {\n"]
+                .iter()
+                .map(|invocation| texts.matches(invocation).count())
+                .sum::<usize>()
         );
-        assert_eq!(stand_ins, 10);
-        // The cases the text covers: a wrapped field type (of a struct and of a builder), an
-        // escaped JSON name, the rest's map, derives, a builder with a secret and one without
-        // fields.
+        assert_eq!(stand_ins, 12);
+        // The cases the text covers: a wrapped field type (of a struct, a builder, a setter),
+        // an escaped JSON name, the rest's map, derives, a builder with a secret and one
+        // without fields.
         for piece in [
             "        > = required(\"visits\"),",
             "(\"say \\\"hi\\\" \\\\ now\")",
@@ -588,6 +591,8 @@ components:
             "        a_long_optional_filter_that_makes_the_field_line_too_wide: Option<\n",
             "builder! {\n    #[derive(Clone)]\n",
             "    GetStatus => (), (), ::std::convert::Infallible {}\n",
+            "setters! {\n    PutPet {\n",
+            "        > = set_a_long_optional_filter_that_makes_the_field_line_too_wide,\n",
         ] {
             assert!(texts.contains(piece), "{piece} in\n{texts}");
         }

@@ -232,12 +232,16 @@ pub(super) fn invocation_text(
     name: &str,
     fields: Vec<TextField<'_>>,
 ) -> Option<String> {
-    // Lowering gives no struct without fields (an empty object is a map); one is left to the
-    // printer.
-    if !super::text_items::are_kept() || fields.is_empty() {
+    // Lowering gives no struct without fields (an empty object is a map), and puts the rest's
+    // map last; anything else is left to the printer.
+    let rests = fields.iter().filter(|field| field.wire.is_none()).count();
+    if fields.is_empty()
+        || rests > 1
+        || (rests == 1 && fields.last().is_some_and(|last| last.wire.is_some()))
+    {
         return None;
     }
-    let derive_line = match derives {
+    let derive = match derives {
         Some(derives) => {
             let simple = |path: &String| {
                 !path.is_empty()
@@ -246,58 +250,35 @@ pub(super) fn invocation_text(
                         .enumerate()
                         .all(|(at, part)| (at == 0 && part.is_empty()) || is_word(part))
             };
-            if !derives.iter().all(simple) {
+            let derive = format!("#[derive({})]", derives.join(", "));
+            if !derives.iter().all(simple) || derive.len() > super::macros::PRINTER_MARGIN {
                 return None;
             }
-            let line = format!("    #[derive({})]\n", derives.join(", "));
-            if line.len() - 1 > super::macros::PRINTER_MARGIN {
-                return None;
-            }
-            Some(line)
+            Some(derive)
         }
         None => None,
     };
-    let rests = fields.iter().filter(|field| field.wire.is_none()).count();
-    if rests > 1 || (rests == 1 && fields.last().is_some_and(|last| last.wire.is_some())) {
-        return None;
-    }
-    let types: Vec<String> = fields
-        .iter()
-        .map(|field| super::macros::type_text(field.ty.clone()))
-        .collect::<Option<_>>()?;
-    let mut out = format!("{NAME}! {{\n");
-    out.extend(derive_line);
-    for line in super::doc_comments::attr_lines(docs)? {
-        out.push_str(&format!("    {line}\n"));
-    }
-    out.push_str(&format!("    pub struct {name} {{\n"));
-    for (field, text) in fields.into_iter().zip(types) {
-        if field.wire.is_none() {
-            out.push_str("        ..\n");
-        }
-        for line in super::doc_comments::attr_lines(field.docs)? {
-            out.push_str(&format!("        {line}\n"));
-        }
-        let lines = super::macros::field_lines(true, field.ident, field.ty, &text);
-        let last = lines
-            .trim_end_matches('\n')
-            .rfind('\n')
-            .map_or(0, |at| at + 1);
-        for line in lines[..last].lines() {
-            out.push_str(&format!("    {line}\n"));
-        }
-        let line = lines[last..].trim_end_matches('\n');
-        match field.wire {
-            Some((kind, wire)) => {
-                let wire = proc_macro2::Literal::string(wire);
-                let line = line.strip_suffix(',').unwrap_or(line);
-                out.push_str(&format!("    {line} = {kind}({wire}),\n"));
-            }
-            None => out.push_str(&format!("    {line}\n")),
-        }
-    }
-    out.push_str("    }\n}\n");
-    Some(out)
+    let fields = fields
+        .into_iter()
+        .map(|field| super::macros::TextField {
+            docs: field.docs,
+            public: true,
+            ident: field.ident,
+            ty: field.ty,
+            suffix: match field.wire {
+                Some((kind, wire)) => format!(" = {kind}({})", proc_macro2::Literal::string(wire)),
+                None => String::new(),
+            },
+            after_dots: field.wire.is_none(),
+        })
+        .collect();
+    super::macros::invocation_text(
+        NAME,
+        derive.as_deref(),
+        docs,
+        &format!("pub struct {name}"),
+        fields,
+    )
 }
 
 /// Whether `part` is an identifier as a derive path spells it.

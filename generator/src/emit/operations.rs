@@ -453,7 +453,6 @@ fn argument_doc(name: &str, docs: &[String]) -> String {
 /// `send_with_info`, and their blocking forms behind the crate's `blocking` feature.
 fn builder(api: &Api, op: &Operation) -> TokenStream {
     let Members {
-        body: body_member,
         encoding: encoding_member,
         ..
     } = Members::new();
@@ -486,21 +485,33 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         .collect();
     // Each optional member (a parameter, the body) as `setters!` takes it: its field, with its
     // `Option` setter's name after it.
-    let optional_members: Vec<TokenStream> = op
+    let body_docs = op
+        .body
+        .as_ref()
+        .map(|body| with_lead("The request body.".to_owned(), &body.docs));
+    // Each optional member (a parameter, the body) as `setters!` takes it: its docs, name and
+    // type, and its `Option` setter's name.
+    let optional_members: Vec<(&[String], &str, TokenStream, &str)> = op
         .params
         .iter()
         .filter_map(|param| {
-            let option_setter = ident(param.option_setter.as_deref()?);
-            let docs = doc_attrs(&param.docs);
-            let name = ident(&param.ident);
+            let option_setter = param.option_setter.as_deref()?;
             let ty = type_tokens(api, &param.ty);
-            Some(quote! { #docs #name: #ty = #option_setter, })
+            Some((
+                param.docs.as_slice(),
+                param.ident.as_str(),
+                ty,
+                option_setter,
+            ))
         })
         .chain(op.body.as_ref().filter(|b| !b.required).map(|body| {
-            let docs = doc_attrs(&with_lead("The request body.".to_owned(), &body.docs));
-            let option_setter = ident(builder::SET_BODY);
-            let ty = type_tokens(api, &body.ty);
-            quote! { #docs #body_member: #ty = #option_setter, }
+            let docs = body_docs.as_deref().unwrap_or_default();
+            (
+                docs,
+                builder::BODY,
+                type_tokens(api, &body.ty),
+                builder::SET_BODY,
+            )
         }))
         .collect();
     let default_media = op
@@ -589,14 +600,36 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         (quote! {}, quote! {})
     };
     let setters = (!optional_members.is_empty()).then(|| {
-        let macro_name = ident(super::setters::NAME);
-        quote! {
-            #macro_name! {
-                #builder {
-                    #(#optional_members)*
+        let text = super::setters::invocation_text(
+            &op.builder_ident,
+            optional_members
+                .iter()
+                .map(|(docs, name, ty, setter)| {
+                    (
+                        *docs,
+                        *name,
+                        layout::rebase(ty.clone(), &api.paths),
+                        *setter,
+                    )
+                })
+                .collect(),
+        );
+        text.and_then(text_items::stand_in).unwrap_or_else(|| {
+            let macro_name = ident(super::setters::NAME);
+            let members = optional_members.iter().map(|(docs, name, ty, setter)| {
+                let docs = doc_attrs(docs);
+                let name = ident(name);
+                let setter = ident(setter);
+                quote! { #docs #name: #ty = #setter, }
+            });
+            quote! {
+                #macro_name! {
+                    #builder {
+                        #(#members)*
+                    }
                 }
             }
-        }
+        })
     });
     let encoding_setters: Vec<TokenStream> = encoding_setters.collect();
     let encoding_impl = (!encoding_setters.is_empty()).then(|| {

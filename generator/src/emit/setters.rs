@@ -97,6 +97,28 @@ pub(super) fn format_invocation(item: &syn::ItemMacro) -> Option<String> {
     Some(printed.replacen("\n    struct ", "\n    ", 1))
 }
 
+/// The invocation [`format_invocation`] prints, written from its parts: the builder's name
+/// and each optional member's docs, name, type (its tokens, rebased) and `Option` setter.
+/// `None` outside a file whose text items and doc lines are kept, or where only the printer
+/// can spell a type.
+pub(super) fn invocation_text(
+    builder: &str,
+    members: Vec<(&[String], &str, proc_macro2::TokenStream, &str)>,
+) -> Option<String> {
+    let fields = members
+        .into_iter()
+        .map(|(docs, ident, ty, setter)| super::macros::TextField {
+            docs,
+            public: false,
+            ident,
+            ty,
+            suffix: format!(" = {setter}"),
+            after_dots: false,
+        })
+        .collect();
+    super::macros::invocation_text(NAME, None, &[], builder, fields)
+}
+
 #[cfg(test)]
 mod tests {
     use quote::quote;

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use apiforge_generator::GeneratedFile;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -31,8 +32,9 @@ impl Record {
     pub fn of(files: &[GeneratedFile]) -> Record {
         Record {
             comment: "Files apiforge generated here and their hashes: it rewrites and removes only these, and refuses to overwrite one that was edited. Do not edit.".to_owned(),
+            // Hashed on all threads: a big API's crate is thousands of files.
             files: files
-                .iter()
+                .par_iter()
                 .map(|file| (file.path.clone(), hash(file.contents.as_bytes())))
                 .collect(),
         }

@@ -72,15 +72,23 @@ pub fn write_crate(dir: &Path, files: &[GeneratedFile], force: bool) -> Result<W
         .iter()
         .map(|f| (f.path.as_str(), f.contents.as_str()))
         .collect();
+    // Each recorded file is read and hashed on all threads (a big API's crate is thousands of
+    // files), and the answers are taken in the record's order.
+    let recorded: Vec<(&String, &String)> = old.files.iter().collect();
+    let edited_since: Vec<Result<Option<String>, Error>> = recorded
+        .par_iter()
+        .map(|&(path, recorded)| {
+            let Some(on_disk) = read_normalized(&dir.join(path))? else {
+                return Ok(None);
+            };
+            let wanted = by_path.get(path.as_str()).copied();
+            let edited = hash(on_disk.as_bytes()) != *recorded && wanted != Some(on_disk.as_str());
+            Ok(edited.then(|| format!("{path} (edited since it was generated)")))
+        })
+        .collect();
     let mut edited = Vec::new();
-    for (path, recorded) in &old.files {
-        let Some(on_disk) = read_normalized(&dir.join(path))? else {
-            continue;
-        };
-        let wanted = by_path.get(path.as_str()).copied();
-        if hash(on_disk.as_bytes()) != *recorded && wanted != Some(on_disk.as_str()) {
-            edited.push(format!("{path} (edited since it was generated)"));
-        }
+    for answer in edited_since {
+        edited.extend(answer?);
     }
     for file in &all {
         if file.path == RECORD_FILE || old.files.contains_key(&file.path) {
@@ -233,16 +241,27 @@ fn write_into(dir: &Path, files: &[GeneratedFile], removed: &[String]) -> Result
             staging.display()
         )));
     }
-    for path in files
+    let paths: Vec<&str> = files
         .iter()
         .map(|f| f.path.as_str())
         .chain(removed.iter().map(String::as_str))
-    {
-        refuse_links(dir, path)?;
-    }
+        .collect();
+    // On all threads, the answers taken in order so that the first problem is the one named.
+    let refused: Vec<Result<(), Error>> = paths
+        .par_iter()
+        .map(|path| refuse_links(dir, path))
+        .collect();
+    refused.into_iter().collect::<Result<(), Error>>()?;
+    let differs: Vec<Result<bool, Error>> = files
+        .par_iter()
+        .map(|file| {
+            let on_disk = read_normalized(&dir.join(&file.path))?;
+            Ok(on_disk.as_deref() != Some(file.contents.as_str()))
+        })
+        .collect();
     let mut changed = Vec::new();
-    for file in files {
-        if read_normalized(&dir.join(&file.path))?.as_deref() != Some(file.contents.as_str()) {
+    for (file, differs) in files.iter().zip(differs) {
+        if differs? {
             changed.push(file);
         }
     }

@@ -194,6 +194,26 @@ pub(super) fn type_text(ty: TokenStream) -> Option<String> {
     Some(out)
 }
 
+/// `#[derive(...)]` with `derives` as the printer writes it; `None` where a derive is not a
+/// plain path, or the line would be too wide for the printer to keep whole.
+pub(super) fn derive_text(derives: &[String]) -> Option<String> {
+    let is_word = |part: &str| {
+        part.chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
+            && part.chars().all(|c| c.is_alphanumeric() || c == '_')
+    };
+    let is_path = |path: &String| {
+        !path.is_empty()
+            && path
+                .split("::")
+                .enumerate()
+                .all(|(at, part)| (at == 0 && part.is_empty()) || is_word(part))
+    };
+    let derive = format!("#[derive({})]", derives.join(", "));
+    (derives.iter().all(is_path) && derive.len() <= PRINTER_MARGIN).then_some(derive)
+}
+
 /// A field of an invocation written as text ([`invocation_text`]).
 pub(super) struct TextField<'a> {
     pub(super) docs: &'a [String],

@@ -3,7 +3,7 @@
 //! Rust files are built as token streams with `quote!`, parsed by `syn` and printed by
 //! `prettyplease`; the preamble is added after printing, since the printer drops comments, and
 //! so are doc comments, which cost far less written once as text (`doc_comments`), and the
-//! `object!` invocations, which are not Rust syntax the printer could format (`text_items`).
+//! invocations of the crate's own macros, which the printer cannot format (`text_items`).
 
 mod builder;
 mod client;
@@ -515,6 +515,11 @@ components:
         nicknames_for_when_the_pet_is_being_good: {type: array, items: {type: string}}
         home: {type: string, nullable: true}
         rating: {type: number}
+    Color:
+      description: A colour.
+      type: string
+      enum: [red, 'dark "blue"']
+      default: red
     AVeryLongTypeNameThatMakesTheFieldWrapOverLines:
       type: object
       additionalProperties: false
@@ -574,15 +579,20 @@ components:
         // Every invocation went the way of text.
         assert_eq!(
             stand_ins,
-            ["object! {\n", "builder! {\n", "setters! {\n"]
-                .iter()
-                .map(|invocation| texts.matches(invocation).count())
-                .sum::<usize>()
+            [
+                "object! {\n",
+                "builder! {\n",
+                "setters! {\n",
+                "string_enum! {\n"
+            ]
+            .iter()
+            .map(|invocation| texts.matches(invocation).count())
+            .sum::<usize>()
         );
-        assert_eq!(stand_ins, 12);
+        assert_eq!(stand_ins, 14);
         // The cases the text covers: a wrapped field type (of a struct, a builder, a setter),
         // an escaped JSON name, the rest's map, derives, a builder with a secret and one
-        // without fields.
+        // without fields, an enum's default and escaped variant.
         for piece in [
             "        > = required(\"visits\"),",
             "(\"say \\\"hi\\\" \\\\ now\")",
@@ -592,6 +602,8 @@ components:
             "builder! {\n    #[derive(Clone)]\n",
             "    GetStatus => (), (), ::std::convert::Infallible {}\n",
             "setters! {\n    PutPet {\n",
+            "        #[default]\n        Red = \"red\",\n",
+            "        DarkBlue = \"dark \\\"blue\\\"\",\n",
             "        > = set_a_long_optional_filter_that_makes_the_field_line_too_wide,\n",
         ] {
             assert!(texts.contains(piece), "{piece} in\n{texts}");

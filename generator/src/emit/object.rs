@@ -242,20 +242,7 @@ pub(super) fn invocation_text(
         return None;
     }
     let derive = match derives {
-        Some(derives) => {
-            let simple = |path: &String| {
-                !path.is_empty()
-                    && path
-                        .split("::")
-                        .enumerate()
-                        .all(|(at, part)| (at == 0 && part.is_empty()) || is_word(part))
-            };
-            let derive = format!("#[derive({})]", derives.join(", "));
-            if !derives.iter().all(simple) || derive.len() > super::macros::PRINTER_MARGIN {
-                return None;
-            }
-            Some(derive)
-        }
+        Some(derives) => Some(super::macros::derive_text(derives)?),
         None => None,
     };
     let fields = fields
@@ -279,14 +266,6 @@ pub(super) fn invocation_text(
         &format!("pub struct {name}"),
         fields,
     )
-}
-
-/// Whether `part` is an identifier as a derive path spells it.
-fn is_word(part: &str) -> bool {
-    part.chars()
-        .next()
-        .is_some_and(|c| c.is_alphabetic() || c == '_')
-        && part.chars().all(|c| c.is_alphanumeric() || c == '_')
 }
 
 #[cfg(test)]

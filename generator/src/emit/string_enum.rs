@@ -76,3 +76,54 @@ pub(super) const RULES: &str = r#"    (
         }
     };
 "#;
+
+/// An invocation written as text, as the printer prints it from tokens: the enum's doc lines
+/// and derives, its name, its catch-all variant, and each listed variant's name, JSON string
+/// and whether it is the default. `None` outside a file whose text items and doc lines are
+/// kept, or where only the printer can spell a derive or would break a line.
+pub(super) fn invocation_text(
+    docs: &[String],
+    derives: &[String],
+    name: &str,
+    unknown: &str,
+    variants: &[(&str, &str, bool)],
+) -> Option<String> {
+    if !super::text_items::are_kept() {
+        return None;
+    }
+    let derive = match derives {
+        [] => None,
+        derives => Some(super::macros::derive_text(derives)?),
+    };
+    let lines: Vec<String> = variants
+        .iter()
+        .map(|(variant, wire, _)| format!("{variant} = {},", proc_macro2::Literal::string(wire)))
+        .collect();
+    if lines
+        .iter()
+        .any(|line| line.len() + 4 > super::macros::PRINTER_MARGIN)
+    {
+        return None;
+    }
+    let mut out = format!("{NAME}! {{\n");
+    for line in super::doc_comments::attr_lines(docs)? {
+        out.push_str(&format!("    {line}\n"));
+    }
+    if let Some(derive) = derive {
+        out.push_str(&format!("    {derive}\n"));
+    }
+    out.push_str(&format!(
+        "    pub enum {name} {{\n        {unknown}(String),\n"
+    ));
+    for ((_, wire, default), line) in variants.iter().zip(lines) {
+        for doc in super::doc_comments::attr_lines(&[crate::lower::code_span(wire)])? {
+            out.push_str(&format!("        {doc}\n"));
+        }
+        if *default {
+            out.push_str("        #[default]\n");
+        }
+        out.push_str(&format!("        {line}\n"));
+    }
+    out.push_str("    }\n}\n");
+    Some(out)
+}

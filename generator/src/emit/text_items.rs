@@ -1,9 +1,10 @@
 //! Items emit writes as text, put into a file as it is printed.
 //!
-//! A struct's `object!` invocation and a builder's `builder!` are not Rust syntax, so the
-//! printer cannot format them: from tokens, each was parsed back out of them with `syn` and
-//! printed as the struct its pieces make, a seventh of generation on GitHub's spec. Written as text from the IR instead, it
-//! stands in the file's tokens as `__text_item!(N);`, its number in the thread's list, until
+//! The invocations of the crate's own macros (`object!`, `builder!`, `setters!`,
+//! `string_enum!`) are not Rust syntax the printer can format: from tokens, each was parsed
+//! back out of them with `syn` and printed as the struct or enum its pieces make, a sixth of
+//! generation on GitHub's spec. Written as text from the IR instead, each stands in the file's
+//! tokens as `__text_item!(N);`, its number in the thread's list, until
 //! [`print_items`](super::print_items) meets it. Outside [`placed`], there is no list, and
 //! such items are tokens as before.
 //!

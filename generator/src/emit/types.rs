@@ -124,9 +124,12 @@ pub(super) fn type_file(api: &Api, def: &TypeDef) -> TokenStream {
         }
         docs.push(paragraph);
     }
-    if let TypeKind::Struct(s) = &def.kind
-        && let Some(tokens) = struct_text(api, def, s, &docs)
-    {
+    let as_text = match &def.kind {
+        TypeKind::Struct(s) => struct_text(api, def, s, &docs),
+        TypeKind::Enum(e) if e.repr == EnumRepr::String => string_enum_text(def, e, &docs),
+        _ => None,
+    };
+    if let Some(tokens) = as_text {
         return tokens;
     }
     let docs = doc_attrs(&docs);
@@ -160,6 +163,28 @@ pub(super) fn type_file(api: &Api, def: &TypeDef) -> TokenStream {
             }
         }
     }
+}
+
+/// The enum's `string_enum!` invocation written as text ([`super::text_items`]); `None`
+/// where it cannot be, and the invocation is tokens.
+fn string_enum_text(def: &TypeDef, e: &EnumDef, docs: &[String]) -> Option<TokenStream> {
+    let variants: Vec<(&str, &str, bool)> = e
+        .variants
+        .iter()
+        .enumerate()
+        .map(|(index, variant)| {
+            let default = e.default == Some(index);
+            (variant.ident.as_str(), variant.wire_name.as_str(), default)
+        })
+        .collect();
+    let text = super::string_enum::invocation_text(
+        docs,
+        &def.derives,
+        &def.ident,
+        &e.unknown_ident,
+        &variants,
+    )?;
+    super::text_items::stand_in(text)
 }
 
 /// `#[derive(...)]` with the type's derives, as lowering chose them; nothing for none.

@@ -10,6 +10,7 @@
 mod bundle;
 mod openapi31;
 mod openapi32;
+mod split;
 mod swagger2;
 mod typed;
 
@@ -158,7 +159,7 @@ fn direct(file: &str, contents: &[u8]) -> Option<openapiv3::OpenAPI> {
     }
     if !opens_as_openapi_30(text) {
         return if is_direct(file, text) {
-            serde_json::from_str(text).ok()
+            split::parse(text)
         } else {
             None
         };
@@ -167,8 +168,7 @@ fn direct(file: &str, contents: &[u8]) -> Option<openapiv3::OpenAPI> {
     // can be used (each reads the whole text), since the document says at its top that it
     // is what they look for, as most do. The parse stays on this thread, whose stack is the
     // caller's.
-    let (parsed, usable) =
-        rayon::join(|| serde_json::from_str(text).ok(), || is_direct(file, text));
+    let (parsed, usable) = rayon::join(|| split::parse(text), || is_direct(file, text));
     parsed.filter(|_| usable)
 }
 

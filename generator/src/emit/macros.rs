@@ -194,8 +194,9 @@ pub(super) fn type_text(ty: TokenStream) -> Option<String> {
     Some(out)
 }
 
-/// `#[derive(...)]` with `derives` as the printer writes it; `None` where a derive is not a
-/// plain path, or the line would be too wide for the printer to keep whole.
+/// `#[derive(...)]` with `derives` as the printer writes it; `None` for no derives (the token
+/// path writes no attribute then), a derive that is not a plain path, or a line too wide for
+/// the printer to keep whole.
 pub(super) fn derive_text(derives: &[String]) -> Option<String> {
     let is_word = |part: &str| {
         part.chars()
@@ -211,7 +212,8 @@ pub(super) fn derive_text(derives: &[String]) -> Option<String> {
                 .all(|(at, part)| (at == 0 && part.is_empty()) || is_word(part))
     };
     let derive = format!("#[derive({})]", derives.join(", "));
-    (derives.iter().all(is_path) && derive.len() <= PRINTER_MARGIN).then_some(derive)
+    (!derives.is_empty() && derives.iter().all(is_path) && derive.len() <= PRINTER_MARGIN)
+        .then_some(derive)
 }
 
 /// A field of an invocation written as text ([`invocation_text`]).

@@ -483,8 +483,6 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             )
         }))
         .collect();
-    // Each optional member (a parameter, the body) as `setters!` takes it: its field, with its
-    // `Option` setter's name after it.
     let body_docs = op
         .body
         .as_ref()

@@ -423,6 +423,42 @@ fn names_a_component(pointer: &Pointer, swagger2: bool) -> bool {
     }
 }
 
+/// Whether every `$ref` in the JSON `text` names a component, as far as a look at the text
+/// alone can tell: then bundling has nothing to do. `false` when one names anything else, and
+/// when one is spelled in a way this look does not read (a key or value with escapes, a value
+/// that is not text); [`needs_bundling`] decides those. Unlike it, this look does not know
+/// where a `$ref` sits, so one in literal data (an example) counts here too.
+pub(super) fn refs_name_components_only(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    // `"\u0024ref"` is the key `$ref` too: a key with an escape for one of its letters is
+    // left to the walk.
+    let escapes_a_letter = memchr::memmem::find_iter(bytes, br"\u00").any(|at| {
+        matches!(
+            bytes.get(at + 4..at + 6),
+            Some(b"24" | b"72" | b"65" | b"66")
+        )
+    });
+    if escapes_a_letter {
+        return false;
+    }
+    memchr::memmem::find_iter(bytes, br#""$ref""#).all(|at| {
+        let value = text[at + 6..]
+            .trim_start_matches(JSON_WHITESPACE)
+            .strip_prefix(':')
+            .map(|rest| rest.trim_start_matches(JSON_WHITESPACE))
+            .and_then(|rest| rest.strip_prefix('"'))
+            .and_then(|rest| rest.find(['"', '\\']).map(|end| (rest, end)))
+            .filter(|&(rest, end)| rest.as_bytes()[end] == b'"')
+            .map(|(rest, end)| &rest[..end]);
+        value
+            .and_then(Pointer::from_fragment)
+            .is_some_and(|pointer| names_a_component(&pointer, false))
+    })
+}
+
+/// The characters JSON allows between tokens.
+const JSON_WHITESPACE: [char; 4] = [' ', '\t', '\n', '\r'];
+
 /// Whether bundling has anything to do in `document`: a `$ref` outside literal data that
 /// names another file, or a part of this one other than a component.
 ///

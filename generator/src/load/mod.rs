@@ -157,58 +157,46 @@ fn direct(file: &str, contents: &[u8]) -> Option<openapiv3::OpenAPI> {
     if !text.trim_start().starts_with('{') {
         return None;
     }
-    if !opens_as_openapi_30(text) {
-        return if is_direct(file, text) {
-            split::parse(text)
-        } else {
-            None
-        };
+    let members = split::members(text)?;
+    if !says_openapi_30(file, &members) {
+        return None;
     }
-    // The typed parse, most of loading, runs beside the checks that say whether its result
-    // can be used (each reads the whole text), since the document says at its top that it
-    // is what they look for, as most do. The parse stays on this thread, whose stack is the
-    // caller's.
-    let (parsed, usable) = rayon::join(|| split::parse(text), || is_direct(file, text));
-    parsed.filter(|_| usable)
+    if bundle::refs_name_components_only(text) {
+        return split::typed(members);
+    }
+    // A `$ref` the look at the text could not clear: the walk through the whole text, which
+    // knows where each one sits, decides beside the typed parse. The parse stays on this
+    // thread, whose stack is the caller's.
+    let (parsed, needs_bundling) = rayon::join(
+        || split::typed(members),
+        || {
+            let mut text_walk = serde_json::Deserializer::from_str(text);
+            bundle::needs_bundling(&mut text_walk, false).unwrap_or(true)
+        },
+    );
+    parsed.filter(|_| !needs_bundling)
 }
 
-/// Whether `text` starts with `{"openapi": "3.0`, give or take blanks: a guess, which decides
-/// only whether [`direct`] parses before its checks are done.
-fn opens_as_openapi_30(text: &str) -> bool {
-    text.trim_start()
-        .strip_prefix('{')
-        .and_then(|rest| rest.trim_start().strip_prefix("\"openapi\""))
-        .and_then(|rest| rest.trim_start().strip_prefix(':'))
-        .is_some_and(|rest| rest.trim_start().starts_with("\"3.0"))
-}
-
-/// Whether `text` is JSON OpenAPI 3.0 with no `$ref` to bundle.
-fn is_direct(file: &str, text: &str) -> bool {
-    /// The fields that say which version a document is; the rest is skipped unread.
-    #[derive(serde::Deserialize)]
-    struct Versions {
-        openapi: Option<Value>,
-        swagger: Option<Value>,
-    }
-
-    let Ok(versions) = serde_json::from_str::<Versions>(text) else {
-        return false;
+/// Whether a document whose top-level `members` these are is OpenAPI 3.0, as [`version`]
+/// reads it (a `null` member is none).
+fn says_openapi_30(file: &str, members: &[split::Member<'_>]) -> bool {
+    let member = |key: &str| {
+        members
+            .iter()
+            .find(|(name, _)| name == key)
+            .and_then(|(_, value)| serde_json::from_str::<Option<Value>>(value.get()).ok())
+            .flatten()
     };
-    if versions.swagger.is_some() {
+    if member("swagger").is_some() {
         return false;
     }
     let root = Value::Object(
-        versions
-            .openapi
+        member("openapi")
+            .map(|version| ("openapi".to_owned(), version))
             .into_iter()
-            .map(|v| ("openapi".to_owned(), v))
             .collect(),
     );
-    if !matches!(version(file, &root), Ok(Version::OpenApi30)) {
-        return false;
-    }
-    let mut text_walk = serde_json::Deserializer::from_str(text);
-    !bundle::needs_bundling(&mut text_walk, false).unwrap_or(true)
+    matches!(version(file, &root), Ok(Version::OpenApi30))
 }
 
 /// Parses YAML or JSON (JSON when the first non-blank character is `{`).
@@ -452,10 +440,19 @@ mod tests {
         let value = parse("pets.json", plain.as_bytes()).expect("JSON");
         let through_value = typed::parse(value).document.expect("typed");
         assert_eq!(direct, through_value);
-        // Parsed beside its checks when it opens with its version, after them otherwise.
+        // The `$ref`s in literal data and as a name are cleared by the walk, not by the look
+        // at the text; with only components named, the look clears them.
+        assert!(!bundle::refs_name_components_only(plain));
+        let components_only = plain
+            .replace("elsewhere.json", "#/components/schemas/Pet")
+            .replace("x.json", "#/components/schemas/Pet")
+            .replace("{\"$ref\": {\"type\"", "{\"ref\": {\"type\"");
+        assert!(bundle::refs_name_components_only(&components_only));
+        let direct =
+            super::direct("pets.json", components_only.as_bytes()).expect("parsed directly");
+        let value = parse("pets.json", components_only.as_bytes()).expect("JSON");
+        assert_eq!(Some(direct), typed::parse(value).document);
         let version_later = plain.replacen("{", "{\"x-first\": 1, ", 1);
-        assert!(super::opens_as_openapi_30(plain));
-        assert!(!super::opens_as_openapi_30(&version_later));
         let direct = super::direct("pets.json", version_later.as_bytes()).expect("parsed directly");
         assert_eq!(
             direct.extensions.get("x-first"),
@@ -483,6 +480,14 @@ mod tests {
             (
                 "a duplicate key",
                 plain.replacen("{", "{\"openapi\": \"3.0.3\",", 1),
+            ),
+            (
+                "another file, its key spelled with an escape",
+                components_only.replacen(
+                    "{\"$ref\": \"#/components/schemas/Pet\"}",
+                    "{\"\\u0024ref\": \"pet.json\"}",
+                    1,
+                ),
             ),
             (
                 "another file, the version not first",

@@ -15,10 +15,19 @@ use openapiv3::{Components, OpenAPI, Paths, ReferenceOr, Schema};
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
+/// A member of a JSON object: its name and its value's text.
+pub(super) type Member<'a> = (String, &'a RawValue);
+
 /// `text`, a JSON document, typed in pieces side by side; `None` where it is not a JSON object
 /// the typed parse takes.
-pub(super) fn parse(text: &str) -> Option<OpenAPI> {
-    let top = members(text)?;
+#[cfg(test)]
+fn parse(text: &str) -> Option<OpenAPI> {
+    typed(members(text)?)
+}
+
+/// The document whose top-level members ([`members`]) these are, typed in pieces side by
+/// side; `None` where the typed parse of the whole would fail.
+pub(super) fn typed(top: Vec<Member<'_>>) -> Option<OpenAPI> {
     let (paths, rest) = without(&top, "paths");
     let paths = paths?;
     let (components, rest) = without_in(rest, "components");
@@ -130,7 +139,7 @@ fn object_text(members: &[(String, &RawValue)], tail: Option<&str>) -> String {
 
 /// The members of the JSON object `text`, each value as its text, in order; `None` if `text`
 /// is not an object, or names a member twice (which the typed parse refuses).
-fn members(text: &str) -> Option<Vec<(String, &RawValue)>> {
+pub(super) fn members(text: &str) -> Option<Vec<Member<'_>>> {
     let Members(members) = serde_json::from_str(text).ok()?;
     let mut seen = std::collections::HashSet::with_capacity(members.len());
     members

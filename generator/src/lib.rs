@@ -105,18 +105,22 @@ pub fn generate_with(
         }
         _ => None,
     };
-    rayon::join(
-        || drop(lowered_document),
-        || {
-            position::annotate(file, contents, &mut diagnostics);
-            diagnostic::sort_by_place(&mut diagnostics, file);
-        },
-    );
+    // The warnings are placed in the document's text while the files are emitted: placing
+    // reads only the text, and emitting only the IR.
+    let place_warnings = |diagnostics: &mut Vec<Diagnostic>| {
+        drop(lowered_document);
+        position::annotate(file, contents, diagnostics);
+        diagnostic::sort_by_place(diagnostics, file);
+    };
     let api = match api {
         Some(api) if !diagnostics.iter().any(|d| d.severity == Severity::Error) => api,
-        _ => return Err(Diagnostics(diagnostics)),
+        _ => {
+            place_warnings(&mut diagnostics);
+            return Err(Diagnostics(diagnostics));
+        }
     };
-    let files = emit::emit(&api).map_err(|message| Diagnostic::error(file, None, message))?;
+    let (files, ()) = rayon::join(|| emit::emit(&api), || place_warnings(&mut diagnostics));
+    let files = files.map_err(|message| Diagnostic::error(file, None, message))?;
     Ok(Generated {
         files,
         warnings: diagnostics,

@@ -478,6 +478,8 @@ paths:
       parameters:
         - {name: id, in: path, required: true, schema: {type: integer}}
         - {name: api_key, in: header, schema: {type: string, format: password}}
+        - {name: a_header_to_break_the_signature, in: header, required: true, schema: {type: string}}
+        - {name: the_filter_of_the_query, in: query, required: true, schema: {$ref: '#/components/schemas/AVeryLongTypeNameThatMakesTheFieldWrapOverLines'}}
         - name: a_long_optional_filter_that_makes_the_field_line_too_wide
           in: query
           schema: {type: array, items: {$ref: '#/components/schemas/AVeryLongTypeNameThatMakesTheFieldWrapOverLines'}}
@@ -494,7 +496,7 @@ paths:
         '204': {description: none}
   /status:
     get:
-      operationId: getStatus
+      operationId: getTheStatusOfTheWholeServiceWithAnOperationIdLongEnoughToBreakEvenTheReturnType
       responses:
         '204': {description: none}
 components:
@@ -583,16 +585,18 @@ components:
                 "object! {\n",
                 "builder! {\n",
                 "setters! {\n",
-                "string_enum! {\n"
+                "string_enum! {\n",
+                "impl crate::Client {\n"
             ]
             .iter()
             .map(|invocation| texts.matches(invocation).count())
             .sum::<usize>()
         );
-        assert_eq!(stand_ins, 14);
+        assert_eq!(stand_ins, 16);
         // The cases the text covers: a wrapped field type (of a struct, a builder, a setter),
         // an escaped JSON name, the rest's map, derives, a builder with a secret and one
-        // without fields, an enum's default and escaped variant.
+        // without fields, an enum's default and escaped variant, client methods whose
+        // signature fits a line and one it does not, with the body's default encoding.
         for piece in [
             "        > = required(\"visits\"),",
             "(\"say \\\"hi\\\" \\\\ now\")",
@@ -600,11 +604,16 @@ components:
             "    #[derive(Clone, Debug, Default, PartialEq)]\n",
             "        a_long_optional_filter_that_makes_the_field_line_too_wide: Option<\n",
             "builder! {\n    #[derive(Clone)]\n",
-            "    GetStatus => (), (), ::std::convert::Infallible {}\n",
+            "    GetTheStatusOfTheWholeServiceWithAnOperationIdLongEnoughToBreakEvenTheReturnType => (), (), ::std::convert::Infallible {}\n",
             "setters! {\n    PutPet {\n",
             "        #[default]\n        Red = \"red\",\n",
             "        DarkBlue = \"dark \\\"blue\\\"\",\n",
             "        > = set_a_long_optional_filter_that_makes_the_field_line_too_wide,\n",
+            "    pub fn get_pet(&self, id: impl Into<String>) -> GetPet<'_> {\n        GetPet {\n",
+            "    ) -> GetTheStatusOfTheWholeServiceWithAnOperationIdLongEnoughToBreakEvenTheReturnType<\n        '_,\n    > {\n",
+            "    pub fn put_pet(\n        &self,\n        id: impl Into<i64>,\n",
+            "            encoding: ::apiforge_runtime::BodyEncoding::Json,\n",
+            "        the_filter_of_the_query: impl Into<\n            crate::types::AVeryLongTypeNameThatMakesTheFieldWrapOverLines,\n        >,\n",
         ] {
             assert!(texts.contains(piece), "{piece} in\n{texts}");
         }

@@ -311,7 +311,19 @@ pub(super) fn module_file(api: &Api, module: &OperationModule) -> TokenStream {
         format!("{}.", module_title(module)),
         &module.docs,
     ));
-    let methods = module.operations.iter().map(|op| client_method(api, op));
+    let client_impl = client_impl_text(api, module)
+        .and_then(text_items::stand_in)
+        .unwrap_or_else(|| {
+            let methods = module
+                .operations
+                .iter()
+                .map(|op| ClientMethod::new(api, op).tokens());
+            quote! {
+                impl crate::Client {
+                    #(#methods)*
+                }
+            }
+        });
     let builders = module.operations.iter().map(|op| builder(api, op));
     let paging = module.operations.iter().map(|op| builder_paging(api, op));
     let enums = module.operations.iter().flat_map(|op| {
@@ -331,9 +343,7 @@ pub(super) fn module_file(api: &Api, module: &OperationModule) -> TokenStream {
 
         use ::apiforge_runtime::{#(#imports),*};
 
-        impl crate::Client {
-            #(#methods)*
-        }
+        #client_impl
 
         #(#builders)*
 
@@ -364,82 +374,224 @@ impl Members {
     }
 }
 
-/// `Client::<operation>(required...) -> Builder`.
-fn client_method(api: &Api, op: &Operation) -> TokenStream {
-    let Members {
-        client,
-        options,
-        body: body_member,
-        encoding,
-        ..
-    } = Members::new();
-    let method = ident(&op.method_ident);
-    let builder = ident(&op.builder_ident);
-    let mut args = Vec::new();
-    let mut inits = Vec::new();
-    let mut arg_docs = Vec::new();
-    for param in &op.params {
-        let name = ident(&param.ident);
-        if param.required {
-            let ty = type_tokens(api, &param.ty);
-            args.push(quote! { #name: impl Into<#ty> });
-            inits.push(quote! { #name: #name.into() });
-            arg_docs.push(argument_doc(&param.ident, &param.docs));
-        } else {
-            inits.push(quote! { #name: None });
+/// What `Client::<operation>(required...) -> Builder` is made of, for its tokens and its text.
+struct ClientMethod<'a> {
+    op: &'a Operation,
+    /// The required arguments, each with its type's tokens, rebased.
+    args: Vec<(&'a str, TokenStream)>,
+    /// The builder's members after its client, each with what it starts as.
+    inits: Vec<(&'a str, Init)>,
+    docs: Vec<String>,
+}
+
+/// What a builder's member starts as.
+enum Init {
+    /// The argument of the same name, `.into()` its type.
+    Argument,
+    /// Not set.
+    Unset,
+    /// The default encoding, of several the body has.
+    Encoding(TokenStream),
+    /// The default `RequestOptions`.
+    Options,
+}
+
+/// The attribute on a method with more arguments than clippy allows.
+const MANY_ARGUMENTS_ALLOW: &str = "one argument per required parameter of the operation";
+
+impl<'a> ClientMethod<'a> {
+    fn new(api: &Api, op: &'a Operation) -> Self {
+        let mut args = Vec::new();
+        let mut inits = Vec::new();
+        let mut arg_docs = Vec::new();
+        for param in &op.params {
+            if param.required {
+                let ty = layout::rebase(type_tokens(api, &param.ty), &api.paths);
+                args.push((param.ident.as_str(), ty));
+                inits.push((param.ident.as_str(), Init::Argument));
+                arg_docs.push(argument_doc(&param.ident, &param.docs));
+            } else {
+                inits.push((param.ident.as_str(), Init::Unset));
+            }
+        }
+        if let Some(body) = &op.body {
+            if body.required {
+                let ty = layout::rebase(type_tokens(api, &body.ty), &api.paths);
+                args.push((builder::BODY, ty));
+                inits.push((builder::BODY, Init::Argument));
+                arg_docs.push(argument_doc(builder::BODY, &body.docs));
+            } else {
+                inits.push((builder::BODY, Init::Unset));
+            }
+        }
+        if let [first, _, ..] = op.encodings.as_slice()
+            && let Some(default) = encoding_tokens(first.kind)
+        {
+            let default = layout::rebase(default, &api.paths);
+            inits.push((builder::ENCODING, Init::Encoding(default)));
+        }
+        inits.push((builder::OPTIONS, Init::Options));
+        let mut docs = op.docs.clone();
+        if !arg_docs.is_empty() {
+            docs.extend([String::new(), "# Arguments".to_owned(), String::new()]);
+            docs.extend(arg_docs);
+        }
+        let optional: Vec<&Param> = op.params.iter().filter(|p| !p.required).collect();
+        if !optional.is_empty() || op.body.as_ref().is_some_and(|b| !b.required) {
+            docs.push(String::new());
+            let mut names: Vec<String> = optional
+                .iter()
+                .map(|p| format!("[`{0}`]({1}::{0})", p.ident, op.builder_ident))
+                .collect();
+            if op.body.as_ref().is_some_and(|b| !b.required) {
+                names.push(format!(
+                    "[`{0}`]({1}::{0})",
+                    builder::BODY,
+                    op.builder_ident
+                ));
+            }
+            docs.push(format!("Optional: {}.", names.join(", ")));
+        }
+        ClientMethod {
+            op,
+            args,
+            inits,
+            docs,
         }
     }
-    if let Some(body) = &op.body {
-        if body.required {
-            let ty = type_tokens(api, &body.ty);
-            args.push(quote! { #body_member: impl Into<#ty> });
-            inits.push(quote! { #body_member: #body_member.into() });
-            arg_docs.push(argument_doc(builder::BODY, &body.docs));
-        } else {
-            inits.push(quote! { #body_member: None });
-        }
-    }
-    if let [first, _, ..] = op.encodings.as_slice()
-        && let Some(default) = encoding_tokens(first.kind)
-    {
-        inits.push(quote! { #encoding: #default });
-    }
-    inits.push(quote! { #options: RequestOptions::default() });
-    let mut docs = op.docs.clone();
-    if !arg_docs.is_empty() {
-        docs.extend([String::new(), "# Arguments".to_owned(), String::new()]);
-        docs.extend(arg_docs);
-    }
-    let optional: Vec<&Param> = op.params.iter().filter(|p| !p.required).collect();
-    if !optional.is_empty() || op.body.as_ref().is_some_and(|b| !b.required) {
-        docs.push(String::new());
-        let mut names: Vec<String> = optional
-            .iter()
-            .map(|p| format!("[`{0}`]({1}::{0})", p.ident, op.builder_ident))
-            .collect();
-        if op.body.as_ref().is_some_and(|b| !b.required) {
-            names.push(format!(
-                "[`{0}`]({1}::{0})",
-                builder::BODY,
-                op.builder_ident
-            ));
-        }
-        docs.push(format!("Optional: {}.", names.join(", ")));
-    }
-    let docs = doc_attrs(&docs);
-    let allow = op.allow_many_arguments.then(|| {
-        quote! { #[allow(clippy::too_many_arguments, reason = "one argument per required parameter of the operation")] }
-    });
-    quote! {
-        #docs
-        #allow
-        pub fn #method(&self, #(#args),*) -> #builder<'_> {
-            #builder {
-                #client: self,
-                #(#inits,)*
+
+    fn tokens(self) -> TokenStream {
+        let Members {
+            client, options, ..
+        } = Members::new();
+        let method = ident(&self.op.method_ident);
+        let builder = ident(&self.op.builder_ident);
+        let args = self.args.into_iter().map(|(name, ty)| {
+            let name = ident(name);
+            quote! { #name: impl Into<#ty> }
+        });
+        let inits = self.inits.into_iter().map(|(name, init)| {
+            let name = ident(name);
+            match init {
+                Init::Argument => quote! { #name: #name.into() },
+                Init::Unset => quote! { #name: None },
+                Init::Encoding(default) => quote! { #name: #default },
+                Init::Options => quote! { #options: RequestOptions::default() },
+            }
+        });
+        let docs = doc_attrs(&self.docs);
+        let allow = self.op.allow_many_arguments.then(|| {
+            quote! { #[allow(clippy::too_many_arguments, reason = #MANY_ARGUMENTS_ALLOW)] }
+        });
+        quote! {
+            #docs
+            #allow
+            pub fn #method(&self, #(#args),*) -> #builder<'_> {
+                #builder {
+                    #client: self,
+                    #(#inits,)*
+                }
             }
         }
     }
+
+    /// The method as the printer writes it inside `impl Client`; `None` where only the
+    /// printer can spell a type or would break a line inside one, and outside a file whose
+    /// text items and doc lines are kept.
+    fn text(self) -> Option<String> {
+        let margin = super::macros::PRINTER_MARGIN;
+        let fits = |line: &str| line.len() <= margin;
+        // Each argument on one line, and as its own lines when the signature is broken over
+        // lines: there, the printer breaks a type too wide for its line inside its generic
+        // arguments (the last argument's comma, written only when broken, does not count).
+        let mut args = Vec::with_capacity(self.args.len());
+        let mut arg_lines = String::new();
+        let last = self.args.len().saturating_sub(1);
+        for (index, (name, ty)) in self.args.into_iter().enumerate() {
+            let ty = super::macros::type_text(ty)?;
+            let arg = format!("{name}: impl Into<{ty}>");
+            let comma = if index == last { "" } else { "," };
+            if fits(&format!("        {arg}{comma}")) {
+                arg_lines.push_str(&format!("        {arg},\n"));
+            } else if !ty.contains('<') {
+                arg_lines.push_str(&format!(
+                    "        {name}: impl Into<\n            {ty},\n        >,\n"
+                ));
+            } else {
+                return None;
+            }
+            args.push(arg);
+        }
+        let mut inits = Vec::with_capacity(self.inits.len() + 1);
+        inits.push(format!("{}: self", builder::CLIENT));
+        for (name, init) in self.inits {
+            inits.push(match init {
+                Init::Argument => format!("{name}: {name}.into()"),
+                Init::Unset => format!("{name}: None"),
+                Init::Encoding(default) => {
+                    format!("{name}: {}", super::macros::type_text(default)?)
+                }
+                Init::Options => format!("{name}: RequestOptions::default()"),
+            });
+        }
+        let inits: Vec<String> = inits
+            .into_iter()
+            .map(|init| format!("            {init},\n"))
+            .collect();
+        if inits.iter().any(|line| !fits(line.trim_end())) {
+            return None;
+        }
+        let method = &self.op.method_ident;
+        let builder = &self.op.builder_ident;
+        let one_line = format!(
+            "    pub fn {method}({}) -> {builder}<'_> {{",
+            std::iter::once("&self")
+                .chain(args.iter().map(String::as_str))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let mut text = String::new();
+        for line in super::doc_comments::attr_lines(&self.docs)? {
+            text.push_str(&format!("    {line}\n"));
+        }
+        if self.op.allow_many_arguments {
+            text.push_str(&format!(
+                "    #[allow(\n        clippy::too_many_arguments,\n        reason = \"{MANY_ARGUMENTS_ALLOW}\"\n    )]\n"
+            ));
+        }
+        if fits(&one_line) {
+            text.push_str(&one_line);
+            text.push('\n');
+        } else {
+            text.push_str(&format!("    pub fn {method}(\n        &self,\n"));
+            text.push_str(&arg_lines);
+            let returns = format!("    ) -> {builder}<'_> {{");
+            if fits(&returns) {
+                text.push_str(&returns);
+                text.push('\n');
+            } else {
+                text.push_str(&format!("    ) -> {builder}<\n        '_,\n    > {{\n"));
+            }
+        }
+        text.push_str(&format!("        {builder} {{\n"));
+        text.extend(inits);
+        text.push_str("        }\n    }\n");
+        Some(text)
+    }
+}
+
+/// `impl Client` with `module`'s methods, as the printer writes it; `None` where a method
+/// cannot be written as text ([`ClientMethod::text`]).
+fn client_impl_text(api: &Api, module: &OperationModule) -> Option<String> {
+    if !text_items::are_kept() {
+        return None;
+    }
+    let mut text = String::from("impl crate::Client {\n");
+    for op in &module.operations {
+        text.push_str(&ClientMethod::new(api, op).text()?);
+    }
+    text.push_str("}\n");
+    Some(text)
 }
 
 fn argument_doc(name: &str, docs: &[String]) -> String {

@@ -12,7 +12,7 @@ use super::{
 use crate::ir::{
     Api, EncodingKind, Operation, OperationModule, Outcome, Packaging, Param, ParamId,
     ParamLocation, PathPart, QueryStyle, ResponseBody, ResponseCase, ResponseEnum, ResponseHeaders,
-    StatusMatch, Success, TypeRef,
+    RustPaths, StatusMatch, Success, TypeRef,
 };
 use crate::lower::code_span;
 use crate::naming::{self, builder};
@@ -377,7 +377,8 @@ impl Members {
 /// What `Client::<operation>(required...) -> Builder` is made of, for its tokens and its text.
 struct ClientMethod<'a> {
     op: &'a Operation,
-    /// The required arguments, each with its type's tokens, rebased.
+    /// The required arguments, each with its type's tokens (rebased with the file's, or for
+    /// the text, by [`ClientMethod::text`]).
     args: Vec<(&'a str, TokenStream)>,
     /// The builder's members after its client, each with what it starts as.
     inits: Vec<(&'a str, Init)>,
@@ -406,8 +407,7 @@ impl<'a> ClientMethod<'a> {
         let mut arg_docs = Vec::new();
         for param in &op.params {
             if param.required {
-                let ty = layout::rebase(type_tokens(api, &param.ty), &api.paths);
-                args.push((param.ident.as_str(), ty));
+                args.push((param.ident.as_str(), type_tokens(api, &param.ty)));
                 inits.push((param.ident.as_str(), Init::Argument));
                 arg_docs.push(argument_doc(&param.ident, &param.docs));
             } else {
@@ -416,8 +416,7 @@ impl<'a> ClientMethod<'a> {
         }
         if let Some(body) = &op.body {
             if body.required {
-                let ty = layout::rebase(type_tokens(api, &body.ty), &api.paths);
-                args.push((builder::BODY, ty));
+                args.push((builder::BODY, type_tokens(api, &body.ty)));
                 inits.push((builder::BODY, Init::Argument));
                 arg_docs.push(argument_doc(builder::BODY, &body.docs));
             } else {
@@ -427,7 +426,6 @@ impl<'a> ClientMethod<'a> {
         if let [first, _, ..] = op.encodings.as_slice()
             && let Some(default) = encoding_tokens(first.kind)
         {
-            let default = layout::rebase(default, &api.paths);
             inits.push((builder::ENCODING, Init::Encoding(default)));
         }
         inits.push((builder::OPTIONS, Init::Options));
@@ -498,7 +496,7 @@ impl<'a> ClientMethod<'a> {
     /// The method as the printer writes it inside `impl Client`; `None` where only the
     /// printer can spell a type or would break a line inside one, and outside a file whose
     /// text items and doc lines are kept.
-    fn text(self) -> Option<String> {
+    fn text(self, paths: &RustPaths) -> Option<String> {
         let margin = super::macros::PRINTER_MARGIN;
         let fits = |line: &str| line.len() <= margin;
         // Each argument on one line, and as its own lines when the signature is broken over
@@ -508,7 +506,7 @@ impl<'a> ClientMethod<'a> {
         let mut arg_lines = String::new();
         let last = self.args.len().saturating_sub(1);
         for (index, (name, ty)) in self.args.into_iter().enumerate() {
-            let ty = super::macros::type_text(ty)?;
+            let ty = super::macros::type_text(layout::rebase(ty, paths))?;
             let arg = format!("{name}: impl Into<{ty}>");
             let comma = if index == last { "" } else { "," };
             if fits(&format!("        {arg}{comma}")) {
@@ -529,6 +527,7 @@ impl<'a> ClientMethod<'a> {
                 Init::Argument => format!("{name}: {name}.into()"),
                 Init::Unset => format!("{name}: None"),
                 Init::Encoding(default) => {
+                    let default = layout::rebase(default, paths);
                     format!("{name}: {}", super::macros::type_text(default)?)
                 }
                 Init::Options => format!("{name}: RequestOptions::default()"),
@@ -588,7 +587,7 @@ fn client_impl_text(api: &Api, module: &OperationModule) -> Option<String> {
     }
     let mut text = String::from("impl crate::Client {\n");
     for op in &module.operations {
-        text.push_str(&ClientMethod::new(api, op).text()?);
+        text.push_str(&ClientMethod::new(api, op).text(&api.paths)?);
     }
     text.push_str("}\n");
     Some(text)

@@ -9,6 +9,7 @@ mod builder;
 mod client;
 mod doc_comments;
 mod example;
+mod expr_text;
 mod layout;
 mod macros;
 mod manifest;
@@ -586,17 +587,19 @@ components:
                 "builder! {\n",
                 "setters! {\n",
                 "string_enum! {\n",
-                "impl crate::Client {\n"
+                "impl crate::Client {\n",
+                "impl Operation for "
             ]
             .iter()
             .map(|invocation| texts.matches(invocation).count())
             .sum::<usize>()
         );
-        assert_eq!(stand_ins, 16);
+        assert_eq!(stand_ins, 20);
         // The cases the text covers: a wrapped field type (of a struct, a builder, a setter),
         // an escaped JSON name, the rest's map, derives, a builder with a secret and one
         // without fields, an enum's default and escaped variant, client methods whose
-        // signature fits a line and one it does not, with the body's default encoding.
+        // signature fits a line and one it does not, with the body's default encoding, and
+        // `Operation` impls with a call and a statement broken over lines.
         for piece in [
             "        > = required(\"visits\"),",
             "(\"say \\\"hi\\\" \\\\ now\")",
@@ -613,6 +616,10 @@ components:
             "    ) -> GetTheStatusOfTheWholeServiceWithAnOperationIdLongEnoughToBreakEvenTheReturnType<\n        '_,\n    > {\n",
             "    pub fn put_pet(\n        &self,\n        id: impl Into<i64>,\n",
             "            encoding: ::apiforge_runtime::BodyEncoding::Json,\n",
+            "        let mut request = Request::for_operation(\n            Method::PUT,\n",
+            "        request\n            .header(\n                \"a_header_to_break_the_signature\",\n",
+            "        request.body(&self.body, self.encoding);\n",
+            "            404 => Err(response.error_empty(PutPetError::NotFound)),\n",
             "        the_filter_of_the_query: impl Into<\n            crate::types::AVeryLongTypeNameThatMakesTheFieldWrapOverLines,\n        >,\n",
         ] {
             assert!(texts.contains(piece), "{piece} in\n{texts}");

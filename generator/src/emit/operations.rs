@@ -802,8 +802,25 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         ),
         None => None,
     };
-    let request_body = request_body(api, op);
-    let read = read_body_tokens(op);
+    let operation_impl = operation_impl_text(api, op)
+        .and_then(text_items::stand_in)
+        .unwrap_or_else(|| {
+            let request_body = request_body(api, op);
+            let read = read_body_tokens(op);
+            quote! {
+                impl Operation for #builder<'_> {
+                    #read_body
+
+                    fn request(self) -> Result<Request, EncodeError> {
+                        #request_body
+                    }
+
+                    fn read(response: RawResponse) -> SendResult<Self> {
+                        #read
+                    }
+                }
+            }
+        });
     let invocation = super::builder::invocation_text(
         op.redacted_debug,
         &struct_doc,
@@ -841,16 +858,293 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
 
         #encoding_impl
 
-        impl Operation for #builder<'_> {
-            #read_body
+        #operation_impl
+    }
+}
 
-            fn request(self) -> Result<Request, EncodeError> {
-                #request_body
-            }
+/// `impl Operation for Builder` as the printer writes it, from the same parts as
+/// [`request_body`] and [`read_body_tokens`]; `None` outside a file whose text items are
+/// kept, and for what only the token path writes (a form, a query style of its own, a
+/// streamed response, a line the printer would break where the text does not).
+fn operation_impl_text(api: &Api, op: &Operation) -> Option<String> {
+    use super::expr_text::{Expr, arm, statement, tail};
 
-            fn read(response: RawResponse) -> SendResult<Self> {
-                #read
+    if !text_items::are_kept() || op.responses.iter().any(|case| case.body.is_streamed()) {
+        return None;
+    }
+    let string = |text: &str| Expr::atom(proc_macro2::Literal::string(text).to_string());
+    let call = |method: &str, arguments: Vec<Expr>| {
+        Expr::Chain("request".to_owned(), vec![(method.to_owned(), arguments)])
+    };
+    let runtime = &api.paths.runtime;
+    let fits = |line: &str| line.len() <= super::macros::PRINTER_MARGIN;
+
+    let mut path_params = Vec::new();
+    for part in &op.path {
+        if let PathPart::Param(id) = part
+            && !path_params.contains(id)
+        {
+            path_params.push(*id);
+        }
+    }
+    let mut statements: Vec<Expr> = path_params
+        .into_iter()
+        .map(|id| {
+            let param = op.param(id);
+            call(
+                "path_param",
+                vec![
+                    string(&param.wire_name),
+                    Expr::atom(format!("&self.{}", param.ident)),
+                ],
+            )
+        })
+        .collect();
+    if op.retry_safe {
+        statements.push(call("retry_safe", Vec::new()));
+    }
+    for (index, param) in op.params.iter().enumerate() {
+        let wire = string(&param.wire_name);
+        let value = Expr::atom(format!("&self.{}", param.ident));
+        if op.idempotency_key == Some(ParamId(index)) {
+            let value = Expr::atom(format!("self.{}.as_ref()", param.ident));
+            statements.push(call("idempotency_key", vec![wire, value]));
+            continue;
+        }
+        match param.location {
+            ParamLocation::Path => {}
+            ParamLocation::FormField | ParamLocation::FormFile => return None,
+            ParamLocation::Query(QueryStyle::Form { explode: true }) => {
+                statements.push(call("query_form", vec![wire, value]));
             }
+            ParamLocation::Query(_) => return None,
+            ParamLocation::Header => statements.push(call("header", vec![wire, value])),
+            ParamLocation::Cookie => statements.push(call("cookie", vec![wire, value])),
+        }
+    }
+    if let Some(accept) = &op.accept {
+        statements.push(call("accept", vec![string(accept)]));
+    }
+    if let (Some(body), Some(default_encoding)) = (&op.body, op.encodings.first()) {
+        let value = if body.required {
+            format!("Some(self.{})", builder::BODY)
+        } else {
+            format!("self.{}", builder::BODY)
+        };
+        let media_type = string(&default_encoding.media_type);
+        statements.push(match default_encoding.kind {
+            EncodingKind::Text => call("text_body", vec![Expr::atom(value), media_type]),
+            EncodingKind::Binary => call("upload_body", vec![Expr::atom(value), media_type]),
+            _ => {
+                let encoding = if op.encodings.len() > 1 {
+                    format!("self.{}", builder::ENCODING)
+                } else {
+                    let name = encoding_name(default_encoding.kind)?;
+                    format!("{runtime}::BodyEncoding::{name}")
+                };
+                call(
+                    "body",
+                    vec![
+                        Expr::atom(format!("&self.{}", builder::BODY)),
+                        Expr::atom(encoding),
+                    ],
+                )
+            }
+        });
+    }
+    let security = op
+        .security
+        .iter()
+        .map(|alternative| {
+            Expr::List(
+                alternative
+                    .iter()
+                    .map(|&id| {
+                        let name = &api.scheme(id).const_ident;
+                        Expr::atom(format!("&{}::security::{name}", api.paths.root))
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
+    let request = Expr::Call(
+        "Request::for_operation".to_owned(),
+        vec![
+            Expr::atom(format!("Method::{}", op.http_method.as_str())),
+            string(&op.operation_id),
+            string(&op.route),
+            Expr::List(security),
+        ],
+    );
+
+    let builder_line = format!("impl Operation for {}<'_> {{", op.builder_ident);
+    if !fits(&builder_line) {
+        return None;
+    }
+    let mut text =
+        format!("{builder_line}\n    fn request(self) -> Result<Request, EncodeError> {{\n");
+    if statements.is_empty() {
+        text.push_str(&tail(8, &Expr::Call("Ok".to_owned(), vec![request])));
+    } else {
+        text.push_str(&statement(8, "let mut request = ", &request));
+        for expr in &statements {
+            text.push_str(&statement(8, "", expr));
+        }
+        text.push_str("        Ok(request)\n");
+    }
+    text.push_str("    }\n    fn read(response: RawResponse) -> SendResult<Self> {\n");
+    let names = ResponseTextNames::new(op);
+    for import in &names.imports {
+        let line = format!("        {import}");
+        if !fits(&line) {
+            return None;
+        }
+        text.push_str(&line);
+        text.push('\n');
+    }
+    match op.responses.as_slice() {
+        [case] if case.status == StatusMatch::Default => {
+            text.push_str(&tail(8, &response_result_expr(op, case, &names)));
+        }
+        cases => {
+            text.push_str("        match response.status().as_u16() {\n");
+            for case in cases {
+                let pattern = match case.status {
+                    StatusMatch::Code(code) => code.to_string(),
+                    StatusMatch::Range(range) => format!("{}..={}", range * 100, range * 100 + 99),
+                    StatusMatch::Default => "_".to_owned(),
+                };
+                text.push_str(&arm(12, &pattern, &response_result_expr(op, case, &names)));
+            }
+            if !cases.iter().any(|c| c.status == StatusMatch::Default) {
+                text.push_str("            _ => Err(response.unexpected()),\n");
+            }
+            text.push_str("        }\n");
+        }
+    }
+    text.push_str("    }\n}\n");
+    Some(text)
+}
+
+/// The runtime's `BodyEncoding` variant for a structured encoding ([`encoding_tokens`]).
+fn encoding_name(kind: EncodingKind) -> Option<&'static str> {
+    match kind {
+        EncodingKind::Json => Some("Json"),
+        EncodingKind::FormUrlEncoded => Some("FormUrlEncoded"),
+        EncodingKind::Multipart => Some("Multipart"),
+        EncodingKind::Text | EncodingKind::Binary => None,
+    }
+}
+
+/// [`ResponseNames`] as text.
+struct ResponseTextNames {
+    success: String,
+    error: String,
+    imports: Vec<String>,
+}
+
+impl ResponseTextNames {
+    fn new(op: &Operation) -> Self {
+        let names = ResponseNames::new(op);
+        let spelled = |tokens: &TokenStream| tokens.to_string();
+        ResponseTextNames {
+            success: spelled(&names.success),
+            error: spelled(&names.error),
+            imports: names
+                .imports
+                .iter()
+                .map(|import| {
+                    let mut words = import.clone().into_iter().filter_map(|tree| match tree {
+                        proc_macro2::TokenTree::Ident(ident) => Some(ident.to_string()),
+                        _ => None,
+                    });
+                    let (_, own, _, alias) =
+                        (words.next(), words.next(), words.next(), words.next());
+                    format!(
+                        "use {} as {};",
+                        own.unwrap_or_default(),
+                        alias.unwrap_or_default()
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+/// [`response_result`] as an expression written as text.
+fn response_result_expr(
+    op: &Operation,
+    case: &ResponseCase,
+    names: &ResponseTextNames,
+) -> super::expr_text::Expr {
+    use super::expr_text::Expr;
+
+    let decode = match &case.body {
+        ResponseBody::Empty => "empty",
+        ResponseBody::Json(_) => "json",
+        ResponseBody::Text => "text",
+        ResponseBody::Bytes => "bytes",
+        ResponseBody::Stream => "stream",
+        ResponseBody::JsonEvents(_) => "json_events",
+        ResponseBody::TextEvents => "text_events",
+    };
+    let chain = |links: Vec<(&str, Vec<Expr>)>| {
+        Expr::Chain(
+            "response".to_owned(),
+            links
+                .into_iter()
+                .map(|(method, arguments)| (method.to_owned(), arguments))
+                .collect(),
+        )
+    };
+    let closure = |parameter: &str, body: Expr| Expr::Closure(parameter.to_owned(), Box::new(body));
+    let with_headers = op.response_headers.as_ref().map(|headers| {
+        let decode = Expr::atom(format!("{}::decode", headers.ident));
+        (
+            "and_then",
+            vec![closure(
+                "response",
+                chain(vec![("with_typed_headers", vec![decode])]),
+            )],
+        )
+    });
+    let variant = &case.variant;
+    match (case.outcome, &op.success) {
+        (Outcome::Success, Success::Body(_)) => chain(
+            [(decode, Vec::new())]
+                .into_iter()
+                .chain(with_headers)
+                .collect(),
+        ),
+        (Outcome::Success, Success::ByStatus(_)) => {
+            let value = Expr::atom(format!("{}::{variant}", names.success));
+            let value = if case.body == ResponseBody::Empty {
+                closure("()", value)
+            } else {
+                value
+            };
+            let map = (
+                "map",
+                vec![closure("response", chain(vec![("map", vec![value])]))],
+            );
+            chain(
+                [(decode, Vec::new()), map]
+                    .into_iter()
+                    .chain(with_headers)
+                    .collect(),
+            )
+        }
+        (Outcome::Error, _) => {
+            let read = match &case.body {
+                ResponseBody::Empty => "error_empty",
+                ResponseBody::Json(_) => "error_json",
+                ResponseBody::Text | ResponseBody::JsonEvents(_) | ResponseBody::TextEvents => {
+                    "error_text"
+                }
+                ResponseBody::Bytes | ResponseBody::Stream => "error_bytes",
+            };
+            let value = Expr::atom(format!("{}::{variant}", names.error));
+            Expr::Call("Err".to_owned(), vec![chain(vec![(read, vec![value])])])
         }
     }
 }

@@ -5,9 +5,10 @@
 //! back out of them with `syn` and printed as the struct or enum its pieces make, a sixth of
 //! generation on GitHub's spec. Written as text from the IR instead, each stands in the file's
 //! tokens as `__text_item!(N);`, its number in the thread's list, until
-//! [`print_items`](super::print_items) meets it. A tag module's `impl Client`, the same few
-//! lines per operation, is written as text too, since parsing and printing it was 5% of
-//! generation. Outside [`placed`], there is no list, and such items are tokens as before.
+//! [`print_items`](super::print_items) meets it. A tag module's `impl Client` and each
+//! builder's `impl Operation`, a few lines per operation, are written as text too, since
+//! parsing and printing them was a fifth of generation. Outside [`placed`], there is no list,
+//! and such items are tokens as before.
 //!
 //! A file is built and printed on one thread (token streams cannot cross threads), so the list
 //! is the thread's.

@@ -184,7 +184,7 @@ fn says_openapi_30(file: &str, members: &[split::Member<'_>]) -> bool {
         members
             .iter()
             .find(|(name, _)| name == key)
-            .and_then(|(_, value)| serde_json::from_str::<Option<Value>>(value.get()).ok())
+            .and_then(|(_, value)| serde_json::from_str::<Option<Value>>(value).ok())
             .flatten()
     };
     if member("swagger").is_some() {

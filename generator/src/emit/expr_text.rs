@@ -87,11 +87,8 @@ impl Expr {
                     if link_indent + flat_link.len() + counted.len() <= PRINTER_MARGIN {
                         out.push_str(&flat_link);
                     } else if let [Expr::Closure(parameter, body)] = arguments.as_slice() {
-                        out.push_str(&format!(".{method}(|{parameter}| {{\n"));
-                        push_indent(out, link_indent + 4);
-                        body.write(out, link_indent + 4, 0, "", "");
-                        out.push('\n');
-                        push_indent(out, link_indent);
+                        out.push_str(&format!(".{method}(|{parameter}| {{"));
+                        write_block(out, body, link_indent);
                         out.push_str("})");
                     } else {
                         out.push_str(&format!(".{method}"));
@@ -102,11 +99,8 @@ impl Expr {
                 }
             }
             Expr::Closure(parameter, body) => {
-                out.push_str(&format!("|{parameter}| {{\n"));
-                push_indent(out, indent + 4);
-                body.write(out, indent + 4, 0, "", "");
-                out.push('\n');
-                push_indent(out, indent);
+                out.push_str(&format!("|{parameter}| {{"));
+                write_block(out, body, indent);
                 out.push('}');
                 out.push_str(counted);
                 out.push_str(uncounted);
@@ -136,6 +130,16 @@ fn write_broken_list(out: &mut String, open: &str, items: &[Expr], close: &str, 
     out.push('\n');
     push_indent(out, indent);
     out.push_str(close);
+}
+
+/// A closure's body inside its block, one level in from `indent`, up to the closing brace
+/// (written by the caller) back at `indent`.
+fn write_block(out: &mut String, body: &Expr, indent: usize) {
+    out.push('\n');
+    push_indent(out, indent + 4);
+    body.write(out, indent + 4, 0, "", "");
+    out.push('\n');
+    push_indent(out, indent);
 }
 
 fn push_indent(out: &mut String, indent: usize) {

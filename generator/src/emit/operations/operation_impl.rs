@@ -6,6 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 
 use super::{Members, encoding_tokens};
+use crate::emit::macros::PRINTER_MARGIN;
 use crate::emit::{ident, text_items};
 use crate::ir::{
     Api, EncodingKind, Operation, Outcome, Param, ParamId, ParamLocation, PathPart, QueryStyle,
@@ -28,7 +29,7 @@ pub(super) fn operation_impl_text(api: &Api, op: &Operation) -> Option<String> {
         Expr::Chain("request".to_owned(), vec![(method.to_owned(), arguments)])
     };
     let runtime = &api.paths.runtime;
-    let fits = |line: &str| line.len() <= crate::emit::macros::PRINTER_MARGIN;
+    let fits = |line: &str| line.len() <= PRINTER_MARGIN;
 
     let mut path_params = Vec::new();
     for part in &op.path {
@@ -144,9 +145,9 @@ pub(super) fn operation_impl_text(api: &Api, op: &Operation) -> Option<String> {
         text.push_str("        Ok(request)\n");
     }
     text.push_str("    }\n    fn read(response: RawResponse) -> SendResult<Self> {\n");
-    let names = ResponseTextNames::new(op);
-    for import in &names.imports {
-        let line = format!("        {import}");
+    let names = ResponseNames::new(op);
+    for (own, alias) in &names.imports {
+        let line = format!("        use {own} as {alias};");
         if !fits(&line) {
             return None;
         }
@@ -187,46 +188,11 @@ fn encoding_name(kind: EncodingKind) -> Option<&'static str> {
     }
 }
 
-/// [`ResponseNames`] as text.
-struct ResponseTextNames {
-    success: String,
-    error: String,
-    imports: Vec<String>,
-}
-
-impl ResponseTextNames {
-    fn new(op: &Operation) -> Self {
-        let names = ResponseNames::new(op);
-        let spelled = |tokens: &TokenStream| tokens.to_string();
-        ResponseTextNames {
-            success: spelled(&names.success),
-            error: spelled(&names.error),
-            imports: names
-                .imports
-                .iter()
-                .map(|import| {
-                    let mut words = import.clone().into_iter().filter_map(|tree| match tree {
-                        proc_macro2::TokenTree::Ident(ident) => Some(ident.to_string()),
-                        _ => None,
-                    });
-                    let (_, own, _, alias) =
-                        (words.next(), words.next(), words.next(), words.next());
-                    format!(
-                        "use {} as {};",
-                        own.unwrap_or_default(),
-                        alias.unwrap_or_default()
-                    )
-                })
-                .collect(),
-        }
-    }
-}
-
 /// [`response_result`] as an expression written as text.
 fn response_result_expr(
     op: &Operation,
     case: &ResponseCase,
-    names: &ResponseTextNames,
+    names: &ResponseNames<'_>,
 ) -> crate::emit::expr_text::Expr {
     use crate::emit::expr_text::Expr;
 
@@ -268,7 +234,7 @@ fn response_result_expr(
                 .collect(),
         ),
         (Outcome::Success, Success::ByStatus(_)) => {
-            let value = Expr::atom(format!("{}::{variant}", names.success));
+            let value = Expr::atom(format!("{}::{variant}", names.success.unwrap_or_default()));
             let value = if case.body == ResponseBody::Empty {
                 closure("()", value)
             } else {
@@ -294,7 +260,7 @@ fn response_result_expr(
                 }
                 ResponseBody::Bytes | ResponseBody::Stream => "error_bytes",
             };
-            let value = Expr::atom(format!("{}::{variant}", names.error));
+            let value = Expr::atom(format!("{}::{variant}", names.error.unwrap_or_default()));
             Expr::Call("Err".to_owned(), vec![chain(vec![(read, vec![value])])])
         }
     }
@@ -440,7 +406,7 @@ pub(super) fn request_body(api: &Api, op: &Operation) -> TokenStream {
 /// The body of `Operation::read`: what each status of `response` means.
 pub(super) fn read_body_tokens(op: &Operation) -> TokenStream {
     let names = ResponseNames::new(op);
-    let imports = &names.imports;
+    let imports = names.import_tokens();
     match op.responses.as_slice() {
         // Every status means the same thing: no `match` to write.
         [case] if case.status == StatusMatch::Default => {
@@ -466,29 +432,29 @@ pub(super) fn read_body_tokens(op: &Operation) -> TokenStream {
     }
 }
 
-/// The column prettyplease breaks lines before.
-const PRINTER_MARGIN: usize = 89;
-
 /// How `Operation::read` names the success enum and the error enum: by their own names, not
 /// through `Call`'s associated types (`Self::Error::NotFound`). A path through `Self` is a
 /// type annotation rustc checks at each use; on Kubernetes' crate those paths were an eighth
 /// of `cargo check` (23.1 s against 20.0 s, checked side by side). An enum named in more
 /// than one arm, or whose own name would push an arm past the printer's margin, is
 /// imported as `Error` (`Output`) at the top of the body, so that each arm fits on a line.
-struct ResponseNames {
-    success: TokenStream,
-    error: TokenStream,
-    imports: Vec<TokenStream>,
+struct ResponseNames<'a> {
+    /// How the arms name the success enum and the error enum: its own name, or the alias it
+    /// is imported as; `None` where the operation has no such enum.
+    success: Option<&'a str>,
+    error: Option<&'a str>,
+    /// `use Own as Alias;` at the top of the body, as the enum's name and the alias.
+    imports: Vec<(&'a str, &'static str)>,
 }
 
-impl ResponseNames {
-    fn new(op: &Operation) -> Self {
+impl<'a> ResponseNames<'a> {
+    fn new(op: &'a Operation) -> Self {
         let mut imports = Vec::new();
-        let mut name = |response_enum: Option<&ResponseEnum>, outcome: Outcome, alias: &str| {
-            let Some(response_enum) = response_enum else {
-                return TokenStream::new();
-            };
-            let own = ident(&response_enum.ident);
+        let mut name = |response_enum: Option<&'a ResponseEnum>,
+                        outcome: Outcome,
+                        alias: &'static str| {
+            let response_enum = response_enum?;
+            let own = response_enum.ident.as_str();
             let mut cases = op.responses.iter().filter(|c| c.outcome == outcome);
             // The arm as printed, three levels deep: `404 => Err(response.error_json(`, the
             // path, `)),` (or the success's `response.json().map(|response| response.map(`).
@@ -502,18 +468,17 @@ impl ResponseNames {
                     Outcome::Error => "Err(response.error_empty(".len(),
                     Outcome::Success => "response.empty().map(|response| response.map(|()| ".len(),
                 };
-                let path = response_enum.ident.len() + 2 + case.variant.len();
+                let path = own.len() + 2 + case.variant.len();
                 12 + pattern + " => ".len() + call + path + ")),".len() <= PRINTER_MARGIN
             };
-            match (cases.next(), cases.next()) {
-                (Some(case), None) if fits(case) => quote! { #own },
-                (None, _) => quote! { #own },
+            Some(match (cases.next(), cases.next()) {
+                (Some(case), None) if fits(case) => own,
+                (None, _) => own,
                 _ => {
-                    let alias = ident(alias);
-                    imports.push(quote! { use #own as #alias; });
-                    quote! { #alias }
+                    imports.push((own, alias));
+                    alias
                 }
-            }
+            })
         };
         let success = name(op.success_enum(), Outcome::Success, "Output");
         let error = name(op.error_enum.as_ref(), Outcome::Error, "Error");
@@ -522,6 +487,17 @@ impl ResponseNames {
             error,
             imports,
         }
+    }
+
+    /// The imports as tokens.
+    fn import_tokens(&self) -> Vec<TokenStream> {
+        self.imports
+            .iter()
+            .map(|(own, alias)| {
+                let (own, alias) = (ident(own), ident(alias));
+                quote! { use #own as #alias; }
+            })
+            .collect()
     }
 }
 
@@ -541,7 +517,7 @@ fn status_pattern(status: StatusMatch) -> TokenStream {
 }
 
 /// The expression that turns `response` into the operation's result for one response case.
-fn response_result(op: &Operation, case: &ResponseCase, names: &ResponseNames) -> TokenStream {
+fn response_result(op: &Operation, case: &ResponseCase, names: &ResponseNames<'_>) -> TokenStream {
     let decode = match &case.body {
         ResponseBody::Empty => quote! { empty },
         ResponseBody::Json(_) => quote! { json },
@@ -551,11 +527,8 @@ fn response_result(op: &Operation, case: &ResponseCase, names: &ResponseNames) -
         ResponseBody::JsonEvents(_) => quote! { json_events },
         ResponseBody::TextEvents => quote! { text_events },
     };
-    let ResponseNames {
-        success: success_enum,
-        error: error_enum,
-        ..
-    } = names;
+    let success_enum = names.success.map(ident);
+    let error_enum = names.error.map(ident);
     let with_headers = op.response_headers.as_ref().map(|headers| {
         let headers = ident(&headers.ident);
         quote! { .and_then(|response| response.with_typed_headers(#headers::decode)) }

@@ -112,7 +112,17 @@ const KEYWORDS: &[&str] = &[
 /// A `snake_case` identifier (fields, parameters, methods, modules), never a keyword.
 pub fn snake(text: &str) -> String {
     let joined = match plain_words(text) {
-        Some(words) => words.join("_"),
+        Some(words) => {
+            let mut joined = String::with_capacity(text.len() + words.len());
+            for (index, word) in words.iter().enumerate() {
+                if index > 0 {
+                    joined.push('_');
+                }
+                joined.push_str(word);
+            }
+            joined.make_ascii_lowercase();
+            joined
+        }
         None => spaced(lead_with_letter(words(text), "n")).to_snake_case(),
     };
     if KEYWORDS.contains(&joined.as_str()) {
@@ -142,24 +152,42 @@ pub fn screaming(text: &str) -> String {
     spaced(lead_with_letter(words(text), "n")).to_shouty_snake_case()
 }
 
-/// The words of `text` when they are all ASCII lowercase letters (`created_at`,
-/// `simple-user`), most names in a spec: no case changes to find, no digit to lead with, so
-/// [`words`] would give them as they are and heck would only join them. `None` otherwise.
+/// The words of `text` when each is ASCII letters with at most its first one upper case
+/// (`created_at`, `simple-user`, `createdAt`, `SimpleUser`), most names in a spec: with no
+/// acronym, connector or digit to look at, [`words`] would split them at the separators and
+/// before each capital, and heck would only case and join them. `None` otherwise.
 fn plain_words(text: &str) -> Option<Vec<&str>> {
-    let is_separator = |c: char| !c.is_ascii_alphanumeric();
-    if !text
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || is_separator(c))
-    {
-        return None;
+    let bytes = text.as_bytes();
+    let mut words = Vec::new();
+    let mut start = None;
+    for (index, &byte) in bytes.iter().enumerate() {
+        if byte.is_ascii_digit() {
+            return None;
+        }
+        if byte.is_ascii_uppercase() {
+            // A capital starts a word, and only a lowercase letter may follow it.
+            if !bytes.get(index + 1).is_some_and(u8::is_ascii_lowercase) {
+                return None;
+            }
+            if let Some(start) = start.replace(index) {
+                words.push(&text[start..index]);
+            }
+        } else if byte.is_ascii_lowercase() {
+            start.get_or_insert(index);
+        } else if let Some(start) = start.take() {
+            // Any other byte, a piece of a non-ASCII character too, separates words.
+            words.push(&text[start..index]);
+        }
     }
-    let words: Vec<&str> = text.split(is_separator).filter(|w| !w.is_empty()).collect();
+    if let Some(start) = start {
+        words.push(&text[start..]);
+    }
     (!words.is_empty()).then_some(words)
 }
 
-/// An ASCII lowercase `word` with its first letter upper case.
+/// An ASCII `word` with its first letter upper case and the others lower case.
 fn capitalized(word: &str) -> String {
-    let mut capitalized = word.to_owned();
+    let mut capitalized = word.to_ascii_lowercase();
     capitalized[..1].make_ascii_uppercase();
     capitalized
 }
@@ -493,6 +521,15 @@ mod tests {
             "self",
             "type",
             "x.y/z",
+            "createdAt",
+            "SimpleUser",
+            "ReposCreateInOrgRequest",
+            "repos/create-in-org_Request",
+            "a.Bc",
+            "Type",
+            "Self",
+            "self_Type",
+            "ÉtéDate",
         ] {
             assert!(plain_words(text).is_some(), "{text}");
             let words = || lead_with_letter(super::words(text), "n");
@@ -513,7 +550,19 @@ mod tests {
             };
             assert_eq!(pascal(text), slow, "{text}");
         }
-        for text in ["createdAt", "v1", "2fa", "ÉTÉ", "-", ""] {
+        for text in [
+            "v1",
+            "2fa",
+            "ÉTÉ",
+            "-",
+            "",
+            "JWTToken",
+            "revokeJWTbyJti",
+            "IDs",
+            "userA",
+            "a1B",
+            "a.B",
+        ] {
             assert!(plain_words(text).is_none(), "{text}");
         }
     }

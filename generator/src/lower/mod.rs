@@ -3,8 +3,8 @@
 //! `config` checks the caller's settings and selects operations, `schema` turns schemas into
 //! types, `operation` turns operations into methods, `docs` turns spec text into doc lines,
 //! `derives` decides each type's derives, `token` finds the operation that hands out tokens.
-//! `resolve` follows `$ref`s to components of every kind, and `passes` runs over all types
-//! once they are lowered.
+//! `resolve` follows `$ref`s to components of every kind, `fork` lowers the component schemas
+//! side by side, and `passes` runs over all types once they are lowered.
 //! This module holds the shared context, lowers what belongs to the whole API (servers,
 //! security schemes, tags), and finishes with the crate-wide passes: settling type names,
 //! boxing recursive fields, derives, sorting, and the token flow.
@@ -15,6 +15,7 @@ mod dedup;
 mod derives;
 pub mod docs;
 mod features;
+mod fork;
 mod operation;
 mod passes;
 pub(crate) mod resolve;
@@ -143,7 +144,7 @@ pub(crate) struct Lowerer<'a> {
     /// Every named type so far; names are wishes until [`Lowerer::finish_types`].
     pub(crate) types: Vec<PendingType>,
     /// Component schema name to its type; replaced schemas have none.
-    pub(crate) components: BTreeMap<String, TypeId>,
+    pub(crate) components: BTreeMap<&'a str, TypeId>,
     /// How many inline schemas are being lowered inside each other right now.
     pub(crate) inline_depth: usize,
     /// Polymorphic base schema name to the struct of its own fields (the component's type
@@ -154,6 +155,10 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) stand_ins: BTreeMap<Pointer, TypeRef>,
     /// The data schemas of event streams' `itemSchema`s, parsed before lowering borrows them.
     pub(crate) item_schemas: &'a ItemSchemas<'a>,
+    /// The id of `types[0]`: 0, but in a fork ([`fork`]) the ids of the types it makes start
+    /// far from those made before it and from every other fork's, to be renumbered when the
+    /// forks are joined.
+    pub(crate) first_id: usize,
 }
 
 /// A named type whose final name is not settled yet.
@@ -193,12 +198,20 @@ impl<'a> Lowerer<'a> {
             base_structs: BTreeMap::new(),
             stand_ins: BTreeMap::new(),
             item_schemas,
+            first_id: 0,
         }
     }
 
     fn api(&mut self) -> Api {
+        let components = self.register_components();
+        self.lower_components(&components, fork::COMPONENTS_PER_FORK);
+        self.assemble()
+    }
+
+    /// Lowers all but the component schemas (lowered already) into the crate, and runs the
+    /// crate-wide passes.
+    fn assemble(&mut self) -> Api {
         let settings = self.settings;
-        self.register_components();
         let security_schemes = self.security_schemes();
         let modules = self.operation_modules(&security_schemes);
         let servers = self.servers();
@@ -259,26 +272,24 @@ impl<'a> Lowerer<'a> {
         api
     }
 
-    /// Gives every component schema its type id first, so references (even cyclic) resolve.
-    /// Replaced schemas get none and are never lowered: references to them are the caller's
-    /// type.
-    fn register_components(&mut self) {
+    /// Gives every component schema its type id before any is lowered, so references (even
+    /// cyclic) resolve; the schemas to lower. Replaced schemas get none and are never
+    /// lowered: references to them are the caller's type.
+    fn register_components(&mut self) -> Vec<fork::Component<'a>> {
         let Some(components) = &self.doc.components else {
-            return;
+            return Vec::new();
         };
         let replacements = &self.settings.type_replacements;
         let base = Pointer::root().push("components").push("schemas");
-        for name in components.schemas.keys() {
+        let mut registered = Vec::with_capacity(components.schemas.len());
+        for (name, schema) in &components.schemas {
             if !replacements.contains_key(name) {
                 let id = self.add_pending(name, base.push(name), 0, Vec::new(), None);
-                self.components.insert(name.clone(), id);
+                self.components.insert(name, id);
+                registered.push((id, name.as_str(), schema));
             }
         }
-        for (name, schema) in &components.schemas {
-            if let Some(&id) = self.components.get(name) {
-                self.lower_component(id, schema, &base.push(name));
-            }
-        }
+        registered
     }
 
     pub(crate) fn add_type(
@@ -307,7 +318,17 @@ impl<'a> Lowerer<'a> {
             docs,
             kind,
         });
-        TypeId(self.types.len() - 1)
+        TypeId(self.first_id + self.types.len() - 1)
+    }
+
+    /// The type `id`, when this lowering made it (a fork did not make the types before it).
+    pub(crate) fn pending(&self, id: TypeId) -> Option<&PendingType> {
+        self.types.get(id.0.checked_sub(self.first_id)?)
+    }
+
+    /// [`Lowerer::pending`], to change.
+    pub(crate) fn pending_mut(&mut self, id: TypeId) -> Option<&mut PendingType> {
+        self.types.get_mut(id.0.checked_sub(self.first_id)?)
     }
 
     fn servers(&mut self) -> Vec<Server> {

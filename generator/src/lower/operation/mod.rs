@@ -373,7 +373,7 @@ impl<'a> Lowerer<'a> {
             TypeRef::Uuid => ExampleValue::NewUuid,
             TypeRef::Json => ExampleValue::EmptyJson,
             TypeRef::Vec(_) => ExampleValue::EmptyList,
-            TypeRef::Named(id) => match self.types.get(id.0).and_then(|t| t.kind.as_ref()) {
+            TypeRef::Named(id) => match self.pending(*id).and_then(|t| t.kind.as_ref()) {
                 Some(TypeKind::Enum(e)) => match e.variants.first() {
                     Some(variant) => ExampleValue::Variant {
                         ty: *id,

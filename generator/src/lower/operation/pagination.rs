@@ -266,7 +266,7 @@ impl<'a> Lowerer<'a> {
         for _ in 0..MAX_ALIASES {
             ty = match ty {
                 TypeRef::Boxed(inner) => inner,
-                TypeRef::Named(id) => match self.types.get(id.0).and_then(|t| t.kind.as_ref()) {
+                TypeRef::Named(id) => match self.pending(*id).and_then(|t| t.kind.as_ref()) {
                     Some(TypeKind::Alias(aliased)) => aliased,
                     _ => return ty,
                 },
@@ -278,7 +278,7 @@ impl<'a> Lowerer<'a> {
 
     fn page_struct(&self, ty: &TypeRef) -> Option<&StructDef> {
         match self.alias_target(ty) {
-            TypeRef::Named(id) => match self.types.get(id.0)?.kind.as_ref()? {
+            TypeRef::Named(id) => match self.pending(*id)?.kind.as_ref()? {
                 TypeKind::Struct(def) => Some(def),
                 _ => None,
             },

@@ -300,7 +300,7 @@ impl<'a> Lowerer<'a> {
             | TypeRef::Uuid => true,
             TypeRef::Option(inner) => self.decodes_from_text(inner, list_allowed),
             TypeRef::Vec(inner) => list_allowed && self.decodes_from_text(inner, false),
-            TypeRef::Named(id) => match self.types.get(id.0).and_then(|t| t.kind.as_ref()) {
+            TypeRef::Named(id) => match self.pending(*id).and_then(|t| t.kind.as_ref()) {
                 Some(TypeKind::Enum(_)) => true,
                 // One level only: an alias of an alias is settled later.
                 Some(TypeKind::Alias(aliased)) => {

@@ -145,42 +145,33 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// Lowers a component schema into the type registered for it.
-    pub(crate) fn lower_component(
+    /// The kind and docs of the component schema `name`, registered as `id`.
+    pub(crate) fn component_kind(
         &mut self,
         id: TypeId,
+        name: &'a str,
         schema: &'a ReferenceOr<Schema>,
         pointer: &Pointer,
-    ) {
-        let name = self.types[id.0].wanted.clone();
-        let (kind, docs) = match schema {
+    ) -> (TypeKind, Vec<String>) {
+        match schema {
             ReferenceOr::Reference { .. } => (
-                TypeKind::Alias(self.type_of(schema.into(), pointer, &name)),
+                TypeKind::Alias(self.type_of(schema.into(), pointer, name)),
                 Vec::new(),
             ),
             ReferenceOr::Item(schema) => {
                 self.warn_lost(schema, pointer);
-                let base = self
-                    .doc
-                    .components
-                    .as_ref()
-                    .and_then(|components| components.schemas.get_key_value(&name))
-                    .map(|(key, _)| key.as_str())
-                    .filter(|key| self.is_polymorphic_base(key));
-                let kind = match base {
-                    Some(key) => self.polymorphic_kind(id, key, schema, pointer),
-                    None => self.named_kind(schema, pointer, &name),
+                let kind = if self.is_polymorphic_base(name) {
+                    self.polymorphic_kind(id, name, schema, pointer)
+                } else {
+                    self.named_kind(schema, pointer, name)
                 };
                 let kind = match kind {
                     Some(kind) => kind,
-                    None => TypeKind::Alias(self.plain_type(schema, pointer, &name, false)),
+                    None => TypeKind::Alias(self.plain_type(schema, pointer, name, false)),
                 };
                 (kind, self.schema_docs(schema))
             }
-        };
-        let pending = &mut self.types[id.0];
-        pending.kind = Some(kind);
-        pending.docs = docs;
+        }
     }
 
     /// The kind of named type a schema needs (struct, enum or union), or `None` when a plain

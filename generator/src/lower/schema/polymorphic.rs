@@ -61,7 +61,9 @@ impl<'a> Lowerer<'a> {
                     &pointer.push("discriminator"),
                     "the schemas that extend this one are not decoded by its discriminator: its fields do not make a struct",
                 );
-                self.types[base_id.0].kind = Some(TypeKind::Alias(TypeRef::Named(id)));
+                if let Some(base) = self.pending_mut(base_id) {
+                    base.kind = Some(TypeKind::Alias(TypeRef::Named(id)));
+                }
                 return other;
             }
         };
@@ -72,9 +74,10 @@ impl<'a> Lowerer<'a> {
         docs.push(
             "The schema's own fields, which every schema that extends it has too: a value whose discriminator names the schema itself.".to_owned(),
         );
-        let base = &mut self.types[base_id.0];
-        base.kind = Some(TypeKind::Struct(fields));
-        base.docs = docs;
+        if let Some(base) = self.pending_mut(base_id) {
+            base.kind = Some(TypeKind::Struct(fields));
+            base.docs = docs;
+        }
 
         // The base, its subtypes in spec order, then schemas only the mapping names.
         let mut members: Vec<&'a str> = vec![name];

@@ -44,9 +44,10 @@ impl<'a> Lowerer<'a> {
             None => TypeKind::Alias(self.plain_type(schema, at, hint, false)),
         };
         let docs = self.schema_docs(schema);
-        let pending = &mut self.types[id.0];
-        pending.kind = Some(kind);
-        pending.docs = docs;
+        if let Some(pending) = self.pending_mut(id) {
+            pending.kind = Some(kind);
+            pending.docs = docs;
+        }
         ty
     }
 }

@@ -203,37 +203,44 @@ impl Api {
         }
         for module in &mut self.modules {
             for op in &mut module.operations {
-                op.params.iter_mut().for_each(|p| p.ty.visit_mut(visit));
-                for value in op.example.values_mut() {
-                    value.visit_type_ids_mut(visit);
-                }
-                if let Some(body) = &mut op.body {
-                    body.ty.visit_mut(visit);
-                }
-                for case in &mut op.responses {
-                    if let ResponseBody::Json(ty) | ResponseBody::JsonEvents(ty) = &mut case.body {
-                        ty.visit_mut(visit);
-                    }
-                }
-                if let Success::Body(ty) = &mut op.success {
-                    ty.visit_mut(visit);
-                }
-                for response_enum in op.response_enums_mut() {
-                    response_enum
-                        .variants
-                        .iter_mut()
-                        .for_each(|v| v.ty.visit_mut(visit));
-                }
-                if let Some(pagination) = &mut op.pagination {
-                    pagination.item.visit_mut(visit);
-                }
-                if let Some(headers) = &mut op.response_headers {
-                    headers
-                        .fields
-                        .iter_mut()
-                        .for_each(|f| f.ty.visit_mut(visit));
-                }
+                op.visit_type_refs_mut(visit);
             }
+        }
+    }
+}
+
+impl Operation {
+    /// Calls `visit` on every type reference in the operation, in place.
+    pub(crate) fn visit_type_refs_mut(&mut self, visit: &mut impl FnMut(&mut TypeRef)) {
+        self.params.iter_mut().for_each(|p| p.ty.visit_mut(visit));
+        for value in self.example.values_mut() {
+            value.visit_type_ids_mut(visit);
+        }
+        if let Some(body) = &mut self.body {
+            body.ty.visit_mut(visit);
+        }
+        for case in &mut self.responses {
+            if let ResponseBody::Json(ty) | ResponseBody::JsonEvents(ty) = &mut case.body {
+                ty.visit_mut(visit);
+            }
+        }
+        if let Success::Body(ty) = &mut self.success {
+            ty.visit_mut(visit);
+        }
+        for response_enum in self.response_enums_mut() {
+            response_enum
+                .variants
+                .iter_mut()
+                .for_each(|v| v.ty.visit_mut(visit));
+        }
+        if let Some(pagination) = &mut self.pagination {
+            pagination.item.visit_mut(visit);
+        }
+        if let Some(headers) = &mut self.response_headers {
+            headers
+                .fields
+                .iter_mut()
+                .for_each(|f| f.ty.visit_mut(visit));
         }
     }
 }

@@ -27,6 +27,7 @@ mod token;
 mod unions;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use openapiv3::{OpenAPI, ReferenceOr};
 
@@ -141,8 +142,11 @@ pub(crate) struct Lowerer<'a> {
     /// The caller's settings, already checked against the document.
     pub(crate) settings: &'a Settings,
     pub(crate) diagnostics: Vec<Diagnostic>,
-    /// Every named type so far; names are wishes until [`Lowerer::finish_types`].
+    /// Every named type so far; names are wishes until [`Lowerer::finish_types`]. A fork's
+    /// own only ([`fork`]).
     pub(crate) types: Vec<PendingType>,
+    /// In a fork, the types made before it, which it reads but does not change.
+    pub(crate) below: Arc<Vec<PendingType>>,
     /// Component schema name to its type; replaced schemas have none.
     pub(crate) components: BTreeMap<&'a str, TypeId>,
     /// How many inline schemas are being lowered inside each other right now.
@@ -153,15 +157,21 @@ pub(crate) struct Lowerer<'a> {
     /// The schema a schema `$ref` to a response, request body, parameter or header stands
     /// for, by where it is written, to the type registered for it when first met.
     pub(crate) stand_ins: BTreeMap<Pointer, TypeRef>,
+    /// The stand-ins this lowering made, with what it made while lowering each.
+    pub(crate) stand_in_spans: Vec<fork::StandInSpan>,
     /// The data schemas of event streams' `itemSchema`s, parsed before lowering borrows them.
     pub(crate) item_schemas: &'a ItemSchemas<'a>,
     /// The id of `types[0]`: 0, but in a fork ([`fork`]) the ids of the types it makes start
     /// far from those made before it and from every other fork's, to be renumbered when the
     /// forks are joined.
     pub(crate) first_id: usize,
+    /// The fewest component schemas or operations a fork lowers ([`fork::PER_FORK`]; tests
+    /// lower in smaller forks).
+    pub(crate) per_fork: usize,
 }
 
 /// A named type whose final name is not settled yet.
+#[derive(Clone)]
 pub(crate) struct PendingType {
     pub(crate) wanted: String,
     pub(crate) origin: Pointer,
@@ -193,18 +203,21 @@ impl<'a> Lowerer<'a> {
             settings,
             diagnostics: Vec::new(),
             types: Vec::new(),
+            below: Arc::default(),
             components: BTreeMap::new(),
             inline_depth: 0,
             base_structs: BTreeMap::new(),
             stand_ins: BTreeMap::new(),
+            stand_in_spans: Vec::new(),
             item_schemas,
             first_id: 0,
+            per_fork: fork::PER_FORK,
         }
     }
 
     fn api(&mut self) -> Api {
         let components = self.register_components();
-        self.lower_components(&components, fork::COMPONENTS_PER_FORK);
+        self.lower_components(&components);
         self.assemble()
     }
 
@@ -321,12 +334,16 @@ impl<'a> Lowerer<'a> {
         TypeId(self.first_id + self.types.len() - 1)
     }
 
-    /// The type `id`, when this lowering made it (a fork did not make the types before it).
+    /// The type `id`.
     pub(crate) fn pending(&self, id: TypeId) -> Option<&PendingType> {
-        self.types.get(id.0.checked_sub(self.first_id)?)
+        match id.0.checked_sub(self.first_id) {
+            Some(own) => self.types.get(own),
+            None => self.below.get(id.0),
+        }
     }
 
-    /// [`Lowerer::pending`], to change.
+    /// The type `id`, to change, when this lowering made it: a fork does not change the
+    /// types made before it.
     pub(crate) fn pending_mut(&mut self, id: TypeId) -> Option<&mut PendingType> {
         self.types.get_mut(id.0.checked_sub(self.first_id)?)
     }

@@ -4,6 +4,7 @@
 
 mod body;
 mod events;
+mod example;
 mod pagination;
 mod params;
 mod responses;
@@ -17,8 +18,8 @@ use super::docs::{code_span, doc_lines};
 use super::{Lowerer, RESERVED_TYPE_NAMES, config};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{
-    Body, CallExample, Encoding, ExampleValue, HttpMethod, Operation, Pagination, Param, ParamId,
-    ParamLocation, PathPart, ResponseCase, SchemeId, SecurityScheme, Success, TypeKind, TypeRef,
+    Body, CallExample, Encoding, HttpMethod, Operation, Pagination, Param, ParamId, ParamLocation,
+    PathPart, ResponseCase, SchemeId, SecurityScheme, Success, TypeRef,
 };
 use crate::naming::{self, Case, Scope};
 use crate::pointer::Pointer;
@@ -32,6 +33,20 @@ const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
 
 /// Operation extensions that mark an operation safe to send more than once.
 const RETRY_SAFE_EXTENSIONS: &[&str] = &["x-apiforge-retry-safe", "x-idempotent"];
+
+/// What a path item's place in `paths` holds for lowering, in spec order.
+enum PathWork<'a> {
+    /// A `$ref` path item, which is skipped with a warning.
+    Skipped(Pointer),
+    /// An operation the settings select.
+    Operation {
+        path_key: &'a str,
+        http_method: HttpMethod,
+        path_params: &'a [ReferenceOr<Parameter>],
+        operation: &'a openapiv3::Operation,
+        pointer: Pointer,
+    },
+}
 
 /// An operation lowered but for the names settled crate-wide: everything an [`Operation`]
 /// holds, with its enums and headers struct not yet named.
@@ -124,15 +139,12 @@ impl<'a> Lowerer<'a> {
         &mut self,
         schemes: &[SecurityScheme],
     ) -> Vec<(Option<String>, Operation)> {
-        let mut drafts = Vec::new();
+        let mut work = Vec::new();
         let paths = Pointer::root().push("paths");
         for (path_key, item) in &self.doc.paths.paths {
             let item_pointer = paths.push(path_key);
             let ReferenceOr::Item(item) = item else {
-                self.warning(
-                    &item_pointer,
-                    "a $ref path item is not supported yet; its operations are skipped",
-                );
+                work.push(PathWork::Skipped(item_pointer));
                 continue;
             };
             for (method, operation) in item.iter() {
@@ -140,7 +152,6 @@ impl<'a> Lowerer<'a> {
                 if !config::selected(&self.settings.operations, operation) {
                     continue;
                 }
-                let pointer = item_pointer.push(method);
                 let http_method = match method {
                     "get" => HttpMethod::Get,
                     "put" => HttpMethod::Put,
@@ -151,16 +162,44 @@ impl<'a> Lowerer<'a> {
                     "patch" => HttpMethod::Patch,
                     _ => HttpMethod::Trace,
                 };
-                let draft = self.operation(
+                work.push(PathWork::Operation {
                     path_key,
                     http_method,
-                    &item.parameters,
+                    path_params: &item.parameters,
                     operation,
-                    &pointer,
-                    schemes,
-                );
-                drafts.push(draft);
+                    pointer: item_pointer.push(method),
+                });
             }
+        }
+        let forks = self.in_forks(&work, |lowerer, work| match work {
+            PathWork::Skipped(pointer) => {
+                lowerer.warning(
+                    pointer,
+                    "a $ref path item is not supported yet; its operations are skipped",
+                );
+                None
+            }
+            PathWork::Operation {
+                path_key,
+                http_method,
+                path_params,
+                operation,
+                pointer,
+            } => Some(lowerer.operation(
+                path_key,
+                *http_method,
+                path_params,
+                operation,
+                pointer,
+                schemes,
+            )),
+        });
+        let mut drafts = Vec::new();
+        let mut renumberings = Vec::new();
+        for (results, renumbering) in forks {
+            let start = drafts.len();
+            drafts.extend(results.into_iter().flatten());
+            renumberings.push((start..drafts.len(), renumbering));
         }
 
         // Method names in spec order; then builder, success and error types share one scope.
@@ -200,7 +239,7 @@ impl<'a> Lowerer<'a> {
         let type_names = types.settle();
         let name = |slot: Option<usize>| slot.map(|slot| type_names[slot].clone());
 
-        drafts
+        let mut operations: Vec<(Option<String>, Operation)> = drafts
             .into_iter()
             .zip(method_names)
             .enumerate()
@@ -214,7 +253,13 @@ impl<'a> Lowerer<'a> {
                 };
                 (draft.tag.clone(), draft.named(names))
             })
-            .collect()
+            .collect();
+        for (range, renumbering) in renumberings {
+            for (_, operation) in operations.get_mut(range).into_iter().flatten() {
+                operation.visit_type_refs_mut(&mut |ty| renumbering.apply(ty));
+            }
+        }
+        operations
     }
 
     fn operation(
@@ -339,54 +384,6 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// The values the README's example call passes: one per `Client` method argument, and
-    /// one for the first optional parameter.
-    fn call_example(&self, params: &[Param], body: Option<&Body>) -> CallExample {
-        let arguments = params
-            .iter()
-            .filter(|p| p.required)
-            .map(|p| self.example_value(&p.ty, &p.wire_name))
-            .chain(
-                body.filter(|b| b.required)
-                    .map(|b| self.example_value(&b.ty, "body")),
-            )
-            .collect();
-        let optional = params
-            .iter()
-            .find(|p| !p.required)
-            .map(|p| (p.ident.clone(), self.example_value(&p.ty, &p.wire_name)));
-        CallExample {
-            arguments,
-            optional,
-        }
-    }
-
-    /// A value of `ty` for an example: a literal where one is easy to read, an enum's first
-    /// variant, and otherwise a variable named after `name` that the reader supplies.
-    fn example_value(&self, ty: &TypeRef, name: &str) -> ExampleValue {
-        match ty {
-            TypeRef::String => ExampleValue::Str(name.to_owned()),
-            TypeRef::Bool => ExampleValue::Bool(true),
-            TypeRef::I32 | TypeRef::I64 => ExampleValue::Int(42),
-            TypeRef::F32 | TypeRef::F64 => ExampleValue::Float(1.5),
-            TypeRef::DateTime => ExampleValue::Now,
-            TypeRef::Uuid => ExampleValue::NewUuid,
-            TypeRef::Json => ExampleValue::EmptyJson,
-            TypeRef::Vec(_) => ExampleValue::EmptyList,
-            TypeRef::Named(id) => match self.pending(*id).and_then(|t| t.kind.as_ref()) {
-                Some(TypeKind::Enum(e)) => match e.variants.first() {
-                    Some(variant) => ExampleValue::Variant {
-                        ty: *id,
-                        variant: variant.ident.clone(),
-                    },
-                    None => ExampleValue::Default,
-                },
-                _ => ExampleValue::Placeholder(naming::snake(name)),
-            },
-            _ => ExampleValue::Placeholder(naming::snake(name)),
-        }
-    }
-
     /// Whether an extension marks the operation safe to retry; a value other than a boolean
     /// is ignored with a warning.
     fn retry_safe(&mut self, operation: &openapiv3::Operation, pointer: &Pointer) -> bool {
@@ -464,7 +461,7 @@ fn synthesize_operation_id(method: HttpMethod, path_key: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::ir::{CallExample, ExampleValue, ParamId, PathPart, SchemeId};
+    use crate::ir::{ParamId, PathPart, SchemeId};
     use crate::lower::testing::{lowered_document, operation, with_paths};
 
     #[test]
@@ -594,54 +591,5 @@ mod tests {
             warnings.iter().any(|w| w.contains("names `nope`")),
             "{warnings:?}"
         );
-    }
-
-    #[test]
-    fn examples_pass_literals_enum_variants_and_named_placeholders() {
-        let (api, _) = lowered_document(&with_paths(
-            r#"
-            /pets/{petId}:
-              put:
-                operationId: updatePet
-                parameters:
-                  - {name: petId, in: path, required: true, schema: {type: integer}}
-                  - {name: kind, in: query, required: true, schema: {type: string, enum: [cat, dog]}}
-                  - {name: a, in: query, required: true, schema: {type: boolean}}
-                  - {name: b, in: query, required: true, schema: {type: number}}
-                  - {name: c, in: query, required: true, schema: {type: string, format: uuid}}
-                  - {name: d, in: query, required: true, schema: {type: array, items: {type: string}}}
-                  - {name: dryRun, in: query, schema: {type: string}}
-                requestBody:
-                  required: true
-                  content: {application/json: {schema: {type: object, properties: {x: {type: string}}}}}
-                responses: {'204': {description: ok}}
-            "#,
-        ));
-        let op = operation(&api, "update_pet");
-        let kind = match &op.example.arguments[1] {
-            ExampleValue::Variant { ty, variant } => {
-                (api.type_def(*ty).ident.as_str(), variant.as_str())
-            }
-            other => panic!("an enum variant: {other:?}"),
-        };
-        assert_eq!(kind, ("UpdatePetKind", "Cat"));
-        let mut example = op.example.clone();
-        example.arguments.remove(1);
-        assert_eq!(
-            example,
-            CallExample {
-                arguments: vec![
-                    ExampleValue::Int(42),
-                    ExampleValue::Bool(true),
-                    ExampleValue::Float(1.5),
-                    ExampleValue::NewUuid,
-                    ExampleValue::EmptyList,
-                    ExampleValue::Placeholder("body".to_owned()),
-                ],
-                optional: Some(("dry_run".to_owned(), ExampleValue::Str("dryRun".to_owned()))),
-            }
-        );
-        // `&self` and seven arguments: one more than clippy's limit.
-        assert!(op.allow_many_arguments);
     }
 }

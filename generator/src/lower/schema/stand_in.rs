@@ -6,6 +6,7 @@ use openapiv3::Schema;
 use super::shape::{Shape, is_nullable, shape};
 use super::{Lowerer, SchemaRef, wrap_nullable};
 use crate::ir::{TypeKind, TypeRef};
+use crate::lower::fork::StandInSpan;
 use crate::pointer::Pointer;
 
 impl<'a> Lowerer<'a> {
@@ -35,6 +36,8 @@ impl<'a> Lowerer<'a> {
         if scalar {
             return self.type_in(SchemaRef::Inline(schema), at, hint, bytes);
         }
+        let types_before = self.types.len();
+        let diagnostics_before = self.diagnostics.len();
         let id = self.add_pending(hint, at.clone(), 1, Vec::new(), None);
         let ty = wrap_nullable(TypeRef::Named(id), is_nullable(schema));
         self.stand_ins.insert(at.clone(), ty.clone());
@@ -48,6 +51,11 @@ impl<'a> Lowerer<'a> {
             pending.kind = Some(kind);
             pending.docs = docs;
         }
+        self.stand_in_spans.push(StandInSpan {
+            at: at.clone(),
+            types: types_before..self.types.len(),
+            diagnostics: diagnostics_before..self.diagnostics.len(),
+        });
         ty
     }
 }

@@ -7,7 +7,7 @@
 //! in place so far goes back to what it was. Either the whole new crate is there, or the old
 //! one is.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -46,9 +46,8 @@ pub enum Stale {
 /// folder's record lists. Files someone edited since they were generated, and files of
 /// someone else's at a path apiforge wants, stop the write unless `force` is set.
 pub fn write_crate(dir: &Path, files: &[GeneratedFile], force: bool) -> Result<Written, Error> {
-    let record = Record::of(files);
-    let mut all = files.to_vec();
-    all.push(record.to_file());
+    let record = Record::of(files).to_file();
+    let all: Vec<&GeneratedFile> = files.iter().chain([&record]).collect();
     if !dir.exists() {
         write_new(dir, &all)?;
         return Ok(Written {
@@ -188,7 +187,7 @@ pub fn remove_crate(dir: &Path) -> Result<Vec<String>, Error> {
 }
 
 /// A folder that does not exist yet: written whole beside it, then renamed into place.
-fn write_new(dir: &Path, files: &[GeneratedFile]) -> Result<(), Error> {
+fn write_new(dir: &Path, files: &[&GeneratedFile]) -> Result<(), Error> {
     let parent = dir
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -211,15 +210,27 @@ fn write_new(dir: &Path, files: &[GeneratedFile]) -> Result<(), Error> {
             staging.display()
         )));
     }
-    // The record first, then the rest side by side: a big API's crate is thousands of files.
+    // The record first, then the rest side by side: a big API's crate is thousands of files,
+    // in a few folders made once.
     let (record, rest): (Vec<&GeneratedFile>, Vec<&GeneratedFile>) =
         files.iter().partition(|f| f.path == RECORD_FILE);
+    let folders: BTreeSet<PathBuf> = rest
+        .iter()
+        .filter_map(|file| Some(staging.join(&file.path).parent()?.to_path_buf()))
+        .collect();
     let result = record
         .iter()
         .try_for_each(|file| write_file(&staging.join(&file.path), &file.contents))
         .and_then(|()| {
-            rest.par_iter()
-                .try_for_each(|file| write_file(&staging.join(&file.path), &file.contents))
+            folders.iter().try_for_each(|folder| {
+                fs::create_dir_all(folder).map_err(|e| Error::io(folder, &e))
+            })
+        })
+        .and_then(|()| {
+            rest.par_iter().try_for_each(|file| {
+                let path = staging.join(&file.path);
+                fs::write(&path, &file.contents).map_err(|e| Error::io(&path, &e))
+            })
         })
         .and_then(|()| fs::rename(&staging, dir).map_err(|e| Error::io(dir, &e)));
     if result.is_err() {
@@ -229,7 +240,7 @@ fn write_new(dir: &Path, files: &[GeneratedFile]) -> Result<(), Error> {
 }
 
 /// An existing folder of apiforge's: stage, swap file by file (undoing on failure), remove.
-fn write_into(dir: &Path, files: &[GeneratedFile], removed: &[String]) -> Result<Written, Error> {
+fn write_into(dir: &Path, files: &[&GeneratedFile], removed: &[String]) -> Result<Written, Error> {
     let staging = dir.join(STAGING);
     let aside = staging.join("old");
     // A run interrupted while swapping left the files it replaced there: they may be the only

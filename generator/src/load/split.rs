@@ -3,13 +3,16 @@
 //! Parsed whole, a document is read on one thread, and `openapiv3`'s flattened extensions
 //! make serde hold each of its objects as untyped content before typing it: the paths and the
 //! components, most of a big spec, were read twice. Here the document's members are found
-//! first, each kept as its text; the paths, the component schemas, the rest of the components
-//! and the rest of the document are then typed each from its own text, on all threads. The
+//! first, each kept as its text; the paths, the component schemas (each schema a piece of its
+//! own: they are most of the work), the rest of the components and the rest of the document
+//! are then typed each from its own text, on all threads. The
 //! document is the one the whole parse gives: each piece is typed as the same type from the
 //! same text, and any piece that fails gives `None`, as the whole parse would fail.
 
 use indexmap::IndexMap;
 use openapiv3::{Components, OpenAPI, Paths, ReferenceOr, Schema};
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
 
 /// A member of a JSON object: its name and its value's text.
 pub(super) type Member<'a> = (String, &'a str);
@@ -78,10 +81,7 @@ impl ComponentsPieces<'_> {
             ComponentsPieces::Split { schemas, rest } => {
                 let (schemas, components) = rayon::join(
                     || match schemas {
-                        Some(schemas) => {
-                            serde_json::from_str::<IndexMap<String, ReferenceOr<Schema>>>(schemas)
-                                .ok()
-                        }
+                        Some(schemas) => map_of::<ReferenceOr<Schema>>(schemas),
                         None => Some(IndexMap::new()),
                     },
                     || serde_json::from_str::<Components>(&rest).ok(),
@@ -92,6 +92,20 @@ impl ComponentsPieces<'_> {
             }
         }
     }
+}
+
+/// The JSON object `text` typed as a map, each member's value typed on its own, side by
+/// side; `None` where the typed parse of the whole map would fail.
+fn map_of<T: DeserializeOwned + Send>(text: &str) -> Option<IndexMap<String, T>> {
+    let Some(members) = members(text) else {
+        // Not an object, or a name given twice: the whole parse decides.
+        return serde_json::from_str(text).ok();
+    };
+    let typed: Vec<(String, T)> = members
+        .into_par_iter()
+        .map(|(name, value)| Some((name, serde_json::from_str(value).ok()?)))
+        .collect::<Option<_>>()?;
+    Some(typed.into_iter().collect())
 }
 
 /// The member `key` of `members`, and the others in order.
@@ -264,7 +278,9 @@ mod tests {
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}}}}}},
           "tags": [{"name": "pets"}],
           "components": {"x-components": {"a": null},
-            "schemas": {"Pet": {"type": "object", "properties": {"name": {"type": "string"}}}},
+            "schemas": {"Pet": {"type": "object", "properties": {"name": {"type": "string"}}},
+              "Pets": {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}},
+              "Named": {"$ref": "#/components/schemas/Pet"}, "Free": {}},
             "parameters": {"limit": {"name": "limit", "in": "query", "schema": {"type": "integer"}}}}}"##;
         let typed_whole: OpenAPI = serde_json::from_str(whole).expect("typed whole");
         assert_eq!(super::parse(whole).as_ref(), Some(&typed_whole));
@@ -280,6 +296,10 @@ mod tests {
             (
                 whole.replace("\"schemas\"", "\"x-schemas\""),
                 "components without schemas",
+            ),
+            (
+                whole.replace("\"Free\": {}", "\"Pet\": {\"type\": \"integer\"}"),
+                "a schema named twice",
             ),
         ] {
             let typed_whole: Option<OpenAPI> = serde_json::from_str(&document).ok();
@@ -345,6 +365,10 @@ mod tests {
             (
                 "a wrong piece",
                 whole.replace("\"in\": \"query\"", "\"in\": 7"),
+            ),
+            (
+                "a wrong schema",
+                whole.replace("\"items\": {", "\"items\": 7, \"x\": {"),
             ),
         ] {
             assert_ne!(refused, whole, "{why}");

@@ -223,23 +223,27 @@ fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
 fn value_end(bytes: &[u8], start: usize) -> Option<usize> {
     match bytes.get(start)? {
         b'"' => string_end(bytes, start),
-        b'{' | b'[' => {
+        &open @ (b'{' | b'[') => {
+            // Only brackets of the value's own kind are counted: in valid JSON the other
+            // kind balances inside it, and what is not valid fails in its parse. Three bytes
+            // are what memchr looks for at once, past the indentation between strings.
+            let close = if open == b'{' { b'}' } else { b']' };
             let mut depth = 0usize;
             let mut at = start;
             loop {
-                match bytes.get(at)? {
+                at += memchr::memchr3(b'"', open, close, bytes.get(at..)?)?;
+                match bytes[at] {
                     b'"' => {
                         at = string_end(bytes, at)?;
                         continue;
                     }
-                    b'{' | b'[' => depth += 1,
-                    b'}' | b']' => {
+                    byte if byte == open => depth += 1,
+                    _ => {
                         depth -= 1;
                         if depth == 0 {
                             return Some(at + 1);
                         }
                     }
-                    _ => {}
                 }
                 at += 1;
             }
@@ -323,6 +327,16 @@ mod tests {
                 .find(|(name, _)| name == "x-top")
                 .map(|(_, value)| *value),
             Some(r#"["}", "]", "\"{", "\\", "a\\\"}"]"#)
+        );
+
+        // Brackets of the other kind inside a value, and in strings.
+        let nested = r#"{"a": {"x": [1, {"y": "}"}], "z": "]"}, "b": [{"c": "["}, [], {}]}"#;
+        assert_eq!(
+            super::members(nested),
+            Some(vec![
+                ("a".to_owned(), r#"{"x": [1, {"y": "}"}], "z": "]"}"#),
+                ("b".to_owned(), r#"[{"c": "["}, [], {}]"#),
+            ])
         );
 
         for (why, refused) in [

@@ -29,6 +29,7 @@ use std::sync::Arc;
 use openapiv3::{ReferenceOr, Schema};
 use rayon::prelude::*;
 
+use super::resolve::component_pointer;
 use super::{Lowerer, PendingType};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{TypeId, TypeKind, TypeRef, visit_kind_refs_mut};
@@ -110,7 +111,8 @@ impl<'a> Lowerer<'a> {
     /// enough of them; whether forks were joined.
     pub(super) fn lower_components(&mut self, components: &[Component<'a>]) -> bool {
         let forks = self.in_forks(components, |lowerer, &(id, name, schema)| {
-            let (kind, docs) = lowerer.component_kind(id, name, schema, &component_pointer(name));
+            let (kind, docs) =
+                lowerer.component_kind(id, name, schema, &component_pointer::<Schema>(name));
             (id, kind, docs)
         });
         let forked = forks.len() > 1;
@@ -311,14 +313,6 @@ fn named_id(ty: &TypeRef) -> Option<TypeId> {
 /// is lowered.
 fn is_unset_base(pending: &PendingType) -> bool {
     matches!(pending.kind, Some(TypeKind::Alias(TypeRef::Json)))
-}
-
-/// Where the component schema `name` is.
-fn component_pointer(name: &str) -> Pointer {
-    Pointer::root()
-        .push("components")
-        .push("schemas")
-        .push(name)
 }
 
 #[cfg(test)]

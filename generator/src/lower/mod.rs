@@ -4,7 +4,7 @@
 //! types, `operation` turns operations into methods, `docs` turns spec text into doc lines,
 //! `derives` decides each type's derives, `token` finds the operation that hands out tokens.
 //! `resolve` follows `$ref`s to components of every kind, `fork` lowers the component schemas
-//! side by side, and `passes` runs over all types once they are lowered.
+//! and the operations side by side, and `passes` runs over all types once they are lowered.
 //! This module holds the shared context, lowers what belongs to the whole API (servers,
 //! security schemes, tags), and finishes with the crate-wide passes: settling type names,
 //! boxing recursive fields, derives, sorting, and the token flow.

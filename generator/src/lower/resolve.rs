@@ -236,7 +236,7 @@ pub(crate) fn component_name<T: Component>(reference: &str) -> Option<String> {
 }
 
 /// The pointer of the component called `name` in `T`'s section.
-fn component_pointer<T: Component>(name: &str) -> Pointer {
+pub(crate) fn component_pointer<T: Component>(name: &str) -> Pointer {
     Pointer::root()
         .push("components")
         .push(T::SECTION)

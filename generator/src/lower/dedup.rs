@@ -15,37 +15,61 @@ use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher, Hash, Hasher};
 
 use rayon::prelude::*;
 
-use crate::ir::{TypeDef, TypeKind, TypeRef};
+use crate::ir::{Field, TypeDef, TypeKind, TypeRef};
 
 /// For each type, the index of the type it becomes: itself, or an identical one it merges into.
 /// `component[i]` says whether type `i` is a component schema.
-pub(super) fn merge_identical(types: &[TypeDef], component: &[bool]) -> Vec<usize> {
+///
+/// The types are compared where they are, not copied: each one's references are rewritten to
+/// what they had become when it is compared (as the caller does to every reference after),
+/// and a struct's fields are sorted for the comparison and put back in their order at the end.
+pub(super) fn merge_identical(types: &mut [TypeDef], component: &[bool]) -> Vec<usize> {
+    // Fields in another order are the same object: a JSON object's keys have no order.
+    // GitHub's webhook payloads repeat one repository schema with its fields shuffled.
+    let spec_orders: Vec<Option<Vec<usize>>> = types
+        .par_iter_mut()
+        .map(|def| match &mut def.kind {
+            TypeKind::Struct(def) => sort_fields(&mut def.fields),
+            _ => None,
+        })
+        .collect();
+    let into = merge_sorted(types, component);
+    types
+        .par_iter_mut()
+        .zip(spec_orders)
+        .for_each(|(def, spec_order)| {
+            if let (TypeKind::Struct(def), Some(spec_order)) = (&mut def.kind, spec_order) {
+                restore_order(&mut def.fields, &spec_order);
+            }
+        });
+    into
+}
+
+/// [`merge_identical`] on types whose fields are sorted.
+fn merge_sorted(types: &mut [TypeDef], component: &[bool]) -> Vec<usize> {
     let mut into: Vec<usize> = (0..types.len()).collect();
-    // Each round after the first writes again only the shapes whose referred types merged:
+    // Each round after the first hashes again only the types whose referred types merged:
     // on GitHub's spec, five rounds took three times as long as the first alone.
-    let mut shapes: Vec<Option<Shape<'_>>> = vec![None; types.len()];
+    let mut hashes: Vec<Option<Hashed>> = vec![None; types.len()];
     loop {
-        let stale: Vec<usize> = (0..types.len())
-            .filter(|&index| {
-                into[index] == index
-                    && shapes[index]
-                        .as_ref()
-                        .is_none_or(|shape| shape.is_stale(&into))
+        // Each type is its own affair: they are rewritten and hashed side by side.
+        types
+            .par_iter_mut()
+            .zip(&mut hashes)
+            .enumerate()
+            .filter(|(index, (_, hashed))| {
+                into[*index] == *index && hashed.as_ref().is_none_or(|h| h.is_stale(&into))
             })
-            .collect();
-        // Each shape is the type's own affair: they are written side by side.
-        let written: Vec<Shape<'_>> = stale
-            .par_iter()
-            .map(|&index| Shape::of(&types[index], &into))
-            .collect();
-        for (index, shape) in stale.into_iter().zip(written) {
-            shapes[index] = Some(shape);
-        }
+            .for_each(|(_, (def, hashed))| *hashed = Some(Hashed::of(def, &into)));
         // Which group a type falls in decides nothing but its keeper, picked within the group:
         // the groups' order does not matter.
-        let mut groups: HashMap<&Shape<'_>, Vec<usize>> = HashMap::new();
-        for (index, shape) in shapes.iter().enumerate() {
-            if let (true, Some(shape)) = (into[index] == index, shape) {
+        let mut groups: HashMap<Shape<'_>, Vec<usize>> = HashMap::new();
+        for (index, hashed) in hashes.iter().enumerate() {
+            if let (true, Some(hashed)) = (into[index] == index, hashed) {
+                let shape = Shape {
+                    def: &types[index],
+                    hash: hashed.hash,
+                };
                 groups.entry(shape).or_default().push(index);
             }
         }
@@ -72,59 +96,70 @@ pub(super) fn merge_identical(types: &[TypeDef], component: &[bool]) -> Vec<usiz
     }
 }
 
-/// What emit writes for a type apart from its name, with the types it refers to as they
-/// were merged when it was written.
-#[derive(Clone)]
-struct Shape<'a> {
-    /// The type's docs.
-    docs: &'a [String],
-    /// Its kind, which the IR compares field by field, with the types it refers to replaced
-    /// by what they had become.
-    kind: TypeKind,
-    /// Each type it refers to, and what that had become.
-    refs: Vec<(usize, usize)>,
-    /// The hash of the docs and kind, taken once where the shape is written (on all threads)
-    /// rather than each round the shapes are grouped.
-    hash: u64,
+/// Sorts `fields` by what makes them the same field wherever they are written; the place in
+/// the spec's order of each field, now sorted, when that moved any.
+fn sort_fields(fields: &mut Vec<Field>) -> Option<Vec<usize>> {
+    fn key(field: &Field) -> (bool, &str) {
+        (field.flatten, &field.wire_name)
+    }
+    if fields.is_sorted_by(|a, b| key(a) <= key(b)) {
+        return None;
+    }
+    let mut placed: Vec<(usize, Field)> = fields.drain(..).enumerate().collect();
+    placed.sort_by(|(_, a), (_, b)| key(a).cmp(&key(b)));
+    let (spec_order, sorted) = placed.into_iter().unzip();
+    *fields = sorted;
+    Some(spec_order)
 }
 
-impl<'a> Shape<'a> {
-    fn of(def: &'a TypeDef, into: &[usize]) -> Shape<'a> {
-        let mut kind = def.kind.clone();
+/// Puts sorted `fields` back in the spec's order `sort_fields` returned.
+fn restore_order(fields: &mut Vec<Field>, spec_order: &[usize]) {
+    let mut placed: Vec<(usize, Field)> =
+        spec_order.iter().copied().zip(fields.drain(..)).collect();
+    placed.sort_unstable_by_key(|&(place, _)| place);
+    fields.extend(placed.into_iter().map(|(_, field)| field));
+}
+
+/// A type's hash, taken when its references were last rewritten (on all threads, rather than
+/// each round the types are grouped), and the types it refers to then.
+#[derive(Clone)]
+struct Hashed {
+    hash: u64,
+    refs: Vec<usize>,
+}
+
+impl Hashed {
+    /// Rewrites the references of `def` to what they have become, and hashes what emit
+    /// writes for it apart from its name.
+    fn of(def: &mut TypeDef, into: &[usize]) -> Hashed {
         let mut refs = Vec::new();
-        crate::ir::visit_kind_refs_mut(&mut kind, &mut |ty: &mut TypeRef| {
+        crate::ir::visit_kind_refs_mut(&mut def.kind, &mut |ty: &mut TypeRef| {
             if let TypeRef::Named(id) = ty {
-                let target = resolve(into, id.0);
-                refs.push((id.0, target));
-                id.0 = target;
+                id.0 = resolve(into, id.0);
+                refs.push(id.0);
             }
         });
-        // Fields in another order are the same object: a JSON object's keys have no order.
-        // GitHub's webhook payloads repeat one repository schema with its fields shuffled.
-        if let TypeKind::Struct(def) = &mut kind {
-            def.fields
-                .sort_by(|a, b| (a.flatten, &a.wire_name).cmp(&(b.flatten, &b.wire_name)));
-        }
-        let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one((&def.docs, &kind));
-        Shape {
-            docs: &def.docs,
-            kind,
-            refs,
-            hash,
-        }
+        let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one((&def.docs, &def.kind));
+        Hashed { hash, refs }
     }
 
-    /// Whether a type it refers to has merged since it was written.
+    /// Whether a type it refers to has merged since it was hashed.
     fn is_stale(&self, into: &[usize]) -> bool {
-        self.refs
-            .iter()
-            .any(|&(id, target)| resolve(into, id) != target)
+        self.refs.iter().any(|&id| into.get(id) != Some(&id))
     }
+}
+
+/// What emit writes for a type apart from its name, for grouping identical types.
+struct Shape<'a> {
+    def: &'a TypeDef,
+    hash: u64,
 }
 
 impl PartialEq for Shape<'_> {
     fn eq(&self, other: &Self) -> bool {
-        self.hash == other.hash && self.docs == other.docs && self.kind == other.kind
+        self.hash == other.hash
+            && self.def.docs == other.def.docs
+            && self.def.kind == other.def.kind
     }
 }
 
@@ -256,7 +291,7 @@ paths:
           description: ok
           content:
             application/json:
-              schema: {type: object, properties: {id: {type: integer}, name: {type: string}}}
+              schema: {type: object, properties: {name: {type: string}, id: {type: integer}}}
   /b:
     get:
       operationId: getB
@@ -265,7 +300,7 @@ paths:
           description: ok
           content:
             application/json:
-              schema: {type: object, properties: {name: {type: string}, id: {type: integer}}}
+              schema: {type: object, properties: {id: {type: integer}, name: {type: string}}}
 "#,
         );
         let names: Vec<&str> = api.types.iter().map(|t| t.ident.as_str()).collect();
@@ -275,6 +310,6 @@ paths:
             panic!("a struct");
         };
         let fields: Vec<&str> = def.fields.iter().map(|f| f.wire_name.as_str()).collect();
-        assert_eq!(fields, ["id", "name", "additional_properties"]);
+        assert_eq!(fields, ["name", "id", "additional_properties"]);
     }
 }

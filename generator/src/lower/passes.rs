@@ -19,9 +19,9 @@ impl Lowerer<'_> {
         let components: Vec<bool> = pending.iter().map(|p| p.rank == 0).collect();
         let mut types: Vec<TypeDef> = pending
             .into_iter()
-            .zip(idents)
+            .zip(&idents)
             .map(|(pending, ident)| TypeDef {
-                ident,
+                ident: ident.clone(),
                 // Named below, beside the merging, which does not read it.
                 module: String::new(),
                 origin: pending.origin.to_string(),
@@ -36,8 +36,8 @@ impl Lowerer<'_> {
         // Identical inline types become one; the others stay, unreferenced, until the sort
         // below leaves them out. The modules are named meanwhile: both only read the types.
         let (modules, into) = rayon::join(
-            || module_names(&types),
-            || dedup::merge_identical(&types, &components),
+            || module_names(&idents),
+            || dedup::merge_identical(&mut types, &components),
         );
         for (def, module) in types.iter_mut().zip(modules) {
             def.module = module;
@@ -101,13 +101,13 @@ impl Lowerer<'_> {
 }
 
 /// The module (file under `types/`) of each type, from its name, in the same order.
-fn module_names(types: &[TypeDef]) -> Vec<String> {
+fn module_names(idents: &[String]) -> Vec<String> {
     let mut modules = Scope::new(Case::Snake).file_names().reserve([
         "mod",
         "types",
         naming::TYPES_RUNTIME_MODULE,
     ]);
-    let idents: Vec<&str> = types.iter().map(|def| def.ident.as_str()).collect();
+    let idents: Vec<&str> = idents.iter().map(String::as_str).collect();
     modules.add_all(&idents);
     modules.settle()
 }

@@ -3,16 +3,16 @@
 //! Parsed whole, a document is read on one thread, and `openapiv3`'s flattened extensions
 //! make serde hold each of its objects as untyped content before typing it: the paths and the
 //! components, most of a big spec, were read twice. Here the document's members are found
-//! first, each kept as its text; the paths, the component schemas (each schema a piece of its
-//! own: they are most of the work), the rest of the components and the rest of the document
-//! are then typed each from its own text, on all threads. The
+//! first, each kept as its text; the path items and the component schemas (each a piece of
+//! its own: they are most of the work), the rest of the components and the rest of the
+//! document are then typed each from its own text, on all threads. The
 //! document is the one the whole parse gives: each piece is typed as the same type from the
 //! same text, and any piece that fails gives `None`, as the whole parse would fail.
 
 use indexmap::IndexMap;
 use openapiv3::{Components, OpenAPI, Paths, ReferenceOr, Schema};
 use rayon::prelude::*;
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny};
 
 /// A member of a JSON object: its name and its value's text.
 pub(super) type Member<'a> = (String, &'a str);
@@ -49,7 +49,7 @@ pub(super) fn typed(top: Vec<Member<'_>>) -> Option<OpenAPI> {
     let ((paths, document), components) = rayon::join(
         || {
             rayon::join(
-                || serde_json::from_str::<Paths>(paths).ok(),
+                || paths_of(paths),
                 || serde_json::from_str::<OpenAPI>(&rest).ok(),
             )
         },
@@ -101,11 +101,44 @@ fn map_of<T: DeserializeOwned + Send>(text: &str) -> Option<IndexMap<String, T>>
         // Not an object, or a name given twice: the whole parse decides.
         return serde_json::from_str(text).ok();
     };
+    typed_members(members)
+}
+
+/// `members` typed as a map, each value on its own, side by side; `None` where one fails.
+fn typed_members<T: DeserializeOwned + Send>(
+    members: Vec<Member<'_>>,
+) -> Option<IndexMap<String, T>> {
     let typed: Vec<(String, T)> = members
         .into_par_iter()
         .map(|(name, value)| Some((name, serde_json::from_str(value).ok()?)))
         .collect::<Option<_>>()?;
     Some(typed.into_iter().collect())
+}
+
+/// The JSON object `text` typed as [`Paths`], each path item on its own, side by side, as
+/// [`map_of`] does; `None` where the typed parse of the whole would fail. As that parse
+/// does, a member named with `/` is a path item, one named with `x-` an extension, and any
+/// other member's value is read and left.
+fn paths_of(text: &str) -> Option<Paths> {
+    let Some(members) = members(text) else {
+        return serde_json::from_str(text).ok();
+    };
+    let (items, rest): (Vec<_>, Vec<_>) = members
+        .into_iter()
+        .partition(|(name, _)| name.starts_with('/'));
+    let (extensions, left): (Vec<_>, Vec<_>) = rest
+        .into_iter()
+        .partition(|(name, _)| name.starts_with("x-"));
+    if left
+        .iter()
+        .any(|(_, value)| serde_json::from_str::<IgnoredAny>(value).is_err())
+    {
+        return None;
+    }
+    Some(Paths {
+        paths: typed_members(items)?,
+        extensions: typed_members(extensions)?,
+    })
 }
 
 /// The member `key` of `members`, and the others in order.
@@ -305,6 +338,13 @@ mod tests {
                 whole.replace("\"Free\": {}", "\"Pet\": {\"type\": \"integer\"}"),
                 "a schema named twice",
             ),
+            (
+                whole.replace(
+                    "\"x-paths\": true,",
+                    "\"x-paths\": true, \"other\": {\"get\": 1}, \"/pet\": {\"$ref\": \"#/x\"},",
+                ),
+                "paths with a reference and a member neither a path nor an extension",
+            ),
         ] {
             let typed_whole: Option<OpenAPI> = serde_json::from_str(&document).ok();
             assert!(typed_whole.is_some(), "{which}");
@@ -379,6 +419,18 @@ mod tests {
             (
                 "a wrong piece",
                 whole.replace("\"in\": \"query\"", "\"in\": 7"),
+            ),
+            (
+                "a path item of the wrong type",
+                whole.replace("\"/pets\": {\"get\"", "\"/pet\": [], \"/pets\": {\"get\""),
+            ),
+            (
+                "a wrong extension of the paths",
+                whole.replace("\"x-paths\": true", "\"x-paths\": tru"),
+            ),
+            (
+                "a member of the paths that is no JSON",
+                whole.replace("\"x-paths\": true", "\"other\": tru"),
             ),
             (
                 "a wrong schema",

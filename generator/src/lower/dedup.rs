@@ -11,7 +11,7 @@
 //! so the choice does not depend on the order of the document.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 
 use rayon::prelude::*;
 
@@ -51,6 +51,7 @@ fn merge_sorted(types: &mut [TypeDef], component: &[bool]) -> Vec<usize> {
     // Each round after the first hashes again only the types whose referred types merged:
     // on GitHub's spec, five rounds took three times as long as the first alone.
     let mut hashes: Vec<Option<Hashed>> = vec![None; types.len()];
+    let hasher = foldhash::fast::RandomState::default();
     loop {
         // Each type is its own affair: they are rewritten and hashed side by side.
         types
@@ -60,7 +61,7 @@ fn merge_sorted(types: &mut [TypeDef], component: &[bool]) -> Vec<usize> {
             .filter(|(index, (_, hashed))| {
                 into[*index] == *index && hashed.as_ref().is_none_or(|h| h.is_stale(&into))
             })
-            .for_each(|(_, (def, hashed))| *hashed = Some(Hashed::of(def, &into)));
+            .for_each(|(_, (def, hashed))| *hashed = Some(Hashed::of(def, &into, &hasher)));
         // Which group a type falls in decides nothing but its keeper, picked within the group:
         // the groups' order does not matter.
         let mut groups: HashMap<Shape<'_>, Vec<usize>> = HashMap::new();
@@ -131,7 +132,7 @@ struct Hashed {
 impl Hashed {
     /// Rewrites the references of `def` to what they have become, and hashes what emit
     /// writes for it apart from its name.
-    fn of(def: &mut TypeDef, into: &[usize]) -> Hashed {
+    fn of(def: &mut TypeDef, into: &[usize], hasher: &impl BuildHasher) -> Hashed {
         let mut refs = Vec::new();
         crate::ir::visit_kind_refs_mut(&mut def.kind, &mut |ty: &mut TypeRef| {
             if let TypeRef::Named(id) = ty {
@@ -139,7 +140,7 @@ impl Hashed {
                 refs.push(id.0);
             }
         });
-        let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one((&def.docs, &def.kind));
+        let hash = hasher.hash_one((&def.docs, &def.kind));
         Hashed { hash, refs }
     }
 

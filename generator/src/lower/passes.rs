@@ -34,7 +34,7 @@ impl Lowerer<'_> {
             })
             .collect();
         // Identical inline types become one; the others stay, unreferenced, until the sort
-        // below leaves them out. The modules are named meanwhile: both only read the types.
+        // below leaves them out. The modules are named meanwhile, from the names alone.
         let (modules, into) = rayon::join(
             || module_names(&idents),
             || dedup::merge_identical(&mut types, &components),

@@ -274,8 +274,7 @@ pub fn print_parse_time(spec: &Path) -> Result<(), String> {
         times.push(started.elapsed().as_secs_f64());
         drop(value);
     }
-    times.sort_by(f64::total_cmp);
-    println!("{}", times[times.len() / 2]);
+    println!("{}", super::median(times));
     Ok(())
 }
 
@@ -344,8 +343,7 @@ fn median_run(
             spent_runs.push(run_out);
         }
     }
-    times.sort_by(f64::total_cmp);
-    Ok((times[times.len() / 2], peak))
+    Ok((super::median(times), peak))
 }
 
 /// `cargo check` of the crate in `dir` (with only `feature` when given) after building its
@@ -404,8 +402,7 @@ fn timed_check(
         }
         times.push(started.elapsed().as_secs_f64());
     }
-    times.sort_by(f64::total_cmp);
-    Ok(Some(times[times.len() / 2]))
+    Ok(Some(super::median(times)))
 }
 
 /// A copy of the crate in `dir` with its manifest and an empty library: checking it builds

@@ -37,3 +37,9 @@ pub fn run(root: &Path, codegen: bool, runtime: bool, stress: bool) -> Result<()
     }
     Ok(())
 }
+
+/// The middle of `times` once sorted (the upper middle of an even count); 0 for none.
+fn median(mut times: Vec<f64>) -> f64 {
+    times.sort_by(f64::total_cmp);
+    times.get(times.len() / 2).copied().unwrap_or_default()
+}

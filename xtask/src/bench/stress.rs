@@ -53,11 +53,10 @@ pub fn run(root: &Path, cargo: &str) -> Result<(), String> {
                     .unwrap_or_default(),
             };
         }
-        times.sort_by(f64::total_cmp);
         println!(
             "| {name} | {:.1} KB | {:.3} s | {outcome} |",
             document.len() as f64 / 1024.0,
-            times[times.len() / 2]
+            super::median(times)
         );
     }
     Ok(())

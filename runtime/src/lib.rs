@@ -74,7 +74,7 @@ pub use error::{
 pub use events::{Event, EventStream, Reconnect};
 pub use header::{HeaderDecodeError, decode_header};
 pub use middleware::{Exchange, Middleware, RequestContext};
-pub use operation::{Call, Operation, ReadBody, SendResult};
+pub use operation::{Call, Operation, ReadBody, SendFuture, SendResult, SendWithInfoFuture};
 pub use options::RequestOptions;
 pub use redact::is_secret_name;
 pub use request::{BodyEncoding, Form, Request};

@@ -26,7 +26,7 @@ macro_rules! request_methods {
             }
         }
 
-        impl<'a> $builder<'a> {
+        impl $builder<'_> {
             /// A time limit for this request, from connecting to the end of the
             /// response body, instead of the client's; it applies to each attempt when
             /// the request is retried.
@@ -50,24 +50,14 @@ macro_rules! request_methods {
                 self.options.add_query(name, value);
                 self
             }
-            /// Sends the request and returns the decoded body.
-            pub fn send(
-                self,
-            ) -> impl ::std::future::Future<
-                Output = Result<$output, ::apiforge_runtime::Error<$error>>,
-            > + 'a {
+            /// Sends the request and returns the decoded body, the `Output` of the
+            /// builder's `Call`.
+            pub fn send(self) -> ::apiforge_runtime::SendFuture<Self> {
                 ::apiforge_runtime::operation::send(self)
             }
             /// Sends the request and returns the status, the headers and the decoded
             /// body.
-            pub fn send_with_info(
-                self,
-            ) -> impl ::std::future::Future<
-                Output = Result<
-                    ::apiforge_runtime::Response<$output, $headers>,
-                    ::apiforge_runtime::Error<$error>,
-                >,
-            > + 'a {
+            pub fn send_with_info(self) -> ::apiforge_runtime::SendWithInfoFuture<Self> {
                 ::apiforge_runtime::operation::send_with_info(self)
             }
         }

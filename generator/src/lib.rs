@@ -130,8 +130,5 @@ pub fn generate_with(
 
 /// Whether `pointer` is `piece` or inside it.
 fn within(pointer: &str, piece: &Pointer) -> bool {
-    let piece = piece.to_string();
-    pointer
-        .strip_prefix(&piece)
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    crate::pointer::is_within(pointer, &piece.to_string())
 }

@@ -27,6 +27,16 @@ impl Pointer {
         Pointer(format!("{}/{}", self.0, escape(&segment)))
     }
 
+    /// This pointer moved from under `from` to under `to`, when it is `from` or inside it.
+    pub fn rebased(&self, from: &Pointer, to: &Pointer) -> Option<Pointer> {
+        rebase(&self.0, &from.0, &to.0).map(Pointer)
+    }
+
+    /// Whether this pointer is `node` or inside it.
+    pub fn is_within(&self, node: &Pointer) -> bool {
+        is_within(&self.0, &node.0)
+    }
+
     /// The unescaped segments.
     pub fn segments(&self) -> impl Iterator<Item = String> + '_ {
         self.0.split('/').skip(1).map(unescape)
@@ -67,6 +77,24 @@ impl fmt::Display for Pointer {
     }
 }
 
+/// `pointer` moved from under `from` to under `to`, when it is `from` or inside it: pointers
+/// as text, both in the same form (with or without the leading `#`).
+pub fn rebase(pointer: &str, from: &str, to: &str) -> Option<String> {
+    inside(pointer, from).map(|rest| format!("{to}{rest}"))
+}
+
+/// Whether `pointer` is `node` or inside it: pointers as text, both in the same form.
+pub fn is_within(pointer: &str, node: &str) -> bool {
+    inside(pointer, node).is_some()
+}
+
+/// The rest of `pointer` past `node`, when it is `node` or inside it.
+fn inside<'p>(pointer: &'p str, node: &str) -> Option<&'p str> {
+    pointer
+        .strip_prefix(node)
+        .filter(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
 /// One segment escaped for a pointer: `~` is `~0`, `/` is `~1`.
 pub fn escape(segment: &str) -> Cow<'_, str> {
     if segment.contains(['~', '/']) {
@@ -88,6 +116,20 @@ pub fn unescape(segment: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pointers_move_only_from_inside_the_node_they_leave() {
+        let root = Pointer::root();
+        let from = root.push("a").push("b");
+        let to = root.push("c");
+        assert_eq!(from.push("x").rebased(&from, &to), Some(to.push("x")));
+        assert_eq!(from.rebased(&from, &to), Some(to.clone()));
+        // `bc` starts with `b` as text, but is not inside it.
+        assert_eq!(root.push("a").push("bc").rebased(&from, &to), None);
+        assert_eq!(root.push("x").rebased(&from, &to), None);
+        assert!(from.push("x").is_within(&from) && from.is_within(&from));
+        assert!(!root.push("a").push("bc").is_within(&from));
+    }
 
     #[test]
     fn pointers_escape_slashes_and_tildes() {

@@ -9,21 +9,32 @@
 //! merged away, since users name it; an inline type identical to one becomes that component,
 //! and identical inline types become the one with the shortest name (then the first by name),
 //! so the choice does not depend on the order of the document.
+//!
+//! An inline schema written out as one lowered before is not lowered again (`schema::reuse`):
+//! its types are copies, with a name and no kind, which become their types in the round they
+//! would have merged in, and lend their names to them first when theirs are the better ones
+//! (`passes`). The result is the one lowering every copy gives.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, Hasher};
 
 use rayon::prelude::*;
 
+use super::SameAs;
 use crate::ir::{Field, TypeDef, TypeKind, TypeRef};
 
 /// For each type, the index of the type it becomes: itself, or an identical one it merges into.
-/// `component[i]` says whether type `i` is a component schema.
+/// `component[i]` says whether type `i` is a component schema, and `same_as[i]` whether it is
+/// a copy of another (with no kind of its own), which it becomes in the round it says.
 ///
 /// The types are compared where they are, not copied: each one's references are rewritten to
 /// what they had become when it is compared (as the caller does to every reference after),
 /// and a struct's fields are sorted for the comparison and put back in their order at the end.
-pub(super) fn merge_identical(types: &mut [TypeDef], component: &[bool]) -> Vec<usize> {
+pub(super) fn merge_identical(
+    types: &mut [TypeDef],
+    component: &[bool],
+    same_as: &[Option<SameAs>],
+) -> Vec<usize> {
     // Fields in another order are the same object: a JSON object's keys have no order.
     // GitHub's webhook payloads repeat one repository schema with its fields shuffled.
     let spec_orders: Vec<Option<Vec<usize>>> = types
@@ -33,7 +44,7 @@ pub(super) fn merge_identical(types: &mut [TypeDef], component: &[bool]) -> Vec<
             _ => None,
         })
         .collect();
-    let into = merge_sorted(types, component);
+    let into = merge_sorted(types, component, same_as);
     types
         .par_iter_mut()
         .zip(spec_orders)
@@ -46,20 +57,38 @@ pub(super) fn merge_identical(types: &mut [TypeDef], component: &[bool]) -> Vec<
 }
 
 /// [`merge_identical`] on types whose fields are sorted.
-fn merge_sorted(types: &mut [TypeDef], component: &[bool]) -> Vec<usize> {
+fn merge_sorted(
+    types: &mut [TypeDef],
+    component: &[bool],
+    same_as: &[Option<SameAs>],
+) -> Vec<usize> {
     let mut into: Vec<usize> = (0..types.len()).collect();
+    // The copies, by the round they become their types in.
+    let mut copies: Vec<(usize, usize, usize)> = same_as
+        .iter()
+        .enumerate()
+        .filter_map(|(copy, same_as)| {
+            let same_as = same_as.as_ref()?;
+            (same_as.id.0 < types.len()).then_some((same_as.round, copy, same_as.id.0))
+        })
+        .collect();
+    copies.sort_unstable();
+    let mut copies = copies.into_iter().peekable();
+    let is_copy = |index: usize| same_as.get(index).is_some_and(Option::is_some);
     // Each round after the first hashes again only the types whose referred types merged:
     // on GitHub's spec, five rounds took three times as long as the first alone.
     let mut hashes: Vec<Option<Hashed>> = vec![None; types.len()];
     let hasher = foldhash::fast::RandomState::default();
-    loop {
+    for round in 1.. {
         // Each type is its own affair: they are rewritten and hashed side by side.
         types
             .par_iter_mut()
             .zip(&mut hashes)
             .enumerate()
             .filter(|(index, (_, hashed))| {
-                into[*index] == *index && hashed.as_ref().is_none_or(|h| h.is_stale(&into))
+                into[*index] == *index
+                    && !is_copy(*index)
+                    && hashed.as_ref().is_none_or(|h| h.is_stale(&into))
             })
             .for_each(|(_, (def, hashed))| *hashed = Some(Hashed::of(def, &into, &hasher)));
         // Which group a type falls in decides nothing but its keeper, picked within the group:
@@ -77,8 +106,10 @@ fn merge_sorted(types: &mut [TypeDef], component: &[bool]) -> Vec<usize> {
         let mut merges = Vec::new();
         for members in groups.into_values().filter(|members| members.len() > 1) {
             let Some(&keeper) = members.iter().min_by_key(|&&index| {
-                let ident = &types[index].ident;
-                (!component[index], ident.len(), ident)
+                (
+                    !component[index],
+                    super::passes::name_rank(&types[index].ident),
+                )
             }) else {
                 continue;
             };
@@ -88,13 +119,22 @@ fn merge_sorted(types: &mut [TypeDef], component: &[bool]) -> Vec<usize> {
                 }
             }
         }
-        if merges.is_empty() {
-            return into;
-        }
+        let merged = !merges.is_empty();
         for (member, keeper) in merges {
             into[member] = keeper;
         }
+        // A copy lowered on its own would have been merged now: the types it contains had
+        // become the same as its type's.
+        let mut became = false;
+        while let Some((_, copy, original)) = copies.next_if(|&(at, _, _)| at <= round) {
+            into[copy] = original;
+            became = true;
+        }
+        if !merged && !became && copies.peek().is_none() {
+            break;
+        }
     }
+    into
 }
 
 /// Sorts `fields` by what makes them the same field wherever they are written; the place in

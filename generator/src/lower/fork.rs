@@ -30,7 +30,7 @@ use openapiv3::{ReferenceOr, Schema};
 use rayon::prelude::*;
 
 use super::resolve::component_pointer;
-use super::{Lowerer, PendingType};
+use super::{Lowerer, PendingType, SameAs};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{TypeId, TypeKind, TypeRef, visit_kind_refs_mut};
 use crate::pointer::Pointer;
@@ -180,6 +180,9 @@ impl<'a> Lowerer<'a> {
             below: Arc::clone(&self.below),
             components: self.components.clone(),
             inline_depth: 0,
+            // A fork's shadows refer to its own types only: its ids stay apart from every
+            // other fork's until the join renumbers them.
+            lowered_inline: super::schema::reuse::LoweredInline::default(),
             base_structs: self.base_structs.clone(),
             stand_ins: self.stand_ins.clone(),
             stand_in_spans: Vec::new(),
@@ -277,6 +280,11 @@ impl<'a> Lowerer<'a> {
         for (mut pending, place) in types.into_iter().zip(&renumbering.places) {
             if let Some(kind) = &mut pending.kind {
                 visit_kind_refs_mut(kind, &mut |ty| renumbering.apply(ty));
+            }
+            if let Some(same_as) = pending.same_as {
+                let mut ty = TypeRef::Named(same_as.id);
+                renumbering.apply(&mut ty);
+                pending.same_as = named_id(&ty).map(|id| SameAs { id, ..same_as });
             }
             match place {
                 Place::New(_) => self.types.push(pending),

@@ -151,6 +151,8 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) components: BTreeMap<&'a str, TypeId>,
     /// How many inline schemas are being lowered inside each other right now.
     pub(crate) inline_depth: usize,
+    /// The inline schemas this lowering lowered, to reuse where one is written again.
+    pub(crate) lowered_inline: schema::reuse::LoweredInline<'a>,
     /// Polymorphic base schema name to the struct of its own fields (the component's type
     /// is the enum over its subtypes), made when first needed.
     pub(crate) base_structs: BTreeMap<String, TypeId>,
@@ -179,6 +181,21 @@ pub(crate) struct PendingType {
     pub(crate) rank: u8,
     pub(crate) docs: Vec<String>,
     pub(crate) kind: Option<TypeKind>,
+    /// The type this one is the same as, when it stands for an inline schema written the
+    /// same way as one lowered before ([`schema::reuse`]): it is registered for its name
+    /// only, and has no kind of its own.
+    pub(crate) same_as: Option<SameAs>,
+}
+
+/// The type a copy of an inline schema stands for, and when the two become one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct SameAs {
+    pub(crate) id: TypeId,
+    /// The round of the merging of identical types ([`dedup`]) in which the copy, had it been
+    /// lowered on its own, would have become one with the type: one more than the most rounds
+    /// any type it contains needs. Before then, the types it contains were still its own, and
+    /// what refers to it was not yet the same as what refers to the type.
+    pub(crate) round: usize,
 }
 
 /// The module of the operations without a tag.
@@ -206,6 +223,7 @@ impl<'a> Lowerer<'a> {
             below: Arc::default(),
             components: BTreeMap::new(),
             inline_depth: 0,
+            lowered_inline: schema::reuse::LoweredInline::default(),
             base_structs: BTreeMap::new(),
             stand_ins: BTreeMap::new(),
             stand_in_spans: Vec::new(),
@@ -330,15 +348,22 @@ impl<'a> Lowerer<'a> {
             rank,
             docs,
             kind,
+            same_as: None,
         });
         TypeId(self.first_id + self.types.len() - 1)
     }
 
-    /// The type `id`.
+    /// The type `id`; for a copy ([`PendingType::same_as`]), the type it copies, which has
+    /// its kind.
     pub(crate) fn pending(&self, id: TypeId) -> Option<&PendingType> {
-        match id.0.checked_sub(self.first_id) {
+        let made = |id: TypeId| match id.0.checked_sub(self.first_id) {
             Some(own) => self.types.get(own),
             None => self.below.get(id.0),
+        };
+        let pending = made(id)?;
+        match pending.same_as {
+            Some(same_as) => made(same_as.id),
+            None => Some(pending),
         }
     }
 

@@ -4,7 +4,7 @@
 //! polymorphic unions' accessors found, large unions marked, derives decided, and the types
 //! sorted by name.
 
-use super::{Lowerer, RESERVED_TYPE_NAMES, constructors, dedup, derives, features, unions};
+use super::{Lowerer, RESERVED_TYPE_NAMES, SameAs, constructors, dedup, derives, features, unions};
 use crate::ir::{Api, EnumRepr, Tagging, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::naming::{self, Case, Scope};
 
@@ -14,12 +14,33 @@ impl Lowerer<'_> {
     /// sorted order.
     pub(super) fn finish_types(&mut self, api: &mut Api) {
         let idents = self.settle_type_names();
-        let pending = std::mem::take(&mut self.types);
+        let mut pending = std::mem::take(&mut self.types);
+        let shadows = shadows(&pending);
+        // A copy's name, when it is the better one, goes to the type it copies, with where
+        // it is: the merge below keeps the best name of each group of identical types, and
+        // a copy was never made a type of its own to be one of them.
+        let mut kept_idents = idents.clone();
+        let mut renamed = Vec::new();
+        for (original, copies) in shadows.iter().enumerate() {
+            let best = copies
+                .iter()
+                .copied()
+                .min_by_key(|&copy| name_rank(&idents[copy]));
+            if let Some(copy) = best
+                && name_rank(&idents[copy]) < name_rank(&idents[original])
+            {
+                kept_idents.swap(original, copy);
+                let origin = std::mem::take(&mut pending[copy].origin);
+                pending[copy].origin = std::mem::replace(&mut pending[original].origin, origin);
+                renamed.push((original, copy));
+            }
+        }
         let origins: Vec<_> = pending.iter().map(|p| p.origin.clone()).collect();
         let components: Vec<bool> = pending.iter().map(|p| p.rank == 0).collect();
+        let same_as: Vec<Option<SameAs>> = pending.iter().map(|p| p.same_as).collect();
         let mut types: Vec<TypeDef> = pending
             .into_iter()
-            .zip(&idents)
+            .zip(&kept_idents)
             .map(|(pending, ident)| TypeDef {
                 ident: ident.clone(),
                 // Named below, beside the merging, which does not read it.
@@ -35,10 +56,13 @@ impl Lowerer<'_> {
             .collect();
         // Identical inline types become one; the others stay, unreferenced, until the sort
         // below leaves them out. The modules are named meanwhile, from the names alone.
-        let (modules, into) = rayon::join(
+        let (mut modules, into) = rayon::join(
             || module_names(&idents),
-            || dedup::merge_identical(&mut types, &components),
+            || dedup::merge_identical(&mut types, &components, &same_as),
         );
+        for (original, copy) in renamed {
+            modules.swap(original, copy);
+        }
         for (def, module) in types.iter_mut().zip(modules) {
             def.module = module;
         }
@@ -49,14 +73,24 @@ impl Lowerer<'_> {
             }
         });
         let mut types = std::mem::take(&mut api.types);
+        // What is said of a type is said of each copy of it too, where the copy is.
+        let copies_too = |index: usize| {
+            std::iter::once(index).chain(shadows.get(index).into_iter().flatten().copied())
+        };
         for (index, message) in unions::tell_apart(&mut types) {
-            self.warning(&origins[index], message);
+            for at in copies_too(index) {
+                self.warning(&origins[at], message.clone());
+            }
         }
         for (index, cycle) in alias_cycles(&types) {
-            self.warning(
-                &origins[index],
-                format!("`$ref` aliases form a cycle ({cycle}); falls back to serde_json::Value"),
-            );
+            for at in copies_too(index) {
+                self.warning(
+                    &origins[at],
+                    format!(
+                        "`$ref` aliases form a cycle ({cycle}); falls back to serde_json::Value"
+                    ),
+                );
+            }
             types[index].kind = TypeKind::Alias(TypeRef::Json);
         }
         box_recursive_fields(&mut types);
@@ -98,6 +132,22 @@ impl Lowerer<'_> {
         named.sort_unstable_by_key(|&(index, _)| index);
         named.into_iter().map(|(_, name)| name).collect()
     }
+}
+
+/// The copies ([`PendingType::same_as`](super::PendingType::same_as)) of each type, by index.
+fn shadows(pending: &[super::PendingType]) -> Vec<Vec<usize>> {
+    let mut shadows = vec![Vec::new(); pending.len()];
+    for (copy, pending) in pending.iter().enumerate() {
+        if let Some(original) = pending.same_as.and_then(|s| shadows.get_mut(s.id.0)) {
+            original.push(copy);
+        }
+    }
+    shadows
+}
+
+/// How identical types pick the name they keep: the shortest, then the first by name.
+pub(super) fn name_rank(ident: &str) -> (usize, &str) {
+    (ident.len(), ident)
 }
 
 /// The module (file under `types/`) of each type, from its name, in the same order.

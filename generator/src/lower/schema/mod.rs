@@ -50,6 +50,7 @@ mod enums;
 mod notes;
 mod object;
 mod polymorphic;
+pub(crate) mod reuse;
 mod shape;
 mod stand_in;
 mod union;
@@ -121,6 +122,7 @@ impl<'a> Lowerer<'a> {
                 wrap_nullable(ty, nullable)
             }
             SchemaRef::Inline(schema) => {
+                self.lowered_inline.entered(self.inline_depth);
                 // Inline schemas nest only as deep as the document, but `allOf` merges copy the
                 // fields of referenced schemas, and those can lead back to themselves.
                 if self.inline_depth > MAX_DEPTH {
@@ -130,6 +132,10 @@ impl<'a> Lowerer<'a> {
                     );
                     return TypeRef::Json;
                 }
+                let lowering = match self.reuse(schema, pointer, hint, bytes) {
+                    Ok(ty) => return ty,
+                    Err(lowering) => lowering,
+                };
                 self.inline_depth += 1;
                 self.warn_lost(schema, pointer);
                 let ty = match self.named_kind(schema, pointer, hint) {
@@ -140,7 +146,11 @@ impl<'a> Lowerer<'a> {
                     None => self.plain_type(schema, pointer, hint, bytes),
                 };
                 self.inline_depth -= 1;
-                wrap_nullable(ty, is_nullable(schema))
+                let ty = wrap_nullable(ty, is_nullable(schema));
+                if let Some(lowering) = lowering {
+                    self.remember(lowering, schema, pointer, hint, bytes, &ty);
+                }
+                ty
             }
         }
     }

@@ -51,6 +51,7 @@ impl<'a> Lowerer<'a> {
             pending.kind = Some(kind);
             pending.docs = docs;
         }
+        self.forget_inline_since(types_before);
         self.stand_in_spans.push(StandInSpan {
             at: at.clone(),
             types: types_before..self.types.len(),

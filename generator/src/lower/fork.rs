@@ -180,7 +180,7 @@ impl<'a> Lowerer<'a> {
             below: Arc::clone(&self.below),
             components: self.components.clone(),
             inline_depth: 0,
-            // A fork's shadows refer to its own types only: its ids stay apart from every
+            // A fork's copies stand for its own types only: its ids stay apart from every
             // other fork's until the join renumbers them.
             lowered_inline: super::schema::reuse::LoweredInline::default(),
             base_structs: self.base_structs.clone(),

@@ -15,14 +15,14 @@ impl Lowerer<'_> {
     pub(super) fn finish_types(&mut self, api: &mut Api) {
         let idents = self.settle_type_names();
         let mut pending = std::mem::take(&mut self.types);
-        let shadows = shadows(&pending);
+        let copies = copies_of(&pending);
         // A copy's name, when it is the better one, goes to the type it copies, with where
         // it is: the merge below keeps the best name of each group of identical types, and
         // a copy was never made a type of its own to be one of them.
         let mut kept_idents = idents.clone();
         let mut renamed = Vec::new();
-        for (original, copies) in shadows.iter().enumerate() {
-            let best = copies
+        for (original, its_copies) in copies.iter().enumerate() {
+            let best = its_copies
                 .iter()
                 .copied()
                 .min_by_key(|&copy| name_rank(&idents[copy]));
@@ -75,7 +75,7 @@ impl Lowerer<'_> {
         let mut types = std::mem::take(&mut api.types);
         // What is said of a type is said of each copy of it too, where the copy is.
         let copies_too = |index: usize| {
-            std::iter::once(index).chain(shadows.get(index).into_iter().flatten().copied())
+            std::iter::once(index).chain(copies.get(index).into_iter().flatten().copied())
         };
         for (index, message) in unions::tell_apart(&mut types) {
             for at in copies_too(index) {
@@ -135,14 +135,14 @@ impl Lowerer<'_> {
 }
 
 /// The copies ([`PendingType::same_as`](super::PendingType::same_as)) of each type, by index.
-fn shadows(pending: &[super::PendingType]) -> Vec<Vec<usize>> {
-    let mut shadows = vec![Vec::new(); pending.len()];
+fn copies_of(pending: &[super::PendingType]) -> Vec<Vec<usize>> {
+    let mut copies = vec![Vec::new(); pending.len()];
     for (copy, pending) in pending.iter().enumerate() {
-        if let Some(original) = pending.same_as.and_then(|s| shadows.get_mut(s.id.0)) {
+        if let Some(original) = pending.same_as.and_then(|s| copies.get_mut(s.id.0)) {
             original.push(copy);
         }
     }
-    shadows
+    copies
 }
 
 /// How identical types pick the name they keep: the shortest, then the first by name.

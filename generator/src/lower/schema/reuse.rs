@@ -3,7 +3,7 @@
 //! then finding that the copies are one type (`dedup`), was 60% of the types made.
 //!
 //! Its types are made the same as the earlier copy's, each one registered for its name only,
-//! as a shadow of the type it copies ([`PendingType::same_as`]): where the copy is, and the
+//! as a copy of the type it stands for ([`PendingType::same_as`]): where the copy is, and the
 //! name it wants there. So names are settled as if every copy had been lowered (which one the
 //! merged type is called by does not change), and the copy's warnings are given again where
 //! it is. A copy is reused only where lowering it could not differ: the same text with the
@@ -119,8 +119,8 @@ impl<'a> Lowerer<'a> {
             earlier.depth_below,
         );
         self.lowered_inline.deepest = self.lowered_inline.deepest.max(depth + depth_below);
-        let first_shadow = self.first_id + self.types.len();
-        let shadows: Vec<PendingType> = self.types[types.clone()]
+        let first_copy = self.first_id + self.types.len();
+        let copies: Vec<PendingType> = self.types[types.clone()]
             .iter()
             .zip(types.clone().zip(rounds))
             .map(|(made, (index, round))| PendingType {
@@ -159,10 +159,10 @@ impl<'a> Lowerer<'a> {
             if let TypeRef::Named(id) = ty
                 && own.contains(&id.0)
             {
-                id.0 = first_shadow + (id.0 - own.start);
+                id.0 = first_copy + (id.0 - own.start);
             }
         });
-        self.types.extend(shadows);
+        self.types.extend(copies);
         self.diagnostics.extend(warnings);
         Ok(ty)
     }

@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use apiforge_project::{ApiConfig, CONFIG_FILE, Config, Error, Progress, SingleOptions, config};
+use apiforge_project::{
+    ApiConfig, CONFIG_FILE, Config, Error, Progress, SingleOptions, config, warnings_text,
+};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -175,9 +177,10 @@ impl Reporter {
                 self.bar.set_message(api.to_owned());
             }
             Progress::Warnings(warnings) => {
-                for warning in warnings {
-                    self.bar.suspend(|| eprintln!("{warning}"));
-                }
+                // One write: printed one by one, a big spec's thousand warnings were thousands
+                // of writes to an unbuffered stderr.
+                let text = warnings_text(warnings);
+                self.bar.suspend(|| eprint!("{text}"));
             }
             Progress::Finished { out, written } => {
                 self.bar.inc(1);

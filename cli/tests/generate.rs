@@ -525,7 +525,7 @@ fn every_error_of_a_document_is_printed_in_one_run() {
     .expect("spec");
     let text = fails(apiforge(
         dir.path(),
-        &["generate", "three.yaml", "--out", "three"],
+        &["generate", "three.yaml", "--out", "made/three"],
     ));
     let places: Vec<&str> = text
         .lines()
@@ -545,5 +545,8 @@ fn every_error_of_a_document_is_printed_in_one_run() {
             .ends_with("error: could not generate from three.yaml: 3 errors"),
         "{text}"
     );
-    assert!(!dir.path().join("three").exists(), "nothing is written");
+    assert!(
+        !dir.path().join("made").exists(),
+        "nothing is written, not even the folder it would go in"
+    );
 }

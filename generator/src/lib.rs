@@ -77,6 +77,27 @@ pub fn generate_with(
     settings: &Settings,
     sources: &dyn Sources,
 ) -> Result<Generated, Diagnostics> {
+    generate_into(file, contents, settings, sources, &|_| Ok(()))
+}
+
+/// Takes each file of a crate as soon as it is made, on whichever thread made it; an error
+/// stops generation.
+pub type FileSink<'a> = &'a (dyn Fn(&GeneratedFile) -> Result<(), String> + Sync);
+
+/// Like [`generate_with`], handing each file to `sink` as soon as it is made, in no
+/// particular order, while the rest are still being made: a caller writing a new folder
+/// writes a big API's thousands of files beside the work rather than after it. The files
+/// still come back in [`Generated`].
+///
+/// `sink` sees files only of a document without errors. An error it returns stops
+/// generation, and comes back as an error with its message.
+pub fn generate_into(
+    file: &str,
+    contents: &[u8],
+    settings: &Settings,
+    sources: &dyn Sources,
+    sink: FileSink<'_>,
+) -> Result<Generated, Diagnostics> {
     let read = load::read(file, contents, sources);
     let mut diagnostics = read.diagnostics;
     let load_failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
@@ -119,7 +140,10 @@ pub fn generate_with(
             return Err(Diagnostics(diagnostics));
         }
     };
-    let (files, ()) = rayon::join(|| emit::emit(&api), || place_warnings(&mut diagnostics));
+    let (files, ()) = rayon::join(
+        || emit::emit_into(&api, sink),
+        || place_warnings(&mut diagnostics),
+    );
     let files = files.map_err(|message| Diagnostic::error(file, None, message))?;
     Ok(Generated {
         files,
@@ -131,4 +155,82 @@ pub fn generate_with(
 /// Whether `pointer` is `piece` or inside it.
 fn within(pointer: &str, piece: &Pointer) -> bool {
     crate::pointer::is_within(pointer, &piece.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+
+    const DOCUMENT: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /pets:\n    get:\n      operationId: listPets\n      tags: [pets]\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Pet'}\ncomponents:\n  schemas:\n    Pet: {type: object, properties: {name: {type: string}}}\n";
+
+    #[test]
+    fn the_sink_is_handed_every_file_once_and_can_stop_generation() {
+        let settings = Settings::new("pets");
+        let handed = Mutex::new(Vec::new());
+        let generated = generate_into(
+            "pets.yaml",
+            DOCUMENT.as_bytes(),
+            &settings,
+            &NoSources,
+            &|file| {
+                handed.lock().expect("lock").push(file.clone());
+                Ok(())
+            },
+        )
+        .expect("generates");
+        let mut handed = handed.into_inner().expect("lock");
+        handed.sort_by(|a, b| a.path.cmp(&b.path));
+        assert_eq!(
+            handed
+                .iter()
+                .map(|f| (&f.path, &f.contents))
+                .collect::<Vec<_>>(),
+            generated
+                .files
+                .iter()
+                .map(|f| (&f.path, &f.contents))
+                .collect::<Vec<_>>()
+        );
+        assert!(handed.iter().any(|f| f.path == "src/types/pet.rs"));
+        assert!(handed.iter().any(|f| f.path == "Cargo.toml"));
+
+        let stopped = generate_into(
+            "pets.yaml",
+            DOCUMENT.as_bytes(),
+            &settings,
+            &NoSources,
+            &|file| {
+                if file.path == "src/types/pet.rs" {
+                    Err("disk full".to_owned())
+                } else {
+                    Ok(())
+                }
+            },
+        )
+        .expect_err("the sink's error stops generation");
+        assert!(
+            stopped.0.iter().any(|d| d.message == "disk full"),
+            "{stopped:?}"
+        );
+
+        let broken = DOCUMENT.replace("schemas/Pet'", "schemas/Missing'");
+        let handed_any = Mutex::new(false);
+        let failed = generate_into(
+            "pets.yaml",
+            broken.as_bytes(),
+            &settings,
+            &NoSources,
+            &|_| {
+                *handed_any.lock().expect("lock") = true;
+                Ok(())
+            },
+        );
+        assert!(failed.is_err(), "a `$ref` to nothing");
+        assert!(
+            !handed_any.into_inner().expect("lock"),
+            "a document with errors hands over no file"
+        );
+    }
 }

@@ -18,10 +18,10 @@ pub mod write;
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::path::{Path, PathBuf};
 
-use apiforge_generator::{Diagnostic, Generated, Setting, Sources};
+use apiforge_generator::{Diagnostic, FileSink, Generated, Setting, Sources};
 
 pub use config::{ApiConfig, CONFIG_FILE, Config, SingleOptions};
 pub use write::{Stale, Written};
@@ -82,16 +82,20 @@ pub fn generate_api(
     settings: &apiforge_generator::Settings,
     ref_roots: &[PathBuf],
 ) -> Result<Output, Error> {
-    generate_located(base, spec, settings, ref_roots, &BTreeMap::new())
+    generate_located(base, spec, settings, ref_roots, &BTreeMap::new(), &|_| {
+        Ok(())
+    })
 }
 
-/// [`generate_api`], with errors in a setting shown where the configuration sets it.
+/// [`generate_api`], with errors in a setting shown where the configuration sets it, and each
+/// file handed to `sink` as it is made.
 fn generate_located(
     base: &Path,
     spec: &str,
     settings: &apiforge_generator::Settings,
     ref_roots: &[PathBuf],
     setting_places: &BTreeMap<Setting, String>,
+    sink: FileSink<'_>,
 ) -> Result<Output, Error> {
     let path = base.join(spec);
     let contents =
@@ -123,7 +127,7 @@ fn generate_located(
             .collect::<Result<_, _>>()?,
         read: RefCell::new(Vec::new()),
     };
-    let generated = apiforge_generator::generate_with(spec, &contents, settings, &sources)
+    let generated = apiforge_generator::generate_into(spec, &contents, settings, &sources, sink)
         .map_err(|diagnostics| {
             // Every error (up to the generator's cap) and warning in order of place, as a
             // compiler prints them, and a closing count.
@@ -223,6 +227,16 @@ pub enum Progress<'a> {
     Failed,
 }
 
+/// `warnings` as a terminal shows them, each on its own lines, for printing in one write.
+pub fn warnings_text(warnings: &[Diagnostic]) -> String {
+    let mut text = String::new();
+    for warning in warnings {
+        // Writing to a `String` cannot fail.
+        let _ = writeln!(text, "{warning}");
+    }
+    text
+}
+
 /// Generates every API of `config` into its folder. An API whose document has errors leaves
 /// its crate as it was; the others are still written, and the errors come back together.
 pub fn generate_all(
@@ -238,10 +252,24 @@ pub fn generate_all(
             index,
             total,
         });
-        let result = generate_one(api).and_then(|output| {
-            progress(Progress::Warnings(&output.generated.warnings));
-            write::write_crate(&api.out, &output.generated.files, force)
-        });
+        let result = if api.out.exists() {
+            generate_one(api, &|_| Ok(())).and_then(|output| {
+                progress(Progress::Warnings(&output.generated.warnings));
+                write::write_crate(&api.out, &output.generated.files, force)
+            })
+        } else {
+            // Nothing there to compare with or keep: each file is written as it is made.
+            write::NewCrate::start(&api.out).and_then(|new_crate| {
+                let generated = generate_one(api, &|file| new_crate.write(file));
+                // A failed write is what stopped generation.
+                if let Some(error) = new_crate.failure() {
+                    return Err(error);
+                }
+                let output = generated?;
+                progress(Progress::Warnings(&output.generated.warnings));
+                new_crate.finish(&output.generated.files)
+            })
+        };
         match result {
             Ok(written) => progress(Progress::Finished {
                 out: &api.out_display,
@@ -273,7 +301,7 @@ pub fn check_all(config: &Config, progress: &mut dyn FnMut(Progress<'_>)) -> Res
             total,
         });
         // Every API is checked, so one run names everything that is stale.
-        let problems = generate_one(api)
+        let problems = generate_one(api, &|_| Ok(()))
             .and_then(|output| write::check_crate(&api.out, &output.generated.files));
         match problems {
             Ok(problems) => stale.extend(
@@ -311,12 +339,13 @@ fn describe(out: &str, problem: &Stale) -> String {
     }
 }
 
-fn generate_one(api: &ApiConfig) -> Result<Output, Error> {
+fn generate_one(api: &ApiConfig, sink: FileSink<'_>) -> Result<Output, Error> {
     generate_located(
         &api.base,
         &api.spec,
         &api.settings,
         &api.ref_roots,
         &api.setting_places,
+        sink,
     )
 }

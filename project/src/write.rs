@@ -1,7 +1,8 @@
 //! Writing a generated crate into a folder that may hold other people's files, and checking
 //! one for freshness. Only files the folder's record lists are ever replaced or removed.
 //!
-//! A new folder is written beside its place and renamed into it. An existing one is updated
+//! A new folder is written beside its place, each file as soon as generation makes it
+//! ([`NewCrate`]), and renamed into it. An existing one is updated
 //! through a staging folder inside it: every new file is written there first, then each is
 //! renamed over its old version (which is kept aside), and if any step fails, every file put
 //! in place so far goes back to what it was. Either the whole new crate is there, or the old
@@ -10,6 +11,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use apiforge_generator::GeneratedFile;
 use rayon::prelude::*;
@@ -46,15 +48,15 @@ pub enum Stale {
 /// folder's record lists. Files someone edited since they were generated, and files of
 /// someone else's at a path apiforge wants, stop the write unless `force` is set.
 pub fn write_crate(dir: &Path, files: &[GeneratedFile], force: bool) -> Result<Written, Error> {
+    if !dir.exists() {
+        let new_crate = NewCrate::start(dir)?;
+        // On all threads: a big API's crate is thousands of files. A failed write stops the
+        // others, and `finish` names it.
+        let _ = files.par_iter().try_for_each(|file| new_crate.write(file));
+        return new_crate.finish(files);
+    }
     let record = Record::of(files).to_file();
     let all: Vec<&GeneratedFile> = files.iter().chain([&record]).collect();
-    if !dir.exists() {
-        write_new(dir, &all)?;
-        return Ok(Written {
-            changed: all.iter().map(|f| f.path.clone()).collect(),
-            removed: Vec::new(),
-        });
-    }
     let Some(old) = Record::read(dir)? else {
         if is_empty_dir(dir)? {
             return write_into(dir, &all, &[]);
@@ -186,57 +188,140 @@ pub fn remove_crate(dir: &Path) -> Result<Vec<String>, Error> {
     Ok(removed)
 }
 
-/// A folder that does not exist yet: written whole beside it, then renamed into place.
-fn write_new(dir: &Path, files: &[&GeneratedFile]) -> Result<(), Error> {
-    let parent = dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = dir
-        .file_name()
-        .ok_or_else(|| Error::new(format!("error: `{}` has no folder name", dir.display())))?
-        .to_string_lossy()
-        .into_owned();
-    fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
-    let staging = parent.join(format!(".{name}.apiforge-new"));
-    // A leftover of an interrupted run is apiforge's only if it holds a record, which is
-    // written first below.
-    if staging.join(RECORD_FILE).is_file() {
-        fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, &e))?;
+/// A crate being written into a folder that does not exist yet, file by file as generation
+/// makes them ([`apiforge_generator::generate_into`]): into a folder beside it, renamed into
+/// place once every file and the record are there. Dropped unfinished (generation failed, a
+/// write failed), it removes what it wrote: either the whole crate is there, or nothing is.
+pub struct NewCrate {
+    dir: PathBuf,
+    staging: PathBuf,
+    /// The folders made inside `staging` so far, each made once.
+    folders: Mutex<BTreeSet<PathBuf>>,
+    /// The first write that failed, which stopped generation.
+    failure: Mutex<Option<Error>>,
+    /// How many of the folders `dir` is in did not exist before.
+    made_parents: usize,
+    finished: bool,
+}
+
+impl NewCrate {
+    /// Starts a crate for `dir`, which must not exist yet.
+    pub fn start(dir: &Path) -> Result<NewCrate, Error> {
+        let parent = dir
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = dir
+            .file_name()
+            .ok_or_else(|| Error::new(format!("error: `{}` has no folder name", dir.display())))?
+            .to_string_lossy()
+            .into_owned();
+        // The folders made for it go again if it is never finished.
+        let made_parents = parent
+            .ancestors()
+            .take_while(|folder| !folder.as_os_str().is_empty() && !folder.exists())
+            .count();
+        fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
+        let staging = parent.join(format!(".{name}.apiforge-new"));
+        // A leftover of an interrupted run is apiforge's only if it holds a record, which is
+        // written first below.
+        if staging.join(RECORD_FILE).is_file() {
+            fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, &e))?;
+        }
+        if staging.exists() {
+            return Err(Error::new(format!(
+                "error: `{}` is in the way of apiforge's temporary folder; move it",
+                staging.display()
+            )));
+        }
+        let new_crate = NewCrate {
+            dir: dir.to_path_buf(),
+            staging,
+            folders: Mutex::new(BTreeSet::new()),
+            failure: Mutex::new(None),
+            made_parents,
+            finished: false,
+        };
+        // A record of no files until the crate is complete: it marks the folder as apiforge's.
+        write_file(
+            &new_crate.staging.join(RECORD_FILE),
+            &Record::default().to_file().contents,
+        )?;
+        Ok(new_crate)
     }
-    if staging.exists() {
-        return Err(Error::new(format!(
-            "error: `{}` is in the way of apiforge's temporary folder; move it",
-            staging.display()
-        )));
-    }
-    // The record first, then the rest side by side: a big API's crate is thousands of files,
-    // in a few folders made once.
-    let (record, rest): (Vec<&GeneratedFile>, Vec<&GeneratedFile>) =
-        files.iter().partition(|f| f.path == RECORD_FILE);
-    let folders: BTreeSet<PathBuf> = rest
-        .iter()
-        .filter_map(|file| Some(staging.join(&file.path).parent()?.to_path_buf()))
-        .collect();
-    let result = record
-        .iter()
-        .try_for_each(|file| write_file(&staging.join(&file.path), &file.contents))
-        .and_then(|()| {
-            folders.iter().try_for_each(|folder| {
-                fs::create_dir_all(folder).map_err(|e| Error::io(folder, &e))
-            })
+
+    /// Writes `file`, from any thread. A failure is kept for [`NewCrate::failure`], and its
+    /// message returned, so that generation stops.
+    pub fn write(&self, file: &GeneratedFile) -> Result<(), String> {
+        let path = self.staging.join(&file.path);
+        let written = self
+            .make_folder(path.parent())
+            .and_then(|()| fs::write(&path, &file.contents).map_err(|e| Error::io(&path, &e)));
+        written.map_err(|error| {
+            let message = error.to_string();
+            lock(&self.failure).get_or_insert(error);
+            message
         })
-        .and_then(|()| {
-            rest.par_iter().try_for_each(|file| {
-                let path = staging.join(&file.path);
-                fs::write(&path, &file.contents).map_err(|e| Error::io(&path, &e))
-            })
-        })
-        .and_then(|()| fs::rename(&staging, dir).map_err(|e| Error::io(dir, &e)));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
     }
-    result
+
+    /// The write that failed, if one did: what stopped generation.
+    pub fn failure(&self) -> Option<Error> {
+        lock(&self.failure).take()
+    }
+
+    /// Writes the record of `files` (every file of the crate, each already written) and
+    /// renames the crate into place.
+    pub fn finish(mut self, files: &[GeneratedFile]) -> Result<Written, Error> {
+        if let Some(error) = self.failure() {
+            return Err(error);
+        }
+        let record = Record::of(files).to_file();
+        write_file(&self.staging.join(&record.path), &record.contents)?;
+        fs::rename(&self.staging, &self.dir).map_err(|e| Error::io(&self.dir, &e))?;
+        self.finished = true;
+        Ok(Written {
+            changed: files
+                .iter()
+                .chain([&record])
+                .map(|f| f.path.clone())
+                .collect(),
+            removed: Vec::new(),
+        })
+    }
+
+    fn make_folder(&self, folder: Option<&Path>) -> Result<(), Error> {
+        let Some(folder) = folder else {
+            return Ok(());
+        };
+        // Held while the folder is made, so that two threads do not both make it.
+        let mut made = lock(&self.folders);
+        if !made.contains(folder) {
+            fs::create_dir_all(folder).map_err(|e| Error::io(folder, &e))?;
+            made.insert(folder.to_path_buf());
+        }
+        Ok(())
+    }
+}
+
+impl Drop for NewCrate {
+    fn drop(&mut self) {
+        if self.finished {
+            return;
+        }
+        let _ = fs::remove_dir_all(&self.staging);
+        let made = self.staging.ancestors().skip(1).take(self.made_parents);
+        for folder in made {
+            if fs::remove_dir(folder).is_err() {
+                break;
+            }
+        }
+    }
+}
+
+/// The value behind `mutex`, even if a thread panicked holding it: what it guards is a list
+/// that stays whole.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// An existing folder of apiforge's: stage, swap file by file (undoing on failure), remove.
@@ -534,5 +619,62 @@ mod tests {
         let refused = write_crate(&crate_dir, &changed, false).expect_err("refused");
         assert!(refused.to_string().contains("interrupted"), "{refused}");
         assert!(kept.exists(), "the leftover is not deleted");
+    }
+
+    #[test]
+    fn a_new_crate_is_there_whole_or_not_at_all() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = |path: &str| GeneratedFile {
+            path: path.to_owned(),
+            contents: format!("// {path}\n"),
+        };
+        let files = [
+            file("Cargo.toml"),
+            file("src/lib.rs"),
+            file("src/types/a.rs"),
+        ];
+
+        let crate_dir = dir.path().join("made/for/it");
+        let new_crate = NewCrate::start(&crate_dir).expect("start");
+        for made in &files {
+            new_crate.write(made).expect("write");
+        }
+        assert!(!crate_dir.exists(), "in place only once finished");
+        let written = new_crate.finish(&files).expect("finish");
+        assert_eq!(written.changed.len(), files.len() + 1, "{written:?}");
+        for made in &files {
+            let on_disk = fs::read_to_string(crate_dir.join(&made.path)).expect("written");
+            assert_eq!(on_disk, made.contents);
+        }
+        let record = Record::read(&crate_dir).expect("read").expect("a record");
+        assert_eq!(record, Record::of(&files));
+        assert_eq!(
+            fs::read_dir(crate_dir.parent().expect("parent"))
+                .expect("list")
+                .count(),
+            1
+        );
+
+        // Generation stopped part way: nothing stays, not even the folders made for it.
+        let abandoned = dir.path().join("gone/crate");
+        let new_crate = NewCrate::start(&abandoned).expect("start");
+        new_crate.write(&files[1]).expect("write");
+        drop(new_crate);
+        assert!(!dir.path().join("gone").exists());
+
+        // A write that fails is named, and stops the crate.
+        let blocked = dir.path().join("blocked");
+        let new_crate = NewCrate::start(&blocked).expect("start");
+        new_crate.write(&file("src")).expect("a file named `src`");
+        let message = new_crate.write(&files[1]).expect_err("`src` is a file");
+        assert!(message.contains("src"), "{message}");
+        let error = new_crate.finish(&files).expect_err("a write failed");
+        assert_eq!(error.to_string(), message);
+        assert!(!blocked.exists());
+        assert_eq!(
+            fs::read_dir(dir.path()).expect("list").count(),
+            1,
+            "only `made`"
+        );
     }
 }

@@ -27,11 +27,7 @@ pub fn workspace_config(root: &Path) -> Result<Config, String> {
 /// Status lines as `gen` goes: warnings, and which crates were written.
 fn print_progress(event: Progress<'_>) {
     match event {
-        Progress::Warnings(warnings) => {
-            for warning in warnings {
-                eprintln!("{warning}");
-            }
-        }
+        Progress::Warnings(warnings) => eprint!("{}", apiforge_project::warnings_text(warnings)),
         Progress::Finished { out, written }
             if !written.changed.is_empty() || !written.removed.is_empty() =>
         {

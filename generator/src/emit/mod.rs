@@ -29,6 +29,7 @@ use quote::quote;
 use rayon::prelude::*;
 use syn::visit_mut::VisitMut as _;
 
+use crate::FileSink;
 use crate::ir::{Api, Packaging, RustPaths, TypeRef};
 use doc_comments::{doc_attrs, inner_doc_attrs};
 
@@ -108,6 +109,11 @@ impl RustFile<'_> {
 /// most of generation's time, and each file depends on the IR alone. (Token streams and syntax
 /// trees cannot cross threads, so each file goes from IR to text on one thread.)
 pub fn emit(api: &Api) -> Result<Vec<GeneratedFile>, String> {
+    emit_into(api, &|_| Ok(()))
+}
+
+/// Like [`emit`], handing each file to `sink` as soon as it is made ([`crate::generate_into`]).
+pub fn emit_into(api: &Api, sink: FileSink<'_>) -> Result<Vec<GeneratedFile>, String> {
     let mut rust_files = vec![
         RustFile::Lib,
         RustFile::Client,
@@ -138,10 +144,12 @@ pub fn emit(api: &Api) -> Result<Vec<GeneratedFile>, String> {
                 }
             }
             let file = layout::single_module(parsed)?;
-            return Ok(vec![GeneratedFile {
+            let file = GeneratedFile {
                 path: file_name.clone(),
                 contents: format!("{}\n{}", preamble(api, "//"), print_items(file)),
-            }]);
+            };
+            sink(&file)?;
+            return Ok(vec![file]);
         }
     };
     let preamble = preamble(api, "//");
@@ -161,12 +169,15 @@ pub fn emit(api: &Api) -> Result<Vec<GeneratedFile>, String> {
             let printed = doc_comments::placed(|| {
                 text_items::placed(|| Ok(print_items(rust_file.parse(api)?)))
             })?;
-            Ok(GeneratedFile {
+            let file = GeneratedFile {
                 path: rust_file.path(),
                 contents: format!("{preamble}\n{printed}"),
-            })
+            };
+            sink(&file)?;
+            Ok(file)
         })
         .collect::<Result<_, String>>()?;
+    let rust_file_count = files.len();
     files.push(GeneratedFile {
         path: "Cargo.toml".to_owned(),
         contents: manifest::cargo_toml(api, package),
@@ -183,6 +194,7 @@ pub fn emit(api: &Api) -> Result<Vec<GeneratedFile>, String> {
                 .map(|(path, contents)| GeneratedFile { path, contents }),
         );
     }
+    files[rust_file_count..].iter().try_for_each(sink)?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }

@@ -183,6 +183,66 @@ pub(super) fn arm(indent: usize, pattern: &str, expr: &Expr) -> String {
     out
 }
 
+/// A method's signature inside an impl (at indent 4), through its opening brace and line
+/// break, as the printer lays it out: on one line where it fits, else the receiver and each
+/// parameter (`name: impl Into<type>`) on a line of their own. A parameter too wide for its
+/// line is broken inside its angle brackets; `None` when its type has angle brackets of its
+/// own, which only the printer breaks. `returns` follows `->`; `broken_returns` is what the
+/// signature ends with where `) -> returns {` does not fit its line.
+pub(super) fn signature(
+    method: &str,
+    receiver: Option<&str>,
+    arguments: &[(&str, String)],
+    returns: &str,
+    broken_returns: &str,
+) -> Option<String> {
+    let fits = |line: &str| line.len() <= PRINTER_MARGIN;
+    // As its own lines, the last argument's comma (written only when broken) does not count.
+    let mut argument_lines = String::new();
+    let last = arguments.len().saturating_sub(1);
+    for (index, (name, ty)) in arguments.iter().enumerate() {
+        let comma = if index == last { "" } else { "," };
+        if fits(&format!("        {name}: impl Into<{ty}>{comma}")) {
+            argument_lines.push_str(&format!("        {name}: impl Into<{ty}>,\n"));
+        } else if !ty.contains('<') {
+            argument_lines.push_str(&format!(
+                "        {name}: impl Into<\n            {ty},\n        >,\n"
+            ));
+        } else {
+            return None;
+        }
+    }
+    let parameters: Vec<String> = receiver
+        .map(str::to_owned)
+        .into_iter()
+        .chain(
+            arguments
+                .iter()
+                .map(|(name, ty)| format!("{name}: impl Into<{ty}>")),
+        )
+        .collect();
+    let one_line = format!(
+        "    pub fn {method}({}) -> {returns} {{",
+        parameters.join(", ")
+    );
+    if fits(&one_line) {
+        return Some(one_line + "\n");
+    }
+    let mut text = format!("    pub fn {method}(\n");
+    if let Some(receiver) = receiver {
+        text.push_str(&format!("        {receiver},\n"));
+    }
+    text.push_str(&argument_lines);
+    let returns_line = format!("    ) -> {returns} {{");
+    if fits(&returns_line) {
+        text.push_str(&returns_line);
+        text.push('\n');
+    } else {
+        text.push_str(broken_returns);
+    }
+    Some(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::Expr;

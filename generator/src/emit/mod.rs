@@ -32,6 +32,7 @@ use syn::visit_mut::VisitMut as _;
 use crate::FileSink;
 use crate::ir::{Api, Packaging, RustPaths, TypeRef};
 use doc_comments::{doc_attrs, inner_doc_attrs};
+use expr_text::Expr;
 
 /// One generated file: a path relative to the crate root (`/`-separated) and its text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -315,15 +316,22 @@ struct DebugField<'a> {
     optional: bool,
 }
 
-/// `impl Debug` for the struct `name` (with `generics`, such as `<'_>`) that writes
-/// `<redacted>` for its secret fields.
+/// `impl Debug` for the struct `name` (with an elided lifetime, `<'_>`, when it has one) that
+/// writes `<redacted>` for its secret fields; written as text where text items are kept.
 fn redacted_debug<'a>(
     name: &str,
-    generics: TokenStream,
+    lifetime: bool,
     fields: impl IntoIterator<Item = DebugField<'a>>,
 ) -> TokenStream {
+    let fields: Vec<DebugField<'a>> = fields.into_iter().collect();
+    if let Some(text) = redacted_debug_text(name, lifetime, &fields) {
+        if let Some(stand_in) = text_items::stand_in(text) {
+            return stand_in;
+        }
+    }
     let type_name = ident(name);
-    let entries = fields.into_iter().map(|field| {
+    let generics = lifetime.then(|| quote! { <'_> });
+    let entries = fields.iter().map(|field| {
         let label = field.ident;
         let field_ident = ident(field.ident);
         match (field.secret, field.optional) {
@@ -343,6 +351,61 @@ fn redacted_debug<'a>(
             }
         }
     }
+}
+
+/// [`redacted_debug`] as the printer writes it; `None` outside a file whose text items are
+/// kept.
+fn redacted_debug_text(name: &str, lifetime: bool, fields: &[DebugField<'_>]) -> Option<String> {
+    if !text_items::are_kept() {
+        return None;
+    }
+    // Field names are identifiers, which need no escaping in a string literal.
+    let mut links: Vec<(String, Vec<Expr>)> = fields
+        .iter()
+        .map(|field| {
+            // A value too wide for its line even as an argument on a line of its own, the
+            // printer breaks at its field access, which the text does not write.
+            let flat_value = match (field.secret, field.optional) {
+                (false, _) => format!("&self.{}", field.ident),
+                (true, true) => format!("&self.{}.as_ref().map(|_| \"<redacted>\")", field.ident),
+                (true, false) => String::new(),
+            };
+            if 16 + flat_value.len() > macros::PRINTER_MARGIN {
+                return None;
+            }
+            let label = Expr::atom(format!("\"{}\"", field.ident));
+            let value = match (field.secret, field.optional) {
+                (false, _) => Expr::atom(format!("&self.{}", field.ident)),
+                (true, true) => Expr::Chain(
+                    format!("&self.{}", field.ident),
+                    vec![
+                        ("as_ref".to_owned(), Vec::new()),
+                        (
+                            "map".to_owned(),
+                            vec![Expr::Closure(
+                                "_".to_owned(),
+                                Box::new(Expr::atom("\"<redacted>\"")),
+                            )],
+                        ),
+                    ],
+                ),
+                (true, false) => Expr::atom("&\"<redacted>\""),
+            };
+            Some(("field".to_owned(), vec![label, value]))
+        })
+        .collect::<Option<_>>()?;
+    links.push(("finish".to_owned(), Vec::new()));
+    let chain = Expr::Chain(format!("f.debug_struct(\"{name}\")"), links);
+    let generics = if lifetime { "<'_>" } else { "" };
+    let header = format!("impl ::std::fmt::Debug for {name}{generics} {{");
+    // Wider, the printer breaks it before `for`.
+    if header.len() > macros::PRINTER_MARGIN {
+        return None;
+    }
+    Some(format!(
+        "{header}\n    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {{\n{}    }}\n}}\n",
+        expr_text::tail(8, &chain)
+    ))
 }
 
 /// `#[cfg(...)]` that compiles an item when any of `features` is on; nothing for none.
@@ -507,6 +570,12 @@ paths:
       operationId: getPet
       responses:
         '204': {description: none}
+  /owner:
+    get:
+      operationId: getOwner
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Owner'}}}}
+        '404': {description: gone}
   /status:
     get:
       operationId: getTheStatusOfTheWholeServiceWithAnOperationIdLongEnoughToBreakEvenTheReturnType
@@ -530,6 +599,7 @@ components:
         nicknames_for_when_the_pet_is_being_good: {type: array, items: {type: string}}
         home: {type: string, nullable: true}
         rating: {type: number}
+        owner: {$ref: '#/components/schemas/Owner'}
     Color:
       description: A colour.
       type: string
@@ -540,6 +610,17 @@ components:
       additionalProperties: false
       properties:
         id: {type: integer}
+    Owner:
+      type: object
+      required: [id, name]
+      properties:
+        id: {type: integer}
+        name: {type: string}
+        nickname: {type: string, nullable: true}
+    PetOrThingWithALongName:
+      oneOf:
+        - {$ref: '#/components/schemas/Owner'}
+        - {$ref: '#/components/schemas/AVeryLongTypeNameThatMakesTheFieldWrapOverLines'}
 "#;
         let loaded = crate::load::load("t.yaml", document.as_bytes()).expect("loads");
         let mut texts = String::new();
@@ -600,18 +681,25 @@ components:
                 "setters! {\n",
                 "string_enum! {\n",
                 "impl crate::Client {\n",
-                "impl Operation for "
+                "impl Operation for ",
+                "impl ::std::fmt::Debug for ",
+                "impl Owner {\n",
+                "impl AVeryLongTypeNameThatMakesTheFieldWrapOverLines {\n",
+                "impl From<",
+                "\npub type ",
             ]
             .iter()
             .map(|invocation| texts.matches(invocation).count())
             .sum::<usize>()
         );
-        assert_eq!(stand_ins, 20);
+        assert_eq!(stand_ins, 40);
         // The cases the text covers: a wrapped field type (of a struct, a builder, a setter),
         // an escaped JSON name, the rest's map, derives, a builder with a secret and one
         // without fields, an enum's default and escaped variant, client methods whose
         // signature fits a line and one it does not, with the body's default encoding, and
-        // `Operation` impls with a call and a statement broken over lines.
+        // `Operation` impls with a call and a statement broken over lines; a constructor and
+        // a setter, `From` impls on one line and broken, a redacted `Debug`, and the alias
+        // of a shared error enum.
         for piece in [
             "        > = required(\"visits\"),",
             "(\"say \\\"hi\\\" \\\\ now\")",
@@ -633,6 +721,13 @@ components:
             "        request.body(&self.body, self.encoding);\n",
             "            404 => Err(response.error_empty(PutPetError::NotFound)),\n",
             "        the_filter_of_the_query: impl Into<\n            crate::types::AVeryLongTypeNameThatMakesTheFieldWrapOverLines,\n        >,\n",
+            "    pub fn new(id: impl Into<i64>, name: impl Into<String>) -> Self {\n        Self {\n            id: id.into(),\n            name: name.into(),\n            nickname: None,\n",
+            "    pub fn nickname(mut self, value: impl Into<String>) -> Self {\n        self.nickname = Some(Some(value.into()));\n        self\n    }\n",
+            "impl From<crate::types::Owner> for PetOrThingWithALongName {\n    fn from(value: crate::types::Owner) -> Self {\n",
+            "impl From<crate::types::AVeryLongTypeNameThatMakesTheFieldWrapOverLines>\nfor PetOrThingWithALongName {\n    fn from(\n        value: crate::types::AVeryLongTypeNameThatMakesTheFieldWrapOverLines,\n    ) -> Self {\n        PetOrThingWithALongName::AVeryLongTypeNameThatMakesTheFieldWrapOverLines(value)\n",
+            "        f.debug_struct(\"PutPet\")\n            .field(\"client\", &self.client)\n",
+            "            .field(\"api_key\", &self.api_key.as_ref().map(|_| \"<redacted>\"))\n",
+            "/// The error responses `PutPet` declares, by status.\npub type PutPetError = super::NotFoundError;\n",
         ] {
             assert!(texts.contains(piece), "{piece} in\n{texts}");
         }

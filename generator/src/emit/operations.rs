@@ -502,26 +502,9 @@ impl<'a> ClientMethod<'a> {
     fn text(self, paths: &RustPaths) -> Option<String> {
         let margin = super::macros::PRINTER_MARGIN;
         let fits = |line: &str| line.len() <= margin;
-        // Each argument on one line, and as its own lines when the signature is broken over
-        // lines: there, the printer breaks a type too wide for its line inside its generic
-        // arguments (the last argument's comma, written only when broken, does not count).
         let mut args = Vec::with_capacity(self.args.len());
-        let mut arg_lines = String::new();
-        let last = self.args.len().saturating_sub(1);
-        for (index, (name, ty)) in self.args.into_iter().enumerate() {
-            let ty = super::macros::type_text(layout::rebase(ty, paths))?;
-            let arg = format!("{name}: impl Into<{ty}>");
-            let comma = if index == last { "" } else { "," };
-            if fits(&format!("        {arg}{comma}")) {
-                arg_lines.push_str(&format!("        {arg},\n"));
-            } else if !ty.contains('<') {
-                arg_lines.push_str(&format!(
-                    "        {name}: impl Into<\n            {ty},\n        >,\n"
-                ));
-            } else {
-                return None;
-            }
-            args.push(arg);
+        for (name, ty) in self.args {
+            args.push((name, super::macros::type_text(layout::rebase(ty, paths))?));
         }
         let mut inits = Vec::with_capacity(self.inits.len() + 1);
         inits.push(format!("{}: self", builder::CLIENT));
@@ -543,15 +526,14 @@ impl<'a> ClientMethod<'a> {
         if inits.iter().any(|line| !fits(line.trim_end())) {
             return None;
         }
-        let method = &self.op.method_ident;
         let builder = &self.op.builder_ident;
-        let one_line = format!(
-            "    pub fn {method}({}) -> {builder}<'_> {{",
-            std::iter::once("&self")
-                .chain(args.iter().map(String::as_str))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+        let signature = super::expr_text::signature(
+            &self.op.method_ident,
+            Some("&self"),
+            &args,
+            &format!("{builder}<'_>"),
+            &format!("    ) -> {builder}<\n        '_,\n    > {{\n"),
+        )?;
         let mut text = String::new();
         for line in super::doc_comments::attr_lines(&self.docs)? {
             text.push_str(&format!("    {line}\n"));
@@ -561,20 +543,7 @@ impl<'a> ClientMethod<'a> {
                 "    #[allow(\n        clippy::too_many_arguments,\n        reason = \"{MANY_ARGUMENTS_ALLOW}\"\n    )]\n"
             ));
         }
-        if fits(&one_line) {
-            text.push_str(&one_line);
-            text.push('\n');
-        } else {
-            text.push_str(&format!("    pub fn {method}(\n        &self,\n"));
-            text.push_str(&arg_lines);
-            let returns = format!("    ) -> {builder}<'_> {{");
-            if fits(&returns) {
-                text.push_str(&returns);
-                text.push('\n');
-            } else {
-                text.push_str(&format!("    ) -> {builder}<\n        '_,\n    > {{\n"));
-            }
-        }
+        text.push_str(&signature);
         text.push_str(&format!("        {builder} {{\n"));
         text.extend(inits);
         text.push_str("        }\n    }\n");
@@ -745,7 +714,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         }]);
         (
             quote! { #[derive(Clone)] },
-            redacted_debug(&op.builder_ident, quote! { <'_> }, fields),
+            redacted_debug(&op.builder_ident, true, fields),
         )
     } else {
         // `builder!`'s own.
@@ -882,14 +851,27 @@ fn encoding_tokens(kind: EncodingKind) -> Option<TokenStream> {
 /// `cfg` a shared enum is compiled under.
 fn response_enum_tokens(api: &Api, response_enum: &ResponseEnum, gate: TokenStream) -> TokenStream {
     let name = ident(&response_enum.ident);
-    let docs = doc_attrs(&response_enum.docs);
     if let Some(shared) = &response_enum.shared {
+        // A path without generic arguments: the printer never breaks the line.
+        let text = super::doc_comments::attr_lines(&response_enum.docs).map(|lines| {
+            let mut text: String = lines.iter().map(|line| format!("{line}\n")).collect();
+            text.push_str(&format!(
+                "pub type {} = super::{shared};\n",
+                response_enum.ident
+            ));
+            text
+        });
+        if let Some(stand_in) = text.and_then(text_items::stand_in) {
+            return stand_in;
+        }
+        let docs = doc_attrs(&response_enum.docs);
         let shared = ident(shared);
         return quote! {
             #docs
             pub type #name = super::#shared;
         };
     }
+    let docs = doc_attrs(&response_enum.docs);
     let variants = response_enum.variants.iter().map(|variant| {
         let variant_name = ident(&variant.ident);
         let docs = doc_attrs(&variant.docs);
@@ -941,7 +923,7 @@ fn response_headers_tokens(api: &Api, headers: &ResponseHeaders) -> TokenStream 
             secret: field.secret,
             optional: true,
         });
-        redacted_debug(&headers.ident, quote! {}, fields)
+        redacted_debug(&headers.ident, false, fields)
     });
     let derives = if headers.redacted_debug {
         quote! { #[derive(Clone, PartialEq)] }

@@ -7,8 +7,11 @@
 //! tokens as `__text_item!(N);`, its number in the thread's list, until
 //! [`print_items`](super::print_items) meets it. A tag module's `impl Client` and each
 //! builder's `impl Operation`, a few lines per operation, are written as text too, since
-//! parsing and printing them was a fifth of generation. Outside [`placed`], there is no list,
-//! and such items are tokens as before.
+//! parsing and printing them was a fifth of generation; so are a struct's constructor and
+//! setters, a union's `From` impls, every redacted `Debug` and an operation's alias of a
+//! shared error enum. Each falls back to tokens where
+//! its text would lay out a line otherwise than the printer. Outside [`placed`], there is no
+//! list, and such items are tokens as before.
 //!
 //! A file is built and printed on one thread (token streams cannot cross threads), so the list
 //! is the thread's.

@@ -284,7 +284,7 @@ fn struct_impls(api: &Api, def: &TypeDef, s: &StructDef) -> TokenStream {
             secret: field.secret,
             optional: matches!(field.ty, TypeRef::Option(_)),
         });
-        redacted_debug(&def.ident, quote! {}, fields)
+        redacted_debug(&def.ident, false, fields)
     });
     let default_impl = s.impl_default.then(|| {
         let values = s.fields.iter().map(|field| {
@@ -302,10 +302,11 @@ fn struct_impls(api: &Api, def: &TypeDef, s: &StructDef) -> TokenStream {
             }
         }
     });
-    let constructor_impl = s
-        .constructor
-        .as_ref()
-        .map(|constructor| constructor_tokens(api, s, constructor, &name));
+    let constructor_impl = s.constructor.as_ref().map(|constructor| {
+        constructor_text(api, s, constructor, &def.ident)
+            .and_then(super::text_items::stand_in)
+            .unwrap_or_else(|| constructor_tokens(api, s, constructor, &name))
+    });
     quote! {
         #constructor_impl
 
@@ -313,6 +314,102 @@ fn struct_impls(api: &Api, def: &TypeDef, s: &StructDef) -> TokenStream {
 
         #default_impl
     }
+}
+
+/// Why a `new` with many required fields takes them all.
+const MANY_ARGUMENTS_ALLOW: &str = "one argument per required field of the schema";
+
+/// [`constructor_tokens`] as the printer writes it; `None` where only the printer can spell a
+/// type or lay out a line, and outside a file whose text items and doc lines are kept.
+fn constructor_text(
+    api: &Api,
+    s: &StructDef,
+    constructor: &Constructor,
+    name: &str,
+) -> Option<String> {
+    if !super::text_items::are_kept() {
+        return None;
+    }
+    let fits = |line: &str| line.len() <= super::macros::PRINTER_MARGIN;
+    let ty_text = |ty: &TypeRef| {
+        super::macros::type_text(super::layout::rebase(type_tokens(api, ty), &api.paths))
+    };
+    let mut text = format!("impl {name} {{\n");
+    if let Some(new) = &constructor.new {
+        let mut arguments = Vec::with_capacity(new.arguments.len());
+        for &index in &new.arguments {
+            let field = s.fields.get(index)?;
+            arguments.push((field.ident.as_str(), ty_text(&field.ty)?));
+        }
+        let values: Vec<String> = s
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(index, field)| {
+                let name = &field.ident;
+                if new.arguments.contains(&index) {
+                    format!("{name}: {name}.into()")
+                } else if matches!(field.ty, TypeRef::Option(_)) {
+                    format!("{name}: None")
+                } else {
+                    format!("{name}: Default::default()")
+                }
+            })
+            .collect();
+        // The printer keeps a struct expression this narrow on one line.
+        if values.is_empty() || format!("Self {{ {} }}", values.join(", ")).len() <= 40 {
+            return None;
+        }
+        let signature =
+            super::expr_text::signature(&new.ident, None, &arguments, "Self", "    ) -> Self {\n")?;
+        for line in super::doc_comments::attr_lines(&new.docs)? {
+            text.push_str(&format!("    {line}\n"));
+        }
+        if new.allow_many_arguments {
+            text.push_str(&format!(
+                "    #[allow(\n        clippy::too_many_arguments,\n        reason = \"{MANY_ARGUMENTS_ALLOW}\"\n    )]\n"
+            ));
+        }
+        text.push_str(&signature);
+        text.push_str("        Self {\n");
+        for value in values {
+            let line = format!("            {value},");
+            if !fits(&line) {
+                return None;
+            }
+            text.push_str(&line);
+            text.push('\n');
+        }
+        text.push_str("        }\n    }\n");
+    }
+    for setter in &constructor.setters {
+        let field = s.fields.get(setter.field)?;
+        let value = if setter.nullable {
+            "Some(Some(value.into()))"
+        } else {
+            "Some(value.into())"
+        };
+        let assignment = format!("        self.{} = {value};", field.ident);
+        let arguments = [("value", ty_text(&setter.value)?)];
+        let signature = super::expr_text::signature(
+            &setter.ident,
+            Some("mut self"),
+            &arguments,
+            "Self",
+            "    ) -> Self {\n",
+        )?;
+        if !fits(&assignment) {
+            return None;
+        }
+        for line in super::doc_comments::attr_lines(&setter.docs)? {
+            text.push_str(&format!("    {line}\n"));
+        }
+        text.push_str(&signature);
+        text.push_str(&assignment);
+        text.push_str("\n        self\n    }\n");
+    }
+    text.push_str("}\n");
+    Some(text)
 }
 
 /// `impl Struct { new, setters }`, as lowering laid them out.
@@ -326,7 +423,7 @@ fn constructor_tokens(
         let docs = doc_attrs(&new.docs);
         let method = ident(&new.ident);
         let allow = new.allow_many_arguments.then(|| {
-            quote! { #[allow(clippy::too_many_arguments, reason = "one argument per required field of the schema")] }
+            quote! { #[allow(clippy::too_many_arguments, reason = #MANY_ARGUMENTS_ALLOW)] }
         });
         let args = new
             .arguments
@@ -589,6 +686,11 @@ fn from_impls(api: &Api, u: &UnionDef, name: &proc_macro2::Ident) -> TokenStream
     let impls = u.variants.iter().filter(|v| v.from_impl).map(|variant| {
         let variant_ident = ident(&variant.ident);
         let ty = type_tokens(api, &variant.ty);
+        let text = super::macros::type_text(super::layout::rebase(ty.clone(), &api.paths))
+            .and_then(|ty| from_impl_text(&ty, &name.to_string(), &variant.ident));
+        if let Some(stand_in) = text.and_then(super::text_items::stand_in) {
+            return stand_in;
+        }
         quote! {
             impl From<#ty> for #name {
                 fn from(value: #ty) -> Self {
@@ -598,6 +700,38 @@ fn from_impls(api: &Api, u: &UnionDef, name: &proc_macro2::Ident) -> TokenStream
         }
     });
     quote! { #(#impls)* }
+}
+
+/// `impl From<ty> for name`, whose payload is the variant's, as the printer writes it; `None`
+/// where a line would break where the text does not.
+fn from_impl_text(ty: &str, name: &str, variant: &str) -> Option<String> {
+    let fits = |line: &str| line.len() <= super::macros::PRINTER_MARGIN;
+    let mut text = format!("impl From<{ty}> for {name} {{\n");
+    if !fits(text.trim_end()) {
+        // Too wide, the printer breaks the header before `for`.
+        text = format!("impl From<{ty}>\nfor {name} {{\n");
+        if !text.lines().all(fits) {
+            return None;
+        }
+    }
+    let signature = format!("    fn from(value: {ty}) -> Self {{");
+    if fits(&signature) {
+        text.push_str(&signature);
+        text.push('\n');
+    } else {
+        let parameter = format!("        value: {ty}");
+        if !fits(&parameter) {
+            return None;
+        }
+        text.push_str(&format!("    fn from(\n{parameter},\n    ) -> Self {{\n"));
+    }
+    let body = format!("        {name}::{variant}(value)");
+    if !fits(&body) {
+        return None;
+    }
+    text.push_str(&body);
+    text.push_str("\n    }\n}\n");
+    Some(text)
 }
 
 /// A union's newtype variants, documented.

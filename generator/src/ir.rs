@@ -53,6 +53,9 @@ pub struct Api {
     pub modules: Vec<OperationModule>,
     /// Named types, sorted by name; [`TypeId`] indexes this list.
     pub types: Vec<TypeDef>,
+    /// The files under `types/` the types are written in, sorted by module name; each type
+    /// is in exactly one.
+    pub type_files: Vec<TypeFile>,
     /// The error enums several operations declare alike, sorted by name.
     pub shared_error_enums: Vec<SharedEnum>,
     /// The crates the generated code needs beyond the runtime and serde.
@@ -769,13 +772,22 @@ impl TypeRef {
     }
 }
 
+/// A file under `types/`: a schema's type and the types written inside that schema which
+/// are compiled under the same features, so that a schema's inline parts sit beside it.
+#[derive(Clone, Debug)]
+pub struct TypeFile {
+    /// The module's name, the file's stem.
+    pub module: String,
+    /// The types written in it, in order: the schema's own type first, then the others by
+    /// name. Every one has the same [`TypeDef::features`].
+    pub types: Vec<TypeId>,
+}
+
 /// A named, generated type.
 #[derive(Clone, Debug)]
 pub struct TypeDef {
     /// The type's name.
     pub ident: String,
-    /// The file (module) it lives in, under `types/`.
-    pub module: String,
     /// Where in the spec it comes from, for docs.
     pub origin: String,
     /// Doc lines.

@@ -50,7 +50,7 @@ enum RustFile<'a> {
     TypesMod,
     OperationsMod,
     Security,
-    Type(&'a crate::ir::TypeDef),
+    Types(&'a crate::ir::TypeFile),
     Operations(&'a crate::ir::OperationModule),
 }
 
@@ -62,7 +62,7 @@ impl RustFile<'_> {
             RustFile::TypesMod => "src/types/mod.rs".to_owned(),
             RustFile::OperationsMod => "src/operations/mod.rs".to_owned(),
             RustFile::Security => "src/security.rs".to_owned(),
-            RustFile::Type(def) => format!("src/types/{}.rs", def.module),
+            RustFile::Types(file) => format!("src/types/{}.rs", file.module),
             RustFile::Operations(module) => format!("src/operations/{}.rs", module.ident),
         }
     }
@@ -75,7 +75,7 @@ impl RustFile<'_> {
             RustFile::TypesMod => types::types_mod(api),
             RustFile::OperationsMod => operations::operations_mod(api),
             RustFile::Security => client::security_rs(api),
-            RustFile::Type(def) => types::type_file(api, def),
+            RustFile::Types(file) => types::type_file(api, file),
             RustFile::Operations(module) => operations::module_file(api, module),
         };
         let tokens = layout::rebase(tokens, &api.paths);
@@ -124,7 +124,7 @@ pub fn emit_into(api: &Api, sink: FileSink<'_>) -> Result<Vec<GeneratedFile>, St
     if !api.security_schemes.is_empty() {
         rust_files.push(RustFile::Security);
     }
-    rust_files.extend(api.types.iter().map(RustFile::Type));
+    rust_files.extend(api.type_files.iter().map(RustFile::Types));
     rust_files.extend(api.modules.iter().map(RustFile::Operations));
 
     let package = match &api.packaging {
@@ -636,9 +636,9 @@ components:
             let (api, _) =
                 crate::lower::lower("t.yaml", &loaded.document, &settings).expect("lowers");
             let files: Vec<super::RustFile<'_>> = api
-                .types
+                .type_files
                 .iter()
-                .map(super::RustFile::Type)
+                .map(super::RustFile::Types)
                 .chain(api.modules.iter().map(super::RustFile::Operations))
                 .collect();
             let print = |file: &super::RustFile<'_>, as_text: bool| {

@@ -1,16 +1,17 @@
-//! `types!`, the macro `src/types/mod.rs` defines and invokes once: for each type, its
-//! module and the type re-exported, both under the type's feature gate. Written out, each type
-//! took the gate twice and four blank-separated items, a sixth of GitHub's crate; in the
-//! invocation it takes one line, `#[cfg(feature = "pets")] pet::Pet,`.
+//! `types!`, the macro `src/types/mod.rs` defines and invokes once: for each file, its module
+//! and the types re-exported from it, both under the types' feature gate. Written out, each
+//! type took the gate twice and four blank-separated items, a sixth of GitHub's crate; in the
+//! invocation a file takes one line, `#[cfg(feature = "pets")] pet::{Pet, PetKind},`.
 //!
 //! The rules repeat (`$(...)*`), which cannot be formatted as the items they expand to, so
 //! they are kept here as text, formatted, and printed as they are. The invocation is printed
-//! here too, one type to a line.
+//! here too, one file to a line, its list of types broken over lines when too wide for one.
 //!
 //! The gate is matched as the one token tree after `cfg`, not as a `meta` fragment: rustc
 //! parses each fragment with its parser, which for GitHub's 2,900 types took 0.4 s of every
 //! `cargo check`, whatever features were on. For the same reason the other macros match an
-//! attribute as `#` and one token tree, not `#[$attr:meta]`.
+//! attribute as `#` and one token tree, not `#[$attr:meta]`, and the types re-exported are
+//! one token tree too: a name, or names in braces.
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::{ToTokens, quote};
@@ -23,24 +24,30 @@ use crate::ir::Api;
 pub(super) const NAME: &str = "types";
 
 /// The rules, as they are printed inside `macro_rules! types { ... }`.
-pub(super) const RULES: &str = r#"    ($($(#[cfg $gate:tt])? $module:ident::$name:ident,)*) => {
+pub(super) const RULES: &str = r#"    ($($(#[cfg $gate:tt])? $module:ident::$types:tt,)*) => {
         $(
             $(#[cfg $gate])?
             mod $module;
             $(#[cfg $gate])?
-            pub use self::$module::$name;
+            pub use self::$module::$types;
         )*
     };
 "#;
 
-/// The invocation: every type of `api`, with its gate.
+/// The invocation: every type file of `api`, with its types' gate.
 pub(super) fn invocation(api: &Api) -> TokenStream {
     let name = ident(NAME);
-    let entries = api.types.iter().map(|def| {
-        let gate = feature_gate(&def.features);
-        let module = ident(&def.module);
-        let type_name = ident(&def.ident);
-        quote! { #gate #module::#type_name, }
+    let entries = api.type_files.iter().map(|file| {
+        let defs: Vec<_> = file.types.iter().map(|&id| api.type_def(id)).collect();
+        let gate = defs.first().map(|def| feature_gate(&def.features));
+        let module = ident(&file.module);
+        let names = defs.iter().map(|def| ident(&def.ident));
+        let types = if defs.len() == 1 {
+            quote! { #(#names)* }
+        } else {
+            quote! { { #(#names),* } }
+        };
+        quote! { #gate #module::#types, }
     });
     quote! {
         #name! {
@@ -49,9 +56,9 @@ pub(super) fn invocation(api: &Api) -> TokenStream {
     }
 }
 
-/// An invocation's input: each type's attributes (its gate), module and name.
+/// An invocation's input: each file's attributes (its gate), module and type names.
 struct Input {
-    entries: Vec<(Vec<syn::Attribute>, syn::Ident, syn::Ident)>,
+    entries: Vec<(Vec<syn::Attribute>, syn::Ident, Vec<syn::Ident>)>,
 }
 
 impl Parse for Input {
@@ -61,13 +68,25 @@ impl Parse for Input {
             let attrs = input.call(syn::Attribute::parse_outer)?;
             let module: syn::Ident = input.parse()?;
             input.parse::<syn::Token![::]>()?;
-            let name: syn::Ident = input.parse()?;
+            let names = if input.peek(syn::token::Brace) {
+                let names;
+                syn::braced!(names in input);
+                names
+                    .parse_terminated(syn::Ident::parse, syn::Token![,])?
+                    .into_iter()
+                    .collect()
+            } else {
+                vec![input.parse()?]
+            };
             input.parse::<syn::Token![,]>()?;
-            entries.push((attrs, module, name));
+            entries.push((attrs, module, names));
         }
         Ok(Input { entries })
     }
 }
+
+/// The widest line an entry's list of types stays on; wider, one name to a line.
+const MARGIN: usize = 100;
 
 /// `item` printed as `types! { entries }`, one entry to a line, when it invokes this macro;
 /// `None` otherwise.
@@ -77,14 +96,31 @@ pub(super) fn format_invocation(item: &syn::ItemMacro) -> Option<String> {
     }
     let input: Input = syn::parse2(item.mac.tokens.clone()).ok()?;
     let mut printed = format!("{NAME}! {{\n");
-    for (attrs, module, name) in input.entries {
+    for (attrs, module, names) in input.entries {
+        let line_start = printed.len();
         printed.push_str("    ");
         for attr in attrs {
             printed.push_str("#[");
             print_tokens(attr.meta.to_token_stream(), &mut printed);
             printed.push_str("] ");
         }
-        printed.push_str(&format!("{module}::{name},\n"));
+        let names: Vec<String> = names.iter().map(ToString::to_string).collect();
+        match &names[..] {
+            [name] => printed.push_str(&format!("{module}::{name},\n")),
+            names => {
+                let one_line = format!("{module}::{{{}}},", names.join(", "));
+                if printed.len() - line_start + one_line.len() <= MARGIN {
+                    printed.push_str(&one_line);
+                    printed.push('\n');
+                } else {
+                    printed.push_str(&format!("{module}::{{\n"));
+                    for name in names {
+                        printed.push_str(&format!("        {name},\n"));
+                    }
+                    printed.push_str("    },\n");
+                }
+            }
+        }
     }
     printed.push_str("}\n");
     Some(printed)
@@ -121,19 +157,32 @@ mod tests {
     use quote::quote;
 
     #[test]
-    fn an_invocation_prints_each_type_on_a_line_with_its_gate() {
+    fn an_invocation_prints_each_file_on_a_line_with_its_gate() {
         let item: syn::ItemMacro = syn::parse2(quote! {
             types! {
-                #[cfg(any(feature = "pets", feature = "stores"))] pet::Pet,
-                #[cfg(feature = "pets")] pet_kind::PetKind,
+                #[cfg(any(feature = "pets", feature = "stores"))] pet::{Pet, PetKind},
+                #[cfg(feature = "pets")] pet_owner::PetOwner,
                 r#box::Box2,
+                #[cfg(feature = "pets")] pet_owner_with_a_long_name::{
+                    PetOwnerWithALongName, PetOwnerWithALongNameAddress, PetOwnerWithALongNameKind
+                },
             }
         })
         .expect("the invocation parses");
         let printed = super::format_invocation(&item).expect("it is an invocation of types!");
         assert_eq!(
             printed,
-            "types! {\n    #[cfg(any(feature = \"pets\", feature = \"stores\"))] pet::Pet,\n    #[cfg(feature = \"pets\")] pet_kind::PetKind,\n    r#box::Box2,\n}\n"
+            r#"types! {
+    #[cfg(any(feature = "pets", feature = "stores"))] pet::{Pet, PetKind},
+    #[cfg(feature = "pets")] pet_owner::PetOwner,
+    r#box::Box2,
+    #[cfg(feature = "pets")] pet_owner_with_a_long_name::{
+        PetOwnerWithALongName,
+        PetOwnerWithALongNameAddress,
+        PetOwnerWithALongNameKind,
+    },
+}
+"#
         );
     }
 }

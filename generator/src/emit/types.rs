@@ -1,4 +1,5 @@
-//! One file per named type under `src/types/`, and the module that re-exports them.
+//! The files under `src/types/`, each a schema's type and those written inside it, and the
+//! module that re-exports them.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -6,7 +7,7 @@ use quote::quote;
 use super::{DebugField, doc_attrs, feature_gate, ident, redacted_debug, type_tokens};
 use crate::ir::{
     Api, Constructor, DefaultValue, EnumDef, EnumRepr, Field, FieldCodec, Packaging, StructDef,
-    Tagging, TypeDef, TypeKind, TypeRef, UnionDef,
+    Tagging, TypeDef, TypeFile, TypeKind, TypeRef, UnionDef,
 };
 use crate::lower::code_span;
 
@@ -15,12 +16,20 @@ pub(super) fn types_mod(api: &Api) -> TokenStream {
     // A module file folds each `mod name;` into the file (`layout::single_module`), which a
     // macro's expansion is not: there, the items are written out.
     let modules = if let Packaging::ModuleFile { .. } = api.packaging {
-        let items = api.types.iter().map(|def| {
-            let module = ident(&def.module);
-            let name = ident(&def.ident);
+        let items = api.type_files.iter().map(|file| {
+            let module = ident(&file.module);
+            let names: Vec<_> = file
+                .types
+                .iter()
+                .map(|&id| ident(&api.type_def(id).ident))
+                .collect();
+            let types = match &names[..] {
+                [name] => quote! { #name },
+                names => quote! { {#(#names),*} },
+            };
             quote! {
                 mod #module;
-                pub use #module::#name;
+                pub use #module::#types;
             }
         });
         Some(quote! { #(#items)* })
@@ -29,7 +38,8 @@ pub(super) fn types_mod(api: &Api) -> TokenStream {
             let definition = super::macros::text_definition(
                 super::type_modules::NAME,
                 quote! {
-                    /// Each type's module, and the type re-exported, under the type's feature gate.
+                    /// Each file's module, and the types re-exported from it, under their feature
+                    /// gate.
                 },
             );
             let invocation = super::type_modules::invocation(api);
@@ -72,7 +82,8 @@ pub(super) fn types_mod(api: &Api) -> TokenStream {
         }
     });
     quote! {
-        #![doc = " The types the API's schemas describe, one file each."]
+        #![doc = " The types the API's schemas describe, one file per schema with the types written"]
+        #![doc = " inside it."]
         #![doc = ""]
         #![doc = " A type is compiled only when the cargo feature of a tag whose operations use it is on"]
         #![doc = " (all are, by default); a type no operation uses, with `standalone-types`."]
@@ -98,8 +109,16 @@ fn macro_gate(api: &Api, kind: impl Fn(&TypeKind) -> bool) -> Option<TokenStream
     Some(feature_gate(&features))
 }
 
-/// `src/types/<name>.rs`.
-pub(super) fn type_file(api: &Api, def: &TypeDef) -> TokenStream {
+/// `src/types/<module>.rs`: its types, one after the other.
+pub(super) fn type_file(api: &Api, file: &TypeFile) -> TokenStream {
+    file.types
+        .iter()
+        .map(|&id| type_items(api, api.type_def(id)))
+        .collect()
+}
+
+/// The items of one type.
+fn type_items(api: &Api, def: &TypeDef) -> TokenStream {
     let mut docs = def.docs.clone();
     let how = match &def.kind {
         TypeKind::Union(UnionDef {

@@ -24,6 +24,7 @@ mod shared;
 #[cfg(test)]
 mod testing;
 mod token;
+mod type_files;
 mod unions;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -276,6 +277,7 @@ impl<'a> Lowerer<'a> {
             security_schemes,
             modules,
             types: Vec::new(),
+            type_files: Vec::new(),
             shared_error_enums: Vec::new(),
             dependencies: Dependencies::default(),
             token_flow: None,

@@ -4,7 +4,10 @@
 //! polymorphic unions' accessors found, large unions marked, derives decided, and the types
 //! sorted by name.
 
-use super::{Lowerer, RESERVED_TYPE_NAMES, SameAs, constructors, dedup, derives, features, unions};
+use super::{
+    Lowerer, RESERVED_TYPE_NAMES, SameAs, constructors, dedup, derives, features, type_files,
+    unions,
+};
 use crate::ir::{Api, EnumRepr, Tagging, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::naming::{self, Case, Scope};
 
@@ -43,8 +46,6 @@ impl Lowerer<'_> {
             .zip(&kept_idents)
             .map(|(pending, ident)| TypeDef {
                 ident: ident.clone(),
-                // Named below, beside the merging, which does not read it.
-                module: String::new(),
                 origin: pending.origin.to_string(),
                 docs: pending.docs,
                 kind: pending.kind.unwrap_or(TypeKind::Alias(TypeRef::Json)),
@@ -62,9 +63,6 @@ impl Lowerer<'_> {
         );
         for (original, copy) in renamed {
             modules.swap(original, copy);
-        }
-        for (def, module) in types.iter_mut().zip(modules) {
-            def.module = module;
         }
         api.types = types;
         api.visit_type_refs_mut(&mut |ty| {
@@ -102,6 +100,7 @@ impl Lowerer<'_> {
         let mut order: Vec<usize> = (0..types.len()).filter(|&i| into[i] == i).collect();
         order.sort_by(|&a, &b| types[a].ident.cmp(&types[b].ident));
         let (sorted, new_index) = reorder(types, &order);
+        let (modules, _) = reorder(modules, &order);
         api.types = sorted;
         api.visit_type_refs_mut(&mut |ty| {
             if let TypeRef::Named(id) = ty {
@@ -111,6 +110,7 @@ impl Lowerer<'_> {
             }
         });
         features::gate_types(api);
+        api.type_files = type_files::type_files(&api.types, modules);
     }
 
     /// The name of each type, in [`Lowerer::types`] order. Component schemas pick first, then
@@ -150,7 +150,8 @@ pub(super) fn name_rank(ident: &str) -> (usize, &str) {
     (ident.len(), ident)
 }
 
-/// The module (file under `types/`) of each type, from its name, in the same order.
+/// The module (file under `types/`) each type would have alone, from its name, in the same
+/// order; a type written in another's file (`type_files`) leaves its own unused.
 fn module_names(idents: &[String]) -> Vec<String> {
     let mut modules = Scope::new(Case::Snake).file_names().reserve([
         "mod",

@@ -218,3 +218,130 @@ object! {
         pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
     }
 }
+
+/// Every fence.
+///
+/// ```text
+/// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "plain").ok(); panic!("plain");
+/// ```
+///
+/// ```text
+/// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "rust").ok(); panic!("rust");
+/// ```
+///
+/// ```text
+/// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "edition").ok(); panic!("edition");
+/// ```
+///
+/// ```text
+/// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "should_panic").ok(); panic!("should_panic");
+/// ```
+///
+/// ```text
+/// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "tilde").ok(); panic!("tilde");
+/// ```
+///
+/// ```text
+/// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "tilde rust").ok(); panic!("tilde rust");
+/// ```
+///
+/// ````text
+/// ```
+/// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "nested").ok(); panic!("nested");
+/// ```
+/// ````
+///
+/// Indented:
+///
+/// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "indented").ok(); panic!("indented");
+///
+/// - a list
+///
+/// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "list").ok(); panic!("list");
+///
+/// A lone
+/// carriage return, a \\u{202e}right-to-left override\\u{202c} and a bell \\u{7}.
+///
+/// HTML that becomes Markdown:
+///
+/// ```text
+/// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html p").ok(); panic!("html p");
+/// ```
+///
+/// ```text
+///
+/// Intro.
+///
+///     std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html indented").ok(); panic!("html indented");
+///
+/// Intro.
+/// *     std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html list").ok(); panic!("html list");
+///
+/// -      std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html item").ok(); panic!("html item");
+///
+/// - a
+/// ```
+/// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "html code").ok(); panic!("html code");
+/// ```text
+///
+/// Costs 5` then <img src=x onerror=alert(1)>
+///
+/// ```
+///
+/// Decoded as the first variant, in this order, that the value fits.
+///
+/// Schema `#/components/schemas/Pet/properties/kind`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum PetKind {
+    HostileStdFsWriteConcatEnvCargoManifestDirCanaryTitleOkPanicTitleRanEnd(
+        crate::types::PetKindHostileStdFsWriteConcatEnvCargoManifestDirCanaryTitleOkPanicTitleRanEnd,
+    ),
+    Object(crate::types::PetKindObject),
+}
+
+impl From<
+    crate::types::PetKindHostileStdFsWriteConcatEnvCargoManifestDirCanaryTitleOkPanicTitleRanEnd,
+> for PetKind {
+    fn from(
+        value: crate::types::PetKindHostileStdFsWriteConcatEnvCargoManifestDirCanaryTitleOkPanicTitleRanEnd,
+    ) -> Self {
+        PetKind::HostileStdFsWriteConcatEnvCargoManifestDirCanaryTitleOkPanicTitleRanEnd(
+            value,
+        )
+    }
+}
+
+impl From<crate::types::PetKindObject> for PetKind {
+    fn from(value: crate::types::PetKindObject) -> Self {
+        PetKind::Object(value)
+    }
+}
+
+object! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    /// Hostile
+    /// ```text
+    /// std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/canary"), "title").ok(); panic!("title ran");
+    /// ```
+    /// end
+    ///
+    /// Schema `#/components/schemas/Pet/properties/kind/oneOf/0`.
+    pub struct PetKindHostileStdFsWriteConcatEnvCargoManifestDirCanaryTitleOkPanicTitleRanEnd {
+        pub cat: Option<String> = optional("cat"),
+        ..
+        /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+        pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+}
+
+object! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    /// Schema `#/components/schemas/Pet/properties/kind/oneOf/1`.
+    pub struct PetKindObject {
+        pub dog: Option<String> = optional("dog"),
+        ..
+        /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+        pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+}

@@ -54,3 +54,22 @@ impl ::std::fmt::Debug for AuthRequest {
             .finish()
     }
 }
+
+string_enum! {
+    /// This is the type of authentication request being made. 'password' is most common if using username and password from end user to grant access.
+    ///
+    /// Defaults to `password`.
+    ///
+    /// Schema `#/components/schemas/AuthRequest/properties/grant_type`.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+    pub enum AuthRequestGrantType {
+        Unknown(String),
+        /// `password`
+        #[default]
+        Password = "password",
+        /// `refresh_token`
+        RefreshToken = "refresh_token",
+        /// `mfa`
+        Mfa = "mfa",
+    }
+}

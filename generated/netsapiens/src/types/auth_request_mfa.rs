@@ -89,3 +89,39 @@ impl ::std::fmt::Debug for AuthRequestMfa {
             .finish()
     }
 }
+
+string_enum! {
+    /// This is the type of authentication request being made. 'mfa' would be needed in the second request with MFA passcode.
+    ///
+    /// Defaults to `mfa`.
+    ///
+    /// Schema `#/components/schemas/AuthRequestMFA/properties/grant_type`.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+    pub enum AuthRequestMfaGrantType {
+        Unknown(String),
+        /// `mfa`
+        #[default]
+        Mfa = "mfa",
+        /// `password`
+        Password = "password",
+        /// `refresh_token`
+        RefreshToken = "refresh_token",
+    }
+}
+
+string_enum! {
+    /// Will likely be subscriber as the value here to defierentiate between authenticator for api/portal and mfa with admin ui
+    ///
+    /// Defaults to `subscriber`.
+    ///
+    /// Schema `#/components/schemas/AuthRequestMFA/properties/ns_id_type`.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+    pub enum AuthRequestMfaNsIdType {
+        Unknown(String),
+        /// `subscriber`
+        #[default]
+        Subscriber = "subscriber",
+        /// `level1`
+        Level1 = "level1",
+    }
+}

@@ -36,3 +36,15 @@ impl Pet {
         self
     }
 }
+
+string_enum! {
+    /// Schema `#/components/schemas/Pet/properties/species`.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum PetSpecies {
+        Unknown(String),
+        /// `dog`
+        Dog = "dog",
+        /// `cat`
+        Cat = "cat",
+    }
+}

@@ -12,3 +12,13 @@ object! {
         pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
     }
 }
+
+string_enum! {
+    /// Schema `#/paths/~1customers/get/responses/200/content/application~1json/schema/properties/object`.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum ListCustomersResponseObject {
+        Unknown(String),
+        /// `list`
+        List = "list",
+    }
+}

@@ -11,3 +11,14 @@ object! {
         pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
     }
 }
+
+object! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    /// Schema `#/paths/~1tasks/get/responses/200/content/application~1json/schema/properties/paging`.
+    pub struct ListTasksResponsePaging {
+        pub after: Option<String> = optional("after"),
+        ..
+        /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+        pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+}

@@ -10,3 +10,14 @@ object! {
         pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
     }
 }
+
+object! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    /// Schema `#/paths/~1widgets/get/responses/200/content/application~1json/schema/properties/meta`.
+    pub struct ListWidgetsResponseMeta {
+        pub next_cursor: Option<Option<String>> = optional_nullable("next_cursor"),
+        ..
+        /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+        pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+}

@@ -12,3 +12,14 @@ object! {
         pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
     }
 }
+
+object! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    /// Schema `#/components/schemas/Filter/properties/owner`.
+    pub struct FilterOwner {
+        pub name: Option<String> = optional("name"),
+        ..
+        /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+        pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+}

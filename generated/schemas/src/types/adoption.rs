@@ -42,3 +42,69 @@ impl Adoption {
         self
     }
 }
+
+object! {
+    /// Schema `#/components/schemas/Adoption/properties/adopter`.
+    pub struct AdoptionAdopter {
+        pub id: ::uuid::Uuid = required("id"),
+        pub name: Option<String> = optional("name"),
+        pub since: ::chrono::NaiveDate = required("since"),
+        ..
+        /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+        pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+}
+
+impl AdoptionAdopter {
+    /// A `AdoptionAdopter` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        since: impl Into<::chrono::NaiveDate>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: None,
+            since: since.into(),
+            additional_properties: Default::default(),
+        }
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+}
+
+object! {
+    /// Schema `#/components/schemas/Adoption/properties/previous_owner`.
+    pub struct AdoptionPreviousOwner {
+        pub id: ::uuid::Uuid = required("id"),
+        pub name: Option<String> = optional("name"),
+        pub phone: Option<String> = optional("phone"),
+        ..
+        /// The properties the schema does not name, kept as they came so that encoding a decoded value loses nothing.
+        pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+}
+
+impl AdoptionPreviousOwner {
+    /// A `AdoptionPreviousOwner` from its required fields; the optional ones start unset, for the methods that set them.
+    pub fn new(id: impl Into<::uuid::Uuid>) -> Self {
+        Self {
+            id: id.into(),
+            name: None,
+            phone: None,
+            additional_properties: Default::default(),
+        }
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `phone`.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+}

@@ -40,3 +40,47 @@ impl IdQuery {
         self
     }
 }
+
+/// Decoded as the first variant, in this order, that the value fits.
+///
+/// Schema `#/components/schemas/IdQuery/properties/fallback`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum IdQueryFallback {
+    Boolean(bool),
+    Number(f32),
+}
+
+impl From<bool> for IdQueryFallback {
+    fn from(value: bool) -> Self {
+        IdQueryFallback::Boolean(value)
+    }
+}
+
+impl From<f32> for IdQueryFallback {
+    fn from(value: f32) -> Self {
+        IdQueryFallback::Number(value)
+    }
+}
+
+/// Decoded as the first variant, in this order, that the value fits.
+///
+/// Schema `#/components/schemas/IdQuery/properties/preferred`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum IdQueryPreferred {
+    Integer(i64),
+    String(String),
+}
+
+impl From<i64> for IdQueryPreferred {
+    fn from(value: i64) -> Self {
+        IdQueryPreferred::Integer(value)
+    }
+}
+
+impl From<String> for IdQueryPreferred {
+    fn from(value: String) -> Self {
+        IdQueryPreferred::String(value)
+    }
+}

@@ -14,3 +14,24 @@ object! {
         pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
     }
 }
+
+object! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    /// Schema `#/components/schemas/LabelReport/properties/metadata`.
+    pub struct LabelReportMetadata {
+        pub version: Option<i64> = optional("version"),
+        ..
+        /// The properties the schema does not name (`additionalProperties`).
+        pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    }
+}
+
+object! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    /// No properties beyond those listed.
+    ///
+    /// Schema `#/components/schemas/LabelReport/properties/strict`.
+    pub struct LabelReportStrict {
+        pub a: Option<String> = optional("a"),
+    }
+}

@@ -11,3 +11,19 @@ object! {
         pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
     }
 }
+
+string_enum! {
+    /// Schema `#/components/schemas/Measurement/properties/unit`.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum MeasurementUnit {
+        Unknown(String),
+        /// `mm`
+        Mm = "mm",
+        /// `cm`
+        Cm = "cm",
+        /// `m`
+        M = "m",
+        /// `km`
+        Km = "km",
+    }
+}

@@ -61,3 +61,167 @@ impl Task {
         self
     }
 }
+
+/// Schema `#/components/schemas/Task/properties/flexible`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(from = "::serde_json::Value", into = "::serde_json::Value")]
+pub enum TaskFlexible {
+    /// `1`
+    V1,
+    /// `"one"`
+    One,
+    /// `true`
+    True,
+    /// A value the spec does not list, kept as it came so that newer servers still decode.
+    Unknown(::serde_json::Value),
+}
+
+impl TaskFlexible {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> ::serde_json::Value {
+        match self {
+            TaskFlexible::V1 => ::serde_json::json!(1),
+            TaskFlexible::One => ::serde_json::json!("one"),
+            TaskFlexible::True => ::serde_json::json!(true),
+            TaskFlexible::Unknown(value) => value.clone(),
+        }
+    }
+}
+
+impl From<::serde_json::Value> for TaskFlexible {
+    fn from(value: ::serde_json::Value) -> Self {
+        if value == ::serde_json::json!(1) {
+            return TaskFlexible::V1;
+        }
+        if value == ::serde_json::json!("one") {
+            return TaskFlexible::One;
+        }
+        if value == ::serde_json::json!(true) {
+            return TaskFlexible::True;
+        }
+        TaskFlexible::Unknown(value)
+    }
+}
+
+impl From<TaskFlexible> for ::serde_json::Value {
+    fn from(value: TaskFlexible) -> Self {
+        value.value()
+    }
+}
+
+impl ::std::fmt::Display for TaskFlexible {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        write!(f, "{}", self.value())
+    }
+}
+
+/// Schema `#/components/schemas/Task/properties/retry_code`.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(from = "i64", into = "i64")]
+pub enum TaskRetryCode {
+    /// `0`
+    V0,
+    /// `100`
+    V100,
+    /// `-1`
+    Minus1,
+    /// A value the spec does not list, kept as it came so that newer servers still decode.
+    Unknown(i64),
+}
+
+impl TaskRetryCode {
+    /// The value as sent on the wire.
+    pub fn value(self) -> i64 {
+        match self {
+            TaskRetryCode::V0 => 0,
+            TaskRetryCode::V100 => 100,
+            TaskRetryCode::Minus1 => -1,
+            TaskRetryCode::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<i64> for TaskRetryCode {
+    fn from(value: i64) -> Self {
+        match value {
+            0 => TaskRetryCode::V0,
+            100 => TaskRetryCode::V100,
+            -1 => TaskRetryCode::Minus1,
+            value => TaskRetryCode::Unknown(value),
+        }
+    }
+}
+
+impl From<TaskRetryCode> for i64 {
+    fn from(value: TaskRetryCode) -> Self {
+        value.value()
+    }
+}
+
+impl ::std::fmt::Display for TaskRetryCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        write!(f, "{}", self.value())
+    }
+}
+
+/// Schema `#/components/schemas/Task/properties/weight`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(from = "::serde_json::Value", into = "::serde_json::Value")]
+pub enum TaskWeight {
+    /// `0.5`
+    V0Point5,
+    /// `1`
+    V1,
+    /// `2.5`
+    V2Point5,
+    /// A value the spec does not list, kept as it came so that newer servers still decode.
+    Unknown(::serde_json::Value),
+}
+
+impl TaskWeight {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> ::serde_json::Value {
+        match self {
+            TaskWeight::V0Point5 => ::serde_json::json!(0.5),
+            TaskWeight::V1 => ::serde_json::json!(1),
+            TaskWeight::V2Point5 => ::serde_json::json!(2.5),
+            TaskWeight::Unknown(value) => value.clone(),
+        }
+    }
+}
+
+impl From<::serde_json::Value> for TaskWeight {
+    fn from(value: ::serde_json::Value) -> Self {
+        if value == ::serde_json::json!(0.5) {
+            return TaskWeight::V0Point5;
+        }
+        if value == ::serde_json::json!(1) {
+            return TaskWeight::V1;
+        }
+        if value == ::serde_json::json!(2.5) {
+            return TaskWeight::V2Point5;
+        }
+        TaskWeight::Unknown(value)
+    }
+}
+
+impl From<TaskWeight> for ::serde_json::Value {
+    fn from(value: TaskWeight) -> Self {
+        value.value()
+    }
+}
+
+impl ::std::fmt::Display for TaskWeight {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        write!(f, "{}", self.value())
+    }
+}

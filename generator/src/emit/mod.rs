@@ -164,20 +164,28 @@ pub fn emit_into(api: &Api, sink: FileSink<'_>) -> Result<Vec<GeneratedFile>, St
             _ => 0,
         })
     });
-    let mut files: Vec<GeneratedFile> = rust_files
-        .par_iter()
-        .map(|rust_file| {
-            let printed = doc_comments::placed(|| {
-                text_items::placed(|| Ok(print_items(rust_file.parse(api)?)))
-            })?;
-            let file = GeneratedFile {
-                path: rust_file.path(),
-                contents: format!("{preamble}\n{printed}"),
-            };
-            sink(&file)?;
-            Ok(file)
-        })
-        .collect::<Result<_, String>>()?;
+    // The README, a big API's one long file, is written beside the Rust files rather than
+    // after them all, when one thread would be left to do it alone.
+    let (rust_files, readme) = rayon::join(
+        || {
+            rust_files
+                .par_iter()
+                .map(|rust_file| {
+                    let printed = doc_comments::placed(|| {
+                        text_items::placed(|| Ok(print_items(rust_file.parse(api)?)))
+                    })?;
+                    let file = GeneratedFile {
+                        path: rust_file.path(),
+                        contents: format!("{preamble}\n{printed}"),
+                    };
+                    sink(&file)?;
+                    Ok(file)
+                })
+                .collect::<Result<Vec<_>, String>>()
+        },
+        || readme::readme(api),
+    );
+    let mut files = rust_files?;
     let rust_file_count = files.len();
     files.push(GeneratedFile {
         path: "Cargo.toml".to_owned(),
@@ -185,7 +193,7 @@ pub fn emit_into(api: &Api, sink: FileSink<'_>) -> Result<Vec<GeneratedFile>, St
     });
     files.push(GeneratedFile {
         path: "README.md".to_owned(),
-        contents: readme::readme(api),
+        contents: readme,
     });
     if api.paths.runtime_inlined {
         // Vendored as written (comments included); only its `crate::` paths are rebased.
@@ -600,6 +608,7 @@ components:
         home: {type: string, nullable: true}
         rating: {type: number}
         owner: {$ref: '#/components/schemas/Owner'}
+        mood: {type: string, enum: [calm, wild]}
     Color:
       description: A colour.
       type: string
@@ -617,6 +626,13 @@ components:
         id: {type: integer}
         name: {type: string}
         nickname: {type: string, nullable: true}
+        address:
+          type: object
+          properties:
+            street: {type: string}
+        the_kind_of_owner_this_is:
+          type: string
+          enum: [person, shelter]
     PetOrThingWithALongName:
       oneOf:
         - {$ref: '#/components/schemas/Owner'}
@@ -639,6 +655,7 @@ components:
                 .type_files
                 .iter()
                 .map(super::RustFile::Types)
+                .chain([super::RustFile::TypesMod])
                 .chain(api.modules.iter().map(super::RustFile::Operations))
                 .collect();
             let print = |file: &super::RustFile<'_>, as_text: bool| {
@@ -664,12 +681,25 @@ components:
                     })
                 })
                 .expect("parses");
-                stand_ins += counted.parse::<usize>().expect("a count");
+                let counted = counted.parse::<usize>().expect("a count");
                 let from_tokens = print(file, false);
                 assert!(!from_tokens.contains("__text_item"), "{from_tokens}");
                 let from_text = print(file, true);
                 assert_eq!(from_text, from_tokens);
-                texts.push_str(&from_text);
+                if let super::RustFile::TypesMod = file {
+                    // The macros' definitions, printed as they are, hold the words the
+                    // invocations are counted by below.
+                    assert_eq!(counted, 1);
+                    // A file of several types, on one line and broken over lines.
+                    assert!(from_text.contains(" pet::{Pet, PetMood},\n"), "{from_text}");
+                    assert!(
+                        from_text.contains(" owner::{\n        Owner,\n        OwnerAddress,\n"),
+                        "{from_text}"
+                    );
+                } else {
+                    stand_ins += counted;
+                    texts.push_str(&from_text);
+                }
             }
         }
         // Every invocation went the way of text.
@@ -684,6 +714,7 @@ components:
                 "impl Operation for ",
                 "impl ::std::fmt::Debug for ",
                 "impl Owner {\n",
+                "impl OwnerAddress {\n",
                 "impl AVeryLongTypeNameThatMakesTheFieldWrapOverLines {\n",
                 "impl From<",
                 "\npub type ",
@@ -692,14 +723,15 @@ components:
             .map(|invocation| texts.matches(invocation).count())
             .sum::<usize>()
         );
-        assert_eq!(stand_ins, 40);
+        assert_eq!(stand_ins, 48);
         // The cases the text covers: a wrapped field type (of a struct, a builder, a setter),
         // an escaped JSON name, the rest's map, derives, a builder with a secret and one
         // without fields, an enum's default and escaped variant, client methods whose
         // signature fits a line and one it does not, with the body's default encoding, and
         // `Operation` impls with a call and a statement broken over lines; a constructor and
         // a setter, `From` impls on one line and broken, a redacted `Debug`, and the alias
-        // of a shared error enum.
+        // of a shared error enum; and above, the `types!` invocation, its files' lists of
+        // types on one line and broken.
         for piece in [
             "        > = required(\"visits\"),",
             "(\"say \\\"hi\\\" \\\\ now\")",

@@ -34,8 +34,35 @@ pub(super) const RULES: &str = r#"    ($($(#[cfg $gate:tt])? $module:ident::$typ
     };
 "#;
 
-/// The invocation: every type file of `api`, with its types' gate.
+/// The invocation: every type file of `api`, with its types' gate; written as text
+/// ([`super::text_items`]) where it can be, as it is printed below.
 pub(super) fn invocation(api: &Api) -> TokenStream {
+    if super::text_items::are_kept() {
+        let mut text = format!("{NAME}! {{\n");
+        for file in &api.type_files {
+            let defs: Vec<_> = file.types.iter().map(|&id| api.type_def(id)).collect();
+            let gate = match defs.first().map(|def| &def.features[..]) {
+                None | Some([]) => String::new(),
+                Some([feature]) => format!("#[cfg(feature = \"{feature}\")] "),
+                Some(features) => {
+                    let features: Vec<String> = features
+                        .iter()
+                        .map(|feature| format!("feature = \"{feature}\""))
+                        .collect();
+                    format!("#[cfg(any({}))] ", features.join(", "))
+                }
+            };
+            let names: Vec<String> = defs
+                .iter()
+                .map(|def| ident(&def.ident).to_string())
+                .collect();
+            print_entry(&mut text, &gate, &ident(&file.module).to_string(), &names);
+        }
+        text.push_str("}\n");
+        if let Some(stand_in) = super::text_items::stand_in(text) {
+            return stand_in;
+        }
+    }
     let name = ident(NAME);
     let entries = api.type_files.iter().map(|file| {
         let defs: Vec<_> = file.types.iter().map(|&id| api.type_def(id)).collect();
@@ -97,33 +124,41 @@ pub(super) fn format_invocation(item: &syn::ItemMacro) -> Option<String> {
     let input: Input = syn::parse2(item.mac.tokens.clone()).ok()?;
     let mut printed = format!("{NAME}! {{\n");
     for (attrs, module, names) in input.entries {
-        let line_start = printed.len();
-        printed.push_str("    ");
+        let mut gate = String::new();
         for attr in attrs {
-            printed.push_str("#[");
-            print_tokens(attr.meta.to_token_stream(), &mut printed);
-            printed.push_str("] ");
+            gate.push_str("#[");
+            print_tokens(attr.meta.to_token_stream(), &mut gate);
+            gate.push_str("] ");
         }
         let names: Vec<String> = names.iter().map(ToString::to_string).collect();
-        match &names[..] {
-            [name] => printed.push_str(&format!("{module}::{name},\n")),
-            names => {
-                let one_line = format!("{module}::{{{}}},", names.join(", "));
-                if printed.len() - line_start + one_line.len() <= MARGIN {
-                    printed.push_str(&one_line);
-                    printed.push('\n');
-                } else {
-                    printed.push_str(&format!("{module}::{{\n"));
-                    for name in names {
-                        printed.push_str(&format!("        {name},\n"));
-                    }
-                    printed.push_str("    },\n");
-                }
-            }
-        }
+        print_entry(&mut printed, &gate, &module.to_string(), &names);
     }
     printed.push_str("}\n");
     Some(printed)
+}
+
+/// One file's line of the invocation: its gate (printed, with a space after), module and
+/// types, the list broken over lines when too wide for one.
+fn print_entry(printed: &mut String, gate: &str, module: &str, names: &[String]) {
+    let line_start = printed.len();
+    printed.push_str("    ");
+    printed.push_str(gate);
+    match names {
+        [name] => printed.push_str(&format!("{module}::{name},\n")),
+        names => {
+            let one_line = format!("{module}::{{{}}},", names.join(", "));
+            if printed.len() - line_start + one_line.len() <= MARGIN {
+                printed.push_str(&one_line);
+                printed.push('\n');
+            } else {
+                printed.push_str(&format!("{module}::{{\n"));
+                for name in names {
+                    printed.push_str(&format!("        {name},\n"));
+                }
+                printed.push_str("    },\n");
+            }
+        }
+    }
 }
 
 /// Prints a gate's tokens as a person writes them: `any(feature = "a", feature = "b")`.

@@ -18,7 +18,7 @@ use quote::{ToTokens, quote};
 use syn::parse::{Parse, ParseStream};
 
 use super::{feature_gate, ident};
-use crate::ir::Api;
+use crate::ir::{Api, TypeFile};
 
 /// The macro's name.
 pub(super) const NAME: &str = "types";
@@ -65,21 +65,31 @@ pub(super) fn invocation(api: &Api) -> TokenStream {
     }
     let name = ident(NAME);
     let entries = api.type_files.iter().map(|file| {
-        let defs: Vec<_> = file.types.iter().map(|&id| api.type_def(id)).collect();
-        let gate = defs.first().map(|def| feature_gate(&def.features));
+        let gate = file
+            .types
+            .first()
+            .map(|&id| feature_gate(&api.type_def(id).features));
         let module = ident(&file.module);
-        let names = defs.iter().map(|def| ident(&def.ident));
-        let types = if defs.len() == 1 {
-            quote! { #(#names)* }
-        } else {
-            quote! { { #(#names),* } }
-        };
+        let types = reexported(api, file);
         quote! { #gate #module::#types, }
     });
     quote! {
         #name! {
             #(#entries)*
         }
+    }
+}
+
+/// What a `use` of `file`'s module names: its one type, or its types in braces.
+pub(super) fn reexported(api: &Api, file: &TypeFile) -> TokenStream {
+    let names: Vec<_> = file
+        .types
+        .iter()
+        .map(|&id| ident(&api.type_def(id).ident))
+        .collect();
+    match &names[..] {
+        [name] => quote! { #name },
+        names => quote! { {#(#names),*} },
     }
 }
 

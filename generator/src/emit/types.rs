@@ -18,15 +18,7 @@ pub(super) fn types_mod(api: &Api) -> TokenStream {
     let modules = if let Packaging::ModuleFile { .. } = api.packaging {
         let items = api.type_files.iter().map(|file| {
             let module = ident(&file.module);
-            let names: Vec<_> = file
-                .types
-                .iter()
-                .map(|&id| ident(&api.type_def(id).ident))
-                .collect();
-            let types = match &names[..] {
-                [name] => quote! { #name },
-                names => quote! { {#(#names),*} },
-            };
+            let types = super::type_modules::reexported(api, file);
             quote! {
                 mod #module;
                 pub use #module::#types;

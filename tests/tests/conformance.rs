@@ -193,7 +193,13 @@ fn start_prism(spec_file: &Path, log_file: &Path) -> Prism {
         base_url: format!("http://127.0.0.1:{port}"),
     };
     let deadline = Instant::now() + Duration::from_secs(90);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+    // Ready when Prism says so: a connection alone can be the probe meeting itself (Linux
+    // may give a loopback connect the very port it dials when nothing listens there), after
+    // which the first request found no server.
+    let listening = format!("Prism is listening on http://127.0.0.1:{port}");
+    while !std::fs::read_to_string(log_file).is_ok_and(|log| log.contains(&listening))
+        || TcpStream::connect(("127.0.0.1", port)).is_err()
+    {
         if let Ok(Some(status)) = prism.child.try_wait() {
             let log = std::fs::read_to_string(log_file).unwrap_or_default();
             panic!("Prism exited ({status}) before listening:\n{log}");
